@@ -13,8 +13,8 @@ pub mod event;
 pub mod plan;
 pub mod site;
 pub mod spec;
-pub mod usage;
 mod text;
+pub mod usage;
 
 pub use event::{Event, EventKind};
 pub use plan::{Plan, PlanError, Task, TaskId, TaskState};

@@ -1,0 +1,4 @@
+//! One module per subcommand: its clap `Args` and a `run` that wires library
+//! calls to output.
+
+pub mod init;

@@ -1,0 +1,61 @@
+//! Exit codes and how errors reach the user.
+//!
+//! Codes are documented in `molt --help`: 0 done, 1 migration incomplete or
+//! checks failed, 2 usage or spec error, 3 environment error. An error's kind
+//! decides its code: spec and plan errors are the user's input (2), a missing
+//! tool or an unreachable server is the machine's (3); anything else is 1.
+
+use std::process::ExitCode;
+
+use crate::output::Output;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Done = 0,
+    Incomplete = 1,
+    Usage = 2,
+    Environment = 3,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> Self {
+        ExitCode::from(e as u8)
+    }
+}
+
+/// An error that says the machine lacks something (a tool, a server, a file
+/// molt itself needs), as opposed to bad input.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct EnvironmentError(pub String);
+
+/// An error in what the user typed or wrote.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// Prints the whole error chain and picks the exit code.
+pub fn report(err: &anyhow::Error, out: &Output) -> Exit {
+    // A closed pipe (`molt index | head`) is not a failure.
+    if err
+        .chain()
+        .any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+    {
+        return Exit::Done;
+    }
+    let code = classify(err);
+    out.error(&format!("{err:#}"), code);
+    code
+}
+
+fn classify(err: &anyhow::Error) -> Exit {
+    for cause in err.chain() {
+        if cause.is::<UsageError>() || cause.is::<molt_core::SpecError>() || cause.is::<molt_core::PlanError>() {
+            return Exit::Usage;
+        }
+        if cause.is::<EnvironmentError>() {
+            return Exit::Environment;
+        }
+    }
+    Exit::Incomplete
+}

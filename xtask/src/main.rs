@@ -1,0 +1,72 @@
+//! molt's automation, run as `cargo xtask <task>` (an alias in `.cargo/config.toml`).
+//!
+//! Rust instead of shell scripts so that every machine runs the same steps.
+
+mod system;
+mod tidy;
+
+use std::process::{Command, ExitCode};
+
+use anyhow::{bail, Context, Result};
+
+const HELP: &str = "\
+cargo xtask <task>
+
+Tasks:
+  test     the whole suite: system packages, cargo fmt --check, clippy -D warnings, every test
+  tidy     the repository's own rules (crate docs, no printing from libraries)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("test") => test(&args[1..]),
+        Some("tidy") => tidy::run(&project_root()),
+        Some("-h" | "--help" | "help") | None => {
+            print!("{HELP}");
+            Ok(())
+        }
+        Some(other) => Err(anyhow::anyhow!("unknown task `{other}`\n\n{HELP}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub fn project_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(std::path::Path::to_path_buf).unwrap_or_default()
+}
+
+/// Runs a command in the project root, failing with its name if it fails.
+pub fn run(cmd: &mut Command) -> Result<()> {
+    let shown = format!("{cmd:?}");
+    eprintln!("$ {}", shown.replace('"', ""));
+    let status = cmd.current_dir(project_root()).status().with_context(|| format!("could not start {shown}"))?;
+    if !status.success() {
+        bail!("{shown} failed with {status}");
+    }
+    Ok(())
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+}
+
+/// The README's test command: everything CI checks, in the order that fails fastest.
+fn test(extra: &[String]) -> Result<()> {
+    system::ensure(system::TEST_PACKAGES)?;
+    run(cargo().args(["fmt", "--all", "--check"]))?;
+    run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    tidy::run(&project_root())?;
+    if system::has_program("cargo-nextest") {
+        run(cargo().args(["nextest", "run", "--workspace", "--no-fail-fast"]).args(extra))?;
+    } else {
+        eprintln!("cargo-nextest is not installed (cargo install cargo-nextest); using cargo test");
+        run(cargo().args(["test", "--workspace", "--no-fail-fast"]).args(extra))?;
+    }
+    Ok(())
+}
