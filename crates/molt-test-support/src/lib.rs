@@ -5,4 +5,5 @@
 //! It is a dev-dependency everywhere and must never be a normal dependency.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod model_server;
 pub mod repo;
