@@ -1,0 +1,76 @@
+//! molt-git: the only crate that uses git2. Migration branches, one worktree
+//! per task, commits with trailers, merges in DAG order.
+//!
+//! It must not run checks or call models, and it never touches the user's own
+//! branch, index or working tree: the migration branch `molt/<name>` is created
+//! from HEAD as a plain ref, every task works in its own linked worktree under
+//! `.molt/worktrees/<task>` on branch `molt-task/<name>/<task>`, and merges are
+//! done in memory (`merge_commits`) and land by moving the migration branch's
+//! ref with a compare-and-swap, so a conflict or a crash leaves it as it was.
+//! `.molt/` is kept out of `git status` through `.git/info/exclude`, never the
+//! user's `.gitignore`.
+//!
+//! Commit ids cross this crate's boundary as hex strings, so no other crate
+//! needs git2. Pull requests through a forge API are not implemented yet.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+mod message;
+mod repo;
+
+use std::path::PathBuf;
+
+pub use message::{CommitMessage, MERGE_TRAILER, TASK_TRAILER};
+pub use repo::{identity_from_config, CommitInfo, Merged, MigrationRepo, TaskWorktree, FALLBACK_EMAIL, FALLBACK_NAME};
+
+/// Everything that can go wrong here, each with a message a user can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{} is not inside a git repository: {source}", path.display())]
+    NotARepository {
+        path: PathBuf,
+        #[source]
+        source: git2::Error,
+    },
+    #[error("{} is a bare repository; molt needs a working tree", .0.display())]
+    Bare(PathBuf),
+    #[error("{what} is in progress in {}; {hint}, then run molt again", path.display())]
+    InProgress { what: &'static str, hint: &'static str, path: PathBuf },
+    #[error(
+        "the working tree has uncommitted changes in paths the migration includes: {}{}; commit or stash them, or pass --allow-dirty (the migration starts from HEAD and ignores them)",
+        .paths.iter().take(10).cloned().collect::<Vec<_>>().join(", "),
+        if .paths.len() > 10 { format!(" and {} more", .paths.len() - 10) } else { String::new() }
+    )]
+    Dirty { paths: Vec<String> },
+    #[error("the repository has no commits yet; commit something first, molt branches from HEAD")]
+    NoCommits,
+    #[error("\"{0}\" cannot be used in a branch name; use letters, digits, '.', '_' and '-'")]
+    BadName(String),
+    #[error("path \"{0}\" is outside the worktree")]
+    BadPath(String),
+    #[error("bad glob \"{glob}\": {message}")]
+    Glob { glob: String, message: String },
+    #[error("branch {0} does not exist")]
+    NoBranch(String),
+    #[error("{0} is checked out in the main working tree; check out another branch so molt can move it")]
+    BranchCheckedOut(String),
+    #[error("task {task} conflicts with the migration branch in {}; the migration branch is unchanged", .paths.join(", "))]
+    MergeConflict { task: String, paths: Vec<String> },
+    #[error("{action} {}: {source}", path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("git: {0}")]
+    Git(#[from] git2::Error),
+}
+
+impl Error {
+    /// Whether this is a merge conflict: the task failed, nothing is broken.
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, Error::MergeConflict { .. })
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
