@@ -1,0 +1,654 @@
+/*
+ * check_intrinsics: runs every mapped intrinsic on deterministic inputs
+ * (pseudo-random values plus NaNs, infinities, denormals, -0.0, rounding
+ * ties, out-of-range floats for conversions, INT32_MIN/MAX ...) and prints
+ * one line per intrinsic per case with the result bits in hex.
+ *
+ * One source, three builds:
+ *   x86-64, -mavx2 -mfma            the real intrinsics: the reference
+ *   aarch64                         molt_simd_neon.h: the candidate
+ *   any, -DMOLT_SIMD_FORCE_SCALAR   molt_simd_scalar.h: the fallback
+ * whose outputs must be identical line for line (compare.c checks that).
+ *
+ * Line formats:
+ *   NAME #CASE: XXXXXXXX ...     exact: every bit must match
+ *   NAME #CASE: XXXXXXXX nan ... arithmetic results: a NaN prints as "nan"
+ *                                (x86 and ARM make different NaN bits, see
+ *                                the headers); all other bits must match
+ *   ~ NAME #CASE: ...            approximate on x86 (rcp, rsqrt): compared
+ *                                with x86's documented relative error bound
+ *
+ * The intrinsics are named once, by their x86 names: I(_mm_add_ps) is
+ * _mm_add_ps on x86 and molt_mm_add_ps otherwise; T(m128) is __m128 or
+ * molt_m128; K(_CMP_GT_OQ) is _CMP_GT_OQ or MOLT_CMP_GT_OQ. Build with
+ * -ffp-contract=off.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#if defined(MOLT_SIMD_FORCE_SCALAR)
+#include "molt_simd_scalar.h"
+#define MODE "scalar"
+#define MOLT_NAMES 1
+#elif defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define MODE "x86"
+#define MOLT_NAMES 0
+#elif defined(__aarch64__)
+#include "molt_simd_neon.h"
+#define MODE "neon"
+#define MOLT_NAMES 1
+#else
+#error "no SIMD mapping for this target: define MOLT_SIMD_FORCE_SCALAR"
+#endif
+
+#if MOLT_NAMES
+#define I(name) molt##name
+#define K(name) MOLT##name
+#define T(name) molt_##name
+#else
+#define I(name) name
+#define K(name) name
+#define T(name) __##name
+#endif
+
+/* Keeps the thousands of expansions below small (and the build quick). */
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
+typedef T(m128) v128;
+typedef T(m256) v256;
+typedef T(m128i) v128i;
+typedef T(m256i) v256i;
+
+/* ------------------------------------------------------------------------ */
+/* Inputs                                                                   */
+/* ------------------------------------------------------------------------ */
+
+#define NCASE 24
+/* Inputs as bit patterns: a, b, c floats; ia, ib 32-bit integers. */
+static uint32_t fa[NCASE][8], fb[NCASE][8], fc[NCASE][8];
+static uint32_t fr[NCASE][8]; /* fa without denormals or huge values, for rcp/rsqrt */
+static uint32_t ia[NCASE][8], ib[NCASE][8];
+
+static const uint32_t SPECIAL_F[] = {
+    0x00000000, /* +0 */
+    0x80000000, /* -0 */
+    0x3f800000, /* 1 */
+    0xbf800000, /* -1 */
+    0x3f000000, /* 0.5 */
+    0xbf000000, /* -0.5 */
+    0x3fc00000, /* 1.5 */
+    0x40200000, /* 2.5 */
+    0xc0200000, /* -2.5 */
+    0x4a800001, /* 4194304.5: a tie at 2^22 */
+    0x3effffff, /* 0.49999997 */
+    0x7fc00000, /* qNaN */
+    0xffc00000, /* -qNaN (x86 "indefinite") */
+    0x7fc12345, /* qNaN with a payload */
+    0x7fa00000, /* sNaN */
+    0xff800001, /* -sNaN */
+    0x7f800000, /* +inf */
+    0xff800000, /* -inf */
+    0x7f7fffff, /* FLT_MAX */
+    0xff7fffff, /* -FLT_MAX */
+    0x00800000, /* FLT_MIN (smallest normal) */
+    0x00000001, /* smallest denormal */
+    0x807fffff, /* -largest denormal */
+    0x00400000, /* denormal */
+    0x4f000000, /* 2^31: just out of int32 range */
+    0xcf000000, /* -2^31: just in range */
+    0x4effffff, /* 2147483520: largest float below 2^31 */
+    0xcf000001, /* -2147483904: just below -2^31 */
+    0x4f32d05e, /* 3e9 */
+    0xd01502f9, /* -1e10 */
+    0x0da24260, /* 1e-30 */
+    0x3dcccccd, /* 0.1 */
+    0xc0f80000, /* -7.75 */
+    0x47f12065, /* 123456.79 */
+    0x4b800001, /* 16777218 */
+    0xcb000000, /* -8388608 */
+};
+#define N_SPECIAL_F (sizeof SPECIAL_F / sizeof SPECIAL_F[0])
+
+static const uint32_t SPECIAL_I[] = {
+    0x00000000, 0x00000001, 0xffffffff, 0x00000002, 0x7fffffff, 0x80000000, 0x80000001,
+    0x55555555, 0xaaaaaaaa, 0x0000ffff, 0xffff0000, 0x01000001, /* 16777217 */
+    0xfeffffff, /* -16777217 */
+    0x7fffffc0, /* 2147483584: a tie when converted to float */
+    0x00003039, /* 12345 */
+    0xfffe7961, /* -99999 */
+    0x00000007, 0x00000008, 0xfffffff8,
+};
+#define N_SPECIAL_I (sizeof SPECIAL_I / sizeof SPECIAL_I[0])
+
+static uint64_t rng_state = 0x243F6A8885A308D3ull;
+
+static uint32_t next32(void)
+{
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return (uint32_t)((rng_state * 0x2545F4914F6CDD1Dull) >> 32);
+}
+
+static uint32_t fbits(float x)
+{
+    uint32_t u;
+    memcpy(&u, &x, sizeof u);
+    return u;
+}
+
+static int is_nan_bits(uint32_t u) { return (u & 0x7f800000u) == 0x7f800000u && (u & 0x007fffffu); }
+
+/* A float of random sign and mantissa with exponent in [lo, hi]. */
+static uint32_t rand_float(unsigned lo, unsigned hi)
+{
+    uint32_t e = lo + next32() % (hi - lo + 1);
+    return (next32() & 0x80000000u) | (e << 23) | (next32() & 0x007fffffu);
+}
+
+static void make_inputs(void)
+{
+    static const float crafted_a[8] = {0.0f, -0.0f, 0.0f, -0.0f, NAN, 1.0f, INFINITY, INFINITY};
+    static const float crafted_b[8] = {0.0f, 0.0f, -0.0f, -0.0f, 1.0f, NAN, INFINITY, -INFINITY};
+    static const float crafted_c[8] = {-0.0f, 0.0f, NAN, 1.0f, -INFINITY, 2.0f, 0.0f, -0.0f};
+    for (int k = 0; k < NCASE; k++) {
+        for (int l = 0; l < 8; l++) {
+            uint32_t *dst[3] = {&fa[k][l], &fb[k][l], &fc[k][l]};
+            for (int v = 0; v < 3; v++) {
+                uint32_t x;
+                if (k < 8)
+                    x = SPECIAL_F[next32() % N_SPECIAL_F];
+                else if (k == 8)
+                    x = fbits(v == 0 ? crafted_a[l] : v == 1 ? crafted_b[l] : crafted_c[l]);
+                else if (k == 9) /* distinct small values: shows where lanes go */
+                    x = fbits((float)(1 + l + 8 * v));
+                else if (k < 16)
+                    x = rand_float(120, 130); /* about 2^-7 .. 2^3 */
+                else if (k < 20)
+                    x = rand_float(100, 160); /* wide magnitudes */
+                else
+                    x = next32(); /* any bits: NaNs, denormals, infinities */
+                *dst[v] = x;
+            }
+            if (k < 8)
+                ia[k][l] = SPECIAL_I[next32() % N_SPECIAL_I], ib[k][l] = SPECIAL_I[next32() % N_SPECIAL_I];
+            else if (k == 9)
+                ia[k][l] = (uint32_t)l, ib[k][l] = (uint32_t)(7 - l);
+            else if (k < 16)
+                ia[k][l] = next32() % 2001 - 1000, ib[k][l] = next32() % 2001 - 1000;
+            else
+                ia[k][l] = next32(), ib[k][l] = next32();
+
+            /* rcp/rsqrt inputs: x86 reads denormals as 0 and flushes tiny
+             * results, which the precise forms do not; keep |x| in
+             * [2^-125, 2^125] or zero, infinity, NaN. */
+            uint32_t r = fa[k][l], e = (r >> 23) & 0xff;
+            fr[k][l] = (e != 0 && e != 0xff && (e < 2 || e > 252)) || (e == 0 && (r & 0x7fffff)) ? fbits(1.0f) : r;
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Loading inputs and printing results                                      */
+/* ------------------------------------------------------------------------ */
+
+NOINLINE static v128 ld128(const uint32_t *bits)
+{
+    float t[4];
+    memcpy(t, bits, sizeof t);
+    return I(_mm_loadu_ps)(t);
+}
+NOINLINE static v256 ld256(const uint32_t *bits)
+{
+    float t[8];
+    memcpy(t, bits, sizeof t);
+    return I(_mm256_loadu_ps)(t);
+}
+NOINLINE static v128i ld128i(const uint32_t *bits) { return I(_mm_loadu_si128)((const v128i *)(const void *)bits); }
+NOINLINE static v256i ld256i(const uint32_t *bits) { return I(_mm256_loadu_si256)((const v256i *)(const void *)bits); }
+static float lf(uint32_t bits)
+{
+    float f;
+    memcpy(&f, &bits, sizeof f);
+    return f;
+}
+
+enum { EXACT, ARITH, APPROX };
+static long n_lines;
+
+NOINLINE static void emit(const char *name, int imm, int k, const uint32_t *bits, int n, int mode)
+{
+    printf("%s%s", mode == APPROX ? "~ " : "", name);
+    if (imm >= 0)
+        printf("[0x%02x]", imm);
+    printf(" #%d:", k);
+    for (int i = 0; i < n; i++) {
+        if (mode != EXACT && is_nan_bits(bits[i]))
+            printf(" nan");
+        else
+            printf(" %08x", bits[i]);
+    }
+    printf("\n");
+    n_lines++;
+}
+NOINLINE static void emit128(const char *name, int imm, int k, v128 r, int mode)
+{
+    float t[4];
+    uint32_t b[4];
+    I(_mm_storeu_ps)(t, r);
+    memcpy(b, t, sizeof b);
+    emit(name, imm, k, b, 4, mode);
+}
+NOINLINE static void emit256(const char *name, int imm, int k, v256 r, int mode)
+{
+    float t[8];
+    uint32_t b[8];
+    I(_mm256_storeu_ps)(t, r);
+    memcpy(b, t, sizeof b);
+    emit(name, imm, k, b, 8, mode);
+}
+NOINLINE static void emit128i(const char *name, int imm, int k, v128i r)
+{
+    uint32_t b[4];
+    I(_mm_storeu_si128)((v128i *)(void *)b, r);
+    emit(name, imm, k, b, 4, EXACT);
+}
+NOINLINE static void emit256i(const char *name, int imm, int k, v256i r)
+{
+    uint32_t b[8];
+    I(_mm256_storeu_si256)((v256i *)(void *)b, r);
+    emit(name, imm, k, b, 8, EXACT);
+}
+NOINLINE static void emit_f32(const char *name, int k, float f)
+{
+    uint32_t b = fbits(f);
+    emit(name, -1, k, &b, 1, EXACT);
+}
+NOINLINE static void emit_i32(const char *name, int k, int v)
+{
+    uint32_t b = (uint32_t)v;
+    emit(name, -1, k, &b, 1, EXACT);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Test shapes. 128-bit ops run on both halves of each case (2 * NCASE).    */
+/* ------------------------------------------------------------------------ */
+
+#define FOR128 for (int k = 0; k < 2 * NCASE; k++)
+#define FOR256 for (int k = 0; k < NCASE; k++)
+#define A128(arr) ld128(arr[k / 2] + 4 * (k % 2))
+#define A128I(arr) ld128i(arr[k / 2] + 4 * (k % 2))
+
+#define F128_1(fn, mode) FOR128 emit128(#fn, -1, k, I(fn)(A128(fa)), mode);
+#define F128_2(fn, mode) FOR128 emit128(#fn, -1, k, I(fn)(A128(fa), A128(fb)), mode);
+#define F128_3(fn, mode) FOR128 emit128(#fn, -1, k, I(fn)(A128(fa), A128(fb), A128(fc)), mode);
+#define F256_1(fn, mode) FOR256 emit256(#fn, -1, k, I(fn)(ld256(fa[k])), mode);
+#define F256_2(fn, mode) FOR256 emit256(#fn, -1, k, I(fn)(ld256(fa[k]), ld256(fb[k])), mode);
+#define F256_3(fn, mode) FOR256 emit256(#fn, -1, k, I(fn)(ld256(fa[k]), ld256(fb[k]), ld256(fc[k])), mode);
+#define I128_2(fn) FOR128 emit128i(#fn, -1, k, I(fn)(A128I(ia), A128I(ib)));
+#define I256_2(fn) FOR256 emit256i(#fn, -1, k, I(fn)(ld256i(ia[k]), ld256i(ib[k])));
+#define I128_1(fn) FOR128 emit128i(#fn, -1, k, I(fn)(A128I(ia)));
+#define I256_1(fn) FOR256 emit256i(#fn, -1, k, I(fn)(ld256i(ia[k])));
+
+/* Immediates must be constants for x86: expand every value. */
+#define REP4(M, x) M((x)) M((x) + 1) M((x) + 2) M((x) + 3)
+#define REP16(M, x) REP4(M, x) REP4(M, (x) + 4) REP4(M, (x) + 8) REP4(M, (x) + 12)
+#define REP32(M) REP16(M, 0) REP16(M, 16)
+#define REP256(M)                                                                              \
+    REP16(M, 0) REP16(M, 16) REP16(M, 32) REP16(M, 48) REP16(M, 64) REP16(M, 80) REP16(M, 96) \
+    REP16(M, 112) REP16(M, 128) REP16(M, 144) REP16(M, 160) REP16(M, 176) REP16(M, 192)       \
+    REP16(M, 208) REP16(M, 224) REP16(M, 240)
+
+/* Immediate sweeps use two cases: distinct lane values, and specials. */
+#define FOR_IMMCASE for (int k = 8; k < 10; k++)
+
+#define SHUFFLE_PS(imm) FOR_IMMCASE emit128("_mm_shuffle_ps", imm, k, I(_mm_shuffle_ps)(ld128(fa[k]), ld128(fb[k] + 4), imm), EXACT);
+#define SHUFFLE_PS256(imm) FOR_IMMCASE emit256("_mm256_shuffle_ps", imm, k, I(_mm256_shuffle_ps)(ld256(fa[k]), ld256(fb[k]), imm), EXACT);
+#define PERMUTE_PS(imm) FOR_IMMCASE emit128("_mm_permute_ps", imm, k, I(_mm_permute_ps)(ld128(fa[k] + 4), imm), EXACT);
+#define PERMUTE_PS256(imm) FOR_IMMCASE emit256("_mm256_permute_ps", imm, k, I(_mm256_permute_ps)(ld256(fa[k]), imm), EXACT);
+#define SHUFFLE_EPI32(imm) FOR_IMMCASE emit128i("_mm_shuffle_epi32", imm, k, I(_mm_shuffle_epi32)(ld128i(ia[k] + 4), imm));
+#define PERMUTE2F128(imm) FOR_IMMCASE emit256("_mm256_permute2f128_ps", imm, k, I(_mm256_permute2f128_ps)(ld256(fa[k]), ld256(fb[k]), imm), EXACT);
+#define BLEND_PS(imm) FOR_IMMCASE emit128("_mm_blend_ps", imm, k, I(_mm_blend_ps)(ld128(fa[k]), ld128(fb[k]), imm), EXACT);
+#define BLEND_PS256(imm) FOR_IMMCASE emit256("_mm256_blend_ps", imm, k, I(_mm256_blend_ps)(ld256(fa[k]), ld256(fb[k]), imm), EXACT);
+#define CMP_PS(pred) FOR128 emit128("_mm_cmp_ps", pred, k, I(_mm_cmp_ps)(A128(fa), A128(fb), pred), EXACT);
+#define CMP_PS256(pred) FOR256 emit256("_mm256_cmp_ps", pred, k, I(_mm256_cmp_ps)(ld256(fa[k]), ld256(fb[k]), pred), EXACT);
+#define ROUND_PS(imm) FOR128 emit128("_mm_round_ps", imm, k, I(_mm_round_ps)(A128(fa), imm), ARITH);
+#define ROUND_PS256(imm) FOR256 emit256("_mm256_round_ps", imm, k, I(_mm256_round_ps)(ld256(fa[k]), imm), ARITH);
+#define SHIFTS(n)                                                                      \
+    FOR128 emit128i("_mm_slli_epi32", n, k, I(_mm_slli_epi32)(A128I(ia), n));          \
+    FOR128 emit128i("_mm_srli_epi32", n, k, I(_mm_srli_epi32)(A128I(ia), n));          \
+    FOR128 emit128i("_mm_srai_epi32", n, k, I(_mm_srai_epi32)(A128I(ia), n));          \
+    FOR256 emit256i("_mm256_slli_epi32", n, k, I(_mm256_slli_epi32)(ld256i(ia[k]), n)); \
+    FOR256 emit256i("_mm256_srli_epi32", n, k, I(_mm256_srli_epi32)(ld256i(ia[k]), n)); \
+    FOR256 emit256i("_mm256_srai_epi32", n, k, I(_mm256_srai_epi32)(ld256i(ia[k]), n));
+
+/* ------------------------------------------------------------------------ */
+/* The checks                                                               */
+/* ------------------------------------------------------------------------ */
+
+static void check_memory(void)
+{
+    /* unaligned loads and stores at every offset of a buffer */
+    float src[16];
+    memcpy(src, fa[20], 32);
+    memcpy(src + 8, fb[21], 32);
+    for (int off = 0; off < 8; off++) {
+        emit128("_mm_loadu_ps", off, 0, I(_mm_loadu_ps)(src + off), EXACT);
+        emit256("_mm256_loadu_ps", off, 0, I(_mm256_loadu_ps)(src + off), EXACT);
+        emit128i("_mm_loadu_si128", off, 0, I(_mm_loadu_si128)((const v128i *)(const void *)((const char *)src + 3 * off)));
+        emit256i("_mm256_loadu_si256", off, 0, I(_mm256_loadu_si256)((const v256i *)(const void *)((const char *)src + 3 * off)));
+        emit128("_mm_load_ss", off, 0, I(_mm_load_ss)(src + off), EXACT);
+        emit128("_mm_broadcast_ss", off, 0, I(_mm_broadcast_ss)(src + off), EXACT);
+        emit256("_mm256_broadcast_ss", off, 0, I(_mm256_broadcast_ss)(src + off), EXACT);
+    }
+    _Alignas(32) float al[8];
+    FOR256 {
+        memcpy(al, fa[k], 32);
+        emit128("_mm_load_ps", -1, k, I(_mm_load_ps)(al + 4 * (k % 2)), EXACT);
+        emit256("_mm256_load_ps", -1, k, I(_mm256_load_ps)(al), EXACT);
+        emit128i("_mm_load_si128", -1, k, I(_mm_load_si128)((const v128i *)(const void *)al));
+        emit256i("_mm256_load_si256", -1, k, I(_mm256_load_si256)((const v256i *)(const void *)al));
+    }
+
+    /* Stores into a buffer of sentinels: nothing outside may change. The
+     * buffers are float (what the x86 store functions write through) and
+     * are read back with memcpy, so no strict-aliasing rule is broken. */
+    static const char *names[5] = {"_mm_storeu_ps", "_mm256_storeu_ps", "_mm_store_ss",
+                                   "_mm_storeu_si128", "_mm256_storeu_si256"};
+    for (int off = 0; off < 8; off++) {
+        for (int w = 0; w < 5; w++) {
+            float buf[20];
+            uint32_t bits[20];
+            for (int i = 0; i < 20; i++)
+                buf[i] = lf(0xdeadbeefu);
+            float *p = buf + off;
+            switch (w) {
+            case 0: I(_mm_storeu_ps)(p, ld128(fa[off])); break;
+            case 1: I(_mm256_storeu_ps)(p, ld256(fa[off])); break;
+            case 2: I(_mm_store_ss)(p, ld128(fa[off] + 2)); break;
+            case 3: I(_mm_storeu_si128)((v128i *)(void *)((char *)buf + off), ld128i(ia[off])); break;
+            default: I(_mm256_storeu_si256)((v256i *)(void *)((char *)buf + off), ld256i(ia[off])); break;
+            }
+            memcpy(bits, buf, sizeof bits);
+            emit(names[w], off, 0, bits, 20, EXACT);
+        }
+    }
+    FOR256 {
+        _Alignas(32) float buf[8];
+        uint32_t bits[8];
+        I(_mm_store_ps)(buf, ld128(fa[k] + 4 * (k % 2)));
+        I(_mm_store_si128)((v128i *)(void *)(buf + 4), ld128i(ia[k]));
+        memcpy(bits, buf, sizeof bits);
+        emit("_mm_store_ps+_mm_store_si128", -1, k, bits, 8, EXACT);
+        I(_mm256_store_ps)(buf, ld256(fa[k]));
+        memcpy(bits, buf, sizeof bits);
+        emit("_mm256_store_ps", -1, k, bits, 8, EXACT);
+        I(_mm256_store_si256)((v256i *)(void *)buf, ld256i(ia[k]));
+        memcpy(bits, buf, sizeof bits);
+        emit("_mm256_store_si256", -1, k, bits, 8, EXACT);
+    }
+
+    /* masked load/store: masks from integer cases (sign bits) */
+    FOR256 {
+        float src8[8], dst[10];
+        uint32_t bits[10];
+        memcpy(src8, fa[k], 32);
+        emit256("_mm256_maskload_ps", -1, k, I(_mm256_maskload_ps)(src8, ld256i(ia[k])), EXACT);
+        for (int i = 0; i < 10; i++)
+            dst[i] = lf(0xdeadbeefu);
+        I(_mm256_maskstore_ps)(dst + 1, ld256i(ib[k]), ld256(fb[k]));
+        memcpy(bits, dst, sizeof bits);
+        emit("_mm256_maskstore_ps", -1, k, bits, 10, EXACT);
+    }
+}
+
+static void check_set(void)
+{
+    FOR256 {
+        const uint32_t *a = fa[k];
+        const uint32_t *x = ia[k];
+        emit128("_mm_set_ps", -1, k, I(_mm_set_ps)(lf(a[0]), lf(a[1]), lf(a[2]), lf(a[3])), EXACT);
+        emit128("_mm_setr_ps", -1, k, I(_mm_setr_ps)(lf(a[0]), lf(a[1]), lf(a[2]), lf(a[3])), EXACT);
+        emit128("_mm_set1_ps", -1, k, I(_mm_set1_ps)(lf(a[k % 8])), EXACT);
+        emit128("_mm_set_ss", -1, k, I(_mm_set_ss)(lf(a[k % 8])), EXACT);
+        emit256("_mm256_set_ps", -1, k,
+                I(_mm256_set_ps)(lf(a[0]), lf(a[1]), lf(a[2]), lf(a[3]), lf(a[4]), lf(a[5]), lf(a[6]), lf(a[7])), EXACT);
+        emit256("_mm256_setr_ps", -1, k,
+                I(_mm256_setr_ps)(lf(a[0]), lf(a[1]), lf(a[2]), lf(a[3]), lf(a[4]), lf(a[5]), lf(a[6]), lf(a[7])), EXACT);
+        emit256("_mm256_set1_ps", -1, k, I(_mm256_set1_ps)(lf(a[k % 8])), EXACT);
+        emit128i("_mm_set_epi32", -1, k, I(_mm_set_epi32)((int)x[0], (int)x[1], (int)x[2], (int)x[3]));
+        emit128i("_mm_setr_epi32", -1, k, I(_mm_setr_epi32)((int)x[0], (int)x[1], (int)x[2], (int)x[3]));
+        emit128i("_mm_set1_epi32", -1, k, I(_mm_set1_epi32)((int)x[k % 8]));
+        emit256i("_mm256_set_epi32", -1, k,
+                 I(_mm256_set_epi32)((int)x[0], (int)x[1], (int)x[2], (int)x[3], (int)x[4], (int)x[5], (int)x[6], (int)x[7]));
+        emit256i("_mm256_setr_epi32", -1, k,
+                 I(_mm256_setr_epi32)((int)x[0], (int)x[1], (int)x[2], (int)x[3], (int)x[4], (int)x[5], (int)x[6], (int)x[7]));
+        emit256i("_mm256_set1_epi32", -1, k, I(_mm256_set1_epi32)((int)x[k % 8]));
+        emit256("_mm256_set_m128", -1, k, I(_mm256_set_m128)(ld128(fa[k]), ld128(fb[k] + 4)), EXACT);
+    }
+    emit128("_mm_setzero_ps", -1, 0, I(_mm_setzero_ps)(), EXACT);
+    emit256("_mm256_setzero_ps", -1, 0, I(_mm256_setzero_ps)(), EXACT);
+    emit128i("_mm_setzero_si128", -1, 0, I(_mm_setzero_si128)());
+    emit256i("_mm256_setzero_si256", -1, 0, I(_mm256_setzero_si256)());
+    I(_mm256_zeroupper)();
+    emit_i32("_mm256_zeroupper", 0, 0);
+}
+
+static void check_arith(void)
+{
+    F128_2(_mm_add_ps, ARITH)
+    F128_2(_mm_sub_ps, ARITH)
+    F128_2(_mm_mul_ps, ARITH)
+    F128_2(_mm_div_ps, ARITH)
+    F128_1(_mm_sqrt_ps, ARITH)
+    F128_2(_mm_add_ss, ARITH)
+    F128_2(_mm_sub_ss, ARITH)
+    F128_2(_mm_mul_ss, ARITH)
+    F128_2(_mm_div_ss, ARITH)
+    F128_1(_mm_sqrt_ss, ARITH)
+    F128_2(_mm_min_ps, EXACT)
+    F128_2(_mm_max_ps, EXACT)
+    F128_2(_mm_min_ss, EXACT)
+    F128_2(_mm_max_ss, EXACT)
+    F128_2(_mm_hadd_ps, ARITH)
+    F128_2(_mm_addsub_ps, ARITH)
+    F128_1(_mm_floor_ps, ARITH)
+    F128_1(_mm_ceil_ps, ARITH)
+    F128_3(_mm_fmadd_ps, ARITH)
+    F128_3(_mm_fmsub_ps, ARITH)
+    F128_3(_mm_fnmadd_ps, ARITH)
+    F128_3(_mm_fnmsub_ps, ARITH)
+
+    F256_2(_mm256_add_ps, ARITH)
+    F256_2(_mm256_sub_ps, ARITH)
+    F256_2(_mm256_mul_ps, ARITH)
+    F256_2(_mm256_div_ps, ARITH)
+    F256_1(_mm256_sqrt_ps, ARITH)
+    F256_2(_mm256_min_ps, EXACT)
+    F256_2(_mm256_max_ps, EXACT)
+    F256_2(_mm256_hadd_ps, ARITH)
+    F256_2(_mm256_addsub_ps, ARITH)
+    F256_1(_mm256_floor_ps, ARITH)
+    F256_1(_mm256_ceil_ps, ARITH)
+    F256_3(_mm256_fmadd_ps, ARITH)
+    F256_3(_mm256_fmsub_ps, ARITH)
+    F256_3(_mm256_fnmadd_ps, ARITH)
+    F256_3(_mm256_fnmsub_ps, ARITH)
+
+    /* every rounding control: nearest, floor, ceil, truncate, current
+     * direction, each with and without _MM_FROUND_NO_EXC */
+    ROUND_PS(0x00) ROUND_PS(0x01) ROUND_PS(0x02) ROUND_PS(0x03) ROUND_PS(0x04)
+    ROUND_PS(0x08) ROUND_PS(0x09) ROUND_PS(0x0a) ROUND_PS(0x0b) ROUND_PS(0x0c)
+    ROUND_PS256(0x00) ROUND_PS256(0x01) ROUND_PS256(0x02) ROUND_PS256(0x03) ROUND_PS256(0x04)
+    ROUND_PS256(0x08) ROUND_PS256(0x09) ROUND_PS256(0x0a) ROUND_PS256(0x0b) ROUND_PS256(0x0c)
+    /* the named constants */
+    FOR128 emit128("_mm_round_ps(_MM_FROUND_TO_NEAREST_INT|_MM_FROUND_NO_EXC)", -1, k,
+                   I(_mm_round_ps)(A128(fa), K(_MM_FROUND_TO_NEAREST_INT) | K(_MM_FROUND_NO_EXC)), ARITH);
+    FOR256 emit256("_mm256_round_ps(_MM_FROUND_FLOOR)", -1, k, I(_mm256_round_ps)(ld256(fa[k]), K(_MM_FROUND_FLOOR)), ARITH);
+
+    /* approximate on x86 */
+    FOR128 emit128("_mm_rcp_ps", -1, k, I(_mm_rcp_ps)(A128(fr)), APPROX);
+    FOR128 emit128("_mm_rsqrt_ps", -1, k, I(_mm_rsqrt_ps)(A128(fr)), APPROX);
+    FOR256 emit256("_mm256_rcp_ps", -1, k, I(_mm256_rcp_ps)(ld256(fr[k])), APPROX);
+    FOR256 emit256("_mm256_rsqrt_ps", -1, k, I(_mm256_rsqrt_ps)(ld256(fr[k])), APPROX);
+}
+
+static void sweep_cmp(void) { REP32(CMP_PS) }
+static void sweep_cmp256(void) { REP32(CMP_PS256) }
+
+static void check_bitwise_compare(void)
+{
+    F128_2(_mm_and_ps, EXACT)
+    F128_2(_mm_or_ps, EXACT)
+    F128_2(_mm_xor_ps, EXACT)
+    F128_2(_mm_andnot_ps, EXACT)
+    F256_2(_mm256_and_ps, EXACT)
+    F256_2(_mm256_or_ps, EXACT)
+    F256_2(_mm256_xor_ps, EXACT)
+    F256_2(_mm256_andnot_ps, EXACT)
+
+    F128_2(_mm_cmpeq_ps, EXACT)
+    F128_2(_mm_cmplt_ps, EXACT)
+    F128_2(_mm_cmple_ps, EXACT)
+    F128_2(_mm_cmpgt_ps, EXACT)
+    F128_2(_mm_cmpge_ps, EXACT)
+    F128_2(_mm_cmpneq_ps, EXACT)
+    F128_2(_mm_cmpord_ps, EXACT)
+    F128_2(_mm_cmpunord_ps, EXACT)
+    sweep_cmp();
+    sweep_cmp256();
+    FOR256 emit256("_mm256_cmp_ps(_CMP_GT_OQ)", -1, k, I(_mm256_cmp_ps)(ld256(fa[k]), ld256(fb[k]), K(_CMP_GT_OQ)), EXACT);
+    FOR256 emit256("_mm256_cmp_ps(_CMP_NEQ_UQ)", -1, k, I(_mm256_cmp_ps)(ld256(fa[k]), ld256(fb[k]), K(_CMP_NEQ_UQ)), EXACT);
+
+    FOR128 emit_i32("_mm_movemask_ps", k, I(_mm_movemask_ps)(A128(fa)));
+    FOR256 emit_i32("_mm256_movemask_ps", k, I(_mm256_movemask_ps)(ld256(fa[k])));
+
+    /* blendv with float masks (any sign bit) and with compare masks */
+    F128_3(_mm_blendv_ps, EXACT)
+    F256_3(_mm256_blendv_ps, EXACT)
+    FOR256 emit256("_mm256_blendv_ps(cmp)", -1, k,
+                   I(_mm256_blendv_ps)(ld256(fa[k]), ld256(fb[k]),
+                                       I(_mm256_cmp_ps)(ld256(fb[k]), ld256(fa[k]), K(_CMP_GT_OQ))), EXACT);
+}
+
+/* One function per immediate sweep: compilers handle 256 small expansions
+ * in one function much faster than 2000 in one. */
+static void sweep_shuffle_ps(void) { REP256(SHUFFLE_PS) }
+static void sweep_shuffle_ps256(void) { REP256(SHUFFLE_PS256) }
+static void sweep_permute_ps(void) { REP256(PERMUTE_PS) }
+static void sweep_permute_ps256(void) { REP256(PERMUTE_PS256) }
+static void sweep_shuffle_epi32(void) { REP256(SHUFFLE_EPI32) }
+static void sweep_permute2f128(void) { REP256(PERMUTE2F128) }
+static void sweep_blend(void) { REP16(BLEND_PS, 0) }
+static void sweep_blend256(void) { REP256(BLEND_PS256) }
+
+static void check_shuffle(void)
+{
+    sweep_shuffle_ps();
+    sweep_shuffle_ps256();
+    sweep_permute_ps();
+    sweep_permute_ps256();
+    sweep_shuffle_epi32();
+    sweep_permute2f128();
+    sweep_blend();
+    sweep_blend256();
+    /* _MM_SHUFFLE as kernels write it */
+    FOR128 emit128("_mm_shuffle_ps(_MM_SHUFFLE(1,1,1,1))", -1, k,
+                   I(_mm_shuffle_ps)(A128(fa), A128(fb), _MM_SHUFFLE(1, 1, 1, 1)), EXACT);
+    FOR256 emit256("_mm256_permute_ps(_MM_SHUFFLE(2,3,0,1))", -1, k,
+                   I(_mm256_permute_ps)(ld256(fa[k]), _MM_SHUFFLE(2, 3, 0, 1)), EXACT);
+
+    F128_2(_mm_movehl_ps, EXACT)
+    F128_2(_mm_movelh_ps, EXACT)
+    F128_2(_mm_unpacklo_ps, EXACT)
+    F128_2(_mm_unpackhi_ps, EXACT)
+    F128_1(_mm_movehdup_ps, EXACT)
+    F128_1(_mm_moveldup_ps, EXACT)
+    F256_2(_mm256_unpacklo_ps, EXACT)
+    F256_2(_mm256_unpackhi_ps, EXACT)
+    FOR256 emit256("_mm256_permutevar8x32_ps", -1, k, I(_mm256_permutevar8x32_ps)(ld256(fa[k]), ld256i(ia[k])), EXACT);
+
+    FOR256 {
+        v256 a = ld256(fa[k]);
+        v128 b = ld128(fb[k]);
+        v256i x = ld256i(ia[k]);
+        emit128("_mm256_castps256_ps128", -1, k, I(_mm256_castps256_ps128)(a), EXACT);
+        /* the upper half is undefined on x86: only the lower one is compared */
+        emit128("_mm256_castps128_ps256", -1, k, I(_mm256_castps256_ps128)(I(_mm256_castps128_ps256)(b)), EXACT);
+        emit128("_mm256_extractf128_ps", 0, k, I(_mm256_extractf128_ps)(a, 0), EXACT);
+        emit128("_mm256_extractf128_ps", 1, k, I(_mm256_extractf128_ps)(a, 1), EXACT);
+        emit256("_mm256_insertf128_ps", 0, k, I(_mm256_insertf128_ps)(a, b, 0), EXACT);
+        emit256("_mm256_insertf128_ps", 1, k, I(_mm256_insertf128_ps)(a, b, 1), EXACT);
+        emit128i("_mm256_extracti128_si256", 0, k, I(_mm256_extracti128_si256)(x, 0));
+        emit128i("_mm256_extracti128_si256", 1, k, I(_mm256_extracti128_si256)(x, 1));
+        emit128i("_mm256_castsi256_si128", -1, k, I(_mm256_castsi256_si128)(x));
+        emit256i("_mm256_castps_si256", -1, k, I(_mm256_castps_si256)(a));
+        emit256("_mm256_castsi256_ps", -1, k, I(_mm256_castsi256_ps)(x), EXACT);
+        emit_f32("_mm256_cvtss_f32", k, I(_mm256_cvtss_f32)(a));
+    }
+    FOR128 {
+        emit128i("_mm_castps_si128", -1, k, I(_mm_castps_si128)(A128(fa)));
+        emit128("_mm_castsi128_ps", -1, k, I(_mm_castsi128_ps)(A128I(ia)), EXACT);
+        emit_f32("_mm_cvtss_f32", k, I(_mm_cvtss_f32)(A128(fa)));
+        emit_i32("_mm_cvtsi128_si32", k, I(_mm_cvtsi128_si32)(A128I(ia)));
+    }
+}
+
+static void check_convert_int(void)
+{
+    FOR128 emit128i("_mm_cvtps_epi32", -1, k, I(_mm_cvtps_epi32)(A128(fa)));
+    FOR128 emit128i("_mm_cvttps_epi32", -1, k, I(_mm_cvttps_epi32)(A128(fa)));
+    FOR128 emit128("_mm_cvtepi32_ps", -1, k, I(_mm_cvtepi32_ps)(A128I(ia)), ARITH);
+    FOR256 emit256i("_mm256_cvtps_epi32", -1, k, I(_mm256_cvtps_epi32)(ld256(fa[k])));
+    FOR256 emit256i("_mm256_cvttps_epi32", -1, k, I(_mm256_cvttps_epi32)(ld256(fa[k])));
+    FOR256 emit256("_mm256_cvtepi32_ps", -1, k, I(_mm256_cvtepi32_ps)(ld256i(ia[k])), ARITH);
+
+    I128_2(_mm_add_epi32)
+    I128_2(_mm_sub_epi32)
+    I128_2(_mm_mullo_epi32)
+    I128_2(_mm_max_epi32)
+    I128_2(_mm_min_epi32)
+    I128_2(_mm_cmpeq_epi32)
+    I128_2(_mm_cmpgt_epi32)
+    I128_2(_mm_and_si128)
+    I128_2(_mm_or_si128)
+    I128_2(_mm_xor_si128)
+    I128_2(_mm_andnot_si128)
+    I128_1(_mm_abs_epi32)
+    I256_2(_mm256_add_epi32)
+    I256_2(_mm256_sub_epi32)
+    I256_2(_mm256_mullo_epi32)
+    I256_2(_mm256_max_epi32)
+    I256_2(_mm256_min_epi32)
+    I256_2(_mm256_cmpeq_epi32)
+    I256_2(_mm256_cmpgt_epi32)
+    I256_2(_mm256_and_si256)
+    I256_2(_mm256_or_si256)
+    I256_2(_mm256_xor_si256)
+    I256_2(_mm256_andnot_si256)
+    I256_1(_mm256_abs_epi32)
+    /* cmpeq on equal inputs, so that "all ones" shows up */
+    FOR128 emit128i("_mm_cmpeq_epi32(a,a)", -1, k, I(_mm_cmpeq_epi32)(A128I(ia), A128I(ia)));
+
+    SHIFTS(0) SHIFTS(1) SHIFTS(7) SHIFTS(16) SHIFTS(31) SHIFTS(32) SHIFTS(33) SHIFTS(100) SHIFTS(255)
+}
+
+int main(void)
+{
+    make_inputs();
+    check_memory();
+    check_set();
+    check_arith();
+    check_bitwise_compare();
+    check_shuffle();
+    check_convert_int();
+    fprintf(stderr, "check_intrinsics (%s): %ld lines\n", MODE, n_lines);
+    return 0;
+}
