@@ -1,0 +1,53 @@
+use super::*;
+
+fn check(path: &str, text: &str, expect: &[&str]) {
+    let index = index_file(path, text.as_bytes()).unwrap();
+    let got: Vec<String> = index.items.iter().map(|i| format!("{:?} {}", i.kind, i.path)).collect();
+    assert_eq!(got, expect, "{text}");
+}
+
+#[test]
+fn items_per_language() {
+    check("a.c", "int f(void) { return g(); }\n#define N 4\n", &["Function a.c::f", "Macro a.c::N"]);
+    check("a.c", "int *p(void);\nstruct s *q;\n", &[]);
+    check("m.rs", "impl<T> Foo<T> { fn get(&self) {} }", &["Impl m.rs::impl Foo<T>", "Method m.rs::Foo::get"]);
+    check("p.py", "class A:\n    def f(self):\n        def g():\n            pass\n", &[
+        "Class p.py::A",
+        "Method p.py::A.f",
+        "Function p.py::A.f.g",
+    ]);
+    check("x.cpp", "void A::run() {}\n", &["Method x.cpp::A::run"]);
+}
+
+#[test]
+fn repeated_names_get_stable_suffixes() {
+    let text = "#ifdef X\nvoid f(void) {}\n#else\nvoid f(void) {}\n#endif\n";
+    check("k.c", text, &["Function k.c::f", "Function k.c::f@2"]);
+    let index = index_file("k.c", text.as_bytes()).unwrap();
+    assert_eq!(index.items[0].preproc.as_deref(), Some("#ifdef X"));
+    assert_eq!(index.items[1].preproc.as_deref(), Some("#else of #ifdef X"));
+}
+
+#[test]
+fn header_guards_are_not_conditions() {
+    let index = index_file("k.h", b"#ifndef K_H\n#define K_H\nvoid f(void) {}\n#endif\n").unwrap();
+    let f = index.items.iter().find(|i| i.name == "f").unwrap();
+    assert_eq!(f.preproc, None);
+}
+
+#[test]
+fn broken_and_invalid_input_is_data() {
+    let index = index_file("b.c", b"int f(void) { return 1 }\nint g(void) { return 2; }\n").unwrap();
+    assert!(!index.diagnostics.is_empty());
+    assert!(index.items.iter().any(|i| i.name == "g"));
+    let index = index_file("u.py", b"def f():\n    return '\xff'\n").unwrap();
+    assert_eq!(index.diagnostics[0].message, "invalid UTF-8");
+    assert_eq!(index.items[0].path, "u.py::f");
+}
+
+#[test]
+fn doc_comments_and_attributes_belong_to_the_item() {
+    let text = "// not mine\n\n/// doc\n#[inline]\nfn f() {}\n";
+    let index = index_file("a.rs", text.as_bytes()).unwrap();
+    assert_eq!(index.items[0].span.start, text.find("/// doc").unwrap());
+}

@@ -1,0 +1,223 @@
+//! The repository walk: every source file under a root that `.gitignore`
+//! does not exclude, read and indexed in parallel. Binary, oversized and
+//! unreadable files are reported, not fatal.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::index::{index_as, FileIndex, Item};
+use crate::lang::Lang;
+use crate::{Error, Result};
+
+/// How to walk and index a repository.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexOptions {
+    /// Files larger than this are skipped (generated code, amalgamations).
+    pub max_file_bytes: u64,
+    /// Worker threads; 0 means one per core.
+    pub threads: usize,
+    /// Only these languages; empty means every compiled-in language.
+    pub langs: Vec<Lang>,
+}
+
+impl Default for IndexOptions {
+    fn default() -> Self {
+        Self { max_file_bytes: 4 << 20, threads: 0, langs: Vec::new() }
+    }
+}
+
+/// Why a file was left out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "reason")]
+pub enum SkipReason {
+    Binary,
+    TooLarge { bytes: u64 },
+    Unreadable { error: String },
+    LanguageDisabled { lang: Lang },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Skipped {
+    pub path: String,
+    #[serde(flatten)]
+    pub reason: SkipReason,
+}
+
+/// The index of a repository: every file's index, sorted by path.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RepoIndex {
+    pub files: Vec<FileIndex>,
+    pub skipped: Vec<Skipped>,
+}
+
+impl RepoIndex {
+    /// The index of one file, by repository-relative path.
+    pub fn file(&self, path: &str) -> Option<&FileIndex> {
+        let path = crate::paths::normalize(path);
+        self.files.binary_search_by(|f| f.path.as_str().cmp(&path)).ok().map(|i| &self.files[i])
+    }
+
+    /// Every item of every file.
+    pub fn items(&self) -> impl Iterator<Item = &Item> {
+        self.files.iter().flat_map(|f| f.items.iter())
+    }
+
+    /// The content hash of every indexed file: what [`crate::ApplyOptions::expected`]
+    /// takes to refuse edits to files changed since.
+    pub fn hashes(&self) -> BTreeMap<String, String> {
+        self.files.iter().map(|f| (f.path.clone(), f.hash.clone())).collect()
+    }
+
+    /// Looks an item up by qualified path. Besides the exact path, a path
+    /// that leaves out enclosing names (`src/model.rs::forward`) resolves
+    /// when exactly one item fits. Fails with close names when nothing fits
+    /// and with the candidates when several do.
+    pub fn resolve(&self, symbol: &str) -> Result<(&FileIndex, &Item)> {
+        let (file, _) = split_symbol(symbol);
+        match self.file(file) {
+            Some(f) => resolve_in(f, symbol).map(|item| (f, item)),
+            None => {
+                let name = symbol.rsplit([':', '.']).next().unwrap_or(symbol);
+                let mut suggestions: Vec<String> =
+                    self.items().filter(|i| i.name == name).map(|i| i.path.clone()).take(5).collect();
+                if suggestions.is_empty() {
+                    suggestions = closest(file, self.files.iter().map(|f| f.path.as_str()));
+                }
+                Err(Error::NoSuchSymbol { symbol: symbol.to_owned(), suggestions })
+            }
+        }
+    }
+}
+
+/// `("src/a.rs", "T::f")` from `src/a.rs::T::f`.
+pub(crate) fn split_symbol(symbol: &str) -> (&str, &str) {
+    match symbol.find("::") {
+        Some(i) => (&symbol[..i], &symbol[i + 2..]),
+        None => (symbol, ""),
+    }
+}
+
+/// Looks `symbol` up among one file's items; see [`RepoIndex::resolve`].
+pub(crate) fn resolve_in<'f>(file: &'f FileIndex, symbol: &str) -> Result<&'f Item> {
+    let symbol = crate::paths::normalize(symbol);
+    if let Some(item) = file.items.iter().find(|i| i.path == symbol) {
+        return Ok(item);
+    }
+    let (_, tail) = split_symbol(&symbol);
+    let sep = file.lang.separator();
+    let fits: Vec<&Item> = file
+        .items
+        .iter()
+        .filter(|i| {
+            let (_, item_tail) = split_symbol(&i.path);
+            !tail.is_empty() && (item_tail.ends_with(&format!("{sep}{tail}")) || i.name == tail)
+        })
+        .collect();
+    match fits.as_slice() {
+        [one] => Ok(one),
+        [] => Err(Error::NoSuchSymbol {
+            symbol: symbol.clone(),
+            suggestions: closest(&symbol, file.items.iter().map(|i| i.path.as_str())),
+        }),
+        many => Err(Error::Ambiguous { symbol, candidates: many.iter().map(|i| i.path.clone()).collect() }),
+    }
+}
+
+/// Up to three of `candidates` closest to `wanted`, closest first.
+pub(crate) fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut scored: Vec<(f64, &str)> = candidates
+        .map(|c| (strsim::jaro_winkler(wanted, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    scored.into_iter().take(3).map(|(_, c)| c.to_owned()).collect()
+}
+
+/// A source file the walk found.
+pub(crate) struct Found {
+    pub rel: String,
+    pub abs: PathBuf,
+    pub lang: Lang,
+}
+
+/// Every file under `root` with a known language, honouring `.gitignore`,
+/// `.ignore` and git's excludes, sorted by path. Hidden files are skipped.
+pub(crate) fn walk(root: &Path, langs: &[Lang]) -> Result<Vec<Found>> {
+    if !root.is_dir() {
+        return Err(Error::io(root, std::io::Error::new(std::io::ErrorKind::NotFound, "not a folder")));
+    }
+    let mut found = Vec::new();
+    // `.gitignore` counts even when the root is not (yet) a git repository.
+    let walker = ignore::WalkBuilder::new(root).require_git(false).sort_by_file_name(|a, b| a.cmp(b)).build();
+    for entry in walker {
+        let Ok(entry) = entry else { continue };
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let Some(lang) = Lang::from_path(entry.path()) else { continue };
+        if !langs.is_empty() && !langs.contains(&lang) {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(root) else { continue };
+        let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        found.push(Found { rel, abs: entry.path().to_path_buf(), lang });
+    }
+    found.sort_by(|a, b| a.rel.cmp(&b.rel));
+    Ok(found)
+}
+
+/// Reads a found file, or says why it is skipped.
+pub(crate) fn read_source(found: &Found, max_bytes: u64) -> std::result::Result<Vec<u8>, Skipped> {
+    let skip = |reason| Skipped { path: found.rel.clone(), reason };
+    if !found.lang.is_enabled() {
+        return Err(skip(SkipReason::LanguageDisabled { lang: found.lang }));
+    }
+    let meta = std::fs::metadata(&found.abs).map_err(|e| skip(SkipReason::Unreadable { error: e.to_string() }))?;
+    if meta.len() > max_bytes {
+        return Err(skip(SkipReason::TooLarge { bytes: meta.len() }));
+    }
+    let bytes = std::fs::read(&found.abs).map_err(|e| skip(SkipReason::Unreadable { error: e.to_string() }))?;
+    // Git's own test: a NUL byte in the first 8 KiB means binary.
+    if memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some() {
+        return Err(skip(SkipReason::Binary));
+    }
+    Ok(bytes)
+}
+
+/// Runs `f` on a pool of `threads` workers (0: one per core).
+pub(crate) fn with_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> Result<T> {
+    if threads == 0 {
+        return Ok(f());
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::Invalid(format!("cannot start {threads} threads: {e}")))?;
+    Ok(pool.install(f))
+}
+
+/// Walks `root` and indexes every source file in parallel.
+pub fn index_repo(root: &Path, options: &IndexOptions) -> Result<RepoIndex> {
+    let found = walk(root, &options.langs)?;
+    let results: Vec<std::result::Result<FileIndex, Skipped>> = with_threads(options.threads, || {
+        found
+            .par_iter()
+            .map(|f| {
+                let bytes = read_source(f, options.max_file_bytes)?;
+                index_as(&f.rel, f.lang, &bytes)
+                    .map_err(|e| Skipped { path: f.rel.clone(), reason: SkipReason::Unreadable { error: e.to_string() } })
+            })
+            .collect()
+    })?;
+    let mut index = RepoIndex::default();
+    for r in results {
+        match r {
+            Ok(f) => index.files.push(f),
+            Err(s) => index.skipped.push(s),
+        }
+    }
+    Ok(index)
+}
