@@ -86,13 +86,8 @@ impl BedrockProvider {
             .map_err(|e| Error::Config(format!("cannot encode the request: {e}")))?;
         let accept = if request.stream { "application/vnd.amazon.eventstream" } else { "application/json" };
         let signed = sign(&self.config.aws, &url, &body, SystemTime::now())?;
-        let mut builder = self
-            .http
-            .client
-            .post(&url)
-            .header("content-type", "application/json")
-            .header("accept", accept)
-            .body(body);
+        let mut builder =
+            self.http.client.post(&url).header("content-type", "application/json").header("accept", accept).body(body);
         for (name, value) in signed {
             builder = builder.header(name, value);
         }
@@ -351,8 +346,9 @@ impl StreamState {
                 }
             }
             "messageStop" => {
-                self.stop =
-                    Some(StopReason::from_wire(payload.get("stopReason").and_then(Value::as_str).unwrap_or("end_turn")));
+                self.stop = Some(StopReason::from_wire(
+                    payload.get("stopReason").and_then(Value::as_str).unwrap_or("end_turn"),
+                ));
             }
             "metadata" => {
                 if let Some(u) = payload.get("usage") {

@@ -78,10 +78,8 @@ fn canonical(v: &Value) -> String {
     match v {
         Value::Object(map) => {
             let sorted: BTreeMap<&String, &Value> = map.iter().collect();
-            let fields: Vec<String> = sorted
-                .into_iter()
-                .map(|(k, v)| format!("{}:{}", Value::String(k.clone()), canonical(v)))
-                .collect();
+            let fields: Vec<String> =
+                sorted.into_iter().map(|(k, v)| format!("{}:{}", Value::String(k.clone()), canonical(v))).collect();
             format!("{{{}}}", fields.join(","))
         }
         Value::Array(items) => format!("[{}]", items.iter().map(canonical).collect::<Vec<_>>().join(",")),
@@ -169,7 +167,10 @@ impl Cassette {
         let key = request_key(normalized);
         let mut inner = self.lock();
         let Inner::Replay { entries, by_key, used } = &mut *inner else {
-            return Err(Error::Cassette { path: self.path.display().to_string(), message: "not opened for replay".into() });
+            return Err(Error::Cassette {
+                path: self.path.display().to_string(),
+                message: "not opened for replay".into(),
+            });
         };
         let Some(positions) = by_key.get(&key) else {
             return Err(Error::ReplayMiss { diff: nearest_diff(entries, normalized) });
@@ -193,7 +194,7 @@ fn nearest_diff(entries: &[Entry], normalized: &Value) -> String {
         .iter()
         .map(|e| {
             let text = pretty(&e.request);
-            let ratio = similar::TextDiff::from_lines(&text, &asked).ratio();
+            let ratio = similar::TextDiff::from_words(&text, &asked).ratio();
             (ratio, text)
         })
         .max_by(|a, b| a.0.total_cmp(&b.0));

@@ -132,7 +132,12 @@ impl Client {
         Client::build(config.provider, config.model.clone(), Some(provider), options)
     }
 
-    fn build(kind: ProviderKind, model: String, provider: Option<Arc<dyn Provider>>, options: ClientOptions) -> Result<Client> {
+    fn build(
+        kind: ProviderKind,
+        model: String,
+        provider: Option<Arc<dyn Provider>>,
+        options: ClientOptions,
+    ) -> Result<Client> {
         if options.limits.caps_dollars() && options.price.is_none() {
             return Err(Error::Config(format!(
                 "molt has no price for model \"{model}\", so max_usd cannot be enforced; add \

@@ -11,9 +11,7 @@ pub struct Env {
 impl Env {
     /// A snapshot of the process environment (variables that are not UTF-8 are skipped).
     pub fn process() -> Env {
-        std::env::vars_os()
-            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
-            .collect()
+        std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?))).collect()
     }
 
     pub fn empty() -> Env {

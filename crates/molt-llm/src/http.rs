@@ -110,11 +110,18 @@ fn describe(e: &reqwest::Error) -> String {
 pub(crate) fn status_error(provider: ProviderKind, status: u16, headers: &HeaderMap, body: &str) -> Error {
     let message = error_message(body);
     match status {
-        401 | 403 => Error::Auth { provider, status, hint: format!("{}; the server said: {message}", auth_hint(provider)) },
+        401 | 403 => {
+            Error::Auth { provider, status, hint: format!("{}; the server said: {message}", auth_hint(provider)) }
+        }
         408 | 409 | 425 | 429 | 500..=504 | 529 => {
             let pairs: Vec<(&str, &str)> =
                 headers.iter().filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?))).collect();
-            Error::Status { provider, status, message, retry_after: retry_after_from_headers(&pairs, SystemTime::now()) }
+            Error::Status {
+                provider,
+                status,
+                message,
+                retry_after: retry_after_from_headers(&pairs, SystemTime::now()),
+            }
         }
         404 => Error::BadRequest {
             provider,

@@ -41,7 +41,9 @@ pub use limiter::RateLimiter;
 pub use openai::{OpenAiConfig, OpenAiProvider};
 pub use provider::{EventSink, Provider};
 pub use retry::{retry_after_from_headers, RetryPolicy};
-pub use types::{Assembler, ContentBlock, Message, Request, Response, Role, StopReason, StreamEvent, ToolCall, ToolSpec};
+pub use types::{
+    Assembler, ContentBlock, Message, Request, Response, Role, StopReason, StreamEvent, ToolCall, ToolSpec,
+};
 
 pub use molt_core::budget::{BudgetError, Limits, Spent};
 pub use molt_core::usage::{Price, Usage};

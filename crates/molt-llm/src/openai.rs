@@ -51,7 +51,8 @@ impl OpenAiConfig {
         let api_key = env.get("OPENAI_API_KEY").map(str::to_owned);
         if api_key.is_none() && base.trim_end_matches('/') == DEFAULT_BASE {
             return Err(Error::Config(
-                "provider openai needs OPENAI_API_KEY (or OPENAI_BASE_URL / base_url pointing at a local server)".into(),
+                "provider openai needs OPENAI_API_KEY (or OPENAI_BASE_URL / base_url pointing at a local server)"
+                    .into(),
             ));
         }
         Ok(OpenAiConfig { model: model.to_owned(), base_url: base.to_owned(), api_key, timeouts: Timeouts::default() })
@@ -200,13 +201,21 @@ pub(crate) fn wire_request(model: &str, request: &Request) -> Value {
 fn usage(v: &Value) -> Usage {
     let n = |p: &str| v.pointer(p).and_then(Value::as_u64).unwrap_or(0);
     let cached = n("/prompt_tokens_details/cached_tokens");
-    Usage { input: n("/prompt_tokens").saturating_sub(cached), output: n("/completion_tokens"), cache_read: cached, cache_write: 0 }
+    Usage {
+        input: n("/prompt_tokens").saturating_sub(cached),
+        output: n("/completion_tokens"),
+        cache_read: cached,
+        cache_write: 0,
+    }
 }
 
 /// A non-streamed answer.
 pub(crate) fn parse_response(v: &Value) -> Result<Response> {
     if let Some(err) = v.get("error") {
-        return Err(Error::malformed(KIND, format!("the server answered with an error: {}", error_message(&json!({"error": err}).to_string()))));
+        return Err(Error::malformed(
+            KIND,
+            format!("the server answered with an error: {}", error_message(&json!({"error": err}).to_string())),
+        ));
     }
     let choice = v.pointer("/choices/0").ok_or_else(|| Error::malformed(KIND, "the answer has no choices"))?;
     let message = choice.get("message").ok_or_else(|| Error::malformed(KIND, "the choice has no message"))?;
@@ -277,7 +286,9 @@ impl StreamState {
                     let name = call.pointer("/function/name").and_then(Value::as_str).unwrap_or_default().to_owned();
                     out.push(StreamEvent::ToolCallStart { index: i + 1, id, name });
                 }
-                if let Some(args) = call.pointer("/function/arguments").and_then(Value::as_str).filter(|a| !a.is_empty()) {
+                if let Some(args) =
+                    call.pointer("/function/arguments").and_then(Value::as_str).filter(|a| !a.is_empty())
+                {
                     out.push(StreamEvent::ToolCallDelta { index: i + 1, json: args.to_owned() });
                 }
             }
@@ -299,4 +310,4 @@ impl StreamState {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -250,12 +250,14 @@ impl Assembler {
 
     pub fn push(&mut self, event: &StreamEvent) -> Result<()> {
         match event {
-            StreamEvent::TextDelta { index, text } => match self.blocks.entry(*index).or_insert(Partial::Text(String::new())) {
-                Partial::Text(t) => t.push_str(text),
-                Partial::Tool { .. } => {
-                    return Err(Error::malformed(self.provider, format!("text delta for tool-call block {index}")))
+            StreamEvent::TextDelta { index, text } => {
+                match self.blocks.entry(*index).or_insert(Partial::Text(String::new())) {
+                    Partial::Text(t) => t.push_str(text),
+                    Partial::Tool { .. } => {
+                        return Err(Error::malformed(self.provider, format!("text delta for tool-call block {index}")))
+                    }
                 }
-            },
+            }
             StreamEvent::ToolCallStart { index, id, name } => {
                 self.blocks.insert(*index, Partial::Tool { id: id.clone(), name: name.clone(), json: String::new() });
             }

@@ -49,7 +49,8 @@ type Sections = BTreeMap<String, BTreeMap<String, String>>;
 pub fn resolve_aws(env: &Env, profile: Option<&str>, region: Option<&str>) -> Result<AwsSettings> {
     let profile_name = profile.or(env.get("AWS_PROFILE")).unwrap_or("default").to_owned();
     let home = env.get("HOME").or(env.get("USERPROFILE")).map(PathBuf::from);
-    let file = |var: &str, default: &str| env.get(var).map(PathBuf::from).or_else(|| home.as_ref().map(|h| h.join(default)));
+    let file =
+        |var: &str, default: &str| env.get(var).map(PathBuf::from).or_else(|| home.as_ref().map(|h| h.join(default)));
     let credentials_file = read_ini(file("AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials"), false)?;
     let config_file = read_ini(file("AWS_CONFIG_FILE", ".aws/config"), true)?;
     let from_files = |key: &str| -> Option<String> {
@@ -77,9 +78,10 @@ pub fn resolve_aws(env: &Env, profile: Option<&str>, region: Option<&str>) -> Re
                 format!("profile \"{profile_name}\""),
             ),
             _ => {
-                let unsupported = ["role_arn", "sso_session", "sso_start_url", "credential_process", "web_identity_token_file"]
-                    .into_iter()
-                    .find(|k| from_files(k).is_some());
+                let unsupported =
+                    ["role_arn", "sso_session", "sso_start_url", "credential_process", "web_identity_token_file"]
+                        .into_iter()
+                        .find(|k| from_files(k).is_some());
                 return Err(Error::Config(match unsupported {
                     Some(k) => format!(
                         "AWS profile \"{profile_name}\" uses {k}, which molt does not resolve; export static \

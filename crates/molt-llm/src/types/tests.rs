@@ -63,7 +63,11 @@ fn request_and_events_round_trip_through_json() {
             Message::user("hi"),
             Message {
                 role: Role::Assistant,
-                content: vec![ContentBlock::ToolUse { id: "1".into(), name: "n".into(), input: serde_json::json!({"a": 1}) }],
+                content: vec![ContentBlock::ToolUse {
+                    id: "1".into(),
+                    name: "n".into(),
+                    input: serde_json::json!({"a": 1}),
+                }],
             },
             Message::tool_results(vec![ContentBlock::tool_result("1", "ok", false)]),
         ],
