@@ -2,6 +2,7 @@
 //!
 //! Rust instead of shell scripts so that every machine runs the same steps.
 
+mod demo;
 mod system;
 mod tidy;
 
@@ -13,6 +14,8 @@ const HELP: &str = "\
 cargo xtask <task>
 
 Tasks:
+  demo     the main job: port the tiny-infer fixture to aarch64 NEON with molt, checked under qemu
+           (--dir DIR keeps the migrated repository there)
   test     the whole suite: system packages, cargo fmt --check, clippy -D warnings, every test
   tidy     the repository's own rules (crate docs, no printing from libraries)
 ";
@@ -22,6 +25,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("test") => test(&args[1..]),
         Some("tidy") => tidy::run(&project_root()),
+        Some("demo") => demo::demo(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{HELP}");
             Ok(())

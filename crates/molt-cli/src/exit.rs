@@ -53,6 +53,16 @@ fn classify(err: &anyhow::Error) -> Exit {
         if cause.is::<UsageError>() || cause.is::<molt_core::SpecError>() || cause.is::<molt_core::PlanError>() {
             return Exit::Usage;
         }
+        if let Some(e) = cause.downcast_ref::<molt_agent::Error>() {
+            match e {
+                molt_agent::Error::Spec(_)
+                | molt_agent::Error::PlanFile(_)
+                | molt_agent::Error::Plan(_)
+                | molt_agent::Error::Recipe(_) => return Exit::Usage,
+                molt_agent::Error::Io { .. } => return Exit::Environment,
+                _ => {}
+            }
+        }
         if cause.is::<EnvironmentError>() {
             return Exit::Environment;
         }

@@ -54,6 +54,12 @@ pub struct Global {
 #[derive(Debug, Subcommand)]
 enum Command {
     Init(cmd::init::Args),
+    Plan(cmd::plan::Args),
+    Run(cmd::run::Args),
+    /// Continue a stopped or crashed run; committed tasks are kept, none is committed twice.
+    Resume(cmd::run::Args),
+    Status(cmd::status::Args),
+    Verify(cmd::verify::Args),
 }
 
 fn main() -> ExitCode {
@@ -70,6 +76,11 @@ fn main() -> ExitCode {
     let out = Output::new(&cli.global);
     let result = match cli.command {
         Command::Init(args) => cmd::init::run(args, &out),
+        Command::Plan(args) => cmd::plan::run(args, &out),
+        Command::Run(args) => cmd::run::run(args, &out, false),
+        Command::Resume(args) => cmd::run::run(args, &out, true),
+        Command::Status(args) => cmd::status::run(args, &out),
+        Command::Verify(args) => cmd::verify::run(args, &out),
     };
     match result {
         Ok(code) => code.into(),

@@ -44,11 +44,6 @@ impl Output {
         Self { json: global.json, quiet: global.quiet, color }
     }
 
-    /// Whether progress bars and other terminal niceties make sense.
-    pub fn is_interactive(&self) -> bool {
-        !self.json && std::io::stderr().is_terminal()
-    }
-
     /// A line of text for people; skipped under `--json` and `--quiet`.
     pub fn line(&self, text: &str) {
         if !self.json && !self.quiet {

@@ -2,3 +2,7 @@
 //! calls to output.
 
 pub mod init;
+pub mod plan;
+pub mod run;
+pub mod status;
+pub mod verify;

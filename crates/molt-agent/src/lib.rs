@@ -1,0 +1,51 @@
+//! molt-agent: the planner, the agents that edit code, and the scheduler that
+//! runs a migration as a durable graph of tasks.
+//!
+//! It wires the other crates together: sites come from molt-recipes, checks
+//! from molt-verify, branches and commits from molt-git. Its state lives in
+//! `.molt/` (plan.json, state.json, events.jsonl, baseline.json) so a run can
+//! be resumed after any crash. It must not print to the terminal: it reports
+//! through events and return values, and the CLI decides how to show them.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod planner;
+pub mod rules;
+pub mod run;
+pub mod state;
+
+use std::path::Path;
+
+/// Everything that can stop a run.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Spec(#[from] molt_core::SpecError),
+    #[error(transparent)]
+    PlanFile(#[from] molt_core::PlanError),
+    #[error("{0}")]
+    Plan(String),
+    #[error("{0}")]
+    Recipe(String),
+    #[error("{0}")]
+    Path(String),
+    #[error("{0}")]
+    State(String),
+    #[error("{0}")]
+    Verify(String),
+    #[error("git: {0}")]
+    Git(String),
+    #[error("{path}: {source}")]
+    Io { path: String, source: std::io::Error },
+}
+
+impl Error {
+    pub fn io(path: &Path, source: std::io::Error) -> Self {
+        Error::Io { path: path.display().to_string(), source }
+    }
+
+    pub fn git(e: impl std::fmt::Display) -> Self {
+        Error::Git(e.to_string())
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;

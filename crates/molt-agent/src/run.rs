@@ -1,0 +1,602 @@
+//! The scheduler: runs a plan's tasks, `jobs` at a time, each in its own
+//! worktree, and merges every green task into the migration branch in DAG
+//! order before its dependants start.
+//!
+//! Workers are plain threads: every step of a task (rewrites, checks, git) is
+//! blocking work, and a thread per running task keeps each task's failure
+//! contained. Only the coordinating thread touches the state file, the plan
+//! and the migration branch, so there is exactly one writer of each.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{mpsc, Arc, RwLock};
+use std::time::Instant;
+
+use molt_core::{EventKind, Plan, Spec, Task, TaskId, TaskState};
+use molt_recipes::Recipe;
+use molt_verify::{Baseline, Outcome, RunOptions as CheckOptions, Verdict};
+
+use crate::planner::{self, SourceFile};
+use crate::rules;
+use crate::state::{molt_dir, CheckSummary, EventLog, Observer, RunState, TaskRecord};
+use crate::{Error, Result};
+
+/// How to run a migration.
+#[derive(Clone)]
+pub struct RunConfig {
+    /// The repository root (where molt.toml lives unless `spec` says otherwise).
+    pub repo: PathBuf,
+    /// The spec file.
+    pub spec: PathBuf,
+    /// Tasks at once.
+    pub jobs: usize,
+    /// Start even when included paths have uncommitted changes.
+    pub allow_dirty: bool,
+    /// Overrides every bench check's run count.
+    pub bench_runs: Option<u32>,
+    /// Receives every event as it is logged.
+    pub observer: Option<Observer>,
+}
+
+impl std::fmt::Debug for RunConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunConfig").field("repo", &self.repo).field("jobs", &self.jobs).finish_non_exhaustive()
+    }
+}
+
+/// What a run ended with.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RunSummary {
+    pub migration: String,
+    pub branch: String,
+    pub committed: usize,
+    pub failed: usize,
+    pub blocked: usize,
+    pub pending: usize,
+    pub baseline: Vec<CheckSummary>,
+    pub final_checks: Vec<CheckSummary>,
+    pub coverage: Coverage,
+    /// Every task committed and every final check passing (or fixed).
+    pub passed: bool,
+}
+
+/// How the sites of a migration were handled.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Coverage {
+    pub total: usize,
+    pub rules: usize,
+    pub model: usize,
+    pub unmapped: usize,
+}
+
+impl Coverage {
+    pub fn line(&self) -> String {
+        format!(
+            "{} of {} sites migrated (rules: {}, model: {}, unmapped: {})",
+            self.rules + self.model,
+            self.total,
+            self.rules,
+            self.model,
+            self.unmapped
+        )
+    }
+}
+
+/// Loads and validates the spec.
+pub fn load_spec(path: &Path) -> Result<Spec> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    Ok(Spec::parse(&name, &text)?)
+}
+
+/// The recipe a spec names, or an error that says a model is needed.
+pub fn recipe_of(spec: &Spec) -> Result<&'static dyn Recipe> {
+    match &spec.migration.recipe {
+        Some(name) => molt_recipes::load(name).map_err(|e| Error::Recipe(e.to_string())),
+        None => Err(Error::Plan(
+            "the spec names no recipe, and planning from the goal alone needs a model, which this build of molt \
+             does not call yet; set `recipe = \"x86-to-neon\"` in [migration]"
+                .to_owned(),
+        )),
+    }
+}
+
+/// The files a migration may look at, read from `root` (a worktree at the
+/// base commit), filtered by the spec's include globs.
+pub fn source_files(root: &Path, spec: &Spec) -> Result<Vec<SourceFile>> {
+    let include = rules::protected_set(&spec.migration.include)?;
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let mut entries: Vec<_> =
+            std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))?.filter_map(|e| e.ok()).collect();
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries.into_iter().rev() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let path = entry.path();
+            let Ok(ft) = entry.file_type() else { continue };
+            if ft.is_dir() {
+                if !name.starts_with('.') && name != "target" && name != "node_modules" {
+                    stack.push(path);
+                }
+                continue;
+            }
+            if !ft.is_file() {
+                continue;
+            }
+            let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            if !include.is_match(&rel) {
+                continue;
+            }
+            let Ok(meta) = entry.metadata() else { continue };
+            if meta.len() > 4 * 1024 * 1024 {
+                continue;
+            }
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                out.push(SourceFile { path: rel, text });
+            }
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+/// The plan of a run: `.molt/plan.json` as the user left it, or a new one.
+pub fn plan_path(repo: &Path) -> PathBuf {
+    molt_dir(repo).join("plan.json")
+}
+
+pub fn load_plan(repo: &Path) -> Result<Option<Plan>> {
+    let path = plan_path(repo);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ok(Some(Plan::parse(".molt/plan.json", &text)?)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(&path, e)),
+    }
+}
+
+/// Builds the plan from the tree at HEAD and writes `.molt/plan.json`.
+pub fn make_plan(repo_root: &Path, spec: &Spec) -> Result<Plan> {
+    let recipe = recipe_of(spec)?;
+    let git = molt_git::MigrationRepo::open(repo_root, &spec.migration.name).map_err(Error::git)?;
+    let base = git.ensure_migration_branch().map_err(Error::git)?;
+    let wt = git.add_task_worktree("plan", &base).map_err(Error::git)?;
+    let files = source_files(&wt.path, spec);
+    let _ = git.remove_task_worktree(&wt);
+    let plan = planner::rules_plan(spec, recipe, &files?);
+    plan.validate()?;
+    crate::state::write_atomic(&plan_path(repo_root), plan.to_json().as_bytes())?;
+    Ok(plan)
+}
+
+fn summarize(verdicts: &[Verdict]) -> Vec<CheckSummary> {
+    verdicts
+        .iter()
+        .map(|v| CheckSummary {
+            name: v.check.clone(),
+            outcome: v.outcome.as_str().to_owned(),
+            blocking: v.blocking,
+            detail: v.detail(),
+            duration_ms: v.result.duration_ms,
+        })
+        .collect()
+}
+
+fn baseline_summary(b: &Baseline, spec: &Spec) -> Vec<CheckSummary> {
+    spec.checks
+        .iter()
+        .filter_map(|c| b.get(&c.name))
+        .map(|r| CheckSummary {
+            name: r.name.clone(),
+            outcome: if r.passed { "pass".to_owned() } else { "fail".to_owned() },
+            blocking: false,
+            detail: r
+                .counts
+                .map(|c| format!("{} passed, {} failed", c.passed, c.failed))
+                .unwrap_or_else(|| r.status.as_str().to_owned()),
+            duration_ms: r.duration_ms,
+        })
+        .collect()
+}
+
+/// A finished worker's report.
+enum Done {
+    Committed { id: TaskId, commit: String, record: TaskRecord },
+    Failed { id: TaskId, record: TaskRecord },
+}
+
+/// Runs (or resumes) the migration.
+pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
+    let spec = load_spec(&cfg.spec)?;
+    let recipe = recipe_of(&spec)?;
+    let root = cfg.repo.clone();
+    let git = molt_git::MigrationRepo::open(&root, &spec.migration.name).map_err(Error::git)?;
+    git.preflight(&spec.migration.include, cfg.allow_dirty).map_err(Error::git)?;
+    std::fs::create_dir_all(molt_dir(&root)).map_err(|e| Error::io(&molt_dir(&root), e))?;
+
+    let branch = spec.branch();
+    let mut tip = git.ensure_migration_branch().map_err(Error::git)?;
+
+    let plan = match load_plan(&root)? {
+        Some(p) => p,
+        None => make_plan(&root, &spec)?,
+    };
+    let mut state = match RunState::load(&root)? {
+        Some(s) if s.migration == spec.migration.name => s,
+        _ => RunState {
+            version: 1,
+            run: format!("run-{}", chrono::Utc::now().format("%Y%m%dT%H%M%SZ")),
+            migration: spec.migration.name.clone(),
+            branch: branch.clone(),
+            base: tip.clone(),
+            tasks: BTreeMap::new(),
+            final_checks: Vec::new(),
+            finished: false,
+        },
+    };
+    // Tasks added to the plan by hand since the last run start pending;
+    // tasks that were in flight when molt died start again.
+    for t in &plan.tasks {
+        let rec = state.tasks.entry(t.id.clone()).or_insert_with(TaskRecord::pending);
+        if rec.state == TaskState::Running {
+            rec.state = TaskState::Pending;
+        }
+    }
+    state.tasks.retain(|id, _| plan.task(id).is_some());
+    // The migration branch is the truth: a task whose commit is on it is done.
+    for c in git.commits_on_branch(&branch).map_err(Error::git)? {
+        if let Some(id) = c.trailer("Molt-Task") {
+            if let Some(rec) = state.tasks.get_mut(&TaskId::new(id)) {
+                if rec.state != TaskState::Committed {
+                    rec.state = TaskState::Committed;
+                    rec.commit = Some(c.oid.clone());
+                }
+            }
+        }
+    }
+    // Failed tasks get another chance on a resumed run; blocked ones follow.
+    for rec in state.tasks.values_mut() {
+        if matches!(rec.state, TaskState::Failed | TaskState::Blocked) {
+            rec.state = TaskState::Pending;
+            rec.error = None;
+        }
+    }
+    state.finished = false;
+    state.save(&root)?;
+
+    let log = EventLog::open(&root, &state.run, cfg.observer.clone())?;
+    log.emit(EventKind::RunStarted {
+        migration: spec.migration.name.clone(),
+        branch: branch.clone(),
+        tasks: plan.tasks.len(),
+        jobs: cfg.jobs,
+    });
+
+    let check_opts = CheckOptions { bench_runs: cfg.bench_runs, ..CheckOptions::default() };
+
+    // Baseline: the checks on the untouched base commit.
+    let baseline = match Baseline::load(&root).map_err(|e| Error::Verify(e.to_string()))? {
+        Some(b) => b,
+        None => {
+            let wt = git.add_task_worktree("baseline", &state.base).map_err(Error::git)?;
+            let mut results = Vec::new();
+            for check in &spec.checks {
+                let r = molt_verify::run_check(check, &wt.path, &check_opts);
+                log.emit(EventKind::CheckFinished {
+                    task: None,
+                    check: format!("baseline/{}", check.name),
+                    passed: r.passed,
+                    duration_ms: r.duration_ms,
+                    detail: None,
+                });
+                results.push(r);
+            }
+            let _ = git.remove_task_worktree(&wt);
+            let b = Baseline::from_results(results, Some(state.base.clone()));
+            b.save(&root).map_err(|e| Error::Verify(e.to_string()))?;
+            b
+        }
+    };
+    let protected = rules::protected_set(&spec.migration.protected)?;
+
+    // The scheduling loop.
+    let (tx, rx) = mpsc::channel::<Done>();
+    let bench_lock = Arc::new(RwLock::new(()));
+    let mut running = 0usize;
+    loop {
+        for id in plan.blocked_by_failures(&state.states()) {
+            if let Some(rec) = state.tasks.get_mut(&id) {
+                if rec.state == TaskState::Pending {
+                    rec.state = TaskState::Blocked;
+                    let by = plan
+                        .task(&id)
+                        .and_then(|t| {
+                            t.depends_on
+                                .iter()
+                                .find(|d| matches!(state_of(&state, d), TaskState::Failed | TaskState::Blocked))
+                        })
+                        .cloned()
+                        .unwrap_or_else(|| id.clone());
+                    log.emit(EventKind::TaskBlocked { task: id.clone(), by });
+                }
+            }
+        }
+        let ready = plan.ready(&state.states());
+        for id in ready.into_iter().take(cfg.jobs.saturating_sub(running)) {
+            let Some(task) = plan.task(&id).cloned() else { continue };
+            let rec = state.tasks.entry(id.clone()).or_insert_with(TaskRecord::pending);
+            rec.state = TaskState::Running;
+            rec.attempts += 1;
+            let attempt = rec.attempts;
+            state.save(&root)?;
+            log.emit(EventKind::TaskStarted { task: id.clone(), attempt });
+            let ctx = Worker {
+                root: root.clone(),
+                spec: spec.clone(),
+                recipe,
+                baseline: baseline.clone(),
+                base: tip.clone(),
+                protected: protected.clone(),
+                check_opts: check_opts.clone(),
+                log: log.clone(),
+                bench_lock: bench_lock.clone(),
+            };
+            let tx = tx.clone();
+            running += 1;
+            std::thread::spawn(move || {
+                let done = ctx.do_task(&task);
+                let _ = tx.send(done);
+            });
+        }
+        if running == 0 {
+            break;
+        }
+        let Ok(done) = rx.recv() else { break };
+        running -= 1;
+        match done {
+            Done::Committed { id, commit, mut record } => {
+                // Merging happens here, one at a time, in the order tasks finish;
+                // a task only starts once its dependencies are merged, so this
+                // order respects the DAG.
+                match git.merge_task(id.as_str()) {
+                    Ok(merged) => {
+                        tip = merged.oid;
+                        record.state = TaskState::Committed;
+                        record.commit = Some(commit.clone());
+                        log.emit(EventKind::TaskCommitted { task: id.clone(), commit });
+                    }
+                    Err(e) => {
+                        record.state = TaskState::Failed;
+                        record.error = Some(format!("merge into {branch} failed: {e}"));
+                        log.emit(EventKind::TaskFailed {
+                            task: id.clone(),
+                            attempt: record.attempts,
+                            reason: record.error.clone().unwrap_or_default(),
+                        });
+                    }
+                }
+                let _ = git.delete_task_branch(id.as_str());
+                state.tasks.insert(id, record);
+            }
+            Done::Failed { id, record } => {
+                log.emit(EventKind::TaskFailed {
+                    task: id.clone(),
+                    attempt: record.attempts,
+                    reason: record.error.clone().unwrap_or_default(),
+                });
+                state.tasks.insert(id, record);
+            }
+        }
+        state.save(&root)?;
+    }
+
+    // Final checks on the migration branch.
+    let wt = git.add_task_worktree("final", &tip).map_err(Error::git)?;
+    let mut verdicts = Vec::new();
+    for check in &spec.checks {
+        let r = molt_verify::run_check(check, &wt.path, &check_opts);
+        let v = molt_verify::judge(&baseline, &r, check);
+        log.emit(EventKind::CheckFinished {
+            task: None,
+            check: format!("final/{}", check.name),
+            passed: matches!(v.outcome, Outcome::Pass | Outcome::Fixed),
+            duration_ms: r.duration_ms,
+            detail: Some(v.detail()),
+        });
+        verdicts.push(v);
+    }
+    let _ = git.remove_task_worktree(&wt);
+    state.final_checks = summarize(&verdicts);
+    state.finished = true;
+    state.save(&root)?;
+
+    let summary = summary_of(&spec, &plan, &state, &baseline);
+    log.emit(EventKind::RunFinished {
+        committed: summary.committed,
+        failed: summary.failed,
+        blocked: summary.blocked,
+        pending: summary.pending,
+        passed: summary.passed,
+    });
+    Ok(summary)
+}
+
+fn state_of(state: &RunState, id: &TaskId) -> TaskState {
+    state.tasks.get(id).map_or(TaskState::Pending, |r| r.state)
+}
+
+/// The summary of a run from its state, for `molt run` and `molt status`.
+pub fn summary_of(spec: &Spec, plan: &Plan, state: &RunState, baseline: &Baseline) -> RunSummary {
+    let total: usize = plan.tasks.iter().map(|t| t.sites.len()).sum();
+    let mut cov = Coverage { total, ..Coverage::default() };
+    for (id, rec) in &state.tasks {
+        let sites = plan.task(id).map_or(0, |t| t.sites.len());
+        if rec.state == TaskState::Committed {
+            cov.rules += rec.sites_rules;
+            cov.model += rec.sites_model;
+            // Sites whose task committed but which no agent claimed were
+            // already migrated (e.g. by an earlier task's rewrite).
+            cov.rules += sites.saturating_sub(rec.sites_rules + rec.sites_model + rec.unmapped.len());
+        }
+        cov.unmapped += rec.unmapped.len();
+    }
+    let final_ok = !state.final_checks.is_empty()
+        && state.final_checks.iter().all(|c| matches!(c.outcome.as_str(), "pass" | "fixed"));
+    let committed = state.count(TaskState::Committed);
+    RunSummary {
+        migration: spec.migration.name.clone(),
+        branch: spec.branch(),
+        committed,
+        failed: state.count(TaskState::Failed),
+        blocked: state.count(TaskState::Blocked),
+        pending: state.count(TaskState::Pending) + state.count(TaskState::Running),
+        baseline: baseline_summary(baseline, spec),
+        final_checks: state.final_checks.clone(),
+        coverage: cov,
+        passed: committed == plan.tasks.len() && (final_ok || spec.checks.is_empty()),
+    }
+}
+
+/// What a worker thread needs; everything owned so the thread is `'static`.
+struct Worker {
+    root: PathBuf,
+    spec: Spec,
+    recipe: &'static dyn Recipe,
+    baseline: Baseline,
+    base: String,
+    protected: globset::GlobSet,
+    check_opts: CheckOptions,
+    log: EventLog,
+    /// Bench checks take it exclusively, every other check shares it: a
+    /// benchmark never runs beside another task's build or tests, which would
+    /// make its timings noise.
+    bench_lock: Arc<RwLock<()>>,
+}
+
+impl Worker {
+    fn do_task(&self, task: &Task) -> Done {
+        let mut record = TaskRecord::pending();
+        record.state = TaskState::Running;
+        record.agent = Some("rules".to_owned());
+        match self.try_task(task, &mut record) {
+            Ok(Some(commit)) => Done::Committed { id: task.id.clone(), commit, record },
+            Ok(None) => {
+                record.state = TaskState::Failed;
+                Done::Failed { id: task.id.clone(), record }
+            }
+            Err(e) => {
+                record.state = TaskState::Failed;
+                record.error = Some(e.to_string());
+                Done::Failed { id: task.id.clone(), record }
+            }
+        }
+    }
+
+    /// `Ok(Some)` with the task's commit when green, `Ok(None)` with
+    /// the reason in `record.error` when the checks said no.
+    fn try_task(&self, task: &Task, record: &mut TaskRecord) -> Result<Option<String>> {
+        let git = molt_git::MigrationRepo::open(&self.root, &self.spec.migration.name).map_err(Error::git)?;
+        let wt = git.add_task_worktree(task.id.as_str(), &self.base).map_err(Error::git)?;
+        let result = self.in_worktree(&git, &wt, task, record);
+        let _ = git.remove_task_worktree(&wt);
+        if result.as_ref().map_or(true, |r| r.is_none()) {
+            let _ = git.delete_task_branch(task.id.as_str());
+        }
+        result
+    }
+
+    fn in_worktree(
+        &self,
+        git: &molt_git::MigrationRepo,
+        wt: &molt_git::TaskWorktree,
+        task: &Task,
+        record: &mut TaskRecord,
+    ) -> Result<Option<String>> {
+        let started = Instant::now();
+        let outcome = rules::apply(self.recipe, task, &wt.path, &self.protected)?;
+        record.sites_rules = outcome.mapped.len();
+        record.unmapped = outcome.unmapped.iter().map(|(s, why)| format!("{}: {why}", s.location())).collect();
+        if !outcome.changed.is_empty() {
+            self.log.emit(EventKind::EditApplied {
+                task: task.id.clone(),
+                agent: "rules".to_owned(),
+                files: outcome.changed.clone(),
+            });
+        }
+        if !outcome.unmapped.is_empty() {
+            record.error = Some(format!(
+                "{} site(s) the rules cannot map and no model is configured to take: {}",
+                outcome.unmapped.len(),
+                record.unmapped.join("; ")
+            ));
+            return Ok(None);
+        }
+        let changed = git.changed_paths(wt).map_err(Error::git)?;
+        let violations = molt_verify::protected_violations(&changed, &self.spec.migration.protected)
+            .map_err(|e| Error::Verify(e.to_string()))?;
+        if !violations.is_empty() {
+            record.error = Some(format!("edits touch protected paths: {}", violations.join(", ")));
+            return Ok(None);
+        }
+        if changed.is_empty() {
+            record.error = Some("the rules changed nothing; the sites may already be migrated".to_owned());
+            return Ok(None);
+        }
+        let checks: Vec<&molt_core::Check> = if task.checks.is_empty() {
+            self.spec.checks.iter().collect()
+        } else {
+            self.spec.checks.iter().filter(|c| task.checks.contains(&c.name)).collect()
+        };
+        let mut verdicts = Vec::new();
+        for check in checks {
+            let r = if check.kind == molt_core::CheckKind::Bench {
+                let _alone = self.bench_lock.write().unwrap_or_else(|e| e.into_inner());
+                molt_verify::run_check(check, &wt.path, &self.check_opts)
+            } else {
+                let _shared = self.bench_lock.read().unwrap_or_else(|e| e.into_inner());
+                molt_verify::run_check(check, &wt.path, &self.check_opts)
+            };
+            let v = molt_verify::judge(&self.baseline, &r, check);
+            self.log.emit(EventKind::CheckFinished {
+                task: Some(task.id.clone()),
+                check: check.name.clone(),
+                passed: !(v.blocking && v.outcome == Outcome::Fail),
+                duration_ms: r.duration_ms,
+                detail: Some(v.detail()),
+            });
+            verdicts.push(v);
+        }
+        record.checks = summarize(&verdicts);
+        let failing: Vec<&Verdict> = verdicts.iter().filter(|v| v.blocking && v.outcome == Outcome::Fail).collect();
+        if !failing.is_empty() {
+            record.error = Some(format!(
+                "checks failed: {}",
+                failing.iter().map(|v| format!("{} ({})", v.check, v.detail())).collect::<Vec<_>>().join("; ")
+            ));
+            return Ok(None);
+        }
+        let checks_trailer = verdicts
+            .iter()
+            .map(|v| format!("{}={}", v.check, v.outcome.as_str().replace(' ', "-")))
+            .collect::<Vec<_>>();
+        let body = format!(
+            "{}\n\nSites: {} migrated by rules in {:.1}s.",
+            task.instruction.lines().next().unwrap_or(""),
+            outcome.mapped.len(),
+            started.elapsed().as_secs_f64()
+        );
+        let message = molt_git::CommitMessage::new(task.title.clone())
+            .body(body)
+            .trailer("Molt-Task", task.id.to_string())
+            .trailer("Molt-Recipe", self.recipe.name())
+            .trailer("Molt-Agent", "rules")
+            .trailer("Molt-Checks", checks_trailer.join(", "));
+        match git.commit_task(wt, &message, None).map_err(Error::git)? {
+            Some(commit) => Ok(Some(commit)),
+            None => {
+                record.error = Some("nothing to commit after the rewrite".to_owned());
+                Ok(None)
+            }
+        }
+    }
+}

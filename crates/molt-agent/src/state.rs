@@ -1,0 +1,182 @@
+//! The durable state of a run: `.molt/state.json` (written atomically after
+//! every change) and `.molt/events.jsonl` (appended, one event a line).
+//!
+//! The state is a cache of what the events and git refs already say: after a
+//! crash, `resume` trusts the migration branch (a task whose commit is on it
+//! is committed, whatever the state file says) and re-runs anything that was
+//! in flight.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use chrono::Utc;
+use molt_core::{Event, EventKind, TaskId, TaskState};
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, Result};
+
+/// `.molt/` under a repository.
+pub fn molt_dir(repo: &Path) -> PathBuf {
+    repo.join(".molt")
+}
+
+/// One check's verdict, as kept in the state and shown in tables.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckSummary {
+    pub name: String,
+    /// pass, fixed, fail, still failing
+    pub outcome: String,
+    pub blocking: bool,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub detail: String,
+    pub duration_ms: u64,
+}
+
+/// What happened to one task.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskRecord {
+    pub state: TaskState,
+    #[serde(default)]
+    pub attempts: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<CheckSummary>,
+    #[serde(default)]
+    pub tokens: u64,
+    #[serde(default)]
+    pub cost_usd: f64,
+    /// Sites migrated by rules and by a model.
+    #[serde(default)]
+    pub sites_rules: usize,
+    #[serde(default)]
+    pub sites_model: usize,
+    /// Sites nobody could migrate, as `path:line: reason`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unmapped: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl TaskRecord {
+    pub fn pending() -> Self {
+        Self {
+            state: TaskState::Pending,
+            attempts: 0,
+            agent: None,
+            commit: None,
+            checks: Vec::new(),
+            tokens: 0,
+            cost_usd: 0.0,
+            sites_rules: 0,
+            sites_model: 0,
+            unmapped: Vec::new(),
+            error: None,
+        }
+    }
+}
+
+/// `.molt/state.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunState {
+    pub version: u32,
+    pub run: String,
+    pub migration: String,
+    pub branch: String,
+    /// The commit the migration branch started from.
+    pub base: String,
+    pub tasks: BTreeMap<TaskId, TaskRecord>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub final_checks: Vec<CheckSummary>,
+    #[serde(default)]
+    pub finished: bool,
+}
+
+impl RunState {
+    pub fn path(repo: &Path) -> PathBuf {
+        molt_dir(repo).join("state.json")
+    }
+
+    pub fn load(repo: &Path) -> Result<Option<RunState>> {
+        let path = Self::path(repo);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::io(&path, e)),
+        };
+        serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| Error::State(format!("{}: {e}; move it away to start the run afresh", path.display())))
+    }
+
+    pub fn save(&self, repo: &Path) -> Result<()> {
+        let text = serde_json::to_string_pretty(self).map_err(|e| Error::State(e.to_string()))?;
+        write_atomic(&Self::path(repo), text.as_bytes())
+    }
+
+    pub fn states(&self) -> BTreeMap<TaskId, TaskState> {
+        self.tasks.iter().map(|(id, r)| (id.clone(), r.state)).collect()
+    }
+
+    pub fn count(&self, state: TaskState) -> usize {
+        self.tasks.values().filter(|r| r.state == state).count()
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file and a rename, so a
+/// reader (or a crash) never sees half a file.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let mut f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    f.write_all(bytes).map_err(|e| Error::io(&tmp, e))?;
+    f.sync_all().map_err(|e| Error::io(&tmp, e))?;
+    drop(f);
+    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+}
+
+/// A sink for events besides the log file: the CLI's progress or JSON output.
+pub type Observer = Arc<dyn Fn(&Event) + Send + Sync>;
+
+/// Appends events to `.molt/events.jsonl` and hands each to an observer.
+#[derive(Clone)]
+pub struct EventLog {
+    inner: Arc<Mutex<std::fs::File>>,
+    run: String,
+    observer: Option<Observer>,
+}
+
+impl std::fmt::Debug for EventLog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EventLog").field("run", &self.run).finish_non_exhaustive()
+    }
+}
+
+impl EventLog {
+    pub fn open(repo: &Path, run: &str, observer: Option<Observer>) -> Result<Self> {
+        let path = molt_dir(repo).join("events.jsonl");
+        let file =
+            std::fs::OpenOptions::new().create(true).append(true).open(&path).map_err(|e| Error::io(&path, e))?;
+        Ok(Self { inner: Arc::new(Mutex::new(file)), run: run.to_owned(), observer })
+    }
+
+    /// Records an event. A failure to write the log is not worth failing a
+    /// run over: the state file and git refs are the source of truth.
+    pub fn emit(&self, kind: EventKind) {
+        let event = Event::new(Utc::now(), self.run.clone(), kind);
+        if let Ok(mut f) = self.inner.lock() {
+            let mut line = event.to_line();
+            line.push('\n');
+            let _ = f.write_all(line.as_bytes());
+        }
+        if let Some(o) = &self.observer {
+            o(&event);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! `molt run` and `molt resume`: execute the plan.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use molt_agent::run::{RunConfig, RunSummary};
+use molt_core::{Event, EventKind};
+
+use crate::exit::{Exit, UsageError};
+use crate::output::Output;
+
+/// Run the migration: plan, baseline, tasks in worktrees, checks, commits.
+///
+/// Each task runs in its own git worktree; the recipe's rules edit the code,
+/// the spec's checks run, and only a green task is committed and merged into
+/// the migration branch `molt/<name>`. Your own branch, index and working tree
+/// are never touched. State is kept in .molt/, so after a crash or Ctrl-C
+/// `molt resume` continues where the run stopped without repeating a commit.
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = "\
+Examples:
+  molt run                      plan (if .molt/plan.json is absent) and run every task
+  molt run --jobs 4             four tasks at once
+  molt run --json               JSON-lines events on stdout, for CI bots
+  molt plan && $EDITOR .molt/plan.json && molt run    run a plan you edited")]
+pub struct Args {
+    /// The spec file; its folder is the repository to migrate.
+    #[arg(long, default_value = "molt.toml", value_name = "FILE")]
+    pub spec: PathBuf,
+    /// Tasks to run at once (default: the number of cores).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Start even when files the migration includes have uncommitted changes.
+    #[arg(long)]
+    pub allow_dirty: bool,
+    /// Run each bench check this many times instead of the spec's `runs`.
+    #[arg(long, value_name = "K")]
+    pub bench_runs: Option<u32>,
+}
+
+pub fn run(args: Args, out: &Output, resume: bool) -> anyhow::Result<Exit> {
+    let spec = args
+        .spec
+        .canonicalize()
+        .map_err(|_| UsageError(format!("{}: no such spec; run `molt init` to write one", args.spec.display())))?;
+    let repo = spec.parent().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+    if resume && !molt_agent::state::RunState::path(&repo).exists() {
+        return Err(
+            UsageError("there is no run to resume here (.molt/state.json is missing); use `molt run`".into()).into()
+        );
+    }
+    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())).max(1);
+    let observer = observer(out);
+    let cfg = RunConfig {
+        repo: repo.clone(),
+        spec,
+        jobs,
+        allow_dirty: args.allow_dirty,
+        bench_runs: args.bench_runs,
+        observer: Some(observer),
+    };
+    let summary = molt_agent::run::run(&cfg).context("the run stopped")?;
+    print_summary(&summary, out)?;
+    Ok(if summary.passed { Exit::Done } else { Exit::Incomplete })
+}
+
+/// JSON lines under --json; otherwise a line per task event on stderr.
+fn observer(out: &Output) -> Arc<dyn Fn(&Event) + Send + Sync> {
+    let json = out.json;
+    let quiet = out.quiet;
+    Arc::new(move |event: &Event| {
+        use std::io::Write;
+        if json {
+            let _ = writeln!(std::io::stdout().lock(), "{}", event.to_line());
+            return;
+        }
+        if quiet {
+            return;
+        }
+        let line = match &event.kind {
+            EventKind::RunStarted { migration, branch, tasks, jobs } => {
+                format!("molt: {migration}: {tasks} tasks, {jobs} at a time, onto {branch}")
+            }
+            EventKind::TaskStarted { task, attempt } if *attempt > 1 => format!("  start   {task} (attempt {attempt})"),
+            EventKind::TaskStarted { task, .. } => format!("  start   {task}"),
+            EventKind::TaskCommitted { task, commit } => {
+                format!("  commit  {task} {}", commit.get(..10).unwrap_or(commit))
+            }
+            EventKind::TaskFailed { task, reason, .. } => format!("  FAILED  {task}: {reason}"),
+            EventKind::TaskBlocked { task, by } => format!("  blocked {task} (needs {by})"),
+            EventKind::CheckFinished { task: None, check, passed, duration_ms, .. } => {
+                format!(
+                    "  check   {check}: {} in {:.1}s",
+                    if *passed { "pass" } else { "fail" },
+                    *duration_ms as f64 / 1000.0
+                )
+            }
+            _ => return,
+        };
+        let _ = writeln!(std::io::stderr().lock(), "{line}");
+    })
+}
+
+fn print_summary(s: &RunSummary, out: &Output) -> anyhow::Result<()> {
+    let total = s.committed + s.failed + s.blocked + s.pending;
+    let mut text = String::new();
+    text.push_str(&format!(
+        "\n{}: {} of {total} tasks committed on {}{}\n",
+        s.migration,
+        s.committed,
+        s.branch,
+        if s.failed + s.blocked > 0 { format!(" ({} failed, {} blocked)", s.failed, s.blocked) } else { String::new() }
+    ));
+    text.push_str(&format!("{}\n\n", s.coverage.line()));
+    text.push_str(&format!("{:<14} {:<34} {}\n", "check", "before (base commit)", "after (migration branch)"));
+    for after in &s.final_checks {
+        let before = s.baseline.iter().find(|b| b.name == after.name);
+        let before = before.map(|b| format!("{} ({})", b.outcome, b.detail)).unwrap_or_default();
+        let outcome = match after.outcome.as_str() {
+            "pass" | "fixed" => out.good(&after.outcome),
+            _ => out.bad(&after.outcome),
+        };
+        let detail =
+            if after.detail.is_empty() { String::new() } else { format!(" ({})", truncate(&after.detail, 90)) };
+        text.push_str(&format!("{:<14} {:<34} {outcome}{detail}\n", after.name, truncate(&before, 34)));
+    }
+    text.push_str(&format!(
+        "\nresult: {}\nnext: git log --oneline {b}   |   git diff HEAD...{b}   |   molt status",
+        if s.passed { out.good("migration complete") } else { out.bad("migration incomplete") },
+        b = s.branch
+    ));
+    out.result(&serde_json::json!({ "summary": s }), &text)
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}

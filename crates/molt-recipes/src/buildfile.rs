@@ -1,0 +1,202 @@
+//! x86 compiler flags in build files (Makefiles and CMake): finding them, and
+//! moving them under a condition on the compiler's target so an aarch64 build
+//! never sees `-mavx2`.
+
+use std::sync::OnceLock;
+
+use molt_core::Site;
+use regex::Regex;
+
+use crate::recipe::Rewrite;
+use crate::{Error, Result};
+
+/// The comment that marks a block this recipe wrote; also how a second run
+/// knows not to touch it again.
+const MARK: &str = "x86 SIMD flags only where the compiler targets x86 (molt x86-to-neon)";
+
+pub fn is_build_file(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    matches!(name, "Makefile" | "makefile" | "GNUmakefile" | "CMakeLists.txt")
+        || name.ends_with(".mk")
+        || name.ends_with(".cmake")
+}
+
+fn is_cmake(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name == "CMakeLists.txt" || name.ends_with(".cmake")
+}
+
+const FLAG: &str = r"-m(?:avx\S*|fma|f16c|sse\S*|ssse3|popcnt|bmi2?|lzcnt|pclmul|aes)|-march=(?:native|x86-64\S*|haswell|broadwell|skylake\S*|icelake\S*|znver\d)|-mtune=\S+";
+
+fn flag_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(&format!(r"(?:^|\s)({FLAG})")).unwrap_or_else(|_| unreachable!()))
+}
+
+fn is_flag_word(word: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(&format!(r"^(?:{FLAG})$")).unwrap_or_else(|_| unreachable!())).is_match(word)
+}
+
+/// Lines that open and close make or CMake conditionals.
+fn opens(line: &str, cmake: bool) -> bool {
+    let t = line.trim_start();
+    if cmake {
+        t.starts_with("if(") || t.starts_with("if (")
+    } else {
+        ["ifeq", "ifneq", "ifdef", "ifndef"].iter().any(|k| t.starts_with(k))
+    }
+}
+
+fn closes(line: &str, cmake: bool) -> bool {
+    let t = line.trim_start();
+    if cmake {
+        t.starts_with("endif(") || t.starts_with("endif (")
+    } else {
+        t.starts_with("endif")
+    }
+}
+
+fn is_x86_condition(line: &str) -> bool {
+    line.contains(MARK) || line.contains("x86_64") || line.contains("i686") || line.contains("AMD64")
+}
+
+/// Each line with x86 flags that is not already under an x86 condition.
+pub fn find_flag_sites(path: &str, text: &str) -> Vec<Site> {
+    let cmake = is_cmake(path);
+    let mut sites = Vec::new();
+    // A stack of "is this conditional about x86?"
+    let mut stack: Vec<bool> = Vec::new();
+    let mut offset = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let body = line.trim_end_matches(['\n', '\r']);
+        if opens(body, cmake) {
+            stack.push(is_x86_condition(body));
+        } else if closes(body, cmake) {
+            stack.pop();
+        } else if !stack.iter().any(|x| *x) && !body.trim_start().starts_with('#') {
+            let flags: Vec<&str> = flag_re().captures_iter(body).filter_map(|c| c.get(1)).map(|m| m.as_str()).collect();
+            if !flags.is_empty() {
+                sites.push(Site {
+                    kind: "x86-build-flag".to_owned(),
+                    path: path.to_owned(),
+                    symbol: None,
+                    line: i + 1,
+                    start: offset,
+                    end: offset + body.len(),
+                    text: body.trim().to_owned(),
+                });
+            }
+        }
+        offset += line.len();
+    }
+    sites
+}
+
+/// Moves the x86 flags of every flagged line under a target condition.
+pub fn rewrite_flags(path: &str, text: &str) -> Result<Rewrite> {
+    let cmake = is_cmake(path);
+    let sites = find_flag_sites(path, text);
+    let mut out = Rewrite { text: text.to_owned(), ..Rewrite::default() };
+    let mut new_text = String::with_capacity(text.len() + 256);
+    let mut offset = 0;
+    let mut site_iter = sites.iter().peekable();
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let here = site_iter.peek().is_some_and(|s| s.start == offset);
+        offset += line.len();
+        if !here {
+            new_text.push_str(line);
+            continue;
+        }
+        let Some(site) = site_iter.next() else { break };
+        let rewritten = if cmake { rewrite_cmake_line(body) } else { rewrite_make_line(body) };
+        match rewritten {
+            Some(block) => {
+                new_text.push_str(&block);
+                new_text.push('\n');
+                out.mapped.push(site.clone());
+            }
+            None => {
+                new_text.push_str(line);
+                out.unmapped.push((
+                    site.clone(),
+                    "the flags are not in a plain variable assignment the rules can split".to_owned(),
+                ));
+            }
+        }
+    }
+    if !text.ends_with('\n') && new_text.ends_with('\n') && !out.mapped.is_empty() {
+        new_text.pop();
+    }
+    if out.mapped.is_empty() && !out.unmapped.is_empty() && new_text != text {
+        return Err(Error::Broken(path.to_owned()));
+    }
+    out.text = new_text;
+    Ok(out)
+}
+
+/// Splits the x86 flags out of the line's words.
+fn split_flags(value: &str) -> (Vec<&str>, Vec<&str>) {
+    let mut keep = Vec::new();
+    let mut x86 = Vec::new();
+    for word in value.split_whitespace() {
+        if is_flag_word(word) {
+            x86.push(word);
+        } else {
+            keep.push(word);
+        }
+    }
+    (keep, x86)
+}
+
+/// `CFLAGS ?= -O2 -mavx2 -mfma` becomes `CFLAGS ?= -O2` and a conditional
+/// `CFLAGS += -mavx2 -mfma`.
+fn rewrite_make_line(line: &str) -> Option<String> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"^(\s*)([A-Za-z_][A-Za-z0-9_]*)\s*(\?=|:=|::=|\+=|=)\s*(.*)$").unwrap_or_else(|_| unreachable!())
+    });
+    let caps = re.captures(line)?;
+    let (indent, var, op, value) = (&caps[1], &caps[2], &caps[3], &caps[4]);
+    if value.trim_end().ends_with('\\') {
+        return None;
+    }
+    let (keep, x86) = split_flags(value);
+    if x86.is_empty() {
+        return None;
+    }
+    let mut s = String::new();
+    if !(keep.is_empty() && op == "+=") {
+        s.push_str(&format!("{indent}{var} {op} {}\n", keep.join(" ")).replace(" \n", "\n"));
+    }
+    s.push_str(&format!(
+        "# {MARK}.\n\
+         ifneq ($(filter x86_64% i386% i486% i586% i686% amd64%,$(shell $(CC) -dumpmachine)),)\n\
+         {var} += {}\n\
+         endif",
+        x86.join(" ")
+    ));
+    Some(s)
+}
+
+/// A CMake line made only of x86 flags goes under an
+/// `if(CMAKE_SYSTEM_PROCESSOR ...)`; mixed lines are left to the model.
+fn rewrite_cmake_line(line: &str) -> Option<String> {
+    let t = line.trim();
+    let inner = t.strip_prefix("add_compile_options(")?.strip_suffix(')')?;
+    let (keep, x86) = split_flags(inner);
+    if x86.is_empty() {
+        return None;
+    }
+    let mut s = String::new();
+    if !keep.is_empty() {
+        s.push_str(&format!("add_compile_options({})\n", keep.join(" ")));
+    }
+    s.push_str(&format!(
+        "# {MARK}.\n\
+         if(CMAKE_SYSTEM_PROCESSOR MATCHES \"^(x86_64|AMD64|i.86)$\")\n  add_compile_options({})\nendif()",
+        x86.join(" ")
+    ));
+    Some(s)
+}

@@ -1,0 +1,43 @@
+//! molt-recipes: the built-in recipes (x86-to-NEON first), site finders and
+//! deterministic rewrites.
+//!
+//! A recipe finds the sites a migration must touch and rewrites what its rules
+//! can map; what they cannot map it returns as data, with the reason, for the
+//! agent to hand to a model or report as unmapped. It must not call models,
+//! run checks, touch git or write files: it takes text and returns text.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+mod buildfile;
+pub mod ctree;
+mod recipe;
+pub mod x86_to_neon;
+
+pub use recipe::{Recipe, Rewrite};
+
+/// The built-in recipes, by name, with a one-line description.
+pub const BUILTIN: &[(&str, &str)] =
+    &[(x86_to_neon::NAME, "port x86 SSE/AVX2/FMA intrinsics to aarch64 NEON (Graviton), keeping the x86 path")];
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("unknown recipe \"{0}\"; built-in recipes: {1}")]
+    Unknown(String, String),
+    #[error("recipe mapping table: {0}")]
+    Table(String),
+    #[error("{0}: the file could not be parsed")]
+    Parse(String),
+    #[error("{0}: two rewrites overlap")]
+    Overlap(String),
+    #[error("{0}: the rewrite would break the file's syntax; nothing was changed")]
+    Broken(String),
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// The recipe a spec names.
+pub fn load(name: &str) -> Result<&'static dyn Recipe> {
+    match name {
+        x86_to_neon::NAME => Ok(x86_to_neon::X86ToNeon::shared()?),
+        other => Err(Error::Unknown(other.to_owned(), BUILTIN.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", "))),
+    }
+}

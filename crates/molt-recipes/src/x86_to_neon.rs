@@ -1,0 +1,531 @@
+//! The built-in `x86-to-neon` recipe: ports x86 SIMD code (SSE through AVX2
+//! and FMA) to aarch64 NEON for AWS Graviton while keeping the x86 path.
+//!
+//! The rewrite keeps every x86 item byte for byte under
+//! `#if defined(__x86_64__) || defined(__i386__)` and adds, under `#else`, a
+//! copy whose x86 types, intrinsics and constants are renamed to portable
+//! wrappers (`__m256` → `molt_m256`, `_mm256_fmadd_ps` → `molt_mm256_fmadd_ps`).
+//! The file's x86 headers become one guarded block: `<immintrin.h>` on x86,
+//! `<arm_neon.h>` with `molt_simd_neon.h` under `#elif defined(__aarch64__)`,
+//! and `molt_simd_scalar.h`, plain C, under `#else`. The two headers are
+//! written beside the file; they implement each wrapper with the x86
+//! semantics (NaN handling of min/max, rounding and out-of-range conversions,
+//! precise reciprocals), 256-bit operations as pairs of 128-bit NEON ones.
+//! Each mapping is tested under qemu against the x86 original
+//! (`data/x86-to-neon/tests`).
+//!
+//! Renaming is done on the syntax tree, never on text: only identifier and
+//! type nodes whose whole name is in the mapping table change. An item that
+//! uses anything the table does not map (an unknown intrinsic, inline
+//! assembly, `__builtin_ia32_*`, cpuid) is left whole for the model, with the
+//! reason. Build files get the x86 flags (`-mavx2`, `-mfma`, ...) moved under a
+//! condition on the compiler's target.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
+
+use molt_core::Site;
+use regex::Regex;
+use serde::Deserialize;
+use tree_sitter::Node;
+
+use crate::ctree::{self, Dialect};
+use crate::recipe::{Recipe, Rewrite};
+use crate::{Error, Result};
+
+pub const NAME: &str = "x86-to-neon";
+
+/// The guard that keeps the original code on x86.
+pub const X86_GUARD: &str = "#if defined(__x86_64__) || defined(__i386__)";
+
+const NEON_HEADER: &str = include_str!("../data/x86-to-neon/molt_simd_neon.h");
+const SCALAR_HEADER: &str = include_str!("../data/x86-to-neon/molt_simd_scalar.h");
+const TABLE: &str = include_str!("../data/x86-to-neon/intrinsics.toml");
+
+/// Headers that only exist on x86.
+const X86_HEADERS: &[&str] = &[
+    "immintrin.h",
+    "x86intrin.h",
+    "xmmintrin.h",
+    "emmintrin.h",
+    "pmmintrin.h",
+    "tmmintrin.h",
+    "smmintrin.h",
+    "nmmintrin.h",
+    "wmmintrin.h",
+    "avxintrin.h",
+    "avx2intrin.h",
+    "fmaintrin.h",
+    "ammintrin.h",
+    "mmintrin.h",
+    "cpuid.h",
+    "ia32intrin.h",
+];
+
+/// Site kinds, in the order they are migrated within a file.
+pub const KINDS: &[&str] = &[
+    "x86-header",
+    "x86-vector-type",
+    "x86-intrinsic",
+    "x86-builtin",
+    "x86-asm",
+    "x86-cpuid",
+    "x86-macro",
+    "x86-guard",
+    "x86-build-flag",
+];
+
+/// The mapping table, `data/x86-to-neon/intrinsics.toml`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Table {
+    #[serde(default, rename = "intrinsic")]
+    pub intrinsics: Vec<Intrinsic>,
+    #[serde(default, rename = "type")]
+    pub types: Vec<TypeMap>,
+    #[serde(default, rename = "constant")]
+    pub constants: Vec<ConstantMap>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Intrinsic {
+    pub name: String,
+    pub wrapper: String,
+    #[serde(default)]
+    pub isa: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TypeMap {
+    pub x86: String,
+    pub portable: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ConstantMap {
+    pub x86: String,
+    pub portable: String,
+}
+
+/// The recipe, with its table indexed for lookups.
+#[derive(Debug)]
+pub struct X86ToNeon {
+    table: Table,
+    /// x86 name → portable name, for intrinsics, types and constants alike.
+    renames: BTreeMap<String, String>,
+    /// x86 intrinsic → the semantic note to show at the site, when it has one.
+    notes: BTreeMap<String, String>,
+    /// Names the portable headers define themselves (`_MM_SHUFFLE`).
+    kept: BTreeSet<&'static str>,
+}
+
+impl X86ToNeon {
+    pub fn new() -> Result<Self> {
+        let table: Table =
+            toml::from_str(TABLE).map_err(|e| Error::Table(format!("data/x86-to-neon/intrinsics.toml: {e}")))?;
+        let mut renames = BTreeMap::new();
+        let mut notes = BTreeMap::new();
+        for i in &table.intrinsics {
+            renames.insert(i.name.clone(), i.wrapper.clone());
+            // Only semantic differences a reader must know about go into the
+            // code; notes on how the tests compare results stay in the table.
+            let note = i.note.trim();
+            let lower = note.to_ascii_lowercase();
+            let semantic = ["nan operand", "rounding", "round", "range", "precise", "approximat", "saturat"];
+            if semantic.iter().any(|w| lower.contains(w)) {
+                let first = note.split(". ").next().unwrap_or(note).trim_end_matches('.');
+                notes.insert(i.name.clone(), first.to_owned());
+            }
+        }
+        for t in &table.types {
+            renames.insert(t.x86.clone(), t.portable.clone());
+        }
+        for c in &table.constants {
+            renames.insert(c.x86.clone(), c.portable.clone());
+        }
+        let kept = ["_MM_SHUFFLE", "_MM_SHUFFLE2"].into_iter().filter(|m| NEON_HEADER.contains(m)).collect();
+        Ok(Self { table, renames, notes, kept })
+    }
+
+    /// The shared instance: the table is parsed once per process.
+    pub fn shared() -> Result<&'static X86ToNeon> {
+        static CELL: OnceLock<std::result::Result<X86ToNeon, String>> = OnceLock::new();
+        CELL.get_or_init(|| X86ToNeon::new().map_err(|e| e.to_string())).as_ref().map_err(|e| Error::Table(e.clone()))
+    }
+
+    pub fn table(&self) -> &Table {
+        &self.table
+    }
+
+    /// The portable name of an x86 intrinsic, type or constant.
+    pub fn portable_name(&self, x86: &str) -> Option<&str> {
+        self.renames.get(x86).map(String::as_str)
+    }
+
+    fn find_c_sites(&self, path: &str, text: &str, dialect: Dialect) -> Vec<Site> {
+        let Some(tree) = ctree::parse(dialect, text) else { return Vec::new() };
+        let mut sites = Vec::new();
+        ctree::walk(tree.root_node(), &mut |node| {
+            let Some(kind) = classify(node, text) else { return };
+            if ctree::in_x86_only_branch(node, text) {
+                return;
+            }
+            if kind == "x86-guard" && has_non_x86_alternative(node) {
+                return;
+            }
+            let symbol = ctree::enclosing_item(node)
+                .and_then(|item| ctree::item_name(item, text))
+                .map(|name| format!("{path}::{name}"));
+            let shown = match kind {
+                "x86-header" => node
+                    .child_by_field_name("path")
+                    .map_or_else(|| first_line(ctree::text(node, text)), |p| ctree::text(p, text).to_owned()),
+                "x86-guard" => first_line(ctree::text(node, text)),
+                "x86-asm" | "x86-macro" => first_line(ctree::text(node, text)),
+                _ => ctree::text(node, text).to_owned(),
+            };
+            sites.push(Site {
+                kind: kind.to_owned(),
+                path: path.to_owned(),
+                symbol: if kind == "x86-header" { None } else { symbol },
+                line: node.start_position().row + 1,
+                start: node.start_byte(),
+                end: node.end_byte(),
+                text: shown,
+            });
+        });
+        sites
+    }
+
+    /// Rewrites one C or C++ file.
+    fn rewrite_c(&self, path: &str, text: &str, targets: &[Site], dialect: Dialect) -> Result<Rewrite> {
+        let tree = ctree::parse(dialect, text).ok_or_else(|| Error::Parse(path.to_owned()))?;
+        let current = self.find_c_sites(path, text, dialect);
+        let wanted_symbols: BTreeSet<&str> = targets.iter().filter_map(|s| s.symbol.as_deref()).collect();
+        let wants_headers = targets.iter().any(|s| s.kind == "x86-header");
+        let selected: Vec<&Site> = current
+            .iter()
+            .filter(|s| match &s.symbol {
+                Some(sym) => wanted_symbols.contains(sym.as_str()),
+                None => s.kind == "x86-header" && wants_headers,
+            })
+            .collect();
+
+        let mut out = Rewrite { text: text.to_owned(), ..Rewrite::default() };
+        // (start, end, replacement), applied back to front.
+        let mut splices: Vec<(usize, usize, String)> = Vec::new();
+
+        // Items: each enclosing item of a selected site, translated whole or not at all.
+        let mut items: BTreeMap<usize, (Node<'_>, Vec<&Site>)> = BTreeMap::new();
+        let mut stray: Vec<&Site> = Vec::new();
+        for site in selected.iter().copied().filter(|s| s.kind != "x86-header") {
+            let node = tree.root_node().descendant_for_byte_range(site.start, site.end);
+            match node.and_then(ctree::enclosing_item) {
+                Some(item) => items.entry(item.start_byte()).or_insert((item, Vec::new())).1.push(site),
+                None => stray.push(site),
+            }
+        }
+        for site in stray {
+            out.unmapped.push((site.clone(), "not inside a function or declaration the rules can wrap".to_owned()));
+        }
+        for (item, sites) in items.values() {
+            match self.translate_item(*item, text) {
+                Ok((translated, notes)) => {
+                    splices.push(wrap_item(*item, text, &translated, &notes));
+                    out.mapped.extend(sites.iter().map(|s| (*s).clone()));
+                }
+                Err(why) => out.unmapped.extend(sites.iter().map(|s| ((*s).clone(), why.clone()))),
+            }
+        }
+
+        // Headers: one guarded block replaces the first x86 include; the others go.
+        let headers: Vec<&Site> = selected.iter().copied().filter(|s| s.kind == "x86-header").collect();
+        if let Some(first) = headers.first() {
+            let names: Vec<String> = headers.iter().map(|s| s.text.clone()).collect();
+            for (i, h) in headers.iter().enumerate() {
+                let (start, end) = line_span(text, h.start, h.end);
+                let replacement = if i == 0 { include_block(&names) } else { String::new() };
+                splices.push((start, end, replacement));
+            }
+            out.mapped.extend(headers.iter().map(|s| (*s).clone()));
+            let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+            let beside = |name: &str| if dir.is_empty() { name.to_owned() } else { format!("{dir}/{name}") };
+            out.new_files.push((beside("molt_simd_neon.h"), NEON_HEADER.to_owned()));
+            out.new_files.push((beside("molt_simd_scalar.h"), SCALAR_HEADER.to_owned()));
+            let _ = first;
+        }
+
+        splices.sort_by_key(|s| std::cmp::Reverse(s.0));
+        let mut new_text = text.to_owned();
+        let mut last_start = usize::MAX;
+        for (start, end, replacement) in splices {
+            if end > last_start {
+                return Err(Error::Overlap(path.to_owned()));
+            }
+            new_text.replace_range(start..end, &replacement);
+            last_start = start;
+        }
+        // The rewrite must parse as well as the original did.
+        if let Some(after) = ctree::parse(dialect, &new_text) {
+            if ctree::error_count(&after) > ctree::error_count(&tree) {
+                return Err(Error::Broken(path.to_owned()));
+            }
+        }
+        out.text = new_text;
+        Ok(out)
+    }
+
+    /// The item's text with every mapped name renamed, and the semantic notes
+    /// of the intrinsics it uses; or why it cannot be translated.
+    fn translate_item(&self, item: Node<'_>, src: &str) -> std::result::Result<(String, Vec<String>), String> {
+        let base = item.start_byte();
+        let mut edits: Vec<(usize, usize, &str)> = Vec::new();
+        let mut problems: BTreeSet<String> = BTreeSet::new();
+        let mut notes: BTreeSet<String> = BTreeSet::new();
+        ctree::walk(item, &mut |node| {
+            match node.kind() {
+                "gnu_asm_expression" | "asm_statement" => {
+                    problems.insert("inline assembly".to_owned());
+                    return;
+                }
+                "identifier" | "type_identifier" | "primitive_type" => {}
+                _ => return,
+            }
+            let name = ctree::text(node, src);
+            if let Some(portable) = self.renames.get(name) {
+                edits.push((node.start_byte() - base, node.end_byte() - base, portable));
+                if let Some(note) = self.notes.get(name) {
+                    notes.insert(format!("{name}: {note}"));
+                }
+            } else if self.kept.contains(name) {
+                // Defined by the portable headers too.
+            } else if is_x86_name(name) {
+                problems.insert(format!("`{name}` has no mapping"));
+            }
+        });
+        if !problems.is_empty() {
+            return Err(problems.into_iter().collect::<Vec<_>>().join(", "));
+        }
+        let mut text = ctree::text(item, src).to_owned();
+        edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+        for (start, end, new) in edits {
+            text.replace_range(start..end, new);
+        }
+        Ok((text, notes.into_iter().collect()))
+    }
+}
+
+/// What kind of site a node is, if any.
+fn classify(node: Node<'_>, src: &str) -> Option<&'static str> {
+    match node.kind() {
+        "preproc_include" => {
+            let path = node.child_by_field_name("path")?;
+            let name = ctree::text(path, src).trim_matches(['<', '>', '"']);
+            X86_HEADERS.contains(&name).then_some("x86-header")
+        }
+        "call_expression" => {
+            let f = node.child_by_field_name("function")?;
+            if f.kind() != "identifier" {
+                return None;
+            }
+            let name = ctree::text(f, src);
+            if name.starts_with("__builtin_ia32_") {
+                Some("x86-builtin")
+            } else if matches!(
+                name,
+                "__builtin_cpu_supports"
+                    | "__builtin_cpu_init"
+                    | "__cpuid"
+                    | "__cpuid_count"
+                    | "__get_cpuid"
+                    | "_xgetbv"
+            ) {
+                Some("x86-cpuid")
+            } else if name.starts_with("_mm") {
+                Some("x86-intrinsic")
+            } else {
+                None
+            }
+        }
+        "type_identifier" | "primitive_type" => is_vector_type(ctree::text(node, src)).then_some("x86-vector-type"),
+        "gnu_asm_expression" | "asm_statement" => Some("x86-asm"),
+        "preproc_def" | "preproc_function_def" => {
+            let value = node.child_by_field_name("value")?;
+            x86_word_re().is_match(ctree::text(value, src)).then_some("x86-macro")
+        }
+        "preproc_ifdef" | "preproc_if" | "preproc_elif" => {
+            let cond = node.child_by_field_name("condition").or_else(|| node.child_by_field_name("name"))?;
+            let negated = node.kind() == "preproc_ifdef" && ctree::text(node, src).starts_with("#ifndef");
+            // Architecture guards (`__x86_64__`) are deliberate; feature guards
+            // (`__AVX2__`) without an `#else` silently drop code elsewhere.
+            let cond = ctree::text(cond, src);
+            let feature = ["__AVX", "__SSE", "__FMA__"].iter().any(|m| cond.contains(m));
+            (!negated && feature && ctree::is_x86_condition(cond)).then_some("x86-guard")
+        }
+        _ => None,
+    }
+}
+
+/// A guard with an `#else`/`#elif` already has a path for other targets.
+fn has_non_x86_alternative(node: Node<'_>) -> bool {
+    node.child_by_field_name("alternative").is_some()
+}
+
+fn is_vector_type(name: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"^__m(64|128|256|512)[dhi]?$").unwrap_or_else(|_| unreachable!())).is_match(name)
+}
+
+/// Words in macro bodies that only mean something on x86.
+fn x86_word_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"\b(_mm\w*|__m(64|128|256|512)[dhi]?|__builtin_ia32_\w+)\b").unwrap_or_else(|_| unreachable!())
+    })
+}
+
+/// Names that are x86-specific whether or not the table maps them.
+fn is_x86_name(name: &str) -> bool {
+    name.starts_with("_mm")
+        || name.starts_with("_MM_")
+        || name.starts_with("_CMP_")
+        || name.starts_with("__builtin_ia32_")
+        || is_vector_type(name)
+        || matches!(name, "__cpuid" | "__cpuid_count" | "__get_cpuid" | "_xgetbv" | "__builtin_cpu_supports")
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or("").trim().to_owned()
+}
+
+/// The byte span of the whole lines that `start..end` sits on, newline included.
+fn line_span(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    // Preprocessor directives end with their newline already.
+    if end > start && text.as_bytes().get(end - 1) == Some(&b'\n') {
+        return (line_start, end);
+    }
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
+    (line_start, line_end)
+}
+
+fn include_block(originals: &[String]) -> String {
+    let mut s = String::new();
+    s.push_str(X86_GUARD);
+    s.push('\n');
+    for h in originals {
+        s.push_str(&format!("#include {h}\n"));
+    }
+    s.push_str(
+        "#elif defined(__aarch64__)\n\
+         #include <arm_neon.h>\n\
+         #include \"molt_simd_neon.h\" /* x86 intrinsics as NEON, with x86 semantics */\n\
+         #else\n\
+         #include \"molt_simd_scalar.h\" /* the same wrappers in portable C */\n\
+         #endif\n",
+    );
+    s
+}
+
+/// The splice that keeps `item` for x86 and adds its translation for the rest.
+fn wrap_item(item: Node<'_>, src: &str, translated: &str, notes: &[String]) -> (usize, usize, String) {
+    let indent = ctree::indentation_at(src, item.start_byte());
+    let line_start = item.start_byte() - indent.len();
+    let original = ctree::text(item, src);
+    let mut s = String::new();
+    s.push_str(X86_GUARD);
+    s.push('\n');
+    s.push_str(indent);
+    s.push_str(original);
+    s.push_str("\n#else /* aarch64: NEON via molt_simd_neon.h; other targets: portable C via molt_simd_scalar.h */\n");
+    if !notes.is_empty() {
+        s.push_str(indent);
+        s.push_str("/* molt x86-to-neon: semantics kept by the wrappers:\n");
+        for n in notes {
+            s.push_str(indent);
+            s.push_str(" *   ");
+            s.push_str(n);
+            s.push('\n');
+        }
+        s.push_str(indent);
+        s.push_str(" */\n");
+    }
+    s.push_str(indent);
+    s.push_str(translated);
+    s.push_str("\n#endif");
+    (line_start, item.end_byte(), s)
+}
+
+impl Recipe for X86ToNeon {
+    fn name(&self) -> &str {
+        NAME
+    }
+
+    fn find_sites(&self, path: &str, text: &str) -> Vec<Site> {
+        if let Some(dialect) = Dialect::of(path) {
+            // Cheap prefilter: no x86 word, no site.
+            if !text.contains("_mm")
+                && !text.contains("__m")
+                && !text.contains("intrin.h")
+                && !text.contains("cpuid")
+                && !text.contains("__builtin_ia32")
+                && !text.contains("asm")
+                && !text.contains("__AVX")
+                && !text.contains("__SSE")
+                && !text.contains("__FMA")
+                && !text.contains("__x86")
+            {
+                return Vec::new();
+            }
+            return self.find_c_sites(path, text, dialect);
+        }
+        if crate::buildfile::is_build_file(path) {
+            return crate::buildfile::find_flag_sites(path, text);
+        }
+        Vec::new()
+    }
+
+    fn rewrite(&self, path: &str, text: &str, targets: &[Site]) -> Result<Rewrite> {
+        if let Some(dialect) = Dialect::of(path) {
+            return self.rewrite_c(path, text, targets, dialect);
+        }
+        if crate::buildfile::is_build_file(path) {
+            return crate::buildfile::rewrite_flags(path, text);
+        }
+        Ok(Rewrite { text: text.to_owned(), ..Rewrite::default() })
+    }
+
+    fn instruction(&self, kind: &str) -> String {
+        let common = "Keep the x86 code exactly as it is under `#if defined(__x86_64__) || defined(__i386__)` and add \
+                      the aarch64 path under `#else`, written with the molt_* wrappers of molt_simd_neon.h where they \
+                      exist and with <arm_neon.h> intrinsics otherwise; it must also compile as portable C \
+                      (molt_simd_scalar.h). Match x86 results bit for bit where x86 is exact: NaN operands of \
+                      min/max, round-to-nearest-even conversions, 0x80000000 for out-of-range float-to-int, and \
+                      precise (not estimated) reciprocals and square roots.";
+        let specific = match kind {
+            "x86-intrinsic" | "x86-vector-type" => "This item uses x86 intrinsics or types the mapping table lacks.",
+            "x86-builtin" => "This item calls GCC's `__builtin_ia32_*` builtins; express them with NEON intrinsics.",
+            "x86-asm" => "This item contains x86 inline assembly; rewrite the aarch64 path in C with NEON intrinsics.",
+            "x86-cpuid" => {
+                "This item detects CPU features with cpuid; on aarch64, NEON is always present (report it as \
+                 available) and other features come from getauxval(AT_HWCAP)."
+            }
+            "x86-macro" => "This macro expands to x86 intrinsics; give it a definition for aarch64 as well.",
+            "x86-guard" => {
+                "This code is compiled only when an x86 feature macro is defined and has no path for other \
+                 targets; add an `#else` with a portable or NEON implementation."
+            }
+            "x86-build-flag" => "Make the x86 compiler flags conditional on an x86 target.",
+            _ => "",
+        };
+        format!("{specific} {common}")
+    }
+
+    fn kind_order(&self) -> &[&str] {
+        KINDS
+    }
+}
+
+#[cfg(test)]
+mod tests;
