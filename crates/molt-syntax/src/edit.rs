@@ -166,7 +166,9 @@ impl Applied {
         for change in &self.changes {
             match (&change.before, &change.after) {
                 (None, Some(_)) => edits.push(Edit::DeleteFile { path: change.path.clone() }),
-                (Some(before), None) => edits.push(Edit::CreateFile { path: change.path.clone(), text: before.clone() }),
+                (Some(before), None) => {
+                    edits.push(Edit::CreateFile { path: change.path.clone(), text: before.clone() })
+                }
                 (Some(before), Some(_)) => {
                     let mut shift: isize = 0;
                     for s in &change.splices {
@@ -403,7 +405,9 @@ fn edit_file(source: &dyn Source, path: &str, edits: &[(usize, &Edit)]) -> Resul
             }
             Ok(Some(FileChange { path: path.to_owned(), before: None, after: Some(text.clone()), splices: Vec::new() }))
         }
-        (Edit::CreateFile { .. }, Some(_)) => Err(wrap(first, first_edit, Error::Invalid(format!("{path} already exists")))),
+        (Edit::CreateFile { .. }, Some(_)) => {
+            Err(wrap(first, first_edit, Error::Invalid(format!("{path} already exists"))))
+        }
         (Edit::DeleteFile { .. }, Some(before)) => {
             Ok(Some(FileChange { path: path.to_owned(), before: Some(before), after: None, splices: Vec::new() }))
         }
@@ -429,7 +433,11 @@ fn edit_text(path: &str, before: String, edits: &[(usize, &Edit)]) -> Result<Opt
     for pair in splices.windows(2) {
         let (a, b) = (&pair[0], &pair[1]);
         if b.start < a.end || (a.start == b.start && a.end == b.end && a.end > a.start) {
-            return Err(Error::Overlap { path: path.to_owned(), first: a.edit.min(b.edit), second: a.edit.max(b.edit) });
+            return Err(Error::Overlap {
+                path: path.to_owned(),
+                first: a.edit.min(b.edit),
+                second: a.edit.max(b.edit),
+            });
         }
     }
     // Apply in order, editing the old tree as we go, then re-parse once.
@@ -539,7 +547,8 @@ fn first_error<'t>(root: Node<'t>, spans: &[(usize, usize)]) -> Option<Node<'t>>
     if !root.has_error() {
         return None;
     }
-    let touches = |n: Node<'_>| spans.is_empty() || spans.iter().any(|(s, e)| n.start_byte() <= *e && *s <= n.end_byte());
+    let touches =
+        |n: Node<'_>| spans.is_empty() || spans.iter().any(|(s, e)| n.start_byte() <= *e && *s <= n.end_byte());
     let mut stack = vec![root];
     let mut cursor = root.walk();
     let mut best: Option<Node<'t>> = None;

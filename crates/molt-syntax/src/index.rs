@@ -321,13 +321,19 @@ impl<'a> Walker<'a> {
     }
 
     fn item(&mut self, node: Node<'_>, def: ItemDef<'_>, ctx: &Ctx<'_>) {
-        let qualified = if ctx.scope.is_empty() { def.name.clone() } else { format!("{}{}{}", ctx.scope, self.sep, def.name) };
+        let qualified =
+            if ctx.scope.is_empty() { def.name.clone() } else { format!("{}{}{}", ctx.scope, self.sep, def.name) };
         let base = format!("{}::{qualified}", self.file);
         let n = self.seen.entry(base.clone()).or_insert(0);
         *n += 1;
         let path = if *n == 1 { base } else { format!("{base}@{n}") };
         let start = leading_trivia_start(node, self.src);
-        let span = self.span(start, node.end_byte());
+        // Some nodes (`#define` lines) swallow their newline; the item does not.
+        let mut end = node.end_byte();
+        while end > node.start_byte() && matches!(self.src[end - 1], b'\n' | b'\r') {
+            end -= 1;
+        }
+        let span = self.span(start, end);
         let body = def.body.map(|b| self.span(b.start_byte(), b.end_byte()));
         let signature = signature(node, def.body, self.src);
         let parent = ctx.current.map(|i| self.items[i].path.clone());
@@ -354,7 +360,12 @@ impl<'a> Walker<'a> {
     }
 
     fn span(&self, start: usize, end: usize) -> Span {
-        Span { start, end, start_line: self.lines.line(start), end_line: self.lines.line(end.saturating_sub(1).max(start)) }
+        Span {
+            start,
+            end,
+            start_line: self.lines.line(start),
+            end_line: self.lines.line(end.saturating_sub(1).max(start)),
+        }
     }
 }
 

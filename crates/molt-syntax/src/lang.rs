@@ -49,8 +49,17 @@ pub enum Lang {
 }
 
 impl Lang {
-    pub const ALL: [Lang; 9] =
-        [Lang::C, Lang::Cpp, Lang::Rust, Lang::Python, Lang::Go, Lang::Java, Lang::JavaScript, Lang::TypeScript, Lang::Tsx];
+    pub const ALL: [Lang; 9] = [
+        Lang::C,
+        Lang::Cpp,
+        Lang::Rust,
+        Lang::Python,
+        Lang::Go,
+        Lang::Java,
+        Lang::JavaScript,
+        Lang::TypeScript,
+        Lang::Tsx,
+    ];
 
     /// The language of a file, from its extension. `.h` counts as C.
     pub fn from_path(path: impl AsRef<Path>) -> Option<Lang> {

@@ -47,14 +47,14 @@ mod search;
 
 use std::path::PathBuf;
 
-pub use edit::{item_text, Splice,
-    apply_in_memory, apply_to_repo, unified_diff, Applied, ApplyOptions, Edit, EditSet, FileChange,
+pub use edit::{
+    apply_in_memory, apply_to_repo, item_text, unified_diff, Applied, ApplyOptions, Edit, EditSet, FileChange, Splice,
 };
 pub use index::{content_hash, index_as, index_file, FileIndex, Import, Item, ItemKind, Span};
 pub use lang::Lang;
 pub use parse::{diagnostics, parse, Diagnostic, Parsed};
 pub use paths::confine;
-pub use repo::{index_repo, IndexOptions, RepoIndex, Skipped, SkipReason};
+pub use repo::{index_repo, IndexOptions, RepoIndex, SkipReason, Skipped};
 pub use search::{search_repo, search_text, Match, Pattern, SearchOptions, SearchReport, Searcher, StructuralQuery};
 
 /// Everything that can go wrong in molt-syntax.

@@ -128,10 +128,8 @@ pub(crate) fn resolve_in<'f>(file: &'f FileIndex, symbol: &str) -> Result<&'f It
 
 /// Up to three of `candidates` closest to `wanted`, closest first.
 pub(crate) fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<String> {
-    let mut scored: Vec<(f64, &str)> = candidates
-        .map(|c| (strsim::jaro_winkler(wanted, c), c))
-        .filter(|(score, _)| *score > 0.8)
-        .collect();
+    let mut scored: Vec<(f64, &str)> =
+        candidates.map(|c| (strsim::jaro_winkler(wanted, c), c)).filter(|(score, _)| *score > 0.8).collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
     scored.into_iter().take(3).map(|(_, c)| c.to_owned()).collect()
 }
@@ -207,8 +205,10 @@ pub fn index_repo(root: &Path, options: &IndexOptions) -> Result<RepoIndex> {
             .par_iter()
             .map(|f| {
                 let bytes = read_source(f, options.max_file_bytes)?;
-                index_as(&f.rel, f.lang, &bytes)
-                    .map_err(|e| Skipped { path: f.rel.clone(), reason: SkipReason::Unreadable { error: e.to_string() } })
+                index_as(&f.rel, f.lang, &bytes).map_err(|e| Skipped {
+                    path: f.rel.clone(),
+                    reason: SkipReason::Unreadable { error: e.to_string() },
+                })
             })
             .collect()
     })?;

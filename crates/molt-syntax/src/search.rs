@@ -53,7 +53,11 @@ enum PNode {
     Meta(String),
     /// `$$$NAME` (or `$$$`): any number of sibling nodes.
     Multi(String),
-    Node { kind: u16, leaf: Option<Vec<u8>>, children: Vec<PNode> },
+    Node {
+        kind: u16,
+        leaf: Option<Vec<u8>>,
+        children: Vec<PNode>,
+    },
 }
 
 /// A code pattern with metavariables, compiled for one language.
@@ -272,7 +276,10 @@ fn replace_metavariables(source: &str) -> String {
     while i < bytes.len() {
         if bytes[i] == b'$' {
             let (prefix, skip) = if source[i..].starts_with("$$$") { (MULTI, 3) } else { (META, 1) };
-            let name_len = source[i + skip..].bytes().take_while(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_').count();
+            let name_len = source[i + skip..]
+                .bytes()
+                .take_while(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
+                .count();
             if name_len > 0 || skip == 3 {
                 out.push_str(prefix);
                 out.push_str(&source[i + skip..i + skip + name_len]);
@@ -517,9 +524,10 @@ pub fn search_repo(root: &Path, searcher: &Searcher, options: &SearchOptions) ->
                 if !searcher.may_match(&bytes) {
                     return Ok(None);
                 }
-                search_text(searcher, &f.rel, &bytes)
-                    .map(Some)
-                    .map_err(|e| Skipped { path: f.rel.clone(), reason: crate::SkipReason::Unreadable { error: e.to_string() } })
+                search_text(searcher, &f.rel, &bytes).map(Some).map_err(|e| Skipped {
+                    path: f.rel.clone(),
+                    reason: crate::SkipReason::Unreadable { error: e.to_string() },
+                })
             })
             .collect()
     })?;

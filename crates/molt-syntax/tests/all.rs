@@ -14,11 +14,7 @@ fn fixtures() -> PathBuf {
 /// Every fixture file, repository-relative path to text.
 fn fixture_texts() -> BTreeMap<String, String> {
     let index = index_repo(&fixtures(), &IndexOptions::default()).unwrap();
-    index
-        .files
-        .iter()
-        .map(|f| (f.path.clone(), std::fs::read_to_string(fixtures().join(&f.path)).unwrap()))
-        .collect()
+    index.files.iter().map(|f| (f.path.clone(), std::fs::read_to_string(fixtures().join(&f.path)).unwrap())).collect()
 }
 
 /// One line per item, import and diagnostic: what a reviewer reads.
@@ -28,8 +24,12 @@ fn render(file: &FileIndex) -> String {
         writeln!(out, "  import {} @{}", i.target, i.span.start_line).unwrap();
     }
     for item in &file.items {
-        write!(out, "  {:?} {} [{}-{}] `{}`", item.kind, item.path, item.span.start_line, item.span.end_line, item.signature)
-            .unwrap();
+        write!(
+            out,
+            "  {:?} {} [{}-{}] `{}`",
+            item.kind, item.path, item.span.start_line, item.span.end_line, item.signature
+        )
+        .unwrap();
         if let Some(p) = &item.preproc {
             write!(out, " #({p})").unwrap();
         }
@@ -54,5 +54,392 @@ fn index_snapshots() {
     for file in &index.files {
         let name = file.path.replace(['/', '.'], "_");
         insta::assert_snapshot!(format!("index_{name}"), render(file));
+    }
+}
+
+#[test]
+fn round_trip_leaves_every_file_identical() {
+    let original = fixture_texts();
+    let mut files = original.clone();
+    let applied = apply_in_memory(&mut files, &EditSet::default()).unwrap();
+    assert!(applied.changes.is_empty());
+    for (path, text) in &original {
+        let index = index_file(path, text.as_bytes()).unwrap();
+        let edits = index
+            .items
+            .iter()
+            .filter(|i| i.parent.is_none())
+            .map(|i| Edit::ReplaceItem { symbol: i.path.clone(), text: item_text(text, i), whole_conditional: false })
+            .collect();
+        let mut files = original.clone();
+        apply_in_memory(&mut files, &EditSet::new(edits)).unwrap();
+        assert_eq!(&files[path], text, "{path}");
+        // Nested items one at a time (they overlap their parents).
+        for item in index.items.iter().filter(|i| i.parent.is_some()) {
+            let edit =
+                Edit::ReplaceItem { symbol: item.path.clone(), text: item_text(text, item), whole_conditional: false };
+            let mut files = original.clone();
+            apply_in_memory(&mut files, &EditSet::new(vec![edit])).unwrap();
+            assert_eq!(&files[path], text, "{}", item.path);
+        }
+    }
+}
+
+/// The diff one edit makes to the fixtures.
+fn diff_of(edit: Edit) -> String {
+    let mut files = fixture_texts();
+    match apply_in_memory(&mut files, &EditSet::new(vec![edit])) {
+        Ok(applied) => applied.diff(),
+        Err(e) => format!("error: {e}"),
+    }
+}
+
+#[test]
+fn edit_diffs_c() {
+    let f = "src/kernels.c";
+    let s = |n: &str| format!("{f}::{n}");
+    insta::assert_snapshot!(diff_of(Edit::ReplaceItem {
+        symbol: s("scale"),
+        text:
+            "static void scale(float *x, size_t n, float k) {\n    for (size_t i = 0; i < n; i++) x[i] = x[i] * k;\n}"
+                .into(),
+        whole_conditional: false,
+    }));
+    insta::assert_snapshot!(diff_of(Edit::ReplaceBody {
+        symbol: s("scale"),
+        text: "(void)x; (void)n; (void)k;".into()
+    }));
+    insta::assert_snapshot!(diff_of(Edit::InsertBefore {
+        symbol: s("scale"),
+        text: "static int twice(int x) { return 2 * x; }".into()
+    }));
+    insta::assert_snapshot!(diff_of(Edit::InsertAfter { symbol: s("matmul_avx2"), text: "void noop(void) {}".into() }));
+    insta::assert_snapshot!(diff_of(Edit::DeleteItem { symbol: s("scale"), whole_conditional: false }));
+    insta::assert_snapshot!(diff_of(Edit::AddInclude { path: f.into(), text: "#include <arm_neon.h>".into() }));
+    insta::assert_snapshot!(diff_of(Edit::CreateFile {
+        path: "src/neon.c".into(),
+        text: "int neon(void) { return 1; }\n".into()
+    }));
+    // The whole #if/#elif/#else region, replaced as one.
+    insta::assert_snapshot!(diff_of(Edit::ReplaceItem {
+        symbol: s("dot@2"),
+        text: "float dot(const float *a, const float *b, size_t n) {\n    return dot_generic(a, b, n);\n}".into(),
+        whole_conditional: true,
+    }));
+    // And a plain function wrapped in an #if block.
+    insta::assert_snapshot!(diff_of(Edit::ReplaceItem {
+        symbol: s("scale"),
+        text: "#if defined(__aarch64__)\nstatic void scale(float *x, size_t n, float k) { neon_scale(x, n, k); }\n#else\nstatic void scale(float *x, size_t n, float k) { scalar_scale(x, n, k); }\n#endif".into(),
+        whole_conditional: false,
+    }));
+}
+
+#[test]
+fn edit_diffs_cpp() {
+    let s = |n: &str| format!("src/shapes.cpp::{n}");
+    insta::assert_snapshot!(diff_of(Edit::ReplaceItem {
+        symbol: s("geo::Point::norm"),
+        text: "double norm() const { return std::hypot(x_, y_); }".into(),
+        whole_conditional: false
+    }));
+    insta::assert_snapshot!(diff_of(Edit::ReplaceBody { symbol: s("total"), text: "return 0;".into() }));
+    insta::assert_snapshot!(diff_of(Edit::InsertBefore {
+        symbol: s("geo::clamp"),
+        text: "inline int one() { return 1; }".into()
+    }));
+    insta::assert_snapshot!(diff_of(Edit::InsertAfter {
+        symbol: s("geo::Point::norm"),
+        text: "double x() const { return x_; }".into()
+    }));
+    insta::assert_snapshot!(diff_of(Edit::DeleteItem { symbol: s("geo::clamp"), whole_conditional: false }));
+    insta::assert_snapshot!(diff_of(Edit::AddInclude {
+        path: "src/shapes.cpp".into(),
+        text: "#include <arm_neon.h>".into()
+    }));
+}
+
+#[test]
+fn edit_diffs_rust() {
+    let s = |n: &str| format!("src/model.rs::{n}");
+    insta::assert_snapshot!(diff_of(
+        rust_items::replace_item(
+            &s("matmul"),
+            quote::quote! {
+                fn matmul(x: &[f32], n: usize) -> Vec<f32> { x.iter().map(|v| v * (n as f32) * 2.0).collect() }
+            }
+        )
+        .unwrap()
+    ));
+    insta::assert_snapshot!(diff_of(
+        rust_items::replace_body(&s("Transformer::new"), quote::quote! { { Self { layers: layers.max(1) } } }).unwrap()
+    ));
+    insta::assert_snapshot!(diff_of(
+        rust_items::insert_before(
+            &s("Transformer::forward"),
+            quote::quote! {
+                pub fn layers(&self) -> usize { self.layers }
+            }
+        )
+        .unwrap()
+    ));
+    insta::assert_snapshot!(diff_of(
+        rust_items::insert_after(&s("softmax"), quote::quote! { fn relu(x: f32) -> f32 { x.max(0.0) } }).unwrap()
+    ));
+    insta::assert_snapshot!(diff_of(Edit::DeleteItem { symbol: s("Layer"), whole_conditional: false }));
+    insta::assert_snapshot!(diff_of(Edit::AddInclude {
+        path: "src/model.rs".into(),
+        text: "use std::arch::aarch64::*;".into()
+    }));
+}
+
+#[test]
+fn edit_diffs_python() {
+    let s = |n: &str| format!("src/attn.py::{n}");
+    insta::assert_snapshot!(diff_of(Edit::ReplaceItem {
+        symbol: s("Attention.scale"),
+        text: "@staticmethod\ndef scale(x):\n    return x * 0.125".into(),
+        whole_conditional: false
+    }));
+    insta::assert_snapshot!(diff_of(Edit::ReplaceBody {
+        symbol: s("build"),
+        text: "model = Attention(dim)\nreturn model".into()
+    }));
+    insta::assert_snapshot!(diff_of(Edit::InsertBefore {
+        symbol: s("Attention.forward"),
+        text: "def reset(self):\n    self.dim = 0".into()
+    }));
+    insta::assert_snapshot!(diff_of(Edit::InsertAfter {
+        symbol: s("Attention.__init__"),
+        text: "def extra_repr(self):\n    return f\"dim={self.dim}\"".into()
+    }));
+    insta::assert_snapshot!(diff_of(Edit::DeleteItem { symbol: s("Attention.scale"), whole_conditional: false }));
+    insta::assert_snapshot!(diff_of(Edit::AddInclude {
+        path: "src/attn.py".into(),
+        text: "import torch_neuronx".into()
+    }));
+}
+
+/// The error an edit set makes, with nothing changed in memory.
+fn error_of(edits: Vec<Edit>) -> String {
+    let original = fixture_texts();
+    let mut files = original.clone();
+    let err = match apply_in_memory(&mut files, &EditSet::new(edits.clone())) {
+        Ok(_) => panic!("accepted: {edits:?}"),
+        Err(e) => e,
+    };
+    assert_eq!(files, original, "a failed edit set changed something");
+    err.to_string()
+}
+
+#[test]
+fn bad_edits_are_refused_and_change_nothing() {
+    let replace = |symbol: &str, text: &str| Edit::ReplaceItem {
+        symbol: symbol.into(),
+        text: text.into(),
+        whole_conditional: false,
+    };
+    let e = error_of(vec![replace("src/kernels.c::scal", "void scal(void) {}")]);
+    assert!(e.contains("no item `src/kernels.c::scal`") && e.contains("src/kernels.c::scale"), "{e}");
+    let e = error_of(vec![replace("src/model.rs::new", "fn new() {}"), replace("src/nope.rs::f", "fn f() {}")]);
+    assert!(e.contains("edit 1 (replace_item src/nope.rs::f)") && e.contains("does not exist"), "{e}");
+    let e = error_of(vec![
+        Edit::ReplaceItem {
+            symbol: "src/model.rs::Transformer::forward".into(),
+            text: "fn forward() {}".into(),
+            whole_conditional: false,
+        },
+        Edit::ReplaceBody { symbol: "src/model.rs::Transformer::forward".into(), text: "{}".into() },
+    ]);
+    assert!(e.contains("edits 0 and 1 overlap in src/model.rs"), "{e}");
+    let e = error_of(vec![
+        replace("src/kernels.c::matmul_avx2", "void matmul_avx2(void) { }"),
+        replace("src/kernels.c::scale", "static void scale(float *x { x = 0; }"),
+    ]);
+    assert!(e.contains("edit 1 (replace_item src/kernels.c::scale)") && e.contains("src/kernels.c:4"), "{e}");
+    let e = error_of(vec![replace("src/model.rs::matmul", "fn matmul(x: &[f32]) -> Vec<f32> { x.iter( }")]);
+    assert!(e.contains("does not parse"), "{e}");
+    let e = error_of(vec![Edit::CreateFile { path: "../evil.c".into(), text: "int x;\n".into() }]);
+    assert!(e.contains("outside the repository"), "{e}");
+}
+
+#[test]
+fn ambiguous_short_paths_list_candidates() {
+    let text = "impl A { fn f(&self) {} }\nimpl B { fn f(&self) {} }\n";
+    let mut files = BTreeMap::from([("m.rs".to_owned(), text.to_owned())]);
+    let err = apply_in_memory(
+        &mut files,
+        &EditSet::new(vec![Edit::DeleteItem { symbol: "m.rs::f".into(), whole_conditional: false }]),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("ambiguous") && err.contains("m.rs::A::f") && err.contains("m.rs::B::f"), "{err}");
+}
+
+fn temp_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in fixture_texts() {
+        let p = dir.path().join(&path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+fn snapshot_dir(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for entry in ignore::WalkBuilder::new(root).hidden(false).build().flatten() {
+        if entry.file_type().is_some_and(|t| t.is_file()) {
+            let rel = entry.path().strip_prefix(root).unwrap().to_string_lossy().into_owned();
+            out.insert(rel, std::fs::read(entry.path()).unwrap());
+        }
+    }
+    out
+}
+
+#[test]
+fn repository_edits_are_atomic_and_confined() {
+    let repo = temp_repo();
+    let root = repo.path();
+    let index = index_repo(root, &IndexOptions::default()).unwrap();
+    let before = snapshot_dir(root);
+    let good = Edit::AddInclude { path: "src/kernels.c".into(), text: "#include <arm_neon.h>".into() };
+    let options = ApplyOptions { protected: vec!["tests/**".into()], expected: index.hashes(), dry_run: false };
+    let refuse = |edits: Vec<Edit>, options: &ApplyOptions, want: &str| {
+        let err = apply_to_repo(root, &EditSet::new(edits), options).unwrap_err().to_string();
+        assert!(err.contains(want), "{err}");
+        assert_eq!(snapshot_dir(root), before, "refused edit set changed the disk: {err}");
+    };
+    // A good edit next to a bad one: neither is written.
+    refuse(
+        vec![good.clone(), Edit::ReplaceBody { symbol: "src/attn.py::build".into(), text: "return (".into() }],
+        &options,
+        "does not parse",
+    );
+    refuse(
+        vec![good.clone(), Edit::CreateFile { path: "/tmp/x.c".into(), text: String::new() }],
+        &options,
+        "absolute path",
+    );
+    refuse(
+        vec![good.clone(), Edit::CreateFile { path: "src/../../x.c".into(), text: String::new() }],
+        &options,
+        "`..`",
+    );
+    refuse(
+        vec![good.clone(), Edit::CreateFile { path: "tests/t.py".into(), text: String::new() }],
+        &options,
+        "protected",
+    );
+    #[cfg(unix)]
+    {
+        let outside = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.join("link")).unwrap();
+        let before_link = snapshot_dir(root);
+        let err = apply_to_repo(
+            root,
+            &EditSet::new(vec![good.clone(), Edit::CreateFile { path: "link/x.c".into(), text: String::new() }]),
+            &options,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("symbolic link"), "{err}");
+        assert_eq!(snapshot_dir(root), before_link);
+        assert!(std::fs::read_dir(outside.path()).unwrap().next().is_none());
+        std::fs::remove_file(root.join("link")).unwrap();
+    }
+    // A file changed since it was indexed.
+    let mut stale = options.clone();
+    stale.expected.insert("src/kernels.c".into(), content_hash(b"something else"));
+    refuse(vec![good.clone()], &stale, "changed on disk since it was indexed");
+    // A dry run writes nothing but says what would change.
+    let dry = ApplyOptions { dry_run: true, ..options.clone() };
+    let applied = apply_to_repo(root, &EditSet::new(vec![good.clone()]), &dry).unwrap();
+    assert!(applied.diff().contains("+#include <arm_neon.h>"));
+    assert_eq!(snapshot_dir(root), before);
+    // And the real thing writes only the edited file.
+    apply_to_repo(root, &EditSet::new(vec![good]), &options).unwrap();
+    let after = snapshot_dir(root);
+    let changed: Vec<&String> = after.keys().filter(|k| before.get(*k) != after.get(*k)).collect();
+    assert_eq!(changed, ["src/kernels.c"]);
+}
+
+#[test]
+fn repo_walk_skips_binary_oversized_and_ignored_files() {
+    let repo = temp_repo();
+    let root = repo.path();
+    std::fs::write(root.join("bin.c"), b"int x;\0\0\0").unwrap();
+    std::fs::write(root.join("big.c"), "int x;\n".repeat(2000)).unwrap();
+    std::fs::write(root.join(".gitignore"), "gen/\n").unwrap();
+    std::fs::create_dir(root.join("gen")).unwrap();
+    std::fs::write(root.join("gen/g.c"), "int g(void) { return 0; }").unwrap();
+    std::fs::write(root.join("bad.c"), b"int f(void) { return '\xff' }\n").unwrap();
+    let index = index_repo(root, &IndexOptions { max_file_bytes: 10_000, ..IndexOptions::default() }).unwrap();
+    let skipped: Vec<String> = index.skipped.iter().map(|s| format!("{} {:?}", s.path, s.reason)).collect();
+    assert_eq!(skipped, ["big.c TooLarge { bytes: 14000 }", "bin.c Binary"]);
+    assert!(index.file("gen/g.c").is_none());
+    let bad = index.file("bad.c").unwrap();
+    assert!(bad.diagnostics.len() >= 2, "{:?}", bad.diagnostics);
+    assert!(index.resolve("src/kernels.c::dot@3").is_ok());
+    let err = index.resolve("src/kernel.c::dot").unwrap_err().to_string();
+    assert!(err.contains("src/kernels.c::dot"), "{err}");
+}
+
+#[test]
+fn repo_search_reports_enclosing_items() {
+    let pattern = Pattern::new(Lang::C, "$F($$$)").unwrap().constrain("F", "^_mm").unwrap();
+    let report = search_repo(&fixtures(), &Searcher::Pattern(pattern), &SearchOptions::default()).unwrap();
+    let got: Vec<String> = report
+        .matches
+        .iter()
+        .map(|m| format!("{}:{} {} in {}", m.path, m.line, m.text, m.symbol.as_deref().unwrap_or("-")))
+        .collect();
+    insta::assert_snapshot!(got.join("\n"));
+    assert_eq!(report.parsed, 1);
+}
+
+mod undo {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Edits that keep every fixture parsing, built from an item pick.
+    fn edit_for(files: &BTreeMap<String, String>, file: usize, item: usize, kind: u8) -> Option<Edit> {
+        let (path, text) = files.iter().nth(file % files.len())?;
+        let index = index_file(path, text.as_bytes()).ok()?;
+        let top: Vec<&Item> = index.items.iter().filter(|i| i.parent.is_none()).collect();
+        let item = top.get(item % top.len().max(1))?;
+        let own = item_text(text, item);
+        Some(match kind % 5 {
+            0 => Edit::ReplaceItem { symbol: item.path.clone(), text: format!("{own}\n"), whole_conditional: false },
+            1 => Edit::DeleteItem { symbol: item.path.clone(), whole_conditional: false },
+            2 => Edit::InsertBefore { symbol: item.path.clone(), text: own },
+            3 => Edit::InsertAfter { symbol: item.path.clone(), text: own },
+            _ => Edit::AddInclude {
+                path: path.clone(),
+                text: match index.lang {
+                    Lang::C | Lang::Cpp => "#include <arm_neon.h>".into(),
+                    Lang::Rust => "use std::arch::aarch64::*;".into(),
+                    Lang::Python => "import torch_neuronx".into(),
+                    Lang::Go => return None,
+                    Lang::Java => "import java.util.Map;".into(),
+                    _ => "import { x } from \"y\";".into(),
+                },
+            },
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+        #[test]
+        fn applying_then_undoing_restores_the_bytes(picks in proptest::collection::vec((0usize..8, 0usize..16, 0u8..5), 1..4)) {
+            let original = fixture_texts();
+            let edits: Vec<Edit> = picks.iter().filter_map(|&(f, i, k)| edit_for(&original, f, i, k)).collect();
+            let mut files = original.clone();
+            // Picks that collide are refused as a whole; that is fine, just not interesting.
+            if let Ok(applied) = apply_in_memory(&mut files, &EditSet::new(edits)) {
+                let undo = applied.inverse();
+                apply_in_memory(&mut files, &undo).unwrap();
+                prop_assert_eq!(files, original);
+            }
+        }
     }
 }

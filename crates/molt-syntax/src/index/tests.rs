@@ -11,11 +11,11 @@ fn items_per_language() {
     check("a.c", "int f(void) { return g(); }\n#define N 4\n", &["Function a.c::f", "Macro a.c::N"]);
     check("a.c", "int *p(void);\nstruct s *q;\n", &[]);
     check("m.rs", "impl<T> Foo<T> { fn get(&self) {} }", &["Impl m.rs::impl Foo<T>", "Method m.rs::Foo::get"]);
-    check("p.py", "class A:\n    def f(self):\n        def g():\n            pass\n", &[
-        "Class p.py::A",
-        "Method p.py::A.f",
-        "Function p.py::A.f.g",
-    ]);
+    check(
+        "p.py",
+        "class A:\n    def f(self):\n        def g():\n            pass\n",
+        &["Class p.py::A", "Method p.py::A.f", "Function p.py::A.f.g"],
+    );
     check("x.cpp", "void A::run() {}\n", &["Method x.cpp::A::run"]);
 }
 

@@ -61,8 +61,13 @@ pub(crate) fn c_family_item<'t>(node: Node<'t>, src: &[u8]) -> Option<ItemDef<'t
 pub(crate) fn declarator_name(mut node: Node<'_>, src: &[u8]) -> Option<String> {
     loop {
         match node.kind() {
-            "identifier" | "field_identifier" | "type_identifier" | "qualified_identifier" | "destructor_name"
-            | "operator_name" | "primitive_type" => return Some(super::squash(&text(node, src))),
+            "identifier"
+            | "field_identifier"
+            | "type_identifier"
+            | "qualified_identifier"
+            | "destructor_name"
+            | "operator_name"
+            | "primitive_type" => return Some(super::squash(&text(node, src))),
             "parenthesized_declarator" => node = node.named_child(0)?,
             _ => node = node.child_by_field_name("declarator")?,
         }

@@ -19,7 +19,12 @@ impl Grammar for Java {
             "interface_declaration" | "annotation_type_declaration" => ItemKind::Interface,
             "enum_declaration" => ItemKind::Enum,
             "method_declaration" | "constructor_declaration" => {
-                return Some(ItemDef { kind: ItemKind::Method, name: field_text(node, "name", src)?, scope: None, body })
+                return Some(ItemDef {
+                    kind: ItemKind::Method,
+                    name: field_text(node, "name", src)?,
+                    scope: None,
+                    body,
+                })
             }
             _ => return None,
         };

@@ -69,7 +69,9 @@ impl Grammar for Rust {
         match node.kind() {
             "use_declaration" => Some(squash(&text(node.child_by_field_name("argument")?, src))),
             "extern_crate_declaration" => field_text(node, "name", src),
-            "mod_item" if node.child_by_field_name("body").is_none() => Some(format!("mod {}", field_text(node, "name", src)?)),
+            "mod_item" if node.child_by_field_name("body").is_none() => {
+                Some(format!("mod {}", field_text(node, "name", src)?))
+            }
             _ => None,
         }
     }

@@ -2,8 +2,7 @@ use super::*;
 
 fn check(lang: Lang, pattern: &str, text: &str, expect: &[&str]) {
     let searcher = Searcher::Pattern(Pattern::new(lang, pattern).unwrap());
-    let got: Vec<String> =
-        search_text(&searcher, "t", text.as_bytes()).unwrap().into_iter().map(|m| m.text).collect();
+    let got: Vec<String> = search_text(&searcher, "t", text.as_bytes()).unwrap().into_iter().map(|m| m.text).collect();
     assert_eq!(got, expect);
 }
 
@@ -32,11 +31,9 @@ fn constraints_and_enclosing_items() {
 
 #[test]
 fn queries() {
-    let q = StructuralQuery::new(
-        Lang::C,
-        r#"((call_expression function: (identifier) @f) @match (#match? @f "^_mm256"))"#,
-    )
-    .unwrap();
+    let q =
+        StructuralQuery::new(Lang::C, r#"((call_expression function: (identifier) @f) @match (#match? @f "^_mm256"))"#)
+            .unwrap();
     let searcher = Searcher::Query(q);
     assert_eq!(searcher.literals(), ["_mm256"]);
     let m = search_text(&searcher, "k.c", b"void k(void) { _mm256_add_ps(a, b); _mm_add_ps(a, b); }").unwrap();
@@ -47,7 +44,13 @@ fn queries() {
 
 #[test]
 fn literals_of_regexes() {
-    for (re, want) in [("^_mm", Some("_mm")), ("^_mm256_.*ps$", Some("_mm256_")), ("a|b", None), ("(?i)foo", None), ("x?yz", Some("yz"))] {
+    for (re, want) in [
+        ("^_mm", Some("_mm")),
+        ("^_mm256_.*ps$", Some("_mm256_")),
+        ("a|b", None),
+        ("(?i)foo", None),
+        ("x?yz", Some("yz")),
+    ] {
         assert_eq!(required_literal(re).as_deref(), want, "{re}");
     }
 }
