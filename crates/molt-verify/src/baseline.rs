@@ -15,7 +15,7 @@ const VERSION: u32 = 1;
 
 /// Per check, its result on the untouched tree (status, test counts, bench
 /// metrics).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Baseline {
     #[serde(default = "version")]
     pub version: u32,
@@ -28,6 +28,12 @@ pub struct Baseline {
 
 fn version() -> u32 {
     VERSION
+}
+
+impl Default for Baseline {
+    fn default() -> Self {
+        Self { version: VERSION, commit: None, checks: BTreeMap::new() }
+    }
 }
 
 impl Baseline {

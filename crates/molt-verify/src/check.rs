@@ -161,7 +161,10 @@ pub fn run_check(check: &Check, worktree: &Path, options: &RunOptions) -> CheckR
                 result.output = excerpt(&Captured::default(), &candidate.stderr, options.excerpt_bytes);
             } else {
                 result.status = Status::Fail;
-                result.message = Some(format!("{} lines differ from the reference", report.differing_lines));
+                result.message = Some(match report.differing_lines {
+                    1 => "1 line differs from the reference".to_owned(),
+                    n => format!("{n} lines differ from the reference"),
+                });
                 let mut text = render(&report);
                 text.truncate(floor_char_boundary(&text, options.excerpt_bytes));
                 result.output = text;

@@ -123,7 +123,11 @@ pub fn judge(baseline: &Baseline, result: &CheckResult, check: &Check) -> Verdic
                     let cmp = MetricComparison::new(metric, now, max);
                     if cmp.regressed {
                         ok = false;
-                        reasons.push(format!("benchmark regressed: {}", cmp.describe()));
+                        reasons.push(format!(
+                            "benchmark \"{}\" regressed past the allowed {:.1}%",
+                            cmp.name,
+                            max * 100.0
+                        ));
                     }
                     bench.push(cmp);
                 }

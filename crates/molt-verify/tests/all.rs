@@ -175,7 +175,7 @@ fn a_twenty_percent_bench_regression_fails_at_5_percent_and_passes_at_50() {
     c.max_regression = Some(0.05);
     let v = judge(&baseline, &now, &c);
     assert_eq!(v.outcome, Outcome::Fail);
-    assert_eq!(v.detail(), "kernel 120 ms ±0.0% vs 100 ms ±0.0%: 20.0% worse (max 5.0%); benchmark regressed: kernel 120 ms ±0.0% vs 100 ms ±0.0%: 20.0% worse (max 5.0%)");
+    assert_eq!(v.detail(), "kernel 120 ms ±0.0% vs 100 ms ±0.0%: 20.0% worse (max 5.0%); benchmark \"kernel\" regressed past the allowed 5.0%");
     c.max_regression = Some(0.5);
     assert_eq!(judge(&baseline, &now, &c).outcome, Outcome::Pass);
 }
