@@ -114,8 +114,14 @@ pub(crate) fn status_error(provider: ProviderKind, status: u16, headers: &Header
             Error::Auth { provider, status, hint: format!("{}; the server said: {message}", auth_hint(provider)) }
         }
         408 | 409 | 425 | 429 | 500..=504 | 529 => {
-            let pairs: Vec<(&str, &str)> =
-                headers.iter().filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?))).collect();
+            // Rate-limit reset headers ride on every answer; they only say when
+            // to retry when the answer is a 429 (a token window may reset in
+            // minutes, which is no reason to wait that long after a 500).
+            let pairs: Vec<(&str, &str)> = headers
+                .iter()
+                .filter(|(k, _)| status == 429 || !k.as_str().contains("ratelimit"))
+                .filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?)))
+                .collect();
             Error::Status {
                 provider,
                 status,
