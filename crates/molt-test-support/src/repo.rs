@@ -26,8 +26,8 @@ impl TempRepo {
     /// An empty repository: no commits yet.
     pub fn new() -> anyhow::Result<TempRepo> {
         let dir = tempfile::Builder::new().prefix("molt-repo-").tempdir().context("creating a temp folder")?;
-        let repo = Repository::init_opts(dir.path(), RepositoryInitOptions::new().initial_head("main"))
-            .context("git init")?;
+        let repo =
+            Repository::init_opts(dir.path(), RepositoryInitOptions::new().initial_head("main")).context("git init")?;
         let mut config = repo.config().context("opening the repository config")?;
         config.set_str("user.name", TEST_NAME)?;
         config.set_str("user.email", TEST_EMAIL)?;
