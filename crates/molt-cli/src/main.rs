@@ -54,6 +54,9 @@ pub struct Global {
 #[derive(Debug, Subcommand)]
 enum Command {
     Init(cmd::init::Args),
+    Index(cmd::index::Args),
+    Find(cmd::find::Args),
+    Edit(cmd::edit::Args),
     Plan(cmd::plan::Args),
     Run(cmd::run::Args),
     /// Continue a stopped or crashed run; committed tasks are kept, none is committed twice.
@@ -76,6 +79,9 @@ fn main() -> ExitCode {
     let out = Output::new(&cli.global);
     let result = match cli.command {
         Command::Init(args) => cmd::init::run(args, &out),
+        Command::Index(args) => cmd::index::run(args, &out),
+        Command::Find(args) => cmd::find::run(args, &out),
+        Command::Edit(args) => cmd::edit::run(args, &out),
         Command::Plan(args) => cmd::plan::run(args, &out),
         Command::Run(args) => cmd::run::run(args, &out, false),
         Command::Resume(args) => cmd::run::run(args, &out, true),

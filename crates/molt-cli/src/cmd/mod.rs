@@ -1,6 +1,9 @@
 //! One module per subcommand: its clap `Args` and a `run` that wires library
 //! calls to output.
 
+pub mod edit;
+pub mod find;
+pub mod index;
 pub mod init;
 pub mod plan;
 pub mod run;
