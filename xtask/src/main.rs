@@ -3,6 +3,7 @@
 //! Rust instead of shell scripts so that every machine runs the same steps.
 
 mod demo;
+mod bench_syntax;
 mod system;
 mod tidy;
 
@@ -14,6 +15,7 @@ const HELP: &str = "\
 cargo xtask <task>
 
 Tasks:
+  bench    syntax: molt index and molt find on openssl's C sources, against ast-grep (--threads N)
   demo     the main job: port the tiny-infer fixture to aarch64 NEON with molt, checked under qemu
            (--dir DIR keeps the migrated repository there)
   test     the whole suite: system packages, cargo fmt --check, clippy -D warnings, every test
@@ -25,6 +27,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("test") => test(&args[1..]),
         Some("tidy") => tidy::run(&project_root()),
+        Some("bench") if args.get(1).map(String::as_str) == Some("syntax") => bench_syntax::bench(&args[2..]),
         Some("demo") => demo::demo(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{HELP}");
