@@ -1,1 +1,79 @@
-//! End-to-end tests.
+//! End-to-end tests: the `molt` binary run on real git repositories made in
+//! temporary folders, with real compilers and qemu.
+
+mod cli;
+mod demo;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The `molt` binary of this workspace, built if the test run did not build it.
+pub fn molt_bin() -> PathBuf {
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let exe = std::env::current_exe().expect("test executable path");
+            // target/<profile>/deps/e2e-HASH -> target/<profile>/molt
+            let profile_dir = exe.parent().and_then(Path::parent).expect("target dir").to_path_buf();
+            let bin = profile_dir.join("molt");
+            let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root");
+            let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+                .args(["build", "--quiet", "-p", "molt-cli"])
+                .current_dir(root)
+                .status()
+                .expect("cargo build");
+            assert!(status.success(), "building molt failed");
+            assert!(bin.exists(), "{} missing after build", bin.display());
+            bin
+        })
+        .clone()
+}
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
+}
+
+/// Runs molt in `dir` and returns its output.
+pub fn molt(dir: &Path, args: &[&str]) -> Output {
+    Command::new(molt_bin())
+        .args(args)
+        .current_dir(dir)
+        .env_remove("RUST_LOG")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("running molt")
+}
+
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git").args(args).current_dir(dir).output().expect("git");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Copies a fixture (without build outputs) into a fresh git repository.
+pub fn fixture_repo(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_tree(&workspace_root().join("fixtures").join(name), dir.path());
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["config", "user.name", "Test"]);
+    git(dir.path(), &["config", "user.email", "test@localhost"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "fixture"]);
+    dir
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read fixture") {
+        let entry = entry.expect("entry");
+        let name = entry.file_name();
+        if name == "build" || name.to_string_lossy().ends_with(".bin") {
+            continue;
+        }
+        if entry.file_type().expect("file type").is_dir() {
+            copy_tree(&entry.path(), &to.join(&name));
+        } else {
+            std::fs::copy(entry.path(), to.join(&name)).expect("copy");
+        }
+    }
+}

@@ -355,6 +355,7 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
         running -= 1;
         match done {
             Done::Committed { id, commit, mut record } => {
+                record.attempts = state.tasks.get(&id).map_or(1, |r| r.attempts);
                 // Merging happens here, one at a time, in the order tasks finish;
                 // a task only starts once its dependencies are merged, so this
                 // order respects the DAG.
@@ -378,7 +379,8 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
                 let _ = git.delete_task_branch(id.as_str());
                 state.tasks.insert(id, record);
             }
-            Done::Failed { id, record } => {
+            Done::Failed { id, mut record } => {
+                record.attempts = state.tasks.get(&id).map_or(1, |r| r.attempts);
                 log.emit(EventKind::TaskFailed {
                     task: id.clone(),
                     attempt: record.attempts,
@@ -591,7 +593,9 @@ impl Worker {
             .trailer("Molt-Recipe", self.recipe.name())
             .trailer("Molt-Agent", "rules")
             .trailer("Molt-Checks", checks_trailer.join(", "));
-        match git.commit_task(wt, &message, None).map_err(Error::git)? {
+        // Exactly the files the agent changed: build outputs the checks left
+        // behind never reach a commit.
+        match git.commit_task(wt, &message, Some(&changed)).map_err(Error::git)? {
             Some(commit) => Ok(Some(commit)),
             None => {
                 record.error = Some("nothing to commit after the rewrite".to_owned());

@@ -437,18 +437,21 @@ fn is_branch_safe(name: &str) -> bool {
 /// serde hands us values without places, and toml's own spans only come with
 /// errors, so semantic errors look their line up here.
 struct Places {
-    /// (table name, index among tables of that name, header line, keys with lines)
-    tables: Vec<(String, usize, usize, Vec<(String, usize)>)>,
+    tables: Vec<Table>,
 }
+
+/// One table of the source: its name, its index among tables of that name,
+/// the line of its header, and its keys with their lines.
+struct Table(String, usize, usize, Vec<(String, usize)>);
 
 impl Places {
     fn scan(text: &str) -> Places {
-        let mut tables: Vec<(String, usize, usize, Vec<(String, usize)>)> = vec![(String::new(), 0, 0, Vec::new())];
+        let mut tables: Vec<Table> = vec![Table(String::new(), 0, 0, Vec::new())];
         for (i, raw) in text.lines().enumerate() {
             let line = raw.trim();
             if let Some(name) = header_name(line) {
                 let index = tables.iter().filter(|t| t.0 == name).count();
-                tables.push((name.to_owned(), index, i + 1, Vec::new()));
+                tables.push(Table(name.to_owned(), index, i + 1, Vec::new()));
             } else if let Some((key, _)) = line.split_once('=') {
                 let key = key.trim().trim_matches('"');
                 if !key.is_empty() && !line.starts_with('#') {
@@ -461,7 +464,7 @@ impl Places {
         Places { tables }
     }
 
-    fn table(&self, name: &str, index: usize) -> Option<&(String, usize, usize, Vec<(String, usize)>)> {
+    fn table(&self, name: &str, index: usize) -> Option<&Table> {
         self.tables.iter().find(|t| t.0 == name && t.1 == index)
     }
 

@@ -1,0 +1,65 @@
+//! The binary's contract: init, spec errors, exit codes.
+
+use crate::{molt, workspace_root};
+
+#[test]
+fn init_writes_a_spec_that_loads_and_refuses_to_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = molt(dir.path(), &["init", "--recipe", "x86-to-neon"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(dir.path().join("molt.toml")).unwrap();
+    let spec = molt_core::Spec::parse("molt.toml", &text).unwrap();
+    assert_eq!(spec.migration.recipe.as_deref(), Some("x86-to-neon"));
+    assert!(spec.check("arm64-test").is_some());
+
+    let again = molt(dir.path(), &["init"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists; pass --force"));
+    assert!(molt(dir.path(), &["init", "--force"]).status.success());
+
+    let bad = molt(dir.path(), &["init", "--force", "--recipe", "x86-to-sve"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown recipe \"x86-to-sve\""));
+}
+
+#[test]
+fn a_spec_error_names_file_line_and_field_and_exits_2() {
+    let dir = crate::fixture_repo("tiny-infer");
+    let spec = dir.path().join("molt.toml");
+    let text = std::fs::read_to_string(&spec).unwrap().replace("kind = \"bench\"", "kind = \"benchmark\"");
+    std::fs::write(&spec, text).unwrap();
+    let out = molt(dir.path(), &["plan"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("molt.toml:")
+            && err
+                .contains("check \"x86-bench\": unknown kind \"benchmark\"; expected one of build, test, bench, diff"),
+        "{err}"
+    );
+    let json = molt(dir.path(), &["plan", "--json"]);
+    let line = String::from_utf8_lossy(&json.stdout);
+    let v: serde_json::Value = serde_json::from_str(line.trim()).unwrap();
+    assert_eq!(v["exit"], 2);
+}
+
+#[test]
+fn help_teaches_with_examples_and_version_prints() {
+    let dir = workspace_root();
+    let out = molt(&dir, &["help", "run"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Examples:") && text.contains("molt run --jobs 4"), "{text}");
+    let v = molt(&dir, &["--version"]);
+    assert!(String::from_utf8_lossy(&v.stdout).starts_with("molt "));
+    let top = molt(&dir, &["--help"]);
+    assert!(String::from_utf8_lossy(&top.stdout).contains("Exit codes:"));
+}
+
+#[test]
+fn status_without_a_run_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = molt(dir.path(), &["status"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no run in"));
+}
