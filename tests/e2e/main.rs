@@ -7,7 +7,11 @@ mod demo;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The `molt` binary of this workspace, built if the test run did not build it.
+/// The `molt` binary of this workspace. `cargo xtask test` (nextest over the
+/// workspace) builds it before any test runs; a lone `cargo test -p molt-e2e`
+/// does not, so it is built here when missing or older than any source file.
+/// Building it unconditionally would rebuild dependencies with other features
+/// under each test process.
 pub fn molt_bin() -> PathBuf {
     static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     BUILT
@@ -16,10 +20,13 @@ pub fn molt_bin() -> PathBuf {
             // target/<profile>/deps/e2e-HASH -> target/<profile>/molt
             let profile_dir = exe.parent().and_then(Path::parent).expect("target dir").to_path_buf();
             let bin = profile_dir.join("molt");
-            let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root");
+            let built = std::fs::metadata(&bin).and_then(|m| m.modified()).ok();
+            if built.is_some_and(|t| newest_source(&workspace_root().join("crates")).is_none_or(|s| s <= t)) {
+                return bin;
+            }
             let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
                 .args(["build", "--quiet", "-p", "molt-cli"])
-                .current_dir(root)
+                .current_dir(workspace_root())
                 .status()
                 .expect("cargo build");
             assert!(status.success(), "building molt failed");
@@ -27,6 +34,27 @@ pub fn molt_bin() -> PathBuf {
             bin
         })
         .clone()
+}
+
+/// The newest modification time of the sources under `dir`.
+fn newest_source(dir: &Path) -> Option<std::time::SystemTime> {
+    let mut newest = None;
+    for e in std::fs::read_dir(dir).ok()?.flatten() {
+        let path = e.path();
+        let t = if path.is_dir() {
+            if e.file_name() == "target" || e.file_name() == "build" {
+                None
+            } else {
+                newest_source(&path)
+            }
+        } else if path.extension().is_some_and(|x| x == "rs" || x == "toml" || x == "h") {
+            e.metadata().and_then(|m| m.modified()).ok()
+        } else {
+            None
+        };
+        newest = newest.max(t);
+    }
+    newest
 }
 
 pub fn workspace_root() -> PathBuf {

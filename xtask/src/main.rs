@@ -2,8 +2,8 @@
 //!
 //! Rust instead of shell scripts so that every machine runs the same steps.
 
-mod demo;
 mod bench_syntax;
+mod demo;
 mod system;
 mod tidy;
 
