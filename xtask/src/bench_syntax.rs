@@ -19,11 +19,8 @@ const THREADS: &str = "2";
 const RUNS: usize = 3;
 
 pub fn bench(args: &[String]) -> Result<()> {
-    let threads = args
-        .windows(2)
-        .find(|w| w[0] == "--threads")
-        .map(|w| w[1].clone())
-        .unwrap_or_else(|| THREADS.to_owned());
+    let threads =
+        args.windows(2).find(|w| w[0] == "--threads").map(|w| w[1].clone()).unwrap_or_else(|| THREADS.to_owned());
     let corpus = fetch_corpus()?;
     run(cargo().args(["build", "--release", "--quiet", "-p", "molt-cli"]))?;
     let molt = project_root().join("target/release/molt");
@@ -45,13 +42,28 @@ pub fn bench(args: &[String]) -> Result<()> {
         Ok(String::from_utf8_lossy(&out.stdout).lines().next().unwrap_or("").to_owned())
     })?;
     let peak = peak_memory_kib(&molt, &["index", "--lang", "c", "--threads", &threads], &corpus);
-    println!("molt index: {:.2}s wall (best of {RUNS}), peak memory {}", secs(index_time), peak.map_or("unknown".to_owned(), |k| format!("{:.0} MiB", k as f64 / 1024.0)));
+    println!(
+        "molt index: {:.2}s wall (best of {RUNS}), peak memory {}",
+        secs(index_time),
+        peak.map_or("unknown".to_owned(), |k| format!("{:.0} MiB", k as f64 / 1024.0))
+    );
     println!("  summary: {index_out}");
 
     // Search: every call to a function whose name starts with _mm.
     let (molt_time, molt_count) = best_of(|| {
         let out = Command::new(&molt)
-            .args(["find", "--lang", "c", "--pattern", "$F($$$)", "--where", "F=^_mm", "--count", "--threads", &threads])
+            .args([
+                "find",
+                "--lang",
+                "c",
+                "--pattern",
+                "$F($$$)",
+                "--where",
+                "F=^_mm",
+                "--count",
+                "--threads",
+                &threads,
+            ])
             .arg(&corpus)
             .output()
             .context("running molt find")?;
@@ -106,7 +118,12 @@ fn best_of<T>(mut f: impl FnMut() -> Result<T>) -> Result<(Duration, T)> {
 /// ast-grep's binary, installing it with pip when it is missing.
 fn ast_grep() -> Option<PathBuf> {
     let found = || {
-        Command::new("ast-grep").arg("--version").output().ok().filter(|o| o.status.success()).map(|_| PathBuf::from("ast-grep"))
+        Command::new("ast-grep")
+            .arg("--version")
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|_| PathBuf::from("ast-grep"))
     };
     if let Some(p) = found() {
         return Some(p);

@@ -163,7 +163,7 @@ pub(crate) fn index_tree(path: &str, lang: Lang, text: &[u8], tree: &Tree) -> Re
         seen: HashMap::new(),
     };
     let root = tree.root_node();
-    walker.children(root, &Ctx { scope: String::new(), in_class: false, items_ok: true, current: None, preproc: None });
+    walker.children(root, &Ctx { scope: "", in_class: false, items_ok: true, current: None, preproc: None, depth: 0 });
     let mut diags = diagnostics(root, text);
     if let Err(e) = std::str::from_utf8(text) {
         let at = e.valid_up_to();
@@ -202,15 +202,23 @@ impl LineIndex {
     }
 }
 
+#[derive(Clone, Copy)]
 struct Ctx<'a> {
     /// The qualified prefix of members, `Transformer` or `Attention.forward`.
-    scope: String,
+    scope: &'a str,
     in_class: bool,
     /// Whether definitions here are items (not in a C function body, say).
     items_ok: bool,
     current: Option<usize>,
     preproc: Option<&'a str>,
+    /// How deep the recursive walk is; past a limit it goes flat.
+    depth: usize,
 }
+
+/// Past this depth the walk stops looking for items and only collects calls
+/// and imports, without recursion: generated code nests expressions deep
+/// enough to overflow a worker thread's stack.
+const MAX_ITEM_DEPTH: usize = 200;
 
 struct Walker<'a> {
     g: &'static dyn Grammar,
@@ -241,7 +249,11 @@ impl<'a> Walker<'a> {
         if !node.is_named() {
             return;
         }
-        if ctx.items_ok {
+        if !ctx.items_ok || ctx.depth > MAX_ITEM_DEPTH {
+            self.flat(node, ctx.current);
+            return;
+        }
+        {
             if let Some(def) = self.g.item(node, self.src, ctx.in_class) {
                 self.item(node, def, ctx);
                 return;
@@ -261,7 +273,43 @@ impl<'a> Walker<'a> {
         }
         match node.kind() {
             "preproc_if" | "preproc_ifdef" => self.conditional(node, ctx),
-            _ => self.children(node, ctx),
+            _ => self.children(node, &Ctx { depth: ctx.depth + 1, ..*ctx }),
+        }
+    }
+
+    /// Calls and imports under `node`, iteratively (no items here).
+    fn flat(&mut self, node: Node<'_>, current: Option<usize>) {
+        let mut cursor = node.walk();
+        loop {
+            let n = cursor.node();
+            if n.is_named() {
+                if let Some(current) = current {
+                    if let Some(call) = self.g.call(n, self.src) {
+                        let calls = &mut self.items[current].calls;
+                        if !calls.contains(&call) {
+                            calls.push(call);
+                        }
+                    }
+                }
+                if let Some(target) = self.g.import(n, self.src) {
+                    let span = self.span(n.start_byte(), n.end_byte());
+                    self.imports.push(Import { target, span });
+                }
+            }
+            if cursor.goto_first_child() {
+                continue;
+            }
+            loop {
+                if cursor.node() == node {
+                    return;
+                }
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if !cursor.goto_parent() {
+                    return;
+                }
+            }
         }
     }
 
@@ -291,11 +339,12 @@ impl<'a> Walker<'a> {
                 })
             };
             let inner = Ctx {
-                scope: ctx.scope.clone(),
+                scope: ctx.scope,
                 in_class: ctx.in_class,
                 items_ok: ctx.items_ok,
                 current: ctx.current,
                 preproc: joined.as_deref(),
+                depth: ctx.depth + 1,
             };
             let alternative = branch.child_by_field_name("alternative");
             let condition = branch.child_by_field_name("condition").or_else(|| branch.child_by_field_name("name"));
@@ -355,7 +404,8 @@ impl<'a> Walker<'a> {
             None => (def.name.clone(), false, self.g.nested_defs()),
         };
         let scope = if ctx.scope.is_empty() { scope_name } else { format!("{}{}{scope_name}", ctx.scope, self.sep) };
-        let inner = Ctx { scope, in_class, items_ok, current: Some(index), preproc: ctx.preproc };
+        let inner =
+            Ctx { scope: &scope, in_class, items_ok, current: Some(index), preproc: ctx.preproc, depth: ctx.depth + 1 };
         self.children(body, &inner);
     }
 

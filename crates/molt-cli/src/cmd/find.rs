@@ -78,7 +78,9 @@ pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
         }
         (None, Some(file)) => {
             if !args.constraints.is_empty() {
-                return Err(UsageError("--where works with --pattern; put #match? predicates in the query".into()).into());
+                return Err(
+                    UsageError("--where works with --pattern; put #match? predicates in the query".into()).into()
+                );
             }
             let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
             StructuralQuery::new(lang, &text).map_err(|e| UsageError(format!("{}: {e}", file.display())))?.into()
@@ -86,8 +88,9 @@ pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
         (None, None) => return Err(UsageError("give --pattern or --query".into()).into()),
     };
     let started = Instant::now();
-    let report = molt_syntax::search_repo(&args.path, &searcher, &SearchOptions { threads: args.threads, ..Default::default() })
-        .with_context(|| format!("searching {}", args.path.display()))?;
+    let report =
+        molt_syntax::search_repo(&args.path, &searcher, &SearchOptions { threads: args.threads, ..Default::default() })
+            .with_context(|| format!("searching {}", args.path.display()))?;
     let elapsed = started.elapsed();
     if args.count {
         out.result(

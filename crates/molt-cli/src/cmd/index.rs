@@ -44,8 +44,8 @@ pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
     let langs = super::find::parse_langs(&args.lang)?;
     let options = molt_syntax::IndexOptions { max_file_bytes: args.max_file_bytes, threads: args.threads, langs };
     let started = Instant::now();
-    let index = molt_syntax::index_repo(&args.path, &options)
-        .with_context(|| format!("indexing {}", args.path.display()))?;
+    let index =
+        molt_syntax::index_repo(&args.path, &options).with_context(|| format!("indexing {}", args.path.display()))?;
     let elapsed = started.elapsed();
 
     let mut per_lang: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
@@ -63,7 +63,9 @@ pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
     if out.json {
         let langs: BTreeMap<&String, serde_json::Value> = per_lang
             .iter()
-            .map(|(l, (files, items, lines))| (l, serde_json::json!({ "files": files, "items": items, "lines": lines })))
+            .map(|(l, (files, items, lines))| {
+                (l, serde_json::json!({ "files": files, "items": items, "lines": lines }))
+            })
             .collect();
         out.result(
             &serde_json::json!({
@@ -101,7 +103,8 @@ pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
     }
     for f in index.files.iter().filter(|f| !f.diagnostics.is_empty()).take(20) {
         let d = &f.diagnostics[0];
-        let more = if f.diagnostics.len() > 1 { format!(" (+{} more)", f.diagnostics.len() - 1) } else { String::new() };
+        let more =
+            if f.diagnostics.len() > 1 { format!(" (+{} more)", f.diagnostics.len() - 1) } else { String::new() };
         out.line(&format!("{}:{}:{}: {}{more}", f.path, d.line, d.column, d.message));
     }
     for s in &index.skipped {

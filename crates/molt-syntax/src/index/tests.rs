@@ -51,3 +51,19 @@ fn doc_comments_and_attributes_belong_to_the_item() {
     let index = index_file("a.rs", text.as_bytes()).unwrap();
     assert_eq!(index.items[0].span.start, text.find("/// doc").unwrap());
 }
+
+// Regression: openssl's generated sources nest expressions deep enough that
+// a recursive walk overflowed a worker thread's stack.
+#[test]
+fn deep_nesting_does_not_overflow_the_stack() {
+    let deep = format!("{}1{}", "(".repeat(3000), ")".repeat(3000));
+    let text = format!("int x = {deep};\nint f(void) {{ return g({deep}); }}\n");
+    let index = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(move || index_file("deep.c", text.as_bytes()).unwrap())
+        .unwrap()
+        .join()
+        .unwrap();
+    assert_eq!(index.items[0].path, "deep.c::f");
+    assert_eq!(index.items[0].calls, ["g"]);
+}
