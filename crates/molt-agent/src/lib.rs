@@ -12,6 +12,7 @@ pub mod planner;
 pub mod rules;
 pub mod run;
 pub mod state;
+pub mod tools;
 
 use std::path::Path;
 
