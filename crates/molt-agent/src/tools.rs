@@ -442,7 +442,8 @@ impl ToolBox {
         let mut builder = globset::GlobSetBuilder::new();
         let mut bad_glob = None;
         for g in &options.protected {
-            match globset::GlobBuilder::new(g).literal_separator(true).build() {
+            // Case-insensitive: on a case-insensitive file system `Tests/t.c` is `tests/t.c`.
+            match globset::GlobBuilder::new(g).literal_separator(true).case_insensitive(true).build() {
                 Ok(glob) => {
                     builder.add(glob);
                 }

@@ -221,6 +221,9 @@ fn read_file_numbers_and_caps() {
 
     let err = tb.call("read_file", &json!({ "path": "src/kernels.c", "start_line": 50 }));
     assert!(err.is_error && err.content.contains("past the end: src/kernels.c has 12 lines"), "{}", err.content);
+    std::fs::write(fx.root.join("blob.bin"), b"\x7fELF\0\0\x01").unwrap();
+    let err = tb.call("read_file", &json!({ "path": "blob.bin" }));
+    assert!(err.is_error && err.content.contains("binary file"), "{}", err.content);
     let err = tb.call("read_file", &json!({ "path": "src" }));
     assert!(err.is_error && err.content.contains("`src` is a folder; files in it: src/kernels.c"), "{}", err.content);
 }
@@ -345,6 +348,7 @@ fn hostile_paths_are_refused() {
     check_refused("replace_body", json!({ "symbol": "tests/t.c::main", "body": "return 1;" }), "is protected");
     check_refused("delete_item", json!({ "symbol": "tests/t.c::main" }), "matches `tests/**`");
     check_refused("create_file", json!({ "path": "tests/new.c", "text": text }), "is protected");
+    check_refused("create_file", json!({ "path": "./Tests/new.c", "text": text }), "is protected");
     check_refused("read_file", json!({ "path": ".git/config" }), "`.git`");
     check_refused("create_file", json!({ "path": ".git/hooks/pre-commit", "text": "rm -rf /" }), "`.git`");
     check_refused("create_file", json!({ "path": "src/.GIT/x", "text": "" }), "`.git`");
