@@ -3,6 +3,7 @@
 
 mod cli;
 mod demo;
+mod model;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -8,7 +8,9 @@
 //! through events and return values, and the CLI decides how to show them.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod coder;
 pub mod planner;
+pub mod prompts;
 pub mod rules;
 pub mod run;
 pub mod state;
@@ -33,6 +35,8 @@ pub enum Error {
     State(String),
     #[error("{0}")]
     Verify(String),
+    #[error("model: {0}")]
+    Model(String),
     #[error("git: {0}")]
     Git(String),
     #[error("{path}: {source}")]

@@ -94,6 +94,18 @@ pub struct RunState {
     pub final_checks: Vec<CheckSummary>,
     #[serde(default)]
     pub finished: bool,
+    /// What the model calls cost so far, so a resumed run keeps counting
+    /// against the same budget.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spent: Option<ModelSpent>,
+}
+
+/// Model spending, for the whole run and per task.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModelSpent {
+    pub run: molt_core::budget::Spent,
+    #[serde(default)]
+    pub tasks: BTreeMap<String, molt_core::budget::Spent>,
 }
 
 impl RunState {

@@ -23,6 +23,7 @@ Examples:
   molt run                      plan (if .molt/plan.json is absent) and run every task
   molt run --jobs 4             four tasks at once
   molt run --json               JSON-lines events on stdout, for CI bots
+  molt run --record run.jsonl   keep the model traffic; `--replay run.jsonl` reruns it offline
   molt plan && $EDITOR .molt/plan.json && molt run    run a plan you edited")]
 pub struct Args {
     /// The spec file; its folder is the repository to migrate.
@@ -37,6 +38,18 @@ pub struct Args {
     /// Run each bench check this many times instead of the spec's `runs`.
     #[arg(long, value_name = "K")]
     pub bench_runs: Option<u32>,
+    /// The model provider, over molt.toml's [model] provider.
+    #[arg(long, value_parser = ["openai", "anthropic", "bedrock"])]
+    pub provider: Option<String>,
+    /// The model, over molt.toml's [model] model.
+    #[arg(long, value_name = "NAME")]
+    pub model: Option<String>,
+    /// Append every model request and answer to this JSONL cassette (no keys are written).
+    #[arg(long, value_name = "FILE", conflicts_with = "replay")]
+    pub record: Option<PathBuf>,
+    /// Answer model requests from this cassette instead of the network.
+    #[arg(long, value_name = "FILE")]
+    pub replay: Option<PathBuf>,
 }
 
 pub fn run(args: Args, out: &Output, resume: bool) -> anyhow::Result<Exit> {
@@ -52,6 +65,20 @@ pub fn run(args: Args, out: &Output, resume: bool) -> anyhow::Result<Exit> {
     }
     let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())).max(1);
     let observer = observer(out);
+    let model_override = molt_agent::run::ModelOverride {
+        provider: args.provider.as_deref().map(|p| p.parse()).transpose().map_err(UsageError)?,
+        model: args.model.clone(),
+    };
+    let cassette = match (&args.record, &args.replay) {
+        (Some(f), _) => molt_llm::CassetteMode::Record(f.clone()),
+        (_, Some(f)) => {
+            if !f.is_file() {
+                return Err(UsageError(format!("{}: no such cassette", f.display())).into());
+            }
+            molt_llm::CassetteMode::Replay(f.clone())
+        }
+        _ => molt_llm::CassetteMode::Off,
+    };
     let cfg = RunConfig {
         repo: repo.clone(),
         spec,
@@ -59,9 +86,15 @@ pub fn run(args: Args, out: &Output, resume: bool) -> anyhow::Result<Exit> {
         allow_dirty: args.allow_dirty,
         bench_runs: args.bench_runs,
         observer: Some(observer),
+        model_override,
+        cassette,
+        env: molt_llm::Env::process(),
     };
     let summary = molt_agent::run::run(&cfg).context("the run stopped")?;
     print_summary(&summary, out)?;
+    if let Some(stopped) = &summary.stopped {
+        out.line(&format!("stopped: {stopped}"));
+    }
     Ok(if summary.passed { Exit::Done } else { Exit::Incomplete })
 }
 
