@@ -4,6 +4,7 @@
 mod cmd;
 mod exit;
 mod output;
+mod progress;
 
 use std::process::ExitCode;
 

@@ -102,6 +102,10 @@ pub fn run(args: Args, out: &Output, resume: bool) -> anyhow::Result<Exit> {
 fn observer(out: &Output) -> Arc<dyn Fn(&Event) + Send + Sync> {
     let json = out.json;
     let quiet = out.quiet;
+    if !json && !quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        let progress = crate::progress::Progress::new();
+        return Arc::new(move |event: &Event| progress.on(event));
+    }
     Arc::new(move |event: &Event| {
         use std::io::Write;
         if json {
