@@ -62,6 +62,10 @@ fn a_scripted_model_fixes_its_own_failing_edit_and_the_task_commits() {
             .usage(2100, 30),
         ],
     );
+    // The rules' plan, as `molt plan --no-model` writes it: this test is about
+    // the coder agent; the planner agent has tests of its own.
+    let planned = crate::molt(repo, &["plan", "--no-model"]);
+    assert!(planned.status.success(), "{}", String::from_utf8_lossy(&planned.stderr));
     let out = Command::new(molt_bin())
         .args(["run", "--json", "--jobs", "2"])
         .current_dir(repo)

@@ -10,6 +10,7 @@
 
 pub mod coder;
 pub mod planner;
+pub mod planner_agent;
 pub mod prompts;
 pub mod rules;
 pub mod run;

@@ -145,11 +145,35 @@ pub fn load_spec(path: &Path) -> Result<Spec> {
 pub fn recipe_of(spec: &Spec) -> Result<&'static dyn Recipe> {
     match &spec.migration.recipe {
         Some(name) => molt_recipes::load(name).map_err(|e| Error::Recipe(e.to_string())),
-        None => Err(Error::Plan(
-            "the spec names no recipe, and planning from the goal alone needs a model, which this build of molt \
-             does not call yet; set `recipe = \"x86-to-neon\"` in [migration]"
-                .to_owned(),
-        )),
+        None => Ok(&GoalOnly),
+    }
+}
+
+/// The "recipe" of a spec that names none: it finds nothing and rewrites
+/// nothing, so the planner agent plans from the goal and coder agents do the
+/// work.
+struct GoalOnly;
+
+impl Recipe for GoalOnly {
+    fn name(&self) -> &str {
+        "none"
+    }
+
+    fn find_sites(&self, _path: &str, _text: &str) -> Vec<molt_core::Site> {
+        Vec::new()
+    }
+
+    fn rewrite(
+        &self,
+        _path: &str,
+        text: &str,
+        _targets: &[molt_core::Site],
+    ) -> molt_recipes::Result<molt_recipes::Rewrite> {
+        Ok(molt_recipes::Rewrite { text: text.to_owned(), ..molt_recipes::Rewrite::default() })
+    }
+
+    fn instruction(&self, _kind: &str) -> String {
+        String::new()
     }
 }
 
@@ -208,17 +232,67 @@ pub fn load_plan(repo: &Path) -> Result<Option<Plan>> {
 }
 
 /// Builds the plan from the tree at HEAD and writes `.molt/plan.json`.
-pub fn make_plan(repo_root: &Path, spec: &Spec) -> Result<Plan> {
+pub fn make_plan(
+    repo_root: &Path,
+    spec: &Spec,
+    model: Option<(&tokio::runtime::Handle, &molt_llm::Client)>,
+) -> Result<Plan> {
     let recipe = recipe_of(spec)?;
     let git = molt_git::MigrationRepo::open(repo_root, &spec.migration.name).map_err(Error::git)?;
     let base = git.ensure_migration_branch().map_err(Error::git)?;
     let wt = git.add_task_worktree("plan", &base).map_err(Error::git)?;
     let files = source_files(&wt.path, spec);
     let _ = git.remove_task_worktree(&wt);
-    let plan = planner::rules_plan(spec, recipe, &files?);
+    let _ = git.delete_task_branch("plan");
+    let files = files?;
+    let mut plan = planner::rules_plan(spec, recipe, &files);
+    if let Some((rt, client)) = model {
+        // The planner agent refines the rules' plan; when it gives no valid
+        // plan the rules' plan stands (and without a recipe there is none).
+        let refined = crate::planner_agent::refine(rt, client, spec, &files, &plan);
+        if refined.accepted {
+            plan = refined.plan;
+        } else if plan.tasks.is_empty() {
+            return Err(Error::Plan(format!(
+                "the planner agent gave no valid plan: {}",
+                refined.rejections.join("; ")
+            )));
+        }
+    } else if spec.migration.recipe.is_none() {
+        return Err(Error::Plan(
+            "the spec names no recipe and no [model]: set `recipe = \"x86-to-neon\"` in [migration], or add a \
+             [model] table so a planner agent can plan from the goal"
+                .to_owned(),
+        ));
+    }
     plan.validate()?;
     crate::state::write_atomic(&plan_path(repo_root), plan.to_json().as_bytes())?;
     Ok(plan)
+}
+
+/// The model of a run: the spec's `[model]` with the command line's overrides,
+/// its client, and the runtime its calls run on.
+pub fn model_client(
+    spec: &Spec,
+    model_override: &ModelOverride,
+    cassette: &molt_llm::CassetteMode,
+    env: &molt_llm::Env,
+    runtime: &tokio::runtime::Runtime,
+) -> Result<Option<(molt_core::ModelConfig, molt_llm::Client, tokio::runtime::Handle)>> {
+    let Some(m) = model_config(spec, model_override)? else { return Ok(None) };
+    let mut options = molt_llm::ClientOptions::from_config(&m);
+    options.cassette = cassette.clone();
+    let client = molt_llm::Client::from_config_with(&m, env, options).map_err(|e| Error::Model(e.to_string()))?;
+    Ok(Some((m, client, runtime.handle().clone())))
+}
+
+/// A runtime for model calls: small, shared by every worker thread.
+pub fn model_runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Model(format!("starting the async runtime: {e}")))
 }
 
 fn summarize(verdicts: &[Verdict]) -> Vec<CheckSummary> {
@@ -304,9 +378,16 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
     let branch = spec.branch();
     let mut tip = git.ensure_migration_branch().map_err(Error::git)?;
 
+    // The model, when the spec (or the command line) names one. Its calls run on
+    // one runtime shared by every worker thread, so connections and the rate
+    // limiter are shared too.
+    let runtime = model_runtime()?;
+    let model = model_client(&spec, &cfg.model_override, &cfg.cassette, &cfg.env, &runtime)?.map(|(m, client, rt)| {
+        ModelCtx { client, rt, agent: format!("{}/{}", m.provider, m.model), max_turns: m.max_turns.unwrap_or(30) }
+    });
     let plan = match load_plan(&root)? {
         Some(p) => p,
-        None => make_plan(&root, &spec)?,
+        None => make_plan(&root, &spec, model.as_ref().map(|m| (&m.rt, &m.client)))?,
     };
     let mut state = match RunState::load(&root)? {
         Some(s) if s.migration == spec.migration.name => s,
@@ -362,32 +443,9 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
 
     let check_opts = CheckOptions { bench_runs: cfg.bench_runs, ..CheckOptions::default() };
 
-    // The model, when the spec (or the command line) names one. Its calls run on
-    // one runtime shared by every worker thread, so connections and the rate
-    // limiter are shared too.
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Model(format!("starting the async runtime: {e}")))?;
-    let model = match model_config(&spec, &cfg.model_override)? {
-        Some(m) => {
-            let mut options = molt_llm::ClientOptions::from_config(&m);
-            options.cassette = cfg.cassette.clone();
-            let client =
-                molt_llm::Client::from_config_with(&m, &cfg.env, options).map_err(|e| Error::Model(e.to_string()))?;
-            if let Some(spent) = &state.spent {
-                client.restore_spent(spent.run, spent.tasks.clone());
-            }
-            Some(ModelCtx {
-                client,
-                rt: runtime.handle().clone(),
-                agent: format!("{}/{}", m.provider, m.model),
-                max_turns: m.max_turns.unwrap_or(30),
-            })
-        }
-        None => None,
-    };
+    if let (Some(m), Some(spent)) = (&model, &state.spent) {
+        m.client.restore_spent(spent.run, spent.tasks.clone());
+    }
 
     // Baseline: the checks on the untouched base commit.
     let baseline = match Baseline::load(&root).map_err(|e| Error::Verify(e.to_string()))? {
@@ -777,13 +835,17 @@ impl Worker {
         }
         let mut verdicts: Option<Vec<Verdict>> = None;
         let mut summary_line = format!("{} site(s) migrated by rules", outcome.mapped.len());
-        if !outcome.unmapped.is_empty() {
+        if !outcome.unmapped.is_empty() || task.sites.is_empty() {
             let Some(model) = &self.model else {
-                record.error = Some(format!(
-                    "{} site(s) the rules cannot map and no model is configured to take: {}",
-                    outcome.unmapped.len(),
-                    record.unmapped.join("; ")
-                ));
+                record.error = Some(if task.sites.is_empty() {
+                    "the task has no sites for the rules and no model is configured to do it".to_owned()
+                } else {
+                    format!(
+                        "{} site(s) the rules cannot map and no model is configured to take: {}",
+                        outcome.unmapped.len(),
+                        record.unmapped.join("; ")
+                    )
+                });
                 return Ok(AttemptEnd::Failed { retry: false });
             };
             let mut last: Option<Vec<Verdict>> = None;

@@ -10,6 +10,8 @@ use crate::output::Output;
 /// Find every site and plan the work as a DAG of small tasks.
 ///
 /// Writes .molt/plan.json and prints the tasks in the order they can run.
+/// With a [model] in molt.toml, a planner agent refines the rules' plan (or,
+/// without a recipe, plans from the goal); its answer is validated first.
 /// The file is meant to be edited by hand (split, merge or reorder tasks,
 /// change instructions or the checks that gate a task); `molt run` validates
 /// it on load and follows it as edited.
@@ -18,7 +20,8 @@ use crate::output::Output;
 Examples:
   molt plan                     plan the migration described by ./molt.toml
   molt plan --json              the plan as JSON, one task a line
-  molt plan --force             plan afresh, replacing an edited .molt/plan.json")]
+  molt plan --force             plan afresh, replacing an edited .molt/plan.json
+  molt plan --no-model          the rules' plan only, even when molt.toml has a [model]")]
 pub struct Args {
     /// The spec file; its folder is the repository to migrate.
     #[arg(long, default_value = "molt.toml", value_name = "FILE")]
@@ -26,6 +29,9 @@ pub struct Args {
     /// Replace an existing .molt/plan.json.
     #[arg(long)]
     pub force: bool,
+    /// Keep the rules' plan even when molt.toml has a [model]: no planner agent.
+    #[arg(long)]
+    pub no_model: bool,
 }
 
 pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
@@ -37,7 +43,22 @@ pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
     let spec = molt_agent::run::load_spec(&spec_path)?;
     let plan = match molt_agent::run::load_plan(&repo)? {
         Some(p) if !args.force => p,
-        _ => molt_agent::run::make_plan(&repo, &spec).context("planning")?,
+        _ => {
+            let runtime = molt_agent::run::model_runtime()?;
+            let model = if args.no_model {
+                None
+            } else {
+                molt_agent::run::model_client(
+                    &spec,
+                    &molt_agent::run::ModelOverride::default(),
+                    &molt_llm::CassetteMode::Off,
+                    &molt_llm::Env::process(),
+                    &runtime,
+                )?
+            };
+            molt_agent::run::make_plan(&repo, &spec, model.as_ref().map(|(_, client, rt)| (rt, client)))
+                .context("planning")?
+        }
     };
     if out.json {
         for t in &plan.tasks {
