@@ -2,6 +2,7 @@
 //!
 //! Rust instead of shell scripts so that every machine runs the same steps.
 
+mod bench_orchestrate;
 mod bench_syntax;
 mod demo;
 mod system;
@@ -16,6 +17,9 @@ cargo xtask <task>
 
 Tasks:
   bench    syntax: molt index and molt find on openssl's C sources, against ast-grep (--threads N)
+           orchestrate: molt run on 64 independent model tasks against a scripted model (300 ms a call):
+           wall time vs the ideal, and tokens sent vs whole files (--jobs J, --tasks N, --latency-ms MS,
+           --dir DIR, --molt BIN)
   demo     the main job: port the tiny-infer fixture to aarch64 NEON with molt, checked under qemu
            (--dir DIR keeps the migrated repository there)
   test     the whole suite: system packages, cargo fmt --check, clippy -D warnings, every test
@@ -28,6 +32,7 @@ fn main() -> ExitCode {
         Some("test") => test(&args[1..]),
         Some("tidy") => tidy::run(&project_root()),
         Some("bench") if args.get(1).map(String::as_str) == Some("syntax") => bench_syntax::bench(&args[2..]),
+        Some("bench") if args.get(1).map(String::as_str) == Some("orchestrate") => bench_orchestrate::bench(&args[2..]),
         Some("demo") => demo::demo(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{HELP}");
