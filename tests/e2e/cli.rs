@@ -63,3 +63,24 @@ fn status_without_a_run_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no run in"));
 }
+
+#[test]
+fn verify_runs_the_checks_and_explains_failures() {
+    let dir = crate::fixture_repo("mini-gather");
+    let out = molt(dir.path(), &["verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("x86-test") && text.contains("2 passed, 0 failed"), "{text}");
+    assert!(text.contains("unrecognized command-line option"), "the failing check's output is shown: {text}");
+
+    let json = molt(dir.path(), &["verify", "--check", "x86-test", "--json"]);
+    assert_eq!(json.status.code(), Some(0));
+    let first: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&json.stdout).lines().next().unwrap()).unwrap();
+    assert_eq!(first["check"], "x86-test");
+    assert_eq!(first["result"]["counts"]["passed"], 2);
+
+    let unknown = molt(dir.path(), &["verify", "--check", "nope"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("its checks are x86-test, arm64-test"));
+}
