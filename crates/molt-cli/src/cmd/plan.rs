@@ -32,6 +32,12 @@ pub struct Args {
     /// Keep the rules' plan even when molt.toml has a [model]: no planner agent.
     #[arg(long)]
     pub no_model: bool,
+    /// Append the planner agent's model traffic to this JSONL cassette.
+    #[arg(long, value_name = "FILE", conflicts_with = "replay")]
+    pub record: Option<PathBuf>,
+    /// Answer the planner agent's model requests from this cassette.
+    #[arg(long, value_name = "FILE")]
+    pub replay: Option<PathBuf>,
 }
 
 pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
@@ -48,10 +54,18 @@ pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
             let model = if args.no_model {
                 None
             } else {
+                let cassette = match (&args.record, &args.replay) {
+                    (Some(f), _) => molt_llm::CassetteMode::Record(f.clone()),
+                    (_, Some(f)) if !f.is_file() => {
+                        return Err(UsageError(format!("{}: no such cassette", f.display())).into())
+                    }
+                    (_, Some(f)) => molt_llm::CassetteMode::Replay(f.clone()),
+                    _ => molt_llm::CassetteMode::Off,
+                };
                 molt_agent::run::model_client(
                     &spec,
                     &molt_agent::run::ModelOverride::default(),
-                    &molt_llm::CassetteMode::Off,
+                    &cassette,
                     &molt_llm::Env::process(),
                     &runtime,
                 )?
