@@ -67,7 +67,8 @@ fn a_scripted_model_fixes_its_own_failing_edit_and_the_task_commits() {
     let planned = crate::molt(repo, &["plan", "--no-model"]);
     assert!(planned.status.success(), "{}", String::from_utf8_lossy(&planned.stderr));
     let out = Command::new(molt_bin())
-        .args(["run", "--json", "--jobs", "2"])
+        // One job: the event stream is then deterministic, and snapshot-tested.
+        .args(["run", "--json", "--jobs", "1"])
         .current_dir(repo)
         .env("OPENAI_API_KEY", KEY)
         .env("OPENAI_BASE_URL", server.base_url())
@@ -112,6 +113,27 @@ fn a_scripted_model_fixes_its_own_failing_edit_and_the_task_commits() {
     assert_eq!(arm["outcome"], "fixed", "{summary}");
     let events: Vec<serde_json::Value> = stdout.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
     assert_eq!(events.iter().filter(|e| e["event"] == "model_call").count(), 5);
+
+    // The run as a person reviews it: the commits and the event stream, with
+    // times, run ids and commit ids left out.
+    let commits = git(repo, &["log", "--reverse", "--format=%s%n%(trailers)", "main..molt/mini-port"]);
+    insta::assert_snapshot!("mini_gather_commits", commits);
+    let stream: Vec<String> = events
+        .iter()
+        .filter(|e| e.get("event").is_some())
+        .map(|e| {
+            let mut line = e["event"].as_str().unwrap_or("").to_owned();
+            for key in
+                ["task", "check", "agent", "passed", "attempt", "files", "input_tokens", "output_tokens", "reason"]
+            {
+                if let Some(v) = e.get(key) {
+                    line.push_str(&format!(" {key}={v}"));
+                }
+            }
+            line
+        })
+        .collect();
+    insta::assert_snapshot!("mini_gather_events", stream.join("\n"));
 
     // The key is in no file molt wrote.
     for entry in walk(&repo.join(".molt")) {

@@ -803,7 +803,7 @@ impl Worker {
             self.log.emit(EventKind::CheckFinished {
                 task: Some(task.id.clone()),
                 check: check.name.clone(),
-                passed: !(v.blocking && v.outcome == Outcome::Fail),
+                passed: matches!(v.outcome, Outcome::Pass | Outcome::Fixed),
                 duration_ms: r.duration_ms,
                 detail: Some(v.detail()),
             });
