@@ -93,6 +93,10 @@ pub struct MetricComparison {
     pub regression: f64,
     pub max_regression: f64,
     pub regressed: bool,
+    /// Slower past the gate by the medians, but some candidate run was as fast
+    /// as some baseline run: on a noisy machine that is not a regression.
+    #[serde(default)]
+    pub within_noise: bool,
 }
 
 impl MetricComparison {
@@ -101,7 +105,13 @@ impl MetricComparison {
         let regression = if base.median != 0.0 { delta / base.median.abs() } else { 0.0 };
         // A tiny epsilon keeps "exactly 5% slower at max 5%" on the passing side
         // despite floating-point rounding; a NaN (no usable numbers) regresses.
-        let regressed = regression.is_nan() || regression > max_regression + 1e-12;
+        let over = regression.is_nan() || regression > max_regression + 1e-12;
+        // A regression must also stand out of the noise: every candidate run
+        // worse than every baseline run. With one run each this is the
+        // medians' comparison; with five it keeps a loaded machine's jitter on
+        // one of many metrics from failing a task.
+        let separated = if base.higher_is_better { cand.max < base.min } else { cand.min > base.max };
+        let regressed = regression.is_nan() || (over && separated);
         MetricComparison {
             name: base.name.clone(),
             unit: base.unit.clone(),
@@ -112,6 +122,7 @@ impl MetricComparison {
             regression,
             max_regression,
             regressed,
+            within_noise: over && !regressed,
         }
     }
 
@@ -123,8 +134,9 @@ impl MetricComparison {
         } else {
             format!("{:.1}% better", -self.regression * 100.0)
         };
+        let noise = if self.within_noise { "; within noise, the runs overlap" } else { "" };
         format!(
-            "{} {}{unit} ±{:.1}% vs {}{unit} ±{:.1}%: {change} (max {:.1}%)",
+            "{} {}{unit} ±{:.1}% vs {}{unit} ±{:.1}%: {change} (max {:.1}%){noise}",
             self.name,
             fmt_num(self.median),
             self.spread * 100.0,

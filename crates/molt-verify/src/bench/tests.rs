@@ -51,3 +51,20 @@ fn regression_gate() {
     check_gate(10.0, 8.0, "GB/s", 0.05, "FAIL m 8 GB/s ±0.0% vs 10 GB/s ±0.0%: 20.0% worse (max 5.0%)");
     check_gate(10.0, 12.5, "GB/s", 0.05, "ok m 12.5 GB/s ±0.0% vs 10 GB/s ±0.0%: 25.0% better (max 5.0%)");
 }
+
+// Guards against a loaded machine failing tasks: a median past the gate whose
+// runs overlap the baseline's is noise, not a regression; one whose every run
+// is slower than every baseline run still fails.
+#[test]
+fn regressions_must_stand_out_of_the_noise() {
+    let gate = |base: &[f64], cand: &[f64]| {
+        let b = &summarize_runs(&runs(base, "ns"))[0];
+        let c = &summarize_runs(&runs(cand, "ns"))[0];
+        MetricComparison::new(b, c, 0.05)
+    };
+    let noisy = gate(&[100.0, 101.0, 99.0, 140.0, 100.0], &[120.0, 98.0, 125.0, 119.0, 121.0]);
+    assert!(!noisy.regressed && noisy.within_noise, "{}", noisy.describe());
+    assert!(noisy.describe().ends_with("within noise, the runs overlap"), "{}", noisy.describe());
+    let real = gate(&[100.0, 101.0, 99.0, 102.0, 100.0], &[120.0, 118.0, 125.0, 119.0, 121.0]);
+    assert!(real.regressed && !real.within_noise, "{}", real.describe());
+}
