@@ -64,6 +64,7 @@ enum Command {
     Resume(cmd::run::Args),
     Status(cmd::status::Args),
     Verify(cmd::verify::Args),
+    Recipe(cmd::recipe::Args),
 }
 
 fn main() -> ExitCode {
@@ -88,6 +89,7 @@ fn main() -> ExitCode {
         Command::Resume(args) => cmd::run::run(args, &out, true),
         Command::Status(args) => cmd::status::run(args, &out),
         Command::Verify(args) => cmd::verify::run(args, &out),
+        Command::Recipe(args) => cmd::recipe::run(args, &out),
     };
     match result {
         Ok(code) => code.into(),

@@ -9,6 +9,7 @@
 
 mod buildfile;
 pub mod ctree;
+pub mod file;
 mod recipe;
 pub mod x86_to_neon;
 
@@ -30,6 +31,12 @@ pub enum Error {
     Overlap(String),
     #[error("{0}: the rewrite would break the file's syntax; nothing was changed")]
     Broken(String),
+    /// A recipe file's mistake, or its rules failing on a file: names the
+    /// recipe file, the line and the rule.
+    #[error("{file}:{line}: {rule}: {message}")]
+    RecipeFile { file: String, line: usize, rule: String, message: String },
+    #[error("{0}: {1}")]
+    Io(String, String),
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -40,4 +47,10 @@ pub fn load(name: &str) -> Result<&'static dyn Recipe> {
         x86_to_neon::NAME => Ok(x86_to_neon::X86ToNeon::shared()?),
         other => Err(Error::Unknown(other.to_owned(), BUILTIN.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", "))),
     }
+}
+
+/// A recipe read from a folder (holding `recipe.toml`) or a TOML file; see
+/// [`file`] for the format.
+pub fn load_path(path: &std::path::Path) -> Result<Box<dyn Recipe>> {
+    Ok(Box::new(file::load_path(path)?))
 }

@@ -6,6 +6,7 @@ pub mod find;
 pub mod index;
 pub mod init;
 pub mod plan;
+pub mod recipe;
 pub mod run;
 pub mod status;
 pub mod verify;
