@@ -50,20 +50,69 @@ const SIMD_H: &str = "\
 ";
 
 const MAKEFILE: &str = "\
-# The scorer: every kernel is built into one test binary (tests/test_all.c
-# includes them all), so the test stays quick however many kernels there are.
+# A task's test builds and runs only the kernels it changed (git diff against
+# HEAD), so it stays quick; on a clean tree (the baseline, the final check) it
+# builds every kernel into one binary (tests/test_all.c includes them all).
 CC ?= cc
 RUN ?=
-CFLAGS = -O0 -std=c11 -Wall -Wextra -mavx2 -Iinclude
+CFLAGS = -O0 -std=c11 -Wall -Wextra -mavx2 -Iinclude -Itests
+CHANGED := $(basename $(notdir $(filter src/%.c,$(shell git diff --name-only HEAD -- src 2>/dev/null))))
 
 .PHONY: test clean
 test:
 \t@mkdir -p build
+ifeq ($(CHANGED),)
 \t$(CC) $(CFLAGS) tests/test_all.c -o build/test_all -lm
 \t$(RUN) build/test_all
+else
+\tfor k in $(CHANGED); do \\
+\t\t$(CC) $(CFLAGS) -DK=$$k -include src/$$k.c tests/test_one.c -o build/test_$$k -lm && $(RUN) build/test_$$k || exit 1; \\
+\tdone
+endif
 
 clean:
 \trm -rf build
+";
+
+/// The reference every gather is held to; shared by both test programs.
+const CHECK_H: &str = "\
+/* A kernel's gather against a scalar reference. */
+#include <stdio.h>
+
+static int check(const char *name, void (*gather)(const float *, const int *, float *), float scale)
+{
+    float table[64], out[8];
+    int idx[8] = {3, 60, 0, 17, 17, 42, 5, 63};
+
+    for (int i = 0; i < 64; i++)
+        table[i] = (float)i * 0.25f - 3.0f;
+    gather(table, idx, out);
+    for (int i = 0; i < 8; i++) {
+        if (out[i] != table[idx[i]] * scale) {
+            printf(\"FAIL - %s lane %d: %g, expected %g\\n\", name, i, out[i], table[idx[i]] * scale);
+            return 1;
+        }
+    }
+    return 0;
+}
+";
+
+/// One kernel's test: make passes `-DK=kNN -include src/kNN.c`.
+const TEST_ONE: &str = "\
+#include \"check.h\"
+
+#define CAT2(a, b) a##b
+#define CAT(a, b) CAT2(a, b)
+#define STR2(x) #x
+#define STR(x) STR2(x)
+
+int main(void)
+{
+    if (check(STR(K) \"_gather\", CAT(K, _gather), CAT(K, _scale)))
+        return 1;
+    printf(\"%s passes\\n\", STR(K));
+    return 0;
+}
 ";
 
 const GUARD: &str = "#if defined(__x86_64__) || defined(__i386__)";
@@ -192,48 +241,21 @@ fn original_gather(n: usize) -> Result<(String, String)> {
 /// no gather).
 fn ported_gather(n: usize) -> Result<String> {
     let name = kernel_name(n);
-    let scale = n % 7 + 1;
     let (doc, x86) = original_gather(n)?;
     Ok(format!(
-        "{doc}{GUARD}\n{x86}\n#else\nvoid {name}_gather(const float *table, const int *idx, float *out)\n{{\n    /* NEON has no gather: load the lanes one by one. */\n    for (int i = 0; i < 8; i++)\n        out[i] = table[idx[i]] * {scale}.0f;\n}}\n#endif"
+        "{doc}{GUARD}\n{x86}\n#else\nvoid {name}_gather(const float *table, const int *idx, float *out)\n{{\n    /* NEON has no gather: load the lanes one by one. */\n    for (int i = 0; i < 8; i++)\n        out[i] = table[idx[i]] * {name}_scale;\n}}\n#endif"
     ))
 }
 
 fn test_source(tasks: usize) -> String {
-    let mut s = String::from(
-        "/* Every kernel's gather against a scalar reference. */\n#include <stdio.h>\n\n#include \"simd.h\"\n\n",
-    );
+    let mut s = String::from("/* Every kernel's gather, in one program. */\n#include \"check.h\"\n\n");
     for n in 0..tasks {
         s.push_str(&format!("#include \"../src/{}.c\"\n", kernel_name(n)));
     }
-    s.push_str(
-        "
-static int check(const char *name, void (*gather)(const float *, const int *, float *), float scale)
-{
-    float table[64], out[8];
-    int idx[8] = {3, 60, 0, 17, 17, 42, 5, 63};
-
-    for (int i = 0; i < 64; i++)
-        table[i] = (float)i * 0.25f - 3.0f;
-    gather(table, idx, out);
-    for (int i = 0; i < 8; i++) {
-        if (out[i] != table[idx[i]] * scale) {
-            printf(\"FAIL - %s lane %d: %g, expected %g\\n\", name, i, out[i], table[idx[i]] * scale);
-            return 1;
-        }
-    }
-    return 0;
-}
-
-int main(void)
-{
-    int failed = 0;
-
-",
-    );
+    s.push_str("\nint main(void)\n{\n    int failed = 0;\n\n");
     for n in 0..tasks {
         let name = kernel_name(n);
-        s.push_str(&format!("    failed += check(\"{name}_gather\", {name}_gather, {}.0f);\n", n % 7 + 1));
+        s.push_str(&format!("    failed += check(\"{name}_gather\", {name}_gather, {name}_scale);\n"));
     }
     s.push_str(&format!(
         "    if (failed)\n        return 1;\n    printf(\"all {tasks} kernels pass\\n\");\n    return 0;\n}}\n"
@@ -280,6 +302,8 @@ fn write_repo(repo: &Path, tasks: usize) -> Result<()> {
     }
     write("include/simd.h", SIMD_H)?;
     write("tests/test_all.c", &test_source(tasks))?;
+    write("tests/test_one.c", TEST_ONE)?;
+    write("tests/check.h", CHECK_H)?;
     write("Makefile", MAKEFILE)?;
     write("molt.toml", &spec())?;
     write(".gitignore", "build/\n.molt/\n")?;
@@ -384,8 +408,10 @@ struct Timing {
     /// Sum of the tasks' check durations.
     checks: Duration,
     checks_run: usize,
-    /// The baseline checks' duration: one check on an idle machine.
+    /// The baseline checks' duration: one check with nothing beside it.
     baseline_check: Option<Duration>,
+    /// Sum over the committed tasks of started to committed.
+    busy: Duration,
 }
 
 impl Timing {
@@ -394,13 +420,17 @@ impl Timing {
         let mut last_commit = None;
         let (mut committed, mut calls, mut checks_run, mut checks_ms) = (0, 0, 0, 0u64);
         let mut baseline_check = None;
+        let mut busy = Duration::ZERO;
         for e in events {
             match &e.kind {
                 EventKind::TaskStarted { task, .. } => {
                     started.entry(task.to_string()).or_insert(e.ts);
                 }
-                EventKind::TaskCommitted { .. } => {
+                EventKind::TaskCommitted { task, .. } => {
                     committed += 1;
+                    if let Some(start) = started.get(task.as_str()) {
+                        busy += (e.ts - *start).to_std().unwrap_or_default();
+                    }
                     last_commit = Some(match last_commit {
                         Some(t) if t > e.ts => t,
                         _ => e.ts,
@@ -430,7 +460,21 @@ impl Timing {
             checks: Duration::from_millis(checks_ms),
             checks_run,
             baseline_check,
+            busy,
         })
+    }
+
+    /// What molt itself spent inside the committed tasks, on average: their
+    /// time less the model's latency and their checks.
+    fn in_task(&self) -> Duration {
+        let model = self.latency.mul_f64(self.calls as f64);
+        (self.busy.saturating_sub(model).saturating_sub(self.checks)) / self.committed.max(1) as u32
+    }
+
+    /// Job slots left empty between the first start and the last commit
+    /// (waiting to be merged, or no task handed out yet), over the jobs.
+    fn idle(&self) -> Duration {
+        (self.wall * self.jobs as u32).saturating_sub(self.busy) / self.jobs.max(1) as u32
     }
 
     fn calls_per_task(&self) -> f64 {
@@ -489,6 +533,12 @@ impl Timing {
                 self.checks.as_secs_f64() / self.checks_run.max(1) as f64
             ));
         }
+        s.push_str(&format!(
+            "  where the rest goes: molt's own work {:.2}s a task (worktree, rules, prompts, commit, merge), \
+             job slots idle {:.2}s a job\n",
+            self.in_task().as_secs_f64(),
+            self.idle().as_secs_f64()
+        ));
         let overhead = self.overhead();
         s.push_str(&format!("  overhead (wall - ideal) / ideal                   {:>7.1}%\n", overhead * 100.0));
         s.push_str(&format!(
@@ -513,6 +563,10 @@ impl Timing {
 struct TaskTokens {
     /// The messages' text of each call, in order.
     calls: Vec<usize>,
+    /// Of `calls`: the system prompt and the task's first message, summed
+    /// over the calls (both are sent again with every call).
+    system: usize,
+    first: usize,
     /// The tool schemas, sent with every call.
     tools: usize,
     /// The task's files, whole, once.
@@ -570,6 +624,12 @@ fn token_table(
         let Some((id, _)) = task_of(r) else { bail!("a request to {} names no task", r.path) };
         let entry = tasks.entry(id.clone()).or_default();
         entry.calls.push(count(&message_text(&r.body)));
+        let messages = r.body["messages"].as_array().map(Vec::as_slice).unwrap_or_default();
+        let text_of = |role: &str| {
+            messages.iter().find(|m| m["role"] == role).and_then(|m| m["content"].as_str()).unwrap_or_default()
+        };
+        entry.system += count(text_of("system"));
+        entry.first += count(text_of("user"));
         entry.tools = count(&r.body["tools"].to_string());
         if entry.files == 0 {
             // The files as they were before the run: only the existing ones
@@ -618,6 +678,15 @@ impl TokenTable {
         let lo = ratios.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = ratios.iter().copied().fold(0.0, f64::max);
         s.push_str(&format!("  task ratio range        {lo:.2} to {hi:.2} over {} tasks\n", self.tasks.len()));
+        let (system, first) = (mean(&|t| t.system), mean(&|t| t.first));
+        s.push_str(&format!(
+            "  of a task's messages: system prompt {system:.0} ({:.0}%), first task message {first:.0} ({:.0}%), \
+             the rest of the conversation {:.0} ({:.0}%)\n",
+            100.0 * system / sent,
+            100.0 * first / sent,
+            sent - system - first,
+            100.0 * (sent - system - first) / sent
+        ));
         let tools = mean(&|t| t.tools * t.calls.len());
         s.push_str(&format!(
             "  tool schemas, sent with every call: {:.0} a task ({:.2} of whole files with them counted)\n",

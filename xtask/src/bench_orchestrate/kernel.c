@@ -245,13 +245,16 @@ int KPFX_indices_valid(const int *idx, size_t n, size_t len)
     return 1;
 }
 
+/* The factor this kernel's weights are scaled by. */
+const float KPFX_scale = KSCALE.0f;
+
 /* Gathers eight weights from the lookup table and scales them by this
  * kernel's factor. The indices must be valid (KPFX_indices_valid). */
 void KPFX_gather(const float *table, const int *idx, float *out)
 {
     __m256i vi = _mm256_loadu_si256((const __m256i *)idx);
     __m256 v = _mm256_i32gather_ps(table, vi, 4);
-    v = _mm256_mul_ps(v, _mm256_set1_ps(KSCALE.0f));
+    v = _mm256_mul_ps(v, _mm256_set1_ps(KPFX_scale));
     _mm256_storeu_ps(out, v);
 }
 

@@ -69,10 +69,11 @@ fn the_port_keeps_the_x86_gather_under_the_guard() {
     assert!(doc.starts_with("/* Gathers eight weights") && doc.ends_with("(k13_indices_valid). */\n"), "{doc}");
     assert!(original.starts_with("void k13_gather(const float *table"), "{original}");
     assert!(original.ends_with("_mm256_storeu_ps(out, v);\n}"), "{original}");
-    assert!(original.contains("_mm256_set1_ps(7.0f)"), "{original}");
+    assert!(original.contains("_mm256_set1_ps(k13_scale)"), "{original}");
+    assert!(kernel_source(13).contains("const float k13_scale = 7.0f;"));
     let ported = ported_gather(13).unwrap();
     assert!(ported.starts_with(&format!("{doc}{GUARD}\n{original}\n#else\n")), "{ported}");
-    assert!(ported.contains("out[i] = table[idx[i]] * 7.0f;") && ported.ends_with("#endif"), "{ported}");
+    assert!(ported.contains("out[i] = table[idx[i]] * k13_scale;") && ported.ends_with("#endif"), "{ported}");
 }
 
 #[test]
@@ -85,7 +86,9 @@ fn kernels_are_a_few_hundred_lines_with_unique_names() {
     // One function with x86 intrinsics, so one task a file.
     assert_eq!(source.matches("_mm256_i32gather_ps").count(), 1);
     let test = test_source(3);
-    assert!(test.contains("#include \"../src/k02.c\"") && test.contains("check(\"k02_gather\", k02_gather, 3.0f)"));
+    assert!(
+        test.contains("#include \"../src/k02.c\"") && test.contains("check(\"k02_gather\", k02_gather, k02_scale)")
+    );
 }
 
 fn event(ms: i64, kind: EventKind) -> Event {
@@ -125,6 +128,11 @@ fn timing_comes_from_the_events() {
     assert_eq!((t.tasks, t.committed, t.calls, t.checks_run), (3, 3, 9, 3));
     assert_eq!(t.wall, Duration::from_millis(2750));
     assert_eq!(t.baseline_check, Some(Duration::from_millis(250)));
+    // Each task took 1.35 s: 0.9 s of model, 0.4 s of check, 0.05 s of molt.
+    assert_eq!(t.busy, Duration::from_millis(3 * 1350));
+    assert_eq!(t.in_task(), Duration::from_millis(50));
+    // 2 jobs x 2.75 s of wall, 4.05 s of it busy.
+    assert_eq!(t.idle(), Duration::from_millis(725));
     // 2 rounds x 3 calls x 0.3 s + 1.2 s / 2 jobs = 1.8 s + 0.6 s.
     assert_eq!(t.ideal(), Duration::from_millis(2400));
     assert!((t.overhead() - 0.35 / 2.4).abs() < 1e-9, "{}", t.overhead());
@@ -165,4 +173,16 @@ fn options_have_the_issue_defaults_and_refuse_nonsense() {
         let args: Vec<String> = bad.iter().map(|s| s.to_string()).collect();
         assert!(Options::parse(&args).is_err(), "{bad:?}");
     }
+}
+
+#[test]
+fn the_fixed_part_of_each_call_is_counted_apart() {
+    let requests: Vec<ReceivedRequest> = (0..2).map(|n| request(Value::Array(conversation(n)))).collect();
+    let count = |t: &str| t.split_whitespace().count();
+    let table = token_table(&requests, &BTreeMap::new(), Path::new("/nonexistent"), &count).unwrap();
+    let t = &table.tasks["t07-k06-gather"];
+    // The system prompt is 5 words and the first message 15, each sent twice;
+    // the second call adds the tool call and its result, a word each.
+    assert_eq!((t.system, t.first), (10, 30));
+    assert_eq!(t.sent(), 10 + 30 + 2);
 }
