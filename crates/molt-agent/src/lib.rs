@@ -12,6 +12,7 @@ pub mod coder;
 pub mod planner;
 pub mod planner_agent;
 pub mod prompts;
+pub mod report;
 pub mod rules;
 pub mod run;
 pub mod state;
