@@ -4,6 +4,7 @@
 mod cli;
 mod demo;
 mod model;
+mod model_faults;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -134,10 +134,18 @@ impl CoderRun<'_> {
                 }
                 Err(molt_llm::Error::Malformed { detail, .. }) => {
                     // A garbled answer is the model's mistake: say so and go on.
+                    // The event and the transcript show where the turn went.
+                    self.log.emit(EventKind::ModelRetry {
+                        task: Some(self.task.id.clone()),
+                        attempt: 1,
+                        reason: format!("turn {turn}: the answer could not be read ({detail}); asking again"),
+                        wait_ms: 0,
+                    });
                     let note = format!(
                         "Your last answer could not be read ({detail}). Answer again, calling the tools with valid JSON arguments."
                     );
                     messages.push(Message::user(note));
+                    self.record(turn, "user", &messages[messages.len() - 1].content);
                     continue;
                 }
                 Err(e) => {

@@ -522,6 +522,7 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
                 bench_lock: bench_lock.clone(),
                 model: model.clone(),
                 bench_base: bench_base.as_ref().map(|w| w.path.clone()),
+                first_attempt: attempt,
             };
             let tx = tx.clone();
             running += 1;
@@ -537,7 +538,8 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
         running -= 1;
         match done {
             Done::Committed { id, commit, mut record } => {
-                record.attempts = state.tasks.get(&id).map_or(1, |r| r.attempts);
+                // The worker counts its own retries; the spawn count is the floor.
+                record.attempts = record.attempts.max(state.tasks.get(&id).map_or(1, |r| r.attempts));
                 // Merging happens here, one at a time, in the order tasks finish;
                 // a task only starts once its dependencies are merged, so this
                 // order respects the DAG.
@@ -562,7 +564,8 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
                 state.tasks.insert(id, record);
             }
             Done::Budget { id, mut record } => {
-                record.attempts = state.tasks.get(&id).map_or(1, |r| r.attempts);
+                // The worker counts its own retries; the spawn count is the floor.
+                record.attempts = record.attempts.max(state.tasks.get(&id).map_or(1, |r| r.attempts));
                 record.state = TaskState::Pending;
                 let reason = record.error.clone().unwrap_or_else(|| "the budget ran out".to_owned());
                 log.emit(EventKind::TaskFailed { task: id.clone(), attempt: record.attempts, reason: reason.clone() });
@@ -570,7 +573,8 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
                 state.tasks.insert(id, record);
             }
             Done::Failed { id, mut record } => {
-                record.attempts = state.tasks.get(&id).map_or(1, |r| r.attempts);
+                // The worker counts its own retries; the spawn count is the floor.
+                record.attempts = record.attempts.max(state.tasks.get(&id).map_or(1, |r| r.attempts));
                 log.emit(EventKind::TaskFailed {
                     task: id.clone(),
                     attempt: record.attempts,
@@ -702,6 +706,9 @@ struct Worker {
     /// A worktree at the base commit, for re-measuring the baseline beside a
     /// candidate that looks slower.
     bench_base: Option<PathBuf>,
+    /// The number of this worker's first attempt: attempts are counted
+    /// across the worker's retries and across resumed runs.
+    first_attempt: u32,
 }
 
 /// A benchmark that looks slower than the stored baseline is measured again,
@@ -743,13 +750,15 @@ impl Worker {
         let attempts = if self.model.is_some() { self.spec.migration.attempts.max(1) } else { 1 };
         let mut history: Vec<String> = Vec::new();
         for attempt in 1..=attempts {
+            let number = self.first_attempt.max(1) + attempt - 1;
+            record.attempts = number;
             if attempt > 1 {
                 self.log.emit(EventKind::TaskFailed {
                     task: task.id.clone(),
-                    attempt: attempt - 1,
+                    attempt: number - 1,
                     reason: record.error.clone().unwrap_or_default(),
                 });
-                self.log.emit(EventKind::TaskStarted { task: task.id.clone(), attempt });
+                self.log.emit(EventKind::TaskStarted { task: task.id.clone(), attempt: number });
             }
             record.error = None;
             let wt = git.add_task_worktree(task.id.as_str(), &self.base).map_err(Error::git)?;
