@@ -84,3 +84,51 @@ fn verify_runs_the_checks_and_explains_failures() {
     assert_eq!(unknown.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("its checks are x86-test, arm64-test"));
 }
+
+#[test]
+fn index_find_and_edit_work_on_a_repository() {
+    let dir = crate::fixture_repo("mini-gather");
+    let repo = dir.path();
+    let index = molt(repo, &["index", "--json", "."]);
+    assert!(index.status.success());
+    let totals: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&index.stdout).lines().next().unwrap()).unwrap();
+    assert_eq!(totals["languages"]["c"]["files"], 3, "{totals}");
+
+    let found = molt(repo, &["find", "--pattern", "_mm256_loadu_ps($A)", "--lang", "c", "--json", "."]);
+    assert!(found.status.success());
+    let m: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&found.stdout).lines().next().unwrap()).unwrap();
+    assert_eq!(m["symbol"], "src/ops.c::sum");
+    assert_eq!(m["captures"]["A"], "a + i");
+
+    let before = std::fs::read(repo.join("src/ops.c")).unwrap();
+    let edits = repo.join("edits.json");
+    std::fs::write(
+        &edits,
+        r#"{"edits":[{"op":"replace_body","symbol":"src/ops.c::sum","text":"{\n    return 0.0f;\n}"}]}"#,
+    )
+    .unwrap();
+    let dry = molt(repo, &["edit", "--edits", "edits.json", "--dry-run", "."]);
+    assert!(dry.status.success());
+    assert!(String::from_utf8_lossy(&dry.stdout).contains("+    return 0.0f;"));
+    assert_eq!(std::fs::read(repo.join("src/ops.c")).unwrap(), before, "--dry-run writes nothing");
+
+    // An edit that breaks the parse is refused whole, naming where it broke.
+    std::fs::write(&edits, r#"{"edits":[{"op":"replace_body","symbol":"src/ops.c::sum","text":"{ return 0.0f"}]}"#)
+        .unwrap();
+    let bad = molt(repo, &["edit", "--edits", "edits.json", "."]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("does not parse: src/ops.c:"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    assert_eq!(std::fs::read(repo.join("src/ops.c")).unwrap(), before);
+
+    // A symbol that does not exist gets close names.
+    std::fs::write(&edits, r#"{"edits":[{"op":"delete_item","symbol":"src/ops.c::summ"}]}"#).unwrap();
+    let missing = molt(repo, &["edit", "--edits", "edits.json", "."]);
+    assert_ne!(missing.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("sum"), "{}", String::from_utf8_lossy(&missing.stderr));
+}
