@@ -412,6 +412,58 @@ struct Timing {
     baseline_check: Option<Duration>,
     /// Sum over the committed tasks of started to committed.
     busy: Duration,
+    /// molt's own time in the committed tasks, summed: before the first
+    /// model answer, between answers, after the last one (less the model's
+    /// latency and the checks).
+    phases: [Duration; 3],
+}
+
+/// Splits molt's own time inside each committed task into the three
+/// [`Timing::phases`], from the order of its events.
+fn phases(events: &[Event], latency: Duration) -> [Duration; 3] {
+    let mut by_task: BTreeMap<String, Vec<&Event>> = BTreeMap::new();
+    for e in events {
+        let task = match &e.kind {
+            EventKind::TaskStarted { task, .. }
+            | EventKind::ModelCall { task, .. }
+            | EventKind::CheckFinished { task: Some(task), .. }
+            | EventKind::TaskCommitted { task, .. } => task,
+            _ => continue,
+        };
+        by_task.entry(task.to_string()).or_default().push(e);
+    }
+    let mut sums = [Duration::ZERO; 3];
+    for events in by_task.values() {
+        if !events.iter().any(|e| matches!(e.kind, EventKind::TaskCommitted { .. })) {
+            continue;
+        }
+        // The last attempt only: an earlier one restarts the clock.
+        let start = events.iter().rposition(|e| matches!(e.kind, EventKind::TaskStarted { .. })).unwrap_or(0);
+        let events = &events[start..];
+        let mut phase = 0;
+        let mut since = events[0].ts;
+        let mut checks = Duration::ZERO;
+        for e in &events[1..] {
+            let spent = (e.ts - since).to_std().unwrap_or_default();
+            match &e.kind {
+                EventKind::CheckFinished { duration_ms, .. } => {
+                    checks += Duration::from_millis(*duration_ms);
+                    continue;
+                }
+                EventKind::ModelCall { .. } => {
+                    sums[phase] += spent.saturating_sub(latency).saturating_sub(checks);
+                    phase = 1;
+                }
+                EventKind::TaskCommitted { .. } => {
+                    sums[if phase == 0 { 0 } else { 2 }] += spent.saturating_sub(checks);
+                }
+                _ => continue,
+            }
+            since = e.ts;
+            checks = Duration::ZERO;
+        }
+    }
+    sums
 }
 
 impl Timing {
@@ -447,6 +499,7 @@ impl Timing {
                 _ => {}
             }
         }
+        let phases = phases(events, latency);
         let first = started.values().min().copied().context("no task started")?;
         let last = last_commit.context("no task was committed")?;
         let wall = (last - first).to_std().unwrap_or_default();
@@ -461,6 +514,7 @@ impl Timing {
             checks_run,
             baseline_check,
             busy,
+            phases,
         })
     }
 
@@ -533,10 +587,15 @@ impl Timing {
                 self.checks.as_secs_f64() / self.checks_run.max(1) as f64
             ));
         }
+        let per_task = |d: Duration| d.as_secs_f64() / self.committed.max(1) as f64;
         s.push_str(&format!(
-            "  where the rest goes: molt's own work {:.2}s a task (worktree, rules, prompts, commit, merge), \
+            "  where the rest goes: molt's own work {:.3}s a task (before the first answer: worktree, rules, \
+             prompt {:.3}s; between answers: tools {:.3}s; after the last: commit and merge {:.3}s), \
              job slots idle {:.2}s a job\n",
             self.in_task().as_secs_f64(),
+            per_task(self.phases[0]),
+            per_task(self.phases[1]),
+            per_task(self.phases[2]),
             self.idle().as_secs_f64()
         ));
         let overhead = self.overhead();

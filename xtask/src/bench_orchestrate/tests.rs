@@ -112,32 +112,34 @@ fn call(task: &str) -> EventKind {
 
 #[test]
 fn timing_comes_from_the_events() {
-    // Two jobs, three tasks: two rounds of 3 calls x 300 ms, checks of 400 ms.
+    // Two jobs, three tasks. Each task: 20 ms of molt before each of its
+    // three 300 ms calls, a 400 ms check after the last, 20 ms to commit.
     let mut events = vec![event(0, check(None, "baseline/x86-test", 250))];
     for (n, task) in ["a", "b", "c"].into_iter().enumerate() {
-        let start = if n < 2 { 100 } else { 1500 };
+        let start = if n < 2 { 100 } else { 1460 };
         events.push(event(start, EventKind::TaskStarted { task: TaskId::new(task), attempt: 1 }));
-        for _ in 0..3 {
-            events.push(event(start + 300, call(task)));
+        for at in [320, 630, 940] {
+            events.push(event(start + at, call(task)));
         }
-        events.push(event(start + 1300, check(Some(task), "x86-test", 400)));
-        events.push(event(start + 1350, EventKind::TaskCommitted { task: TaskId::new(task), commit: "c".into() }));
+        events.push(event(start + 1340, check(Some(task), "x86-test", 400)));
+        events.push(event(start + 1360, EventKind::TaskCommitted { task: TaskId::new(task), commit: "c".into() }));
     }
     events.push(event(4000, check(None, "final/x86-test", 250)));
     let t = Timing::of(&events, 2, Duration::from_millis(300)).unwrap();
     assert_eq!((t.tasks, t.committed, t.calls, t.checks_run), (3, 3, 9, 3));
-    assert_eq!(t.wall, Duration::from_millis(2750));
+    assert_eq!(t.wall, Duration::from_millis(2720));
     assert_eq!(t.baseline_check, Some(Duration::from_millis(250)));
-    // Each task took 1.35 s: 0.9 s of model, 0.4 s of check, 0.05 s of molt.
-    assert_eq!(t.busy, Duration::from_millis(3 * 1350));
-    assert_eq!(t.in_task(), Duration::from_millis(50));
-    // 2 jobs x 2.75 s of wall, 4.05 s of it busy.
-    assert_eq!(t.idle(), Duration::from_millis(725));
     // 2 rounds x 3 calls x 0.3 s + 1.2 s / 2 jobs = 1.8 s + 0.6 s.
     assert_eq!(t.ideal(), Duration::from_millis(2400));
-    assert!((t.overhead() - 0.35 / 2.4).abs() < 1e-9, "{}", t.overhead());
+    assert!((t.overhead() - 0.32 / 2.4).abs() < 1e-9, "{}", t.overhead());
+    assert_eq!(t.busy, Duration::from_millis(3 * 1360));
+    assert_eq!(t.in_task(), Duration::from_millis(60));
+    assert_eq!(t.phases, [Duration::from_millis(60), Duration::from_millis(60), Duration::from_millis(60)]);
+    // 2 jobs x 2.72 s of wall, 4.08 s of it busy.
+    assert_eq!(t.idle(), Duration::from_millis(680));
     let text = t.render();
-    assert!(text.contains("14.6%") && text.contains("missed by 9.6 points"), "{text}");
+    assert!(text.contains("13.3%") && text.contains("missed by 8.3 points (0.20s over)"), "{text}");
+    assert!(text.contains("molt's own work 0.060s a task (before the first answer"), "{text}");
     assert!(Timing::of(&events[..1], 2, Duration::from_millis(300)).is_err());
 }
 
