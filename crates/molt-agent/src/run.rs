@@ -724,6 +724,25 @@ fn confirm_bench(check: &molt_core::Check, candidate: &Path, base: &Path, opts: 
     v
 }
 
+/// Held while a worker adds or removes a worktree. libgit2 (1.9) decides
+/// whether a branch is checked out by listing the linked worktrees and then
+/// opening each; when one vanishes in between (another thread pruning its
+/// own), an operator-precedence slip in `git_repository_foreach_worktree`
+/// reports every branch as "already checked out", and the task fails for
+/// nothing. Any run with `--jobs` above one can hit it; a resumed run hits it
+/// most, as all its workers start by pruning the worktrees a killed run left.
+static WORKTREES: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn add_worktree(git: &molt_git::MigrationRepo, task: &str, base: &str) -> Result<molt_git::TaskWorktree> {
+    let _one_at_a_time = WORKTREES.lock().unwrap_or_else(|e| e.into_inner());
+    git.add_task_worktree(task, base).map_err(Error::git)
+}
+
+fn remove_worktree(git: &molt_git::MigrationRepo, wt: &molt_git::TaskWorktree) {
+    let _one_at_a_time = WORKTREES.lock().unwrap_or_else(|e| e.into_inner());
+    let _ = git.remove_task_worktree(wt);
+}
+
 impl Worker {
     fn do_task(&self, task: &Task) -> Done {
         let mut record = TaskRecord::pending();
@@ -761,9 +780,9 @@ impl Worker {
                 self.log.emit(EventKind::TaskStarted { task: task.id.clone(), attempt: number });
             }
             record.error = None;
-            let wt = git.add_task_worktree(task.id.as_str(), &self.base).map_err(Error::git)?;
+            let wt = add_worktree(&git, task.id.as_str(), &self.base)?;
             let end = self.attempt(&git, &wt, task, record, &history);
-            let _ = git.remove_task_worktree(&wt);
+            remove_worktree(&git, &wt);
             match end {
                 Ok(AttemptEnd::Committed(c)) => return Ok(TaskEnd::Committed(c)),
                 Ok(AttemptEnd::Budget) => {
