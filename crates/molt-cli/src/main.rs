@@ -64,6 +64,7 @@ enum Command {
     Resume(cmd::run::Args),
     Status(cmd::status::Args),
     Verify(cmd::verify::Args),
+    Report(cmd::report::Args),
     Recipe(cmd::recipe::Args),
 }
 
@@ -89,6 +90,7 @@ fn main() -> ExitCode {
         Command::Resume(args) => cmd::run::run(args, &out, true),
         Command::Status(args) => cmd::status::run(args, &out),
         Command::Verify(args) => cmd::verify::run(args, &out),
+        Command::Report(args) => cmd::report::run(args, &out),
         Command::Recipe(args) => cmd::recipe::run(args, &out),
     };
     match result {

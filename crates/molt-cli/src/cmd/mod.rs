@@ -7,6 +7,7 @@ pub mod index;
 pub mod init;
 pub mod plan;
 pub mod recipe;
+pub mod report;
 pub mod run;
 pub mod status;
 pub mod verify;
