@@ -5,6 +5,7 @@ mod cli;
 mod demo;
 mod model;
 mod model_faults;
+mod report;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -9,13 +9,15 @@ use anyhow::{bail, Result};
 pub type Requirement = (&'static str, &'static str);
 
 /// What `cargo xtask test` needs: C compilers for fixtures, the aarch64 cross
-/// toolchain and qemu for cross-architecture checks, make and git.
+/// toolchain and qemu for cross-architecture checks, make and git, and
+/// Chromium to load `molt report`'s page headless.
 pub const TEST_PACKAGES: &[Requirement] = &[
     ("cc", "gcc"),
     ("make", "make"),
     ("git", "git"),
     ("aarch64-linux-gnu-gcc", "gcc-aarch64-linux-gnu"),
     ("qemu-aarch64", "qemu-user"),
+    ("chromium", "chromium"),
 ];
 
 pub fn has_program(name: &str) -> bool {
