@@ -19,7 +19,7 @@
 //! [[finder]]                     # sites: a tree-sitter query or a pattern
 //! kind = "legacy-callback"
 //! lang = "c"                     # or ["c", "cpp"]
-//! query = "((call_expression function: (identifier) @f) @match (#eq? @f \"register_cb\"))"
+//! query = '''((call_expression function: (identifier) @f) @match (#eq? @f "register_cb"))'''
 //! prefilter = ["register_cb"]    # the file must hold one of these, or it is not parsed
 //!
 //! [[rule]]                       # deterministic rewrites; their matches are sites too
@@ -46,6 +46,10 @@
 //! after = "..."                  # omitted: the file must not change
 //! left = "..."                   # optional: the sites left for the model
 //! ```
+//!
+//! Write queries and regexes in TOML literal strings (`'...'`, `'''...'''`): their
+//! text is then exactly what a `.scm` query file or a regex would hold, with
+//! no second layer of backslash escapes.
 //!
 //! # Templates
 //! `$NAME`, `$$$NAME` and `${NAME}` stand for a capture (a pattern's
@@ -245,7 +249,8 @@ pub struct FileRecipe {
 
 /// Reads a recipe from a folder (`recipe.toml` inside) or a TOML file.
 pub fn load_path(path: &Path) -> Result<FileRecipe> {
-    let (file, folder) = if path.is_dir() { (path.join(RECIPE_FILE), Some(path.to_owned())) } else { (path.to_owned(), None) };
+    let (file, folder) =
+        if path.is_dir() { (path.join(RECIPE_FILE), Some(path.to_owned())) } else { (path.to_owned(), None) };
     let text = std::fs::read_to_string(&file).map_err(|e| Error::Io(file.display().to_string(), e.to_string()))?;
     let mut recipe = parse_recipe(&file.display().to_string(), &text)?;
     recipe.file = file;
@@ -319,7 +324,8 @@ fn compile_matcher(file: &str, text: &str, raw: RawMatcher, is_rule: bool) -> Re
         (None, Some(k)) => format!("{what} \"{}\"", k.get_ref()),
         (None, None) => what.to_owned(),
     };
-    let bad = |line: usize, message: String| Error::RecipeFile { file: file.to_owned(), line, rule: label.clone(), message };
+    let bad =
+        |line: usize, message: String| Error::RecipeFile { file: file.to_owned(), line, rule: label.clone(), message };
     let span_line = |s: &Spanned<String>| line_of(text, s.span().start);
     let name = match (is_rule, &raw.name, &raw.kind) {
         (true, Some(n), _) => n.get_ref().clone(),

@@ -137,16 +137,17 @@ fn new(name: &str, dir: &Path, out: &Output) -> anyhow::Result<Exit> {
         std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))
     };
     write(root.join(file::RECIPE_FILE), scaffold(name))?;
-    write(
-        case.join("before").join("example.c"),
-        "int main(void) {\n    return old_function(1, 2);\n}\n".to_owned(),
-    )?;
+    write(case.join("before").join("example.c"), "int main(void) {\n    return old_function(1, 2);\n}\n".to_owned())?;
     write(case.join("after").join("example.c"), "int main(void) {\n    return new_function(2, 1);\n}\n".to_owned())?;
     // The scaffold must pass its own test; say so rather than hand over a broken start.
     let recipe = load(&root)?;
     let cases = recipe.cases().map_err(|e| UsageError(e.to_string()))?;
-    let failing: Vec<String> =
-        cases.iter().map(|c| file::run_case(&recipe, c)).filter(|r| r.outcome != Outcome::Passed).map(|r| r.name).collect();
+    let failing: Vec<String> = cases
+        .iter()
+        .map(|c| file::run_case(&recipe, c))
+        .filter(|r| r.outcome != Outcome::Passed)
+        .map(|r| r.name)
+        .collect();
     anyhow::ensure!(failing.is_empty(), "the scaffolded case {} does not pass", failing.join(", "));
     out.result(
         &serde_json::json!({ "created": root.display().to_string(), "cases": cases.len() }),

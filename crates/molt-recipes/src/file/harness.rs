@@ -105,7 +105,10 @@ fn read_tree(root: &Path) -> Result<BTreeMap<String, String>> {
 
 /// Runs the recipe over every file of a tree, as the rules agent would with
 /// every site as a target. Returns the new tree and the rendered left sites.
-pub fn apply_to_tree(recipe: &dyn Recipe, tree: &BTreeMap<String, String>) -> Result<(BTreeMap<String, String>, String)> {
+pub fn apply_to_tree(
+    recipe: &dyn Recipe,
+    tree: &BTreeMap<String, String>,
+) -> Result<(BTreeMap<String, String>, String)> {
     let mut out = tree.clone();
     let mut left = String::new();
     for (path, text) in tree {

@@ -176,7 +176,11 @@ fn renamed(recipe: &FileRecipe, tree: &Tree, text: &str, start: usize, end: usiz
                 let name = node_text(n, text);
                 let hit = recipe.renames.iter().find(|r| r.pattern.find(name).is_some_and(|f| f.len() == name.len()));
                 if let Some(r) = hit {
-                    edits.push((n.start_byte(), n.end_byte(), r.pattern.replace(name, r.replace.as_str()).into_owned()));
+                    edits.push((
+                        n.start_byte(),
+                        n.end_byte(),
+                        r.pattern.replace(name, r.replace.as_str()).into_owned(),
+                    ));
                 }
             }
             continue;
@@ -202,8 +206,20 @@ fn search(m: &Matcher, path: &str, text: &str) -> Vec<Match> {
 }
 
 fn site(kind: &str, path: &str, m: &Match) -> Site {
-    let text = if m.line == m.end_line { m.text.clone() } else { m.text.lines().next().unwrap_or("").trim().to_owned() };
-    Site { kind: kind.to_owned(), path: path.to_owned(), symbol: m.symbol.clone(), line: m.line, start: m.start, end: m.end, text }
+    let text = if m.line == m.end_line {
+        m.text.trim_end().to_owned()
+    } else {
+        m.text.lines().next().unwrap_or("").trim().to_owned()
+    };
+    Site {
+        kind: kind.to_owned(),
+        path: path.to_owned(),
+        symbol: m.symbol.clone(),
+        line: m.line,
+        start: m.start,
+        end: m.end,
+        text,
+    }
 }
 
 /// Whether a match is covered by the plan's targets: same enclosing item,
@@ -269,7 +285,9 @@ pub(crate) fn find_sites(recipe: &FileRecipe, path: &str, text: &str) -> Vec<Sit
     for (c, m) in candidates(recipe, lang, path, text, &parsed.tree, None) {
         sites.push(site(&recipe.rules[c.rule].kind, path, &m));
     }
-    sites.sort_by(|a, b| (a.start, std::cmp::Reverse(a.end), &a.kind).cmp(&(b.start, std::cmp::Reverse(b.end), &b.kind)));
+    sites.sort_by(|a, b| {
+        (a.start, std::cmp::Reverse(a.end), &a.kind).cmp(&(b.start, std::cmp::Reverse(b.end), &b.kind))
+    });
     sites.dedup_by(|a, b| a.start == b.start && a.end == b.end && a.kind == b.kind);
     sites
 }
