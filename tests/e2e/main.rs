@@ -6,6 +6,7 @@ mod demo;
 mod model;
 mod model_faults;
 mod report;
+mod resume;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
