@@ -51,7 +51,7 @@ pub fn bar_chart(title: &str, bars: &[Bar]) -> String {
         r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{}">"#,
         esc(title)
     );
-    let _ = write!(s, r#"<text x="0" y="16" class="chart-title">{}</text>"#, esc(title));
+    let _ = write!(s, r#"<text x="8" y="16" class="chart-title">{}</text>"#, esc(title));
     if bars.is_empty() {
         let _ = write!(s, r#"<text x="{LABEL_W}" y="{}" class="chart-empty">nothing to show</text>"#, TOP + 15.0);
     }
