@@ -276,7 +276,7 @@ fn garbage_answers_cost_turns_not_the_run() {
     let env = openai_env(&server);
     let run = molt_run(repo, &["run", "--json", "--jobs", "2"], &as_env(&env));
     assert_eq!(run.code, Some(0), "{run}");
-    assert!(run.stderr.is_empty() || !run.stderr.contains("panicked"), "{run}");
+    assert!(!run.stderr.contains("panicked"), "{run}");
 
     let requests = server.requests();
     assert_eq!(requests.len(), 6, "{run}");
