@@ -408,7 +408,7 @@ struct Timing {
     /// Sum of the tasks' check durations.
     checks: Duration,
     checks_run: usize,
-    /// The baseline checks' duration: one check with nothing beside it.
+    /// The baseline check's duration: every kernel, with nothing beside it.
     baseline_check: Option<Duration>,
     /// Sum over the committed tasks of started to committed.
     busy: Duration,
@@ -582,7 +582,8 @@ impl Timing {
         ));
         if let Some(b) = self.baseline_check {
             s.push_str(&format!(
-                "    (one check alone, the baseline run: {:.2}s; {:.2}s a check inside the run)\n",
+                "    (a task's check builds and runs its own kernel: {1:.2}s on average inside the run; the baseline check, \
+                 every kernel on the clean tree with nothing beside it: {0:.2}s)\n",
                 b.as_secs_f64(),
                 self.checks.as_secs_f64() / self.checks_run.max(1) as f64
             ));
