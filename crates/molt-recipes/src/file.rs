@@ -258,6 +258,21 @@ pub fn load_path(path: &Path) -> Result<FileRecipe> {
     Ok(recipe)
 }
 
+/// [`load_path`], once per process and path: the recipe is kept for the
+/// process's lifetime, as built-in recipes are.
+pub fn load_shared(path: &Path) -> Result<&'static dyn Recipe> {
+    static LOADED: std::sync::Mutex<BTreeMap<PathBuf, &'static FileRecipe>> = std::sync::Mutex::new(BTreeMap::new());
+    let file = if path.is_dir() { path.join(RECIPE_FILE) } else { path.to_owned() };
+    let key = file.canonicalize().unwrap_or(file);
+    let mut loaded = LOADED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(recipe) = loaded.get(&key) {
+        return Ok(*recipe);
+    }
+    let recipe: &'static FileRecipe = Box::leak(Box::new(load_path(path)?));
+    loaded.insert(key, recipe);
+    Ok(recipe)
+}
+
 /// Parses a recipe's TOML. `file` names it in errors.
 pub fn parse_recipe(file: &str, text: &str) -> Result<FileRecipe> {
     let raw: RawRecipe = toml::from_str(text).map_err(|e| {

@@ -54,3 +54,19 @@ pub fn load(name: &str) -> Result<&'static dyn Recipe> {
 pub fn load_path(path: &std::path::Path) -> Result<Box<dyn Recipe>> {
     Ok(Box::new(file::load_path(path)?))
 }
+
+/// The recipe `molt.toml` names: a built-in by name, or else a recipe folder
+/// or TOML file by path, relative to `base` (the spec's folder). A file
+/// recipe is loaded once per process and lives as long as it (it is small),
+/// so callers get the same `&'static` reference as for a built-in.
+pub fn resolve(name_or_path: &str, base: &std::path::Path) -> Result<&'static dyn Recipe> {
+    if BUILTIN.iter().any(|(n, _)| *n == name_or_path) {
+        return load(name_or_path);
+    }
+    let path = base.join(name_or_path);
+    let looks_like_path = name_or_path.contains('/') || name_or_path.ends_with(".toml") || path.exists();
+    if !looks_like_path {
+        return load(name_or_path);
+    }
+    file::load_shared(&path)
+}

@@ -182,3 +182,6 @@ text = "Call new_function with the arguments of old_function in reverse order."
 "#
     )
 }
+
+#[cfg(test)]
+mod tests;

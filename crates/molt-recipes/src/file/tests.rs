@@ -337,3 +337,15 @@ fn the_x86_to_neon_recipe_file_finds_what_the_builtin_finds() {
     ours.retain(|k| crate::x86_to_neon::KINDS.contains(&k.0.as_str()));
     assert_eq!(ours, theirs);
 }
+
+#[test]
+fn specs_name_built_ins_or_paths() {
+    let base = fixture("");
+    assert_eq!(crate::resolve("x86-to-neon", &base).map(|r| r.name().to_owned()).ok().as_deref(), Some("x86-to-neon"));
+    let first = crate::resolve("c-api-rename", &base).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(first.name(), "c-api-rename");
+    let again = crate::resolve("./c-api-rename/recipe.toml", &base).unwrap_or_else(|e| panic!("{e}"));
+    assert!(std::ptr::addr_eq(first, again), "a recipe file is loaded once per process");
+    let unknown = crate::resolve("no-such-recipe", &base).err().map(|e| e.to_string());
+    assert_eq!(unknown.as_deref(), Some("unknown recipe \"no-such-recipe\"; built-in recipes: x86-to-neon"));
+}

@@ -1,0 +1,68 @@
+use std::path::PathBuf;
+
+use super::*;
+use crate::output::ColorChoice;
+use crate::Global;
+
+fn quiet() -> Output {
+    Output::new(&Global { json: false, verbose: 0, quiet: true, color: ColorChoice::Never })
+}
+
+fn exit_of(result: anyhow::Result<Exit>) -> Exit {
+    result.unwrap_or_else(|e| panic!("{e:#}"))
+}
+
+#[test]
+fn the_example_recipe_passes() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/recipes/c-api-rename");
+    assert_eq!(exit_of(test(&path, false, &quiet())), Exit::Done);
+}
+
+#[test]
+fn new_scaffolds_a_recipe_whose_case_passes() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(exit_of(new("my-port", tmp.path(), &quiet())), Exit::Done);
+    let root = tmp.path().join("my-port");
+    assert!(root.join("recipe.toml").is_file());
+    assert!(root.join("tests/001-example/after/example.c").is_file());
+    assert_eq!(exit_of(test(&root, false, &quiet())), Exit::Done);
+    // A second `new` of the same name does not overwrite it.
+    assert!(new("my-port", tmp.path(), &quiet()).is_err());
+}
+
+#[test]
+fn bad_names_are_refused() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    for name in ["", "My_Port", "-x", "../up"] {
+        assert!(new(name, tmp.path(), &quiet()).is_err(), "{name:?} was accepted");
+    }
+}
+
+#[test]
+fn update_accepts_the_new_output() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    exit_of(new("r", tmp.path(), &quiet()));
+    let root = tmp.path().join("r");
+    let after = root.join("tests/001-example/after/example.c");
+    std::fs::write(&after, "stale\n").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(exit_of(test(&root, false, &quiet())), Exit::Incomplete);
+    assert_eq!(exit_of(test(&root, true, &quiet())), Exit::Incomplete);
+    assert_eq!(exit_of(test(&root, false, &quiet())), Exit::Done);
+    let text = std::fs::read_to_string(&after).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(text, "int main(void) {\n    return new_function(2, 1);\n}\n");
+}
+
+#[test]
+fn a_bad_recipe_is_a_usage_error_naming_file_line_and_rule() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let file = tmp.path().join("bad.toml");
+    let text = "name = \"bad\"\n\n[[rule]]\nname = \"swap\"\nlang = \"c\"\nmatch = \"f($A)\"\nreplace = \"g($B)\"\n";
+    std::fs::write(&file, text).unwrap_or_else(|e| panic!("{e}"));
+    let err = test(&file, false, &quiet()).err().unwrap_or_else(|| panic!("a bad recipe loaded"));
+    assert!(err.downcast_ref::<UsageError>().is_some());
+    let message = err.to_string();
+    assert!(
+        message.ends_with("bad.toml:7: rule \"swap\": the template names `B`, which is not a capture (captures: A)"),
+        "{message}"
+    );
+}
