@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use molt_recipes::file::{self, CaseReport, FileRecipe, Outcome};
 
-use crate::exit::{Exit, UsageError};
+use crate::exit::{EnvironmentError, Exit, UsageError};
 use crate::output::Output;
 
 /// Write and test recipes: migrations as TOML, with site finders,
@@ -31,7 +31,9 @@ Examples:
   molt recipe test my-recipe --update      accept the new outputs into after/ and left.txt
 Exit status: 0 when every case passed, 1 when one failed or was noisy, 2 for a bad recipe.")]
     Test {
-        /// The recipe folder (holding recipe.toml) or TOML file.
+        /// The recipe folder (holding recipe.toml) or TOML file, or
+        /// git+URL@COMMIT[#SUBDIR] for a recipe in a git repository, pinned to
+        /// a full commit id and cached under ~/.cache/molt/recipes.
         #[arg(default_value = ".")]
         path: PathBuf,
         /// Write each failing or noisy folder case's actual output to its after/ and left.txt.
@@ -60,6 +62,14 @@ fn load(path: &Path) -> anyhow::Result<FileRecipe> {
 }
 
 fn test(path: &Path, update: bool, out: &Output) -> anyhow::Result<Exit> {
+    let fetched;
+    let path = match path.to_str().and_then(|p| p.strip_prefix("git+")) {
+        Some(reference) => {
+            fetched = fetch_git(reference, &cache_dir()?)?;
+            fetched.as_path()
+        }
+        None => path,
+    };
     let recipe = load(path)?;
     let cases = recipe.cases().map_err(|e| UsageError(e.to_string()))?;
     if cases.is_empty() {
@@ -90,6 +100,64 @@ fn test(path: &Path, update: bool, out: &Output) -> anyhow::Result<Exit> {
     let [passed, failed, noisy] = counts;
     out.line(&format!("{}: {passed} passed, {failed} failed, {noisy} noisy", recipe.file().display()));
     Ok(if failed + noisy == 0 { Exit::Done } else { Exit::Incomplete })
+}
+
+/// `~/.cache/molt/recipes` (or `$XDG_CACHE_HOME/molt/recipes`).
+fn cache_dir() -> anyhow::Result<PathBuf> {
+    let base = match std::env::var_os("XDG_CACHE_HOME").filter(|v| !v.is_empty()) {
+        Some(dir) => PathBuf::from(dir),
+        None => std::env::var_os("HOME")
+            .map(|h| PathBuf::from(h).join(".cache"))
+            .ok_or_else(|| EnvironmentError("neither XDG_CACHE_HOME nor HOME is set".to_owned()))?,
+    };
+    Ok(base.join("molt").join("recipes"))
+}
+
+/// Checks out `URL@COMMIT[#SUBDIR]` under `cache` once and returns the
+/// recipe's folder. Only full commit ids are accepted: a branch or tag could
+/// move, and a recipe must be reproducible.
+pub fn fetch_git(reference: &str, cache: &Path) -> anyhow::Result<PathBuf> {
+    let (reference, subdir) = reference.split_once('#').unwrap_or((reference, ""));
+    let (url, commit) = reference
+        .rsplit_once('@')
+        .filter(|(_, c)| c.len() == 40 && c.bytes().all(|b| b.is_ascii_hexdigit()))
+        .ok_or_else(|| UsageError(format!("git+{reference}: write git+URL@COMMIT with a full 40-hex commit id")))?;
+    if subdir.split('/').any(|part| part == "..") {
+        return Err(UsageError(format!("#{subdir}: the recipe's folder must stay inside the repository")).into());
+    }
+    let slug: String = url.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    let slug = slug.trim_matches('-');
+    let slug = &slug[slug.len().saturating_sub(60)..];
+    let done = cache.join(format!("{slug}-{}", commit.to_ascii_lowercase()));
+    if !done.is_dir() {
+        std::fs::create_dir_all(cache).with_context(|| format!("creating {}", cache.display()))?;
+        let work = cache.join(format!(".fetch-{}-{}", std::process::id(), &commit[..12]));
+        let _ = std::fs::remove_dir_all(&work);
+        let git = |args: &[&str]| -> anyhow::Result<bool> {
+            let status = std::process::Command::new("git")
+                .args(args)
+                .current_dir(&work)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status()
+                .map_err(|e| EnvironmentError(format!("running git: {e}")))?;
+            Ok(status.success())
+        };
+        std::fs::create_dir_all(&work).with_context(|| format!("creating {}", work.display()))?;
+        let fetched = git(&["init", "--quiet"])?
+            && (git(&["fetch", "--quiet", "--depth", "1", url, commit])? || git(&["fetch", "--quiet", url])?)
+            && git(&["-c", "advice.detachedHead=false", "checkout", "--quiet", commit])?;
+        if !fetched {
+            let _ = std::fs::remove_dir_all(&work);
+            return Err(EnvironmentError(format!("git could not fetch commit {commit} of {url}")).into());
+        }
+        let _ = std::fs::remove_dir_all(work.join(".git"));
+        // Another process may have won the race; its checkout is the same commit.
+        if std::fs::rename(&work, &done).is_err() {
+            let _ = std::fs::remove_dir_all(&work);
+        }
+    }
+    Ok(if subdir.is_empty() { done } else { done.join(subdir) })
 }
 
 /// Writes a case's actual output as its expected output.

@@ -66,3 +66,38 @@ fn a_bad_recipe_is_a_usage_error_naming_file_line_and_rule() {
         "{message}"
     );
 }
+
+fn git(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("git: {e}"));
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+#[test]
+fn git_recipes_are_pinned_to_a_commit_and_cached() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap_or_else(|e| panic!("{e}"));
+    exit_of(new("shared", &repo, &quiet()));
+    git(&repo, &["init", "--quiet"]);
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "--quiet", "-m", "recipe"]);
+    let commit = git(&repo, &["rev-parse", "HEAD"]);
+    let cache = tmp.path().join("cache");
+    let url = format!("file://{}", repo.display());
+    let folder = fetch_git(&format!("{url}@{commit}#shared"), &cache).unwrap_or_else(|e| panic!("{e:#}"));
+    assert!(folder.join("recipe.toml").is_file());
+    assert_eq!(exit_of(test(&folder, false, &quiet())), Exit::Done);
+    // Cached: a second fetch does not need the repository.
+    std::fs::remove_dir_all(&repo).unwrap_or_else(|e| panic!("{e}"));
+    let again = fetch_git(&format!("{url}@{commit}#shared"), &cache).unwrap_or_else(|e| panic!("{e:#}"));
+    assert_eq!(again, folder);
+    // Branch names are not pins.
+    let err = fetch_git(&format!("{url}@main"), &cache).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(err.contains("full 40-hex commit id"), "{err}");
+}
