@@ -272,12 +272,19 @@ fn title(recipe: &str, g: &Group) -> String {
 
 fn instruction(recipe: &dyn Recipe, g: &Group) -> String {
     let kinds: BTreeSet<&str> = g.sites.iter().map(|s| s.kind.as_str()).collect();
-    let mut s = String::new();
+    let mut parts: Vec<String> = Vec::new();
     for k in &kinds {
-        s.push_str(&recipe.instruction(k));
-        s.push('\n');
+        let text = recipe.instruction(k);
+        if !text.is_empty() && !parts.contains(&text) {
+            parts.push(text);
+        }
     }
-    s.push_str("Sites:\n");
+    let guidance = recipe.guidance();
+    if !guidance.is_empty() {
+        parts.push(guidance);
+    }
+    let mut s = parts.join(" ");
+    s.push_str("\nSites:\n");
     for site in &g.sites {
         s.push_str(&format!("- {} [{}] {}\n", site.location(), site.kind, site.text));
     }

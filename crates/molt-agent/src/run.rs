@@ -110,6 +110,9 @@ pub struct RunSummary {
     /// Why the run stopped early (the budget), and what to do about it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stopped: Option<String>,
+    /// The reports written at the end of the run.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reports: Vec<PathBuf>,
 }
 
 /// How the sites of a migration were handled.
@@ -640,7 +643,9 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
     state.finished = true;
     state.save(&root)?;
 
-    let summary = summary_of(&spec, &plan, &state, &baseline);
+    let mut summary = summary_of(&spec, &plan, &state, &baseline);
+    // The reports are a view of .molt/; failing to write them loses nothing.
+    summary.reports = crate::report::write_reports(&root, &spec).unwrap_or_default();
     log.emit(EventKind::RunFinished {
         committed: summary.committed,
         failed: summary.failed,
@@ -685,6 +690,7 @@ pub fn summary_of(spec: &Spec, plan: &Plan, state: &RunState, baseline: &Baselin
         coverage: cov,
         passed: committed == plan.tasks.len() && (final_ok || spec.checks.is_empty()),
         stopped: None,
+        reports: Vec::new(),
     }
 }
 
@@ -980,7 +986,7 @@ impl Worker {
         })?;
         let first = crate::prompts::coder_task(&crate::prompts::CoderTask {
             task,
-            unmapped: &record.unmapped,
+            unmapped: &dedupe_reasons(&record.unmapped),
             symbols: symbols_of(task, &wt.path),
             history,
         })?;
@@ -1006,6 +1012,25 @@ impl Worker {
             run_checks,
         })
     }
+}
+
+/// `path:line: reason` lines grouped by reason, so an item the rules left
+/// whole reads as one line with its lines, not one line per site.
+fn dedupe_reasons(unmapped: &[String]) -> Vec<String> {
+    let mut groups: Vec<(String, String, Vec<String>)> = Vec::new();
+    for u in unmapped {
+        let (loc, reason) = u.split_once(": ").unwrap_or((u.as_str(), ""));
+        let (path, line) = loc.rsplit_once(':').unwrap_or((loc, ""));
+        match groups.iter_mut().find(|g| g.0 == path && g.1 == reason) {
+            Some(g) => {
+                if !g.2.iter().any(|l| l == line) {
+                    g.2.push(line.to_owned());
+                }
+            }
+            None => groups.push((path.to_owned(), reason.to_owned(), vec![line.to_owned()])),
+        }
+    }
+    groups.into_iter().map(|(path, reason, lines)| format!("{path} (line {}): {reason}", lines.join(", "))).collect()
 }
 
 /// A verdict as the model reads it.

@@ -24,6 +24,11 @@ pub trait Recipe: Send + Sync {
     /// What a model should be told about a site kind the rules left over.
     fn instruction(&self, kind: &str) -> String;
 
+    /// What a model should be told about every task of this recipe, once.
+    fn guidance(&self) -> String {
+        String::new()
+    }
+
     /// The order site kinds should be migrated in: earlier kinds first. Tasks
     /// of a later kind depend on tasks of an earlier kind in the same file.
     fn kind_order(&self) -> &[&str] {

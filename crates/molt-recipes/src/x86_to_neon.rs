@@ -497,13 +497,7 @@ impl Recipe for X86ToNeon {
     }
 
     fn instruction(&self, kind: &str) -> String {
-        let common = "Keep the x86 code exactly as it is under `#if defined(__x86_64__) || defined(__i386__)` and add \
-                      the aarch64 path under `#else`, written with the molt_* wrappers of molt_simd_neon.h where they \
-                      exist and with <arm_neon.h> intrinsics otherwise; it must also compile as portable C \
-                      (molt_simd_scalar.h). Match x86 results bit for bit where x86 is exact: NaN operands of \
-                      min/max, round-to-nearest-even conversions, 0x80000000 for out-of-range float-to-int, and \
-                      precise (not estimated) reciprocals and square roots.";
-        let specific = match kind {
+        match kind {
             "x86-intrinsic" | "x86-vector-type" => "This item uses x86 intrinsics or types the mapping table lacks.",
             "x86-builtin" => "This item calls GCC's `__builtin_ia32_*` builtins; express them with NEON intrinsics.",
             "x86-asm" => "This item contains x86 inline assembly; rewrite the aarch64 path in C with NEON intrinsics.",
@@ -517,9 +511,19 @@ impl Recipe for X86ToNeon {
                  targets; add an `#else` with a portable or NEON implementation."
             }
             "x86-build-flag" => "Make the x86 compiler flags conditional on an x86 target.",
+            "x86-header" => "Guard the x86 headers and include the NEON and portable wrappers on other targets.",
             _ => "",
-        };
-        format!("{specific} {common}")
+        }
+        .to_owned()
+    }
+
+    fn guidance(&self) -> String {
+        "Keep the x86 code exactly as it is under `#if defined(__x86_64__) || defined(__i386__)` and add the \
+         aarch64 path under `#else`, written with the molt_* wrappers of molt_simd_neon.h where they exist and with \
+         <arm_neon.h> intrinsics otherwise; it must also compile as portable C (molt_simd_scalar.h). Match x86 \
+         results bit for bit where x86 is exact: NaN operands of min/max, round-to-nearest-even conversions, \
+         0x80000000 for out-of-range float-to-int, and precise (not estimated) reciprocals and square roots."
+            .to_owned()
     }
 
     fn kind_order(&self) -> &[&str] {

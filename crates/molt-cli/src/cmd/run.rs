@@ -162,6 +162,9 @@ fn print_summary(s: &RunSummary, out: &Output) -> anyhow::Result<()> {
             if after.detail.is_empty() { String::new() } else { format!(" ({})", truncate(&after.detail, 90)) };
         text.push_str(&format!("{:<14} {:<34} {outcome}{detail}\n", after.name, truncate(&before, 34)));
     }
+    if let Some(html) = s.reports.iter().find(|p| p.extension().is_some_and(|e| e == "html")) {
+        text.push_str(&format!("\nreport: {} (and report.md, report.json beside it)", html.display()));
+    }
     text.push_str(&format!(
         "\nresult: {}\nnext: git log --oneline {b}   |   git diff HEAD...{b}   |   molt status",
         if s.passed { out.good("migration complete") } else { out.bad("migration incomplete") },
