@@ -380,8 +380,8 @@ fn compile_matcher(file: &str, text: &str, raw: RawMatcher, is_rule: bool) -> Re
         let lang = Lang::from_name(&l).ok_or_else(|| bad(first_line, format!("unknown language \"{l}\"")))?;
         let (searcher, captures): (Searcher, Vec<String>) = match (&raw.query, &raw.pattern) {
             (Some(q), None) => {
-                let compiled =
-                    StructuralQuery::new(lang, q.get_ref()).map_err(|e| bad(span_line(q), format!("{lang}: {e}")))?;
+                let compiled = StructuralQuery::new(lang, q.get_ref())
+                    .map_err(|e| bad(query_line(text, q, &e), format!("{lang}: {e}")))?;
                 (compiled.into(), query_captures(q.get_ref()))
             }
             (None, Some(p)) => {
@@ -446,6 +446,20 @@ fn query_captures(source: &str) -> Vec<String> {
     names.sort();
     names.dedup();
     names
+}
+
+/// The recipe file's line of a query's compile error: the query's own line
+/// (tree-sitter reports it) counted from where the string's text starts.
+fn query_line(text: &str, query: &Spanned<String>, err: &molt_syntax::Error) -> usize {
+    let field = line_of(text, query.span().start);
+    let row = Regex::new(r"^bad query: line (\d+),")
+        .ok()
+        .and_then(|re| re.captures(&err.to_string()).and_then(|c| c[1].parse::<usize>().ok()));
+    let Some(row) = row else { return field };
+    // A multi-line string's first newline is not part of its text.
+    let raw = text.get(query.span()).unwrap_or("");
+    let starts_below = ["'''\n", "\"\"\"\n", "'''\r\n", "\"\"\"\r\n"].iter().any(|p| raw.starts_with(p));
+    field + usize::from(starts_below) + row - 1
 }
 
 /// 1-based line of a byte offset.

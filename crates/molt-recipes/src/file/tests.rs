@@ -238,6 +238,14 @@ fn bad_recipes_name_file_line_and_rule() {
 }
 
 #[test]
+fn a_query_error_points_at_its_own_line() {
+    check_load_error(
+        "[[finder]]\nkind = \"k\"\nlang = \"c\"\nquery = '''\n(call_expression)\n(no_such_node) @x\n'''\n",
+        "r.toml:7: finder \"k\": c: bad query: line 2",
+    );
+}
+
+#[test]
 fn instructions_carry_mapping_notes() {
     let r = recipe(
         "description = \"Port it.\"\n[[instruction]]\nkind = \"k\"\ntext = \"Do this.\"\nnotes = [\"a maps to b\"]\n",
