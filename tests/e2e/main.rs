@@ -5,6 +5,7 @@ mod cli;
 mod demo;
 mod model;
 mod model_faults;
+mod recipe_file;
 mod report;
 mod resume;
 

@@ -144,10 +144,11 @@ pub fn load_spec(path: &Path) -> Result<Spec> {
     Ok(Spec::parse(&name, &text)?)
 }
 
-/// The recipe a spec names, or an error that says a model is needed.
-pub fn recipe_of(spec: &Spec) -> Result<&'static dyn Recipe> {
+/// The recipe a spec names: a built-in by name, or a recipe file or folder
+/// relative to `base` (the folder of molt.toml).
+pub fn recipe_of(spec: &Spec, base: &Path) -> Result<&'static dyn Recipe> {
     match &spec.migration.recipe {
-        Some(name) => molt_recipes::load(name).map_err(|e| Error::Recipe(e.to_string())),
+        Some(name) => molt_recipes::resolve(name, base).map_err(|e| Error::Recipe(e.to_string())),
         None => Ok(&GoalOnly),
     }
 }
@@ -240,7 +241,7 @@ pub fn make_plan(
     spec: &Spec,
     model: Option<(&tokio::runtime::Handle, &molt_llm::Client)>,
 ) -> Result<Plan> {
-    let recipe = recipe_of(spec)?;
+    let recipe = recipe_of(spec, repo_root)?;
     let git = molt_git::MigrationRepo::open(repo_root, &spec.migration.name).map_err(Error::git)?;
     let base = git.ensure_migration_branch().map_err(Error::git)?;
     let wt = git.add_task_worktree("plan", &base).map_err(Error::git)?;
@@ -372,7 +373,7 @@ struct ModelCtx {
 /// Runs (or resumes) the migration.
 pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
     let spec = load_spec(&cfg.spec)?;
-    let recipe = recipe_of(&spec)?;
+    let recipe = recipe_of(&spec, cfg.spec.parent().unwrap_or(&cfg.repo))?;
     let root = cfg.repo.clone();
     let git = molt_git::MigrationRepo::open(&root, &spec.migration.name).map_err(Error::git)?;
     git.preflight(&spec.migration.include, cfg.allow_dirty).map_err(Error::git)?;
