@@ -109,26 +109,30 @@ pub fn repo_map(files: &[SourceFile]) -> String {
     out
 }
 
-fn candidate_text(plan: &Plan, sites: &[Site]) -> String {
-    let mut s = String::from("Candidate sites (number: location [kind] text):\n");
-    for (i, site) in sites.iter().enumerate() {
-        s.push_str(&format!("{i}: {} [{}] {}\n", site.location(), site.kind, site.text.lines().next().unwrap_or("")));
+fn planner_request<'a>(goal: &'a str, map: &'a str, plan: &Plan, sites: &[Site]) -> crate::prompts::PlannerRequest<'a> {
+    crate::prompts::PlannerRequest {
+        goal,
+        map,
+        sites: sites
+            .iter()
+            .map(|s| crate::prompts::PlannerSite {
+                location: s.location(),
+                kind: s.kind.clone(),
+                text: s.text.lines().next().unwrap_or("").to_owned(),
+            })
+            .collect(),
+        tasks: plan
+            .tasks
+            .iter()
+            .map(|t| crate::prompts::PlannerTask {
+                id: t.id.to_string(),
+                title: t.title.clone(),
+                files: t.files.clone(),
+                sites: t.sites.iter().filter_map(|site| sites.iter().position(|x| x == site)).collect(),
+                after: t.depends_on.iter().map(|d| d.to_string()).collect(),
+            })
+            .collect(),
     }
-    s.push_str("\nCandidate tasks from the recipe's rules:\n");
-    for t in &plan.tasks {
-        let nums: Vec<String> =
-            t.sites.iter().filter_map(|site| sites.iter().position(|x| x == site)).map(|n| n.to_string()).collect();
-        let deps: Vec<&str> = t.depends_on.iter().map(TaskId::as_str).collect();
-        s.push_str(&format!(
-            "- {}: {} | files {} | sites [{}] | after [{}]\n",
-            t.id,
-            t.title,
-            t.files.join(", "),
-            nums.join(", "),
-            deps.join(", ")
-        ));
-    }
-    s
 }
 
 /// Asks the model to refine `candidate`. Blocking: runs the calls on `rt`.
@@ -140,20 +144,23 @@ pub fn refine(
     candidate: &Plan,
 ) -> Refined {
     let sites: Vec<Site> = candidate.tasks.iter().flat_map(|t| t.sites.iter().cloned()).collect();
-    let system = format!(
-        "You are molt's planner. You split a code migration into small tasks, each done by one agent in one commit and \
-         gated by the project's checks. Order tasks so shared headers and callees whose signatures change come before \
-         their users, and build-file changes come last. Keep tasks small: one function with its private helpers, or \
-         one file. You may split, merge, reorder and add tasks (for example: choose compiler flags per architecture \
-         in the Makefile). Answer only by calling submit_plan.\n\nThe checks: {}",
-        spec.checks.iter().map(|c| format!("{} ({})", c.name, c.kind)).collect::<Vec<_>>().join(", ")
-    );
-    let user = format!(
-        "Goal: {}\n\nRepository map (file, items with signatures -> calls):\n{}\n{}",
-        spec.migration.goal,
-        repo_map(files),
-        candidate_text(candidate, &sites)
-    );
+    let system = crate::prompts::planner_system(&crate::prompts::PlannerSystem {
+        checks: spec.checks.iter().map(|c| format!("{} ({})", c.name, c.kind)).collect(),
+    });
+    let map = repo_map(files);
+    let user = crate::prompts::planner_task(&planner_request(&spec.migration.goal, &map, candidate, &sites));
+    let (system, user) = match (system, user) {
+        (Ok(s), Ok(u)) => (s, u),
+        (Err(e), _) | (_, Err(e)) => {
+            return Refined {
+                plan: candidate.clone(),
+                accepted: false,
+                rejections: vec![e.to_string()],
+                tokens: 0,
+                cost_usd: 0.0,
+            }
+        }
+    };
     let mut out =
         Refined { plan: candidate.clone(), accepted: false, rejections: Vec::new(), tokens: 0, cost_usd: 0.0 };
     let mut messages = vec![Message::user(user)];

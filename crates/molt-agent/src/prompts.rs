@@ -12,6 +12,8 @@ use crate::{Error, Result};
 const CODER_SYSTEM: &str = include_str!("../../../prompts/coder_system.md");
 const CODER_TASK: &str = include_str!("../../../prompts/coder_task.md");
 const CHECK_FAILURE: &str = include_str!("../../../prompts/check_failure.md");
+const PLANNER_SYSTEM: &str = include_str!("../../../prompts/planner_system.md");
+const PLANNER_TASK: &str = include_str!("../../../prompts/planner_task.md");
 
 /// The system prompt of a coder agent.
 #[derive(Debug, Clone, Serialize)]
@@ -53,6 +55,42 @@ pub struct CheckReport {
     pub output: String,
 }
 
+/// The planner agent's system prompt.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannerSystem {
+    /// `name (kind)` of each check.
+    pub checks: Vec<String>,
+}
+
+/// A candidate site as the planner sees it, numbered by its position.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannerSite {
+    pub location: String,
+    pub kind: String,
+    pub text: String,
+}
+
+/// A candidate task as the planner sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannerTask {
+    pub id: String,
+    pub title: String,
+    pub files: Vec<String>,
+    /// Numbers of its sites.
+    pub sites: Vec<usize>,
+    pub after: Vec<String>,
+}
+
+/// The planner agent's first message.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannerRequest<'a> {
+    pub goal: &'a str,
+    /// The compact repository map.
+    pub map: &'a str,
+    pub sites: Vec<PlannerSite>,
+    pub tasks: Vec<PlannerTask>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 struct Failure<'a> {
     checks: &'a [CheckReport],
@@ -74,6 +112,14 @@ pub fn coder_system(ctx: &CoderSystem<'_>) -> Result<String> {
 
 pub fn coder_task(ctx: &CoderTask<'_>) -> Result<String> {
     render("coder_task.md", CODER_TASK, ctx)
+}
+
+pub fn planner_system(ctx: &PlannerSystem) -> Result<String> {
+    render("planner_system.md", PLANNER_SYSTEM, ctx)
+}
+
+pub fn planner_task(ctx: &PlannerRequest<'_>) -> Result<String> {
+    render("planner_task.md", PLANNER_TASK, ctx)
 }
 
 pub fn check_failure(checks: &[CheckReport]) -> Result<String> {

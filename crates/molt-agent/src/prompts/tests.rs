@@ -77,3 +77,29 @@ fn check_failure_prompt() {
     .unwrap();
     insta::assert_snapshot!(text);
 }
+
+#[test]
+fn planner_prompts() {
+    let system =
+        planner_system(&PlannerSystem { checks: vec!["x86-test (test)".to_owned(), "bench (bench)".to_owned()] })
+            .unwrap();
+    insta::assert_snapshot!("planner_system", system);
+    let t = task();
+    let request = PlannerRequest {
+        goal: "Port the AVX2 kernels to NEON; keep x86.",
+        map: "src/ops.c (26 lines)\n  gather8: void gather8(const float *table, const int *idx, float *out) -> _mm256_i32gather_ps\n",
+        sites: vec![PlannerSite {
+            location: "src/ops.c:12".to_owned(),
+            kind: "x86-intrinsic".to_owned(),
+            text: "_mm256_i32gather_ps(table, vi, 4)".to_owned(),
+        }],
+        tasks: vec![PlannerTask {
+            id: t.id.to_string(),
+            title: t.title.clone(),
+            files: t.files.clone(),
+            sites: vec![0],
+            after: vec!["t01-ops-x86-header".to_owned()],
+        }],
+    };
+    insta::assert_snapshot!("planner_task", planner_task(&request).unwrap());
+}
