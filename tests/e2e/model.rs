@@ -12,7 +12,8 @@ use crate::{fixture_repo, git, molt_bin};
 
 const KEY: &str = "sk-test-molt-e2e-0123456789";
 
-const WRONG: &str = "#if defined(__x86_64__) || defined(__i386__)
+/// gather8 with an off-by-one on x86: the x86 test fails.
+pub(crate) const WRONG: &str = "#if defined(__x86_64__) || defined(__i386__)
 void gather8(const float *table, const int *idx, float *out)
 {
     for (int i = 0; i < 8; i++)
@@ -26,7 +27,8 @@ void gather8(const float *table, const int *idx, float *out)
 }
 #endif";
 
-const RIGHT: &str = "#if defined(__x86_64__) || defined(__i386__)
+/// gather8 kept on x86 and done lane by lane elsewhere.
+pub(crate) const RIGHT: &str = "#if defined(__x86_64__) || defined(__i386__)
 void gather8(const float *table, const int *idx, float *out)
 {
     __m256i vi = _mm256_loadu_si256((const __m256i *)idx);

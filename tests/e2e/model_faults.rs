@@ -15,42 +15,13 @@ use std::process::Command;
 use molt_test_support::model_server::{ModelServer, ReceivedRequest, Turn, Wire};
 use serde_json::{json, Value};
 
+use crate::model::{RIGHT, WRONG};
 use crate::{fixture_repo, git, molt_bin};
 
 const KEY: &str = "sk-test-molt-faults-0123456789";
 const BRANCH: &str = "molt/mini-port";
 const MODEL_TASK: &str = "t02-gather8";
 const MAKEFILE_TASK: &str = "t04-makefile-x86-build-flag";
-
-const WRONG: &str = "#if defined(__x86_64__) || defined(__i386__)
-void gather8(const float *table, const int *idx, float *out)
-{
-    for (int i = 0; i < 8; i++)
-        out[i] = table[idx[i] + 1];
-}
-#else
-void gather8(const float *table, const int *idx, float *out)
-{
-    for (int i = 0; i < 8; i++)
-        out[i] = table[idx[i]];
-}
-#endif";
-
-const RIGHT: &str = "#if defined(__x86_64__) || defined(__i386__)
-void gather8(const float *table, const int *idx, float *out)
-{
-    __m256i vi = _mm256_loadu_si256((const __m256i *)idx);
-    __m256 v = _mm256_i32gather_ps(table, vi, 4);
-    _mm256_storeu_ps(out, v);
-}
-#else
-void gather8(const float *table, const int *idx, float *out)
-{
-    /* NEON has no gather: load the lanes one by one. */
-    for (int i = 0; i < 8; i++)
-        out[i] = table[idx[i]];
-}
-#endif";
 
 const SUMMARY: &str = "gather8 keeps the AVX2 gather on x86 and loads lanes one by one elsewhere.";
 

@@ -55,22 +55,7 @@ pub struct ModelOverride {
 pub fn model_config(spec: &Spec, o: &ModelOverride) -> Result<Option<molt_core::ModelConfig>> {
     match (&spec.model, &o.provider, &o.model) {
         (None, None, None) => Ok(None),
-        (None, Some(provider), Some(model)) => Ok(Some(molt_core::ModelConfig {
-            provider: *provider,
-            model: model.clone(),
-            base_url: None,
-            max_usd: None,
-            max_tokens: None,
-            max_usd_per_task: None,
-            max_tokens_per_task: None,
-            max_output_tokens: None,
-            requests_per_minute: None,
-            tokens_per_minute: None,
-            max_turns: None,
-            region: None,
-            profile: None,
-            price: None,
-        })),
+        (None, Some(provider), Some(model)) => Ok(Some(molt_core::ModelConfig::new(*provider, model.clone()))),
         (None, _, _) => {
             Err(Error::Plan("--provider and --model go together when molt.toml has no [model] table".to_owned()))
         }

@@ -140,6 +140,29 @@ pub struct ModelConfig {
     pub price: Option<Price>,
 }
 
+impl ModelConfig {
+    /// A model with no caps, limits or overrides: what `--provider` and
+    /// `--model` give without a `[model]` table.
+    pub fn new(provider: ProviderKind, model: impl Into<String>) -> Self {
+        Self {
+            provider,
+            model: model.into(),
+            base_url: None,
+            max_usd: None,
+            max_tokens: None,
+            max_usd_per_task: None,
+            max_tokens_per_task: None,
+            max_output_tokens: None,
+            requests_per_minute: None,
+            tokens_per_minute: None,
+            max_turns: None,
+            region: None,
+            profile: None,
+            price: None,
+        }
+    }
+}
+
 /// US dollars per million tokens.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -45,22 +45,8 @@ fn a_rejected_plan_goes_back_with_its_errors_and_the_fixed_one_is_taken() {
         ],
     );
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let config = molt_core::ModelConfig {
-        provider: molt_core::ProviderKind::Openai,
-        model: "gpt-4o".to_owned(),
-        base_url: Some(server.base_url()),
-        max_usd: None,
-        max_tokens: None,
-        max_usd_per_task: None,
-        max_tokens_per_task: None,
-        max_output_tokens: None,
-        requests_per_minute: None,
-        tokens_per_minute: None,
-        max_turns: None,
-        region: None,
-        profile: None,
-        price: None,
-    };
+    let mut config = molt_core::ModelConfig::new(molt_core::ProviderKind::Openai, "gpt-4o");
+    config.base_url = Some(server.base_url());
     let client =
         molt_llm::Client::from_config(&config, &molt_llm::Env::empty().with("OPENAI_API_KEY", "sk-test")).unwrap();
     let recipe = molt_recipes::load("x86-to-neon").unwrap();
