@@ -31,6 +31,10 @@ pub enum Error {
     Plan(String),
     #[error("{0}")]
     Recipe(String),
+    /// A recipe pinned in another git repository could not be fetched: the
+    /// network, the URL or the credentials, not the spec.
+    #[error("recipe: {0}")]
+    RecipeFetch(String),
     #[error("{0}")]
     Path(String),
     #[error("{0}")]

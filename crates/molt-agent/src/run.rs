@@ -129,10 +129,19 @@ pub fn load_spec(path: &Path) -> Result<Spec> {
     Ok(Spec::parse(&name, &text)?)
 }
 
-/// The recipe a spec names: a built-in by name, or a recipe file or folder
-/// relative to `base` (the folder of molt.toml).
+/// The recipe a spec names: a built-in by name, a recipe file or folder
+/// relative to `base` (the folder of molt.toml), or `git+URL@COMMIT[#SUBDIR]`,
+/// fetched once into the recipe cache (`~/.cache/molt/recipes`).
 pub fn recipe_of(spec: &Spec, base: &Path) -> Result<&'static dyn Recipe> {
     match &spec.migration.recipe {
+        Some(name) if name.starts_with(molt_git::PINNED_PREFIX) => {
+            let pin = molt_git::PinnedRef::parse(name).map_err(|e| Error::Recipe(format!("migration.recipe: {e}")))?;
+            let cache = molt_git::recipe_cache_dir().ok_or_else(|| {
+                Error::RecipeFetch("neither XDG_CACHE_HOME nor HOME is set, so there is no recipe cache".to_owned())
+            })?;
+            let folder = molt_git::fetch_pinned(&pin, &cache).map_err(|e| Error::RecipeFetch(e.to_string()))?;
+            molt_recipes::resolve(&folder.to_string_lossy(), base).map_err(|e| Error::Recipe(e.to_string()))
+        }
         Some(name) => molt_recipes::resolve(name, base).map_err(|e| Error::Recipe(e.to_string())),
         None => Ok(&GoalOnly),
     }

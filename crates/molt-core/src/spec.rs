@@ -34,7 +34,8 @@ pub struct Migration {
     pub name: String,
     /// What the migration is for, in a sentence or two. Models read it.
     pub goal: String,
-    /// A built-in recipe name or a path to a recipe file.
+    /// A built-in recipe name, a path to a recipe file or folder, or
+    /// `git+URL@COMMIT[#SUBDIR]` for one pinned in another git repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipe: Option<String>,
     /// Globs of the files the migration may look at and edit.
@@ -581,7 +582,7 @@ pub fn template(recipe: Option<&str>) -> String {
         Some("x86-to-neon") => out.push_str(
             "name = \"graviton-port\"\n\
              goal = \"Port the x86 SSE/AVX2/FMA kernels to aarch64 NEON for AWS Graviton; keep the x86 path working and fast.\"\n\
-             recipe = \"x86-to-neon\"      # a built-in recipe, or a path to a recipe file\n",
+             recipe = \"x86-to-neon\"      # a built-in recipe, a path to a recipe file, or git+URL@COMMIT#DIR\n",
         ),
         Some(other) => out.push_str(&format!(
             "name = \"migration\"\n\

@@ -15,11 +15,13 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod message;
+mod pinned;
 mod repo;
 
 use std::path::PathBuf;
 
 pub use message::{CommitMessage, MERGE_TRAILER, TASK_TRAILER};
+pub use pinned::{fetch_pinned, recipe_cache_dir, PinnedRef, PREFIX as PINNED_PREFIX};
 pub use repo::{identity_from_config, CommitInfo, Merged, MigrationRepo, TaskWorktree, FALLBACK_EMAIL, FALLBACK_NAME};
 
 /// Everything that can go wrong here, each with a message a user can act on.
@@ -62,6 +64,10 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    #[error("{reference}: {why}")]
+    BadPin { reference: String, why: String },
+    #[error("could not fetch commit {commit} of {url}: {message}")]
+    Fetch { url: String, commit: String, message: String },
     #[error("git: {0}")]
     Git(#[from] git2::Error),
 }

@@ -104,60 +104,15 @@ fn test(path: &Path, update: bool, out: &Output) -> anyhow::Result<Exit> {
 
 /// `~/.cache/molt/recipes` (or `$XDG_CACHE_HOME/molt/recipes`).
 fn cache_dir() -> anyhow::Result<PathBuf> {
-    let base = match std::env::var_os("XDG_CACHE_HOME").filter(|v| !v.is_empty()) {
-        Some(dir) => PathBuf::from(dir),
-        None => std::env::var_os("HOME")
-            .map(|h| PathBuf::from(h).join(".cache"))
-            .ok_or_else(|| EnvironmentError("neither XDG_CACHE_HOME nor HOME is set".to_owned()))?,
-    };
-    Ok(base.join("molt").join("recipes"))
+    molt_git::recipe_cache_dir()
+        .ok_or_else(|| EnvironmentError("neither XDG_CACHE_HOME nor HOME is set".to_owned()).into())
 }
 
 /// Checks out `URL@COMMIT[#SUBDIR]` under `cache` once and returns the
-/// recipe's folder. Only full commit ids are accepted: a branch or tag could
-/// move, and a recipe must be reproducible.
+/// recipe's folder; `molt run` does the same for a spec's `git+` recipe.
 pub fn fetch_git(reference: &str, cache: &Path) -> anyhow::Result<PathBuf> {
-    let (reference, subdir) = reference.split_once('#').unwrap_or((reference, ""));
-    let (url, commit) = reference
-        .rsplit_once('@')
-        .filter(|(_, c)| c.len() == 40 && c.bytes().all(|b| b.is_ascii_hexdigit()))
-        .ok_or_else(|| UsageError(format!("git+{reference}: write git+URL@COMMIT with a full 40-hex commit id")))?;
-    if subdir.split('/').any(|part| part == "..") {
-        return Err(UsageError(format!("#{subdir}: the recipe's folder must stay inside the repository")).into());
-    }
-    let slug: String = url.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
-    let slug = slug.trim_matches('-');
-    let slug = &slug[slug.len().saturating_sub(60)..];
-    let done = cache.join(format!("{slug}-{}", commit.to_ascii_lowercase()));
-    if !done.is_dir() {
-        std::fs::create_dir_all(cache).with_context(|| format!("creating {}", cache.display()))?;
-        let work = cache.join(format!(".fetch-{}-{}", std::process::id(), &commit[..12]));
-        let _ = std::fs::remove_dir_all(&work);
-        let git = |args: &[&str]| -> anyhow::Result<bool> {
-            let status = std::process::Command::new("git")
-                .args(args)
-                .current_dir(&work)
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null())
-                .status()
-                .map_err(|e| EnvironmentError(format!("running git: {e}")))?;
-            Ok(status.success())
-        };
-        std::fs::create_dir_all(&work).with_context(|| format!("creating {}", work.display()))?;
-        let fetched = git(&["init", "--quiet"])?
-            && (git(&["fetch", "--quiet", "--depth", "1", url, commit])? || git(&["fetch", "--quiet", url])?)
-            && git(&["-c", "advice.detachedHead=false", "checkout", "--quiet", commit])?;
-        if !fetched {
-            let _ = std::fs::remove_dir_all(&work);
-            return Err(EnvironmentError(format!("git could not fetch commit {commit} of {url}")).into());
-        }
-        let _ = std::fs::remove_dir_all(work.join(".git"));
-        // Another process may have won the race; its checkout is the same commit.
-        if std::fs::rename(&work, &done).is_err() {
-            let _ = std::fs::remove_dir_all(&work);
-        }
-    }
-    Ok(if subdir.is_empty() { done } else { done.join(subdir) })
+    let pin = molt_git::PinnedRef::parse(reference).map_err(|e| UsageError(e.to_string()))?;
+    molt_git::fetch_pinned(&pin, cache).map_err(|e| EnvironmentError(e.to_string()).into())
 }
 
 /// Writes a case's actual output as its expected output.
