@@ -86,6 +86,32 @@ pub struct Spent {
     pub calls: u64,
 }
 
+/// A line for the checks that ran with network access, read from the
+/// baseline (the same machine and sandbox ran every check of the run): those
+/// whose spec allows it, and those this machine could not isolate.
+fn network_notes(spec: &Spec, baseline: &Baseline) -> Vec<String> {
+    let (mut allowed, mut exposed) = (Vec::new(), Vec::new());
+    for check in &spec.checks {
+        match baseline.get(&check.name) {
+            Some(r) if !r.network_isolated && check.sandbox.network => allowed.push(format!("\"{}\"", check.name)),
+            Some(r) if !r.network_isolated => exposed.push(format!("\"{}\"", check.name)),
+            _ => {}
+        }
+    }
+    let mut notes = Vec::new();
+    if !exposed.is_empty() {
+        notes.push(format!(
+            "Checks ran WITHOUT network isolation (this machine could not give them a network namespace): {}.",
+            exposed.join(", ")
+        ));
+    }
+    if !allowed.is_empty() {
+        notes
+            .push(format!("Checks with network access, as the spec allows (sandbox.network): {}.", allowed.join(", ")));
+    }
+    notes
+}
+
 /// One task's line in the task table.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TaskRow {
@@ -203,6 +229,7 @@ pub fn build(spec: &Spec, plan: &Plan, state: &RunState, baseline: &Baseline, ge
     if !state.finished {
         notes.push("The run has not finished: there are no final checks yet.".to_owned());
     }
+    notes.extend(network_notes(spec, baseline));
 
     let checks: Vec<CheckRow> = spec
         .checks

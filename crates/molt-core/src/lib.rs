@@ -19,4 +19,4 @@ pub mod usage;
 pub use event::{Event, EventKind};
 pub use plan::{Plan, PlanError, Task, TaskId, TaskState};
 pub use site::Site;
-pub use spec::{Check, CheckKind, Migration, ModelConfig, ProviderKind, Spec, SpecError};
+pub use spec::{Check, CheckKind, CheckSandbox, Migration, ModelConfig, ProviderKind, Spec, SpecError};

@@ -236,6 +236,37 @@ pub struct Check {
     /// `diff`: ...or by this many units in the last place.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ulps: Option<u64>,
+    /// What the check may use: network, memory, processes, CPU time.
+    #[serde(default, skip_serializing_if = "CheckSandbox::is_default")]
+    pub sandbox: CheckSandbox,
+}
+
+/// `sandbox = { ... }` of a `[[check]]`: the limits a check runs under. Every
+/// field is optional; molt-verify's defaults are generous, and `0` lifts a limit.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckSandbox {
+    /// Let the check reach the network. Off by default: where the platform
+    /// allows it, a check runs in a network namespace of its own with only a
+    /// private loopback.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub network: bool,
+    /// Address space of each process, in MiB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_mb: Option<u64>,
+    /// Processes the check may run at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processes: Option<u64>,
+    /// CPU seconds of each process.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_secs: Option<u64>,
+}
+
+impl CheckSandbox {
+    /// Whether nothing was set (the check runs under the defaults).
+    pub fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 fn default_timeout() -> u64 {

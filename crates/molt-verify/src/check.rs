@@ -14,6 +14,7 @@ use crate::env::check_env;
 use crate::parse::parse_test_output;
 use crate::process::{self, Captured, Finished, Spawn};
 use crate::result::{BenchResult, CheckResult, Status};
+use crate::sandbox::Limits;
 
 /// Knobs for running checks; the defaults suit both people and models.
 #[derive(Debug, Clone)]
@@ -58,6 +59,7 @@ pub fn run_check(check: &Check, worktree: &Path, options: &RunOptions) -> CheckR
         output_bytes: 0,
         bench: None,
         diff: None,
+        network_isolated: false,
     };
     let dir = match worktree.canonicalize() {
         Ok(dir) if dir.is_dir() => dir,
@@ -66,8 +68,9 @@ pub fn run_check(check: &Check, worktree: &Path, options: &RunOptions) -> CheckR
     };
     let env = check_env(std::env::vars_os(), &check.env);
     let timeout = Duration::from_secs(check.timeout_secs.max(1));
+    let limits = Limits::of(&check.sandbox);
     let spawn = |script: &'_ str, cap: usize| {
-        process::run(&Spawn { script, dir: &dir, env: &env, timeout, cap })
+        process::run(&Spawn { script, dir: &dir, env: &env, timeout, cap, limits })
             .map_err(|e| format!("could not start `sh -c {script}`: {e}"))
     };
     match check.kind {
@@ -155,6 +158,7 @@ pub fn run_check(check: &Check, worktree: &Path, options: &RunOptions) -> CheckR
                 &Tolerance::of(check),
             );
             result.exit_code = candidate.exit_code;
+            result.network_isolated = candidate.network_isolated;
             result.output_bytes = candidate.stdout.total + candidate.stderr.total;
             if report.equal {
                 result.status = Status::Pass;
@@ -188,7 +192,9 @@ fn error(mut result: CheckResult, message: String) -> CheckResult {
 }
 
 fn describe_exit(run: &Finished) -> String {
-    if run.timed_out {
+    if let Some(why) = &run.stopped_for {
+        why.clone()
+    } else if run.timed_out {
         format!("killed at its timeout after {:.1}s, with all its child processes", run.duration.as_secs_f64())
     } else {
         match run.exit_code {
@@ -202,6 +208,7 @@ fn describe_exit(run: &Finished) -> String {
 /// the output has one, its test summary.
 fn finish_plain(mut result: CheckResult, run: &Finished, options: &RunOptions) -> CheckResult {
     result.exit_code = run.exit_code;
+    result.network_isolated = run.network_isolated;
     result.duration_ms = millis(run.duration);
     result.output_bytes = run.stdout.total + run.stderr.total;
     result.output = excerpt(&run.stdout, &run.stderr, options.excerpt_bytes);

@@ -12,7 +12,10 @@
 //!   from an allowlist ([`check_env`]): secrets, AWS credentials and molt's own
 //!   `MOLT_*` settings never reach a check. When the check exits or its timeout
 //!   passes, the whole group is killed, so a check cannot leave daemons behind
-//!   or hang past its limit through a grandchild. The exit is observed without
+//!   or hang past its limit through a grandchild. Where the platform allows
+//!   it the check has no network, and its memory, CPU time and process count
+//!   are bounded ([`sandbox`] says how and why); the result records whether
+//!   the network was cut off. The exit is observed without
 //!   reaping the child first, so the group id cannot be reused by an unrelated
 //!   process before the kill.
 //! - **Bounded memory**: stdout and stderr are drained on threads; only a tail of
@@ -42,6 +45,7 @@ mod judge;
 mod parse;
 mod process;
 mod result;
+mod sandbox;
 
 use std::path::PathBuf;
 
@@ -54,6 +58,7 @@ pub use guard::protected_violations;
 pub use judge::{judge, Outcome, Verdict};
 pub use parse::{parse_test_output, TestSummary};
 pub use result::{BenchMetric, BenchResult, CheckResult, DiffReport, Difference, Status, TestCounts, TestFormat};
+pub use sandbox::{network_isolation_available, DEFAULT_CPU_SECS, DEFAULT_MEMORY_MB, DEFAULT_PROCESSES};
 
 /// Everything that can go wrong in this crate outside a check itself (a check
 /// that fails is a [`CheckResult`], not an error).

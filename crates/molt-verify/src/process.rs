@@ -1,5 +1,6 @@
 //! Running one shell command under the check sandbox: own process group,
-//! scrubbed environment, timeout that kills the group, capped capture.
+//! scrubbed environment, no network and resource limits (see
+//! [`crate::sandbox`]), timeout that kills the group, capped capture.
 
 use std::collections::VecDeque;
 use std::io::Read;
@@ -8,6 +9,8 @@ use std::process::{Command, Stdio};
 use std::sync::{mpsc, Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use crate::sandbox::{self, Limits};
+
 /// Longest line kept for parsing; a longer one is cut (the tail still has it).
 const MAX_LINE: usize = 4096;
 /// How much of the summary-looking lines is kept for parsing, per stream.
@@ -15,6 +18,8 @@ const LINES_CAP: usize = 1 << 20;
 /// How long to wait for the pipes to close once the process group is dead. Only
 /// a process that escaped the group (`setsid`) can hold them open longer.
 const DRAIN_GRACE: Duration = Duration::from_secs(2);
+/// How often the check's process group is counted against its process limit.
+const COUNT_EVERY: Duration = Duration::from_millis(100);
 
 /// What to run and how.
 #[derive(Debug, Clone)]
@@ -25,6 +30,7 @@ pub(crate) struct Spawn<'a> {
     pub timeout: Duration,
     /// Bytes of each stream's tail that are kept.
     pub cap: usize,
+    pub limits: Limits,
 }
 
 /// One captured stream.
@@ -52,11 +58,15 @@ pub(crate) struct Finished {
     pub duration: Duration,
     pub stdout: Captured,
     pub stderr: Captured,
+    /// Whether the check ran in a network namespace of its own.
+    pub network_isolated: bool,
+    /// The sandbox limit the check was stopped for, in words, when it was.
+    pub stopped_for: Option<String>,
 }
 
 impl Finished {
     pub fn success(&self) -> bool {
-        !self.timed_out && self.exit_code == Some(0)
+        !self.timed_out && self.stopped_for.is_none() && self.exit_code == Some(0)
     }
 
     /// The parse-worthy lines of stdout then stderr, one text.
@@ -74,7 +84,9 @@ impl Finished {
 pub(crate) fn run(spawn: &Spawn<'_>) -> std::io::Result<Finished> {
     use std::os::unix::process::CommandExt;
 
-    let mut child = Command::new("sh")
+    let mut command = Command::new("sh");
+    let network_isolated = sandbox::apply(&mut command, &spawn.limits);
+    let mut child = command
         .arg("-c")
         .arg(spawn.script)
         .current_dir(spawn.dir)
@@ -124,6 +136,8 @@ pub(crate) fn run(spawn: &Spawn<'_>) -> std::io::Result<Finished> {
     let deadline = start + spawn.timeout;
     let mut nap = Duration::from_millis(1);
     let mut timed_out = false;
+    let mut stopped_for = None;
+    let mut next_count = start + COUNT_EVERY;
     loop {
         match sys::exited_without_reaping(pid) {
             Ok(true) => break,
@@ -138,6 +152,15 @@ pub(crate) fn run(spawn: &Spawn<'_>) -> std::io::Result<Finished> {
             timed_out = true;
             break;
         }
+        if let Some(max) = spawn.limits.processes {
+            if now >= next_count {
+                next_count = now + COUNT_EVERY;
+                if let Some(n) = sandbox::group_size(pid).filter(|&n| n > max) {
+                    stopped_for = Some(format!("stopped for running more than {max} processes at once ({n} seen)"));
+                    break;
+                }
+            }
+        }
         std::thread::sleep(nap.min(deadline - now));
         nap = (nap * 2).min(Duration::from_millis(20));
     }
@@ -147,6 +170,9 @@ pub(crate) fn run(spawn: &Spawn<'_>) -> std::io::Result<Finished> {
     // background processes otherwise), then reap.
     sys::kill_group(pid);
     let status = child.wait()?;
+    if stopped_for.is_none() {
+        stopped_for = limit_signal(&status, &spawn.limits);
+    }
 
     // Both pipes close once every process holding them is dead.
     let give_up = Instant::now() + DRAIN_GRACE;
@@ -159,7 +185,18 @@ pub(crate) fn run(spawn: &Spawn<'_>) -> std::io::Result<Finished> {
     let mut streams = readers.into_iter().map(|c| c.lock().unwrap_or_else(PoisonError::into_inner).finish());
     let stdout = streams.next().unwrap_or_default();
     let stderr = streams.next().unwrap_or_default();
-    Ok(Finished { exit_code: if timed_out { None } else { status.code() }, timed_out, duration, stdout, stderr })
+    let exit_code = if timed_out || stopped_for.is_some() { None } else { status.code() };
+    Ok(Finished { exit_code, timed_out, duration, stdout, stderr, network_isolated, stopped_for })
+}
+
+/// The limit behind a death by signal, when the signal says: `SIGXCPU` is the
+/// CPU-time limit.
+fn limit_signal(status: &std::process::ExitStatus, limits: &Limits) -> Option<String> {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.signal(), limits.cpu_secs) {
+        (Some(libc::SIGXCPU), Some(secs)) => Some(format!("stopped at its CPU-time limit of {secs}s")),
+        _ => None,
+    }
 }
 
 /// A stream being captured: a bounded tail plus the lines worth parsing.

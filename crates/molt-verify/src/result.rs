@@ -153,6 +153,12 @@ pub struct CheckResult {
     pub bench: Option<BenchResult>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diff: Option<DiffReport>,
+    /// Whether the check ran cut off from the network (its own network
+    /// namespace). False where the platform could not isolate it, where the
+    /// spec let it reach the network, and in results written before molt
+    /// recorded this.
+    #[serde(default)]
+    pub network_isolated: bool,
 }
 
 impl CheckResult {

@@ -20,6 +20,7 @@ fn check(name: &str, kind: CheckKind, run: &str) -> Check {
         rel_tol: None,
         abs_tol: None,
         ulps: None,
+        sandbox: Default::default(),
     }
 }
 
@@ -257,4 +258,92 @@ fn checks_run_in_parallel_threads() {
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
     assert!(results.iter().all(|r| r.passed && r.counts.map(|c| c.passed) == Some(2)));
+}
+
+/// A check that tries to reach a TCP listener this test opened on the host's
+/// loopback. Run by bash (its `/dev/tcp`), so no client tool is needed.
+fn connect_check(port: u16, network: bool) -> Check {
+    let mut c =
+        check("net", CheckKind::Test, &format!("bash -c 'exec 3<>/dev/tcp/127.0.0.1/{port}' && echo connected"));
+    c.timeout_secs = 20;
+    c.sandbox.network = network;
+    c
+}
+
+#[test]
+fn a_check_cannot_reach_a_listener_on_the_hosts_loopback() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    listener.set_nonblocking(true).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+
+    // Control: with the network allowed the same command connects, so the
+    // isolated run below fails for the right reason.
+    let open = run_check(&connect_check(port, true), dir.path(), &RunOptions::default());
+    assert!(open.passed && open.output.contains("connected"), "{open:#?}");
+    assert!(!open.network_isolated);
+    assert!(listener.accept().is_ok(), "the control connection never arrived");
+
+    let closed = run_check(&connect_check(port, false), dir.path(), &RunOptions::default());
+    assert_eq!(closed.network_isolated, molt_verify::network_isolation_available());
+    if closed.network_isolated {
+        assert!(!closed.passed, "{closed:#?}");
+        assert!(!closed.output.contains("connected"), "{}", closed.output);
+        std::thread::sleep(Duration::from_millis(200));
+        assert!(listener.accept().is_err(), "an isolated check reached the host's loopback");
+    }
+}
+
+#[test]
+fn an_isolated_check_still_has_a_loopback_of_its_own() {
+    // Test suites that talk to themselves on 127.0.0.1 keep working.
+    let dir = tempfile::tempdir().unwrap();
+    let script = "python3 -c \"import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(); \
+                  c=socket.create_connection(s.getsockname()); print('loopback ok')\"";
+    let have_python = std::process::Command::new("python3").arg("-c").arg("pass").status().is_ok_and(|s| s.success());
+    if !have_python {
+        return;
+    }
+    let r = run_check(&check("lo", CheckKind::Test, script), dir.path(), &RunOptions::default());
+    assert!(r.passed && r.output.contains("loopback ok"), "{r:#?}");
+}
+
+#[test]
+fn a_check_that_starts_too_many_processes_is_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c =
+        check("forks", CheckKind::Test, "for i in $(seq 300); do sleep 60 & done; wait; echo '1 passed, 0 failed'");
+    c.sandbox.processes = Some(20);
+    let started = Instant::now();
+    let r = run_check(&c, dir.path(), &RunOptions::default());
+    assert!(!r.passed, "{r:#?}");
+    assert_eq!(r.status, Status::Fail, "{r:#?}");
+    assert!(started.elapsed() < Duration::from_secs(30), "the sleepers ran to their end");
+}
+
+#[test]
+fn a_check_that_allocates_too_much_is_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    // dd allocates its block size in one piece.
+    let script = "dd if=/dev/zero of=/dev/null bs=400M count=1 && echo '1 passed, 0 failed'";
+    let mut c = check("alloc", CheckKind::Test, script);
+    c.sandbox.memory_mb = Some(100);
+    let r = run_check(&c, dir.path(), &RunOptions::default());
+    assert!(!r.passed, "{r:#?}");
+    assert!(r.output.contains("memory"), "{}", r.output);
+    // Control: the same command passes under the default limit.
+    c.sandbox.memory_mb = None;
+    let r = run_check(&c, dir.path(), &RunOptions::default());
+    assert!(r.passed, "{r:#?}");
+}
+
+#[test]
+fn a_check_past_its_cpu_time_limit_is_stopped_and_told_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = check("spin", CheckKind::Test, "while :; do :; done");
+    c.sandbox.cpu_secs = Some(1);
+    c.timeout_secs = 60;
+    let r = run_check(&c, dir.path(), &RunOptions::default());
+    assert_eq!(r.status, Status::Fail, "{r:#?}");
+    assert!(r.message.as_deref().unwrap_or("").contains("CPU-time limit of 1s"), "{r:#?}");
 }

@@ -80,6 +80,7 @@ fn result(name: &str, kind: CheckKind, passed: bool) -> CheckResult {
         output_bytes: 0,
         bench: None,
         diff: None,
+        network_isolated: true,
     }
 }
 
@@ -248,6 +249,24 @@ fn a_final_bench_without_metrics_is_noted() {
     let r = build(&spec, &plan, &state, &baseline, "t");
     assert_eq!(r.notes.len(), 2, "{:?}", r.notes);
     assert!(r.notes[0].contains("\"kernel\" has no final measurement"), "{:?}", r.notes);
+}
+
+#[test]
+fn checks_that_ran_with_the_network_are_named() {
+    let (mut spec, plan, state, mut baseline) = fixture();
+    for (name, result) in baseline.checks.iter_mut() {
+        result.network_isolated = name != "x86-test" && name != "arm64-test";
+    }
+    spec.checks.iter_mut().filter(|c| c.name == "arm64-test").for_each(|c| c.sandbox.network = true);
+    let r = build(&spec, &plan, &state, &baseline, "t");
+    assert_eq!(
+        r.notes,
+        [
+            "Checks ran WITHOUT network isolation (this machine could not give them a network namespace): \"x86-test\".",
+            "Checks with network access, as the spec allows (sandbox.network): \"arm64-test\".",
+        ]
+    );
+    assert!(markdown(&r).contains("WITHOUT network isolation"), "{}", markdown(&r));
 }
 
 fn check_measure(detail: &str, name: &str, unit: &str, expect: Option<(f64, f64)>) {

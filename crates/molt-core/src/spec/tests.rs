@@ -163,3 +163,18 @@ fn templates_load() {
         assert_eq!(spec.migration.recipe.as_deref(), recipe);
     }
 }
+
+#[test]
+fn a_check_sandbox_table_sets_limits_and_refuses_unknown_keys() {
+    let text = GOOD
+        .replace("kind = \"test\"", "kind = \"test\"\nsandbox = { network = true, memory_mb = 2048, processes = 0 }");
+    let spec = Spec::parse("molt.toml", &text).unwrap();
+    let sandbox = &spec.checks[0].sandbox;
+    assert!(sandbox.network);
+    assert_eq!((sandbox.memory_mb, sandbox.processes, sandbox.cpu_secs), (Some(2048), Some(0), None));
+    assert!(spec.checks[1].sandbox.is_default());
+    let e = Spec::parse("molt.toml", &GOOD.replace("kind = \"test\"", "kind = \"test\"\nsandbox = { memory = 5 }"))
+        .unwrap_err();
+    assert_eq!(e.line, 10, "{e}");
+    assert!(e.to_string().contains("memory"), "{e}");
+}

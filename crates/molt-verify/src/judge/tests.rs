@@ -15,6 +15,7 @@ fn check_of(kind: CheckKind) -> Check {
         rel_tol: None,
         abs_tol: None,
         ulps: None,
+        sandbox: Default::default(),
     }
 }
 
@@ -33,6 +34,7 @@ fn result(kind: CheckKind, status: Status, counts: Option<(u64, u64)>) -> CheckR
         output_bytes: 0,
         bench: None,
         diff: None,
+        network_isolated: true,
     }
 }
 

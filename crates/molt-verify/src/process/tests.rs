@@ -45,7 +45,7 @@ fn cuts_very_long_lines() {
 fn spawn(script: &str, timeout: Duration) -> Finished {
     let dir = tempfile::tempdir().unwrap();
     let env = vec![("PATH".to_owned(), std::env::var("PATH").unwrap_or_default())];
-    run(&Spawn { script, dir: dir.path(), env: &env, timeout, cap: 1024 }).unwrap()
+    run(&Spawn { script, dir: dir.path(), env: &env, timeout, cap: 1024, limits: Limits::none() }).unwrap()
 }
 
 #[test]
