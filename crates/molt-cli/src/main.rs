@@ -79,7 +79,8 @@ fn main() -> ExitCode {
         }
     };
     init_logging(&cli.global);
-    let out = Output::new(&cli.global);
+    let ci = matches!(&cli.command, Command::Run(args) | Command::Resume(args) if args.ci);
+    let out = if ci { Output::ci(&cli.global) } else { Output::new(&cli.global) };
     let result = match cli.command {
         Command::Init(args) => cmd::init::run(args, &out),
         Command::Index(args) => cmd::index::run(args, &out),

@@ -3,6 +3,11 @@
 //! Results go to stdout, logs and errors to stderr. With `--json` every result
 //! is one JSON object a line and errors become `{"error": ..., "exit": N}` on
 //! stdout too, so a bot reading stdout sees why a command failed.
+//!
+//! CI mode (`molt run --ci`) is `--json` for stdout plus text for people on
+//! stderr: a CI log then shows what happened while a bot still reads only
+//! JSON from stdout. It never draws progress bars and uses colors only when
+//! asked with `--color always`.
 
 use std::io::{IsTerminal, Write};
 
@@ -22,6 +27,8 @@ pub enum ColorChoice {
 pub struct Output {
     pub json: bool,
     pub quiet: bool,
+    /// JSON lines on stdout, text for people on stderr, no terminal assumed.
+    pub ci: bool,
     color: bool,
 }
 
@@ -41,7 +48,22 @@ impl Output {
             ColorChoice::Never => false,
             ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
         };
-        Self { json: global.json, quiet: global.quiet, color }
+        Self { json: global.json, quiet: global.quiet, ci: false, color }
+    }
+
+    /// The output of CI mode: JSON lines on stdout whatever `--json` says,
+    /// and colors only under `--color always` (a CI log is not a terminal,
+    /// whatever the runner pretends).
+    pub fn ci(global: &Global) -> Self {
+        Self { json: true, quiet: global.quiet, ci: true, color: global.color == ColorChoice::Always }
+    }
+
+    /// Text for people on stderr; skipped under `--quiet`. CI mode's
+    /// summary goes here, so that stdout stays JSON.
+    pub fn note(&self, text: &str) {
+        if !self.quiet {
+            let _ = writeln!(std::io::stderr().lock(), "{text}");
+        }
     }
 
     /// A line of text for people; skipped under `--json` and `--quiet`.

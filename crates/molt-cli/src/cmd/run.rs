@@ -23,33 +23,50 @@ Examples:
   molt run                      plan (if .molt/plan.json is absent) and run every task
   molt run --jobs 4             four tasks at once
   molt run --json               JSON-lines events on stdout, for CI bots
+  molt run --ci                 for CI: JSON-lines events on stdout, the steps and a summary on stderr
   molt run --record run.jsonl   keep the model traffic; `--replay run.jsonl` reruns it offline
-  molt plan && $EDITOR .molt/plan.json && molt run    run a plan you edited")]
+  molt plan && $EDITOR .molt/plan.json && molt run    run a plan you edited
+
+In CI:
+  Every option can come from the environment instead (MOLT_JOBS=4, MOLT_CI=1, ...: see [env:]
+  above), the model's settings from molt.toml's [model] and the provider's key from its usual
+  variable (OPENAI_API_KEY, ANTHROPIC_API_KEY, the AWS chain). --ci never prompts, draws no
+  progress bars and assumes no terminal. stdout carries only JSON lines: one per event (the last
+  one `run_finished`), then `{\"summary\": ...}`, or `{\"error\": ..., \"exit\": N}` when molt
+  cannot run. The exit code says how it went:
+    0  every task committed and every final check passing
+    1  migration incomplete, or checks failed (the report in .molt/ says what)
+    2  usage or spec error (molt.toml, .molt/plan.json, a flag)
+    3  environment error (a missing tool, an unreachable model server)")]
 pub struct Args {
     /// The spec file; its folder is the repository to migrate.
-    #[arg(long, default_value = "molt.toml", value_name = "FILE")]
+    #[arg(long, env = "MOLT_SPEC", default_value = "molt.toml", value_name = "FILE")]
     pub spec: PathBuf,
     /// Tasks to run at once (default: the number of cores).
-    #[arg(long, short = 'j', value_name = "N")]
+    #[arg(long, short = 'j', env = "MOLT_JOBS", value_name = "N")]
     pub jobs: Option<usize>,
     /// Start even when files the migration includes have uncommitted changes.
-    #[arg(long)]
+    #[arg(long, env = "MOLT_ALLOW_DIRTY", value_parser = clap::builder::BoolishValueParser::new())]
     pub allow_dirty: bool,
     /// Run each bench check this many times instead of the spec's `runs`.
-    #[arg(long, value_name = "K")]
+    #[arg(long, env = "MOLT_BENCH_RUNS", value_name = "K")]
     pub bench_runs: Option<u32>,
     /// The model provider, over molt.toml's [model] provider.
-    #[arg(long, value_parser = ["openai", "anthropic", "bedrock"])]
+    #[arg(long, env = "MOLT_PROVIDER", value_parser = ["openai", "anthropic", "bedrock"])]
     pub provider: Option<String>,
     /// The model, over molt.toml's [model] model.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, env = "MOLT_MODEL", value_name = "NAME")]
     pub model: Option<String>,
     /// Append every model request and answer to this JSONL cassette (no keys are written).
-    #[arg(long, value_name = "FILE", conflicts_with = "replay")]
+    #[arg(long, env = "MOLT_RECORD", value_name = "FILE", conflicts_with = "replay")]
     pub record: Option<PathBuf>,
     /// Answer model requests from this cassette instead of the network.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, env = "MOLT_REPLAY", value_name = "FILE")]
     pub replay: Option<PathBuf>,
+    /// CI mode: JSON-lines events on stdout, the steps and a summary for people on stderr, no
+    /// progress bars, no colors (unless --color always), no prompts. Exit codes below.
+    #[arg(long, env = "MOLT_CI", value_parser = clap::builder::BoolishValueParser::new())]
+    pub ci: bool,
 }
 
 pub fn run(args: Args, out: &Output, resume: bool) -> anyhow::Result<Exit> {
@@ -93,15 +110,21 @@ pub fn run(args: Args, out: &Output, resume: bool) -> anyhow::Result<Exit> {
     let summary = molt_agent::run::run(&cfg).context("the run stopped")?;
     print_summary(&summary, out)?;
     if let Some(stopped) = &summary.stopped {
-        out.line(&format!("stopped: {stopped}"));
+        if out.ci {
+            out.note(&format!("stopped: {stopped}"));
+        } else {
+            out.line(&format!("stopped: {stopped}"));
+        }
     }
     Ok(if summary.passed { Exit::Done } else { Exit::Incomplete })
 }
 
-/// JSON lines under --json; otherwise a line per task event on stderr.
+/// JSON lines under --json; otherwise a line per task event on stderr. CI
+/// mode gets both: the JSON on stdout and the lines on stderr.
 fn observer(out: &Output) -> Arc<dyn Fn(&Event) + Send + Sync> {
     let json = out.json;
     let quiet = out.quiet;
+    let ci = out.ci;
     if !json && !quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         let progress = crate::progress::Progress::new();
         return Arc::new(move |event: &Event| progress.on(event));
@@ -110,7 +133,9 @@ fn observer(out: &Output) -> Arc<dyn Fn(&Event) + Send + Sync> {
         use std::io::Write;
         if json {
             let _ = writeln!(std::io::stdout().lock(), "{}", event.to_line());
-            return;
+            if !ci {
+                return;
+            }
         }
         if quiet {
             return;
@@ -170,7 +195,11 @@ fn print_summary(s: &RunSummary, out: &Output) -> anyhow::Result<()> {
         if s.passed { out.good("migration complete") } else { out.bad("migration incomplete") },
         b = s.branch
     ));
-    out.result(&serde_json::json!({ "summary": s }), &text)
+    out.result(&serde_json::json!({ "summary": s }), &text)?;
+    if out.ci {
+        out.note(text.trim_start());
+    }
+    Ok(())
 }
 
 fn truncate(s: &str, n: usize) -> String {
