@@ -4,6 +4,7 @@
 mod ci;
 mod cli;
 mod demo;
+mod faults;
 mod model;
 mod model_faults;
 mod recipe_file;

@@ -139,6 +139,19 @@ pub struct ModelConfig {
     /// Overrides the built-in price table for this model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<Price>,
+    /// Seconds to wait for a server to start answering (default 600).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_timeout_secs: Option<u64>,
+    /// Longest silence, in seconds, between two chunks of an answer (default 120).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_timeout_secs: Option<u64>,
+    /// Longest time, in seconds, one answer may take from request to last
+    /// byte, so a stream that never ends is cut and retried (default 900).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer_timeout_secs: Option<u64>,
+    /// Tries of one model call, the first included, before it fails (default 5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_attempts: Option<u32>,
 }
 
 impl ModelConfig {
@@ -160,6 +173,10 @@ impl ModelConfig {
             region: None,
             profile: None,
             price: None,
+            response_timeout_secs: None,
+            idle_timeout_secs: None,
+            answer_timeout_secs: None,
+            call_attempts: None,
         }
     }
 }

@@ -57,7 +57,18 @@ pub struct ClientOptions {
 impl ClientOptions {
     /// Caps, price and rate limits from `[model]`.
     pub fn from_config(config: &ModelConfig) -> ClientOptions {
+        let defaults = ClientOptions::default();
+        let secs = |value: Option<u64>, default: Duration| value.map_or(default, |s| Duration::from_secs(s.max(1)));
         ClientOptions {
+            retry: RetryPolicy {
+                max_attempts: config.call_attempts.map_or(defaults.retry.max_attempts, |n| n.max(1)),
+                ..defaults.retry
+            },
+            timeouts: Timeouts {
+                response: secs(config.response_timeout_secs, defaults.timeouts.response),
+                idle: secs(config.idle_timeout_secs, defaults.timeouts.idle),
+                answer: secs(config.answer_timeout_secs, defaults.timeouts.answer),
+            },
             limits: Limits::from_model(config),
             price: price_for(&config.model, config.price.as_ref()),
             limiter: RateLimiter::new(config.requests_per_minute, config.tokens_per_minute),
@@ -80,6 +91,8 @@ struct Inner {
     /// `None` when replaying: no server is needed, or reachable.
     provider: Option<Arc<dyn Provider>>,
     retry: RetryPolicy,
+    /// Longest time one attempt may take (see [`Timeouts::answer`]).
+    answer_timeout: Duration,
     price: Option<Price>,
     limiter: RateLimiter,
     budget: Mutex<Budget>,
@@ -155,6 +168,7 @@ impl Client {
                 model,
                 provider,
                 retry: options.retry,
+                answer_timeout: options.timeouts.answer,
                 price: options.price,
                 limiter: options.limiter,
                 budget: Mutex::new(Budget::new(options.limits)),
@@ -267,11 +281,21 @@ impl Client {
                 events.push(e.clone());
                 on_event(e);
             };
-            let result = tokio::time::timeout_at(deadline, provider.send(request, &mut forward)).await;
+            // The attempt ends at the retry deadline or its own answer limit,
+            // whichever comes first; only the latter is worth another try.
+            let cut_at = (Instant::now() + inner.answer_timeout).min(deadline);
+            let result = tokio::time::timeout_at(cut_at, provider.send(request, &mut forward)).await;
             let error = match result {
-                Err(_) => {
+                Err(_) if cut_at >= deadline => {
                     return Err(transport(format!("the deadline of {}s passed", policy.deadline.as_secs_f64())));
                 }
+                Err(_) => Error::Connection {
+                    provider: inner.kind,
+                    detail: format!(
+                        "the answer was still coming after {}s, the limit for one answer",
+                        inner.answer_timeout.as_secs_f64()
+                    ),
+                },
                 Ok(Ok(response)) => {
                     inner.limiter.settle(tokens, response.usage.total());
                     return Ok((response, request.stream.then_some(events)));

@@ -18,11 +18,18 @@ pub struct Timeouts {
     pub response: Duration,
     /// Longest silence between two chunks of a body.
     pub idle: Duration,
+    /// Longest time one answer may take, request to last byte: a server that
+    /// streams forever is cut here and the call retried.
+    pub answer: Duration,
 }
 
 impl Default for Timeouts {
     fn default() -> Timeouts {
-        Timeouts { response: Duration::from_secs(600), idle: Duration::from_secs(120) }
+        Timeouts {
+            response: Duration::from_secs(600),
+            idle: Duration::from_secs(120),
+            answer: Duration::from_secs(900),
+        }
     }
 }
 

@@ -50,7 +50,11 @@ fn fast_options(config: &ModelConfig) -> ClientOptions {
             max_delay: Duration::from_millis(5),
             ..RetryPolicy::default()
         },
-        timeouts: Timeouts { response: Duration::from_secs(20), idle: Duration::from_secs(20) },
+        timeouts: Timeouts {
+            response: Duration::from_secs(20),
+            idle: Duration::from_secs(20),
+            answer: Duration::from_secs(60),
+        },
         ..ClientOptions::from_config(config)
     }
 }
@@ -546,4 +550,56 @@ suite!(bedrock, Wire::Bedrock);
 #[test]
 fn roles_serialize_lowercase() {
     assert_eq!(serde_json::to_string(&Role::Assistant).unwrap(), "\"assistant\"");
+}
+
+/// A server that answers every request with a stream that never ends: an
+/// OpenAI-style text delta every 20 ms, so the client never sees the silence
+/// its idle timeout waits for. Returns its base URL and the request count.
+fn endless_stream_server() -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/v1", listener.local_addr().unwrap());
+    let count = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = count.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 65536];
+                let _ = stream.read(&mut buf);
+                let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n";
+                if stream.write_all(head.as_bytes()).is_err() {
+                    return;
+                }
+                let delta = r#"data: {"id":"c1","object":"chat.completion.chunk","model":"gpt-4o","choices":[{"index":0,"delta":{"content":"more "},"finish_reason":null}]}"#;
+                // Until the client hangs up.
+                while stream.write_all(format!("{delta}\n\n").as_bytes()).is_ok() {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+            });
+        }
+    });
+    (url, count)
+}
+
+#[tokio::test]
+async fn an_endless_stream_is_cut_at_the_answer_limit_then_retried_and_fails_cleanly() {
+    let (url, count) = endless_stream_server();
+    let config = model_config(Wire::OpenAi, "answer_timeout_secs = 1\ncall_attempts = 2\nidle_timeout_secs = 30");
+    let mut options = ClientOptions::from_config(&config);
+    assert_eq!(options.timeouts.answer, Duration::from_secs(1));
+    assert_eq!(options.timeouts.idle, Duration::from_secs(30));
+    assert_eq!(options.retry.max_attempts, 2);
+    options.retry.base_delay = Duration::from_millis(1);
+    let env = Env::empty().with("OPENAI_API_KEY", OPENAI_KEY).with("OPENAI_BASE_URL", url);
+    let client = Client::from_config_with(&config, &env, options).unwrap();
+    let started = std::time::Instant::now();
+    let (result, events) = call(&client, &request(true)).await;
+    let err = result.unwrap_err();
+    assert!(err.to_string().contains("still coming after 1s"), "{err}");
+    assert!(matches!(err, Error::Transport { attempts: 2, .. }), "{err:?}");
+    assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), 2, "one retry after the cut");
+    assert!(events.iter().any(|e| matches!(e, StreamEvent::Retry { attempt: 1, .. })), "{events:?}");
+    assert!(started.elapsed() < Duration::from_secs(10), "took {:?}", started.elapsed());
 }
