@@ -7,6 +7,7 @@ mod demo;
 mod faults;
 mod model;
 mod model_faults;
+mod pr;
 mod recipe_file;
 mod report;
 mod resume;

@@ -18,6 +18,7 @@
 
 mod html;
 mod markdown;
+mod pr;
 mod svg;
 
 use std::path::{Path, PathBuf};
@@ -32,6 +33,7 @@ use crate::{Error, Result};
 
 pub use html::html;
 pub use markdown::markdown;
+pub use pr::{pull_request, PullRequestText, MARKER as PULL_REQUEST_MARKER, MAX_BODY_CHARS};
 
 /// The format version of `report.json`.
 pub const VERSION: u32 = 1;
@@ -359,16 +361,22 @@ fn parse_measure(detail: &str, name: &str, unit: &str) -> Option<Measure> {
     })
 }
 
-/// Reads `.molt/` under `repo` and writes `report.md`, `report.json` and
-/// `report.html` there; returns their paths in that order.
-pub fn write_reports(repo: &Path, spec: &Spec) -> Result<Vec<PathBuf>> {
+/// Reads `.molt/` under `repo` (plan, state, baseline) and builds the report
+/// of the run it holds, stamped now.
+pub fn load(repo: &Path, spec: &Spec) -> Result<Report> {
     let plan = crate::run::load_plan(repo)?
         .ok_or_else(|| Error::State("there is no plan (.molt/plan.json); run `molt plan` or `molt run`".to_owned()))?;
     let state = RunState::load(repo)?
         .ok_or_else(|| Error::State("there is no run (.molt/state.json); start one with `molt run`".to_owned()))?;
     let baseline = Baseline::load(repo).map_err(|e| Error::Verify(e.to_string()))?.unwrap_or_default();
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let report = build(spec, &plan, &state, &baseline, &now);
+    Ok(build(spec, &plan, &state, &baseline, &now))
+}
+
+/// Reads `.molt/` under `repo` and writes `report.md`, `report.json` and
+/// `report.html` there; returns their paths in that order.
+pub fn write_reports(repo: &Path, spec: &Spec) -> Result<Vec<PathBuf>> {
+    let report = load(repo, spec)?;
 
     let dir = molt_dir(repo);
     let md = dir.join("report.md");

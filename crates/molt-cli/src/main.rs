@@ -65,6 +65,7 @@ enum Command {
     Status(cmd::status::Args),
     Verify(cmd::verify::Args),
     Report(cmd::report::Args),
+    Pr(cmd::pr::Args),
     Recipe(cmd::recipe::Args),
 }
 
@@ -92,6 +93,7 @@ fn main() -> ExitCode {
         Command::Status(args) => cmd::status::run(args, &out),
         Command::Verify(args) => cmd::verify::run(args, &out),
         Command::Report(args) => cmd::report::run(args, &out),
+        Command::Pr(args) => cmd::pr::run(args, &out),
         Command::Recipe(args) => cmd::recipe::run(args, &out),
     };
     match result {

@@ -11,17 +11,26 @@
 //! user's `.gitignore`.
 //!
 //! Commit ids cross this crate's boundary as hex strings, so no other crate
-//! needs git2. Pull requests through a forge API are not implemented yet.
+//! needs git2. `molt pr` pushes the migration branch (`remote`) and opens or
+//! updates its pull request through the GitHub REST API (`forge`); the token
+//! it is given goes into a request header or a `git` child's environment and
+//! nowhere else.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+mod forge;
 mod message;
 mod pinned;
+mod remote;
 mod repo;
 
 use std::path::PathBuf;
 
+pub use forge::{
+    remote_web_url, GitHub, PullAction, PullRequest, PullRequestDraft, RepoSlug, API_VERSION, DEFAULT_API_URL,
+};
 pub use message::{CommitMessage, MERGE_TRAILER, TASK_TRAILER};
 pub use pinned::{fetch_pinned, recipe_cache_dir, PinnedRef, PREFIX as PINNED_PREFIX};
+pub use remote::{credential_helper_token, current_branch, push_migration_branch, remote_url, strip_userinfo, Pushed};
 pub use repo::{identity_from_config, CommitInfo, Merged, MigrationRepo, TaskWorktree, FALLBACK_EMAIL, FALLBACK_NAME};
 
 /// Everything that can go wrong here, each with a message a user can act on.
@@ -57,6 +66,18 @@ pub enum Error {
     BranchCheckedOut(String),
     #[error("task {task} conflicts with the migration branch in {}; the migration branch is unchanged", .paths.join(", "))]
     MergeConflict { task: String, paths: Vec<String> },
+    #[error("there is no remote \"{remote}\"{}", if .known.is_empty() { "; add one with `git remote add origin URL`".to_owned() } else { format!(" (the repository has {})", .known.join(", ")) })]
+    NoRemote { remote: String, known: Vec<String> },
+    #[error("pushing {branch} to {remote} failed: {message}")]
+    Push { remote: String, branch: String, message: String },
+    #[error("\"{0}\" is not a repository on the forge; write it as OWNER/NAME")]
+    BadRepoSlug(String),
+    #[error("no GitHub token; set GITHUB_TOKEN (or GH_TOKEN), or store one in git's credential helper")]
+    NoToken,
+    #[error("GitHub answered {status} to {what}: {message}{}", forge_hint(*.status))]
+    Forge { status: u16, what: String, message: String },
+    #[error("could not talk to GitHub ({what}): {message}")]
+    ForgeRequest { what: String, message: String },
     #[error("{action} {}: {source}", path.display())]
     Io {
         action: &'static str,
@@ -70,6 +91,17 @@ pub enum Error {
     Fetch { url: String, commit: String, message: String },
     #[error("git: {0}")]
     Git(#[from] git2::Error),
+}
+
+/// What to do about a status the GitHub API answered with.
+fn forge_hint(status: u16) -> &'static str {
+    match status {
+        401 => " (the token was refused: check GITHUB_TOKEN or GH_TOKEN)",
+        403 => " (the token may not do this: it needs `contents: write` and `pull-requests: write` on the repository)",
+        404 => " (no such repository, or the token cannot see it: check --repo and --api-url)",
+        422 => " (GitHub refused the pull request as written)",
+        _ => "",
+    }
 }
 
 impl Error {

@@ -376,3 +376,25 @@ fn write_reports_without_a_run_is_an_error() {
     std::fs::write(dir.path().join(".molt/plan.json"), plan.to_json()).unwrap();
     assert!(write_reports(dir.path(), &spec).unwrap_err().to_string().contains("no run"));
 }
+
+#[test]
+fn the_pull_request_carries_the_report_under_molts_marker() {
+    let r = report();
+    let pr = pull_request(&r);
+    assert_eq!(pr.title, "molt: mini-port (incomplete)");
+    assert!(pr.body.starts_with(PULL_REQUEST_MARKER), "{}", pr.body);
+    // The report's own heading is the title's job.
+    assert!(!pr.body.contains("# molt report:"), "{}", pr.body);
+    for section in ["## Tasks", "## Checks", "## Benchmarks", "## Unmapped sites"] {
+        assert!(pr.body.contains(section), "{section} missing:\n{}", pr.body);
+    }
+    assert!(pr.body.contains(&markdown(&r).lines().skip(2).collect::<Vec<_>>().join("\n")));
+    insta::assert_snapshot!(pr.body);
+
+    let mut done = r.clone();
+    done.passed = true;
+    assert_eq!(pull_request(&done).title, "molt: mini-port");
+    let mut running = r;
+    running.finished = false;
+    assert_eq!(pull_request(&running).title, "molt: mini-port (not finished)");
+}

@@ -6,6 +6,7 @@ pub mod find;
 pub mod index;
 pub mod init;
 pub mod plan;
+pub mod pr;
 pub mod recipe;
 pub mod report;
 pub mod run;
