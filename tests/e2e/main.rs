@@ -1,6 +1,7 @@
 //! End-to-end tests: the `molt` binary run on real git repositories made in
 //! temporary folders, with real compilers and qemu.
 
+mod cassette;
 mod ci;
 mod cli;
 mod demo;

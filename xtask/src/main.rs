@@ -5,6 +5,7 @@
 mod bench_orchestrate;
 mod bench_syntax;
 mod demo;
+mod record;
 mod system;
 mod tidy;
 
@@ -22,6 +23,8 @@ Tasks:
            --dir DIR, --molt BIN)
   demo     the main job: port the tiny-infer fixture to aarch64 NEON with molt, checked under qemu
            (--dir DIR keeps the migrated repository there)
+  record   re-record the model cassettes the e2e tests replay (fixtures/cassettes/), against the
+           scripted model servers, then replay them and compare the snapshots
   test     the whole suite: system packages, cargo fmt --check, clippy -D warnings, every test
   tidy     the repository's own rules (crate docs, no printing from libraries)
 ";
@@ -34,6 +37,7 @@ fn main() -> ExitCode {
         Some("bench") if args.get(1).map(String::as_str) == Some("syntax") => bench_syntax::bench(&args[2..]),
         Some("bench") if args.get(1).map(String::as_str) == Some("orchestrate") => bench_orchestrate::bench(&args[2..]),
         Some("demo") => demo::demo(&args[1..]),
+        Some("record") => record::record(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{HELP}");
             Ok(())
