@@ -224,10 +224,8 @@ fn run_under_faults(tasks: usize) {
         .find_map(|v| v.get("summary").cloned())
         .unwrap_or_else(|| panic!("no summary:\n{stdout}"));
     assert_eq!(summary["committed"].as_u64(), Some(task_ids.len() as u64), "{summary}");
-    let trailers = git(
-        repo,
-        &["log", "--format=%(trailers:key=Molt-Task,valueonly,separator=)", "main..molt/many-gather"],
-    );
+    let trailers =
+        git(repo, &["log", "--format=%(trailers:key=Molt-Task,valueonly,separator=)", "main..molt/many-gather"]);
     let mut committed: Vec<&str> = trailers.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
     committed.sort_unstable();
     let mut expected: Vec<&str> = task_ids.iter().map(String::as_str).collect();

@@ -12,6 +12,7 @@ mod pr;
 mod recipe_file;
 mod report;
 mod resume;
+mod secrets;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

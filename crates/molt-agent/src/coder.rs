@@ -225,6 +225,8 @@ impl CoderRun<'_> {
     fn record(&self, turn: u32, role: &str, content: &[ContentBlock]) {
         let Some(path) = &self.transcript else { return };
         let Ok(line) = serde_json::to_string(&TranscriptLine { turn, role, content }) else { return };
+        // Tool results hold the code and check output: redact known secret shapes.
+        let line = molt_core::redact::redact(&line);
         if let Some(dir) = path.parent() {
             let _ = std::fs::create_dir_all(dir);
         }

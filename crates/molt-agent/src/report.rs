@@ -28,7 +28,7 @@ use molt_verify::Baseline;
 use serde::Serialize;
 
 use crate::run::{summary_of, Coverage};
-use crate::state::{molt_dir, write_atomic, CheckSummary, RunState, TaskRecord};
+use crate::state::{molt_dir, write_atomic_redacted, CheckSummary, RunState, TaskRecord};
 use crate::{Error, Result};
 
 pub use html::html;
@@ -382,11 +382,13 @@ pub fn write_reports(repo: &Path, spec: &Spec) -> Result<Vec<PathBuf>> {
     let md = dir.join("report.md");
     let json = dir.join("report.json");
     let page = dir.join("report.html");
-    write_atomic(&md, markdown(&report).as_bytes())?;
+    // Check details and task errors carry what checks and models printed:
+    // secrets of a known shape are redacted from all three files.
+    write_atomic_redacted(&md, &markdown(&report))?;
     let mut text = serde_json::to_string_pretty(&report).map_err(|e| Error::State(e.to_string()))?;
     text.push('\n');
-    write_atomic(&json, text.as_bytes())?;
-    write_atomic(&page, html(&report).as_bytes())?;
+    write_atomic_redacted(&json, &text)?;
+    write_atomic_redacted(&page, &html(&report))?;
     Ok(vec![md, json, page])
 }
 

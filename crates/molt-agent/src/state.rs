@@ -127,7 +127,7 @@ impl RunState {
 
     pub fn save(&self, repo: &Path) -> Result<()> {
         let text = serde_json::to_string_pretty(self).map_err(|e| Error::State(e.to_string()))?;
-        write_atomic(&Self::path(repo), text.as_bytes())
+        write_atomic_redacted(&Self::path(repo), &text)
     }
 
     pub fn states(&self) -> BTreeMap<TaskId, TaskState> {
@@ -151,6 +151,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     f.sync_all().map_err(|e| Error::io(&tmp, e))?;
     drop(f);
     std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+}
+
+/// [`write_atomic`] for files molt writes outside the repository's tree
+/// (`.molt/`): secrets of a known shape are redacted first
+/// ([`molt_core::redact`] says which and why).
+pub fn write_atomic_redacted(path: &Path, text: &str) -> Result<()> {
+    write_atomic(path, molt_core::redact::redact(text).as_bytes())
 }
 
 /// A sink for events besides the log file: the CLI's progress or JSON output.
@@ -180,10 +187,21 @@ impl EventLog {
 
     /// Records an event. A failure to write the log is not worth failing a
     /// run over: the state file and git refs are the source of truth.
+    ///
+    /// Secrets of a known shape (a key a check printed, one a model repeated)
+    /// are redacted from the event before it is written or observed.
     pub fn emit(&self, kind: EventKind) {
-        let event = Event::new(Utc::now(), self.run.clone(), kind);
+        let mut event = Event::new(Utc::now(), self.run.clone(), kind);
+        let mut line = event.to_line();
+        if let std::borrow::Cow::Owned(redacted) = molt_core::redact::redact(&line) {
+            // The redacted line is the event from now on, for the observer too;
+            // the marks hold no quote or backslash, so it still parses.
+            if let Ok(parsed) = serde_json::from_str::<Event>(&redacted) {
+                event = parsed;
+            }
+            line = redacted;
+        }
         if let Ok(mut f) = self.inner.lock() {
-            let mut line = event.to_line();
             line.push('\n');
             let _ = f.write_all(line.as_bytes());
         }

@@ -11,6 +11,7 @@
 pub mod budget;
 pub mod event;
 pub mod plan;
+pub mod redact;
 pub mod site;
 pub mod spec;
 mod text;

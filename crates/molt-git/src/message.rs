@@ -57,7 +57,9 @@ impl CommitMessage {
                 out.push_str(&format!("{}: {}\n", one_line(k).replace(':', ""), one_line(v)));
             }
         }
-        out
+        // A model's summary is the body: a secret it repeated (from a source
+        // comment, say) must not become history. See molt_core::redact.
+        molt_core::redact::redact(&out).into_owned()
     }
 
     /// Splits a stored message into subject, body and trailers (the last

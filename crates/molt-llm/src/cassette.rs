@@ -149,8 +149,12 @@ impl Cassette {
             Recorded::Events(e) => (None, Some(e)),
         };
         let entry = Entry { key: request_key(normalized), request: normalized.clone(), response, events };
-        let mut line = serde_json::to_string(&entry)
+        let line = serde_json::to_string(&entry)
             .map_err(|e| Error::Cassette { path: self.path.display().to_string(), message: e.to_string() })?;
+        // The request holds the code the agent worked on and the answers what
+        // the model wrote: secrets of a known shape are redacted. The key was
+        // computed from the request as sent, so a replay still finds it.
+        let mut line = molt_core::redact::redact(&line).into_owned();
         line.push('\n');
         let mut inner = self.lock();
         if let Inner::Record { file } = &mut *inner {

@@ -71,6 +71,8 @@ impl Baseline {
         let mut json =
             serde_json::to_string_pretty(self).map_err(|source| Error::BadBaseline { path: path.clone(), source })?;
         json.push('\n');
+        // Check output may print a secret (a test's fixture, a build's echo).
+        let json = molt_core::redact::redact(&json).into_owned();
         let tmp = dir.join(format!(".baseline.json.{}.tmp", std::process::id()));
         let write = || -> std::io::Result<()> {
             let mut file = std::fs::File::create(&tmp)?;
