@@ -157,6 +157,16 @@ fn pr_pushes_the_branch_opens_a_pull_request_and_updates_it_when_run_again() {
     for text in [&run.stdout, &run.stderr] {
         assert!(!text.contains(TOKEN));
     }
+
+    // No variable, but git's credential helper knows a token for the API's
+    // host (the remote is a path, so the host comes from --api-url).
+    let helper = format!("!f() {{ echo username=x-access-token; echo password={TOKEN}; }}; f");
+    std::fs::write(home.path().join(".gitconfig"), format!("[credential]\n\thelper = \"{helper}\"\n")).unwrap();
+    let run = molt_pr(repo, home.path(), &["pr", "--repo", "acme/mini", "--api-url", &api], &[]);
+    assert_eq!(run.code, Some(0), "{run}");
+    assert!(run.stdout.contains("updated pull request #1"), "{run}");
+    assert_eq!(server.requests().last().unwrap().header("authorization"), Some(format!("Bearer {TOKEN}").as_str()));
+    std::fs::remove_file(home.path().join(".gitconfig")).unwrap();
     for file in files_under(&repo.join(".molt")).into_iter().chain(files_under(&repo.join(".git"))) {
         if file.components().any(|c| c.as_os_str() == "objects") {
             continue;
