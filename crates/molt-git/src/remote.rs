@@ -132,18 +132,4 @@ pub fn strip_userinfo(url: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn userinfo_and_tokens_are_taken_out_of_messages() {
-        assert_eq!(strip_userinfo("https://x-access-token:ghs_abc@github.com/o/r.git"), "https://github.com/o/r.git");
-        assert_eq!(strip_userinfo("https://github.com/o/r.git"), "https://github.com/o/r.git");
-        assert_eq!(strip_userinfo("git@github.com:o/r.git"), "git@github.com:o/r.git");
-        assert_eq!(
-            redact("fatal: unable to access 'https://u:ghp_1@h/o/r/': ghp_1 refused", Some("ghp_1")),
-            "fatal: unable to access 'https://u:[token]@h/o/r/': [token] refused"
-                .replace("https://u:[token]@h", "https://h")
-        );
-    }
-}
+mod tests;
