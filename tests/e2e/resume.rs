@@ -7,11 +7,11 @@
 //! The kill points are pseudo-random from a seed printed on stderr; set
 //! `MOLT_KILL_SEED` to replay a failing sequence.
 
-use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
+
+use molt_test_support::crash::{self, audit_branch, uncommitted, End, KillPoint, Lcg};
 
 use crate::{fixture_repo, git, molt_bin};
 
@@ -19,18 +19,8 @@ const BRANCH: &str = "molt/kill-port";
 
 /// Kills per run of the test: enough to land in every phase of a task now
 /// and then, few enough to keep the test well under a minute on two cores.
+/// `cargo xtask soak` kills 20 times and more.
 const KILLS: usize = 5;
-
-/// A small linear congruential generator (Knuth's MMIX constants): enough to
-/// spread kill points, with no dependency.
-struct Lcg(u64);
-
-impl Lcg {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n.max(1)
-    }
-}
 
 fn seed() -> u64 {
     match std::env::var("MOLT_KILL_SEED") {
@@ -41,55 +31,10 @@ fn seed() -> u64 {
     }
 }
 
-/// Where to kill a molt process: right after it prints line `after_line` of
-/// its `--json` output, and `delay` later.
-#[derive(Debug, Clone, Copy)]
-struct KillPoint {
-    after_line: usize,
-    delay: Duration,
-}
-
-/// How one molt process ended.
-#[derive(Debug)]
-enum End {
-    Killed,
-    Exited(ExitStatus),
-}
-
-/// One `molt <command> --json` in `repo`, killed at `kill` unless it ends
-/// first. Returns its stdout lines and how it ended; stderr goes to `stderr`.
+/// One `molt <command> --json --jobs 3` in `repo`, killed at `kill` unless it
+/// ends first (see [`crash::molt_until`]).
 fn molt_until(repo: &Path, command: &str, kill: Option<KillPoint>, stderr: &Path) -> (Vec<String>, End) {
-    let err = std::fs::File::create(stderr).expect("stderr file");
-    let mut child: Child = Command::new(molt_bin())
-        .args([command, "--json", "--jobs", "3"])
-        .current_dir(repo)
-        .env_remove("RUST_LOG")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(err)
-        .spawn()
-        .expect("spawning molt");
-    let stdout = child.stdout.take().expect("piped stdout");
-    let mut lines = Vec::new();
-    let mut reader = BufReader::new(stdout).lines();
-    while let Some(Ok(line)) = reader.next() {
-        lines.push(line);
-        if let Some(k) = kill.filter(|k| k.after_line == lines.len()) {
-            std::thread::sleep(k.delay);
-            // SIGKILL on Unix: no destructor, no flush, no cleanup runs.
-            let _ = child.kill();
-            let status = child.wait().expect("waiting for killed molt");
-            if status.code().is_none() {
-                return (lines, End::Killed);
-            }
-            // It ended on its own just before the signal: keep what it printed.
-            lines.extend(reader.map_while(Result::ok));
-            return (lines, End::Exited(status));
-        }
-    }
-    let status = child.wait().expect("waiting for molt");
-    (lines, End::Exited(status))
+    crash::molt_until(&molt_bin(), repo, command, 3, kill, stderr).expect("running molt")
 }
 
 /// `.molt/state.json` must parse whenever molt has died; returns it.
@@ -97,11 +42,6 @@ fn state_after_kill(repo: &Path, context: &str) -> serde_json::Value {
     let path = repo.join(".molt/state.json");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{context}: reading {}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{context}: state.json does not parse: {e}\n{text}"))
-}
-
-/// Tasks of the state not yet committed.
-fn uncommitted(state: &serde_json::Value) -> usize {
-    state["tasks"].as_object().map_or(0, |t| t.values().filter(|r| r["state"] != "committed").count())
 }
 
 fn summary_of(lines: &[String]) -> serde_json::Value {
@@ -126,40 +66,14 @@ fn assert_finished_cleanly(repo: &Path, head_before: &str, lines: &[String]) {
         assert!(matches!(c["outcome"].as_str(), Some("pass" | "fixed")), "final check: {c}");
     }
 
-    // Every task committed exactly once; every other commit is a merge.
-    let log = git(
-        repo,
-        &[
-            "log",
-            "--format=%H%x1f%P%x1f%(trailers:key=Molt-Task,valueonly,separator=%x2C)%x1f\
-             %(trailers:key=Molt-Checks,valueonly,separator=%x2C)%x1f%(trailers:key=Molt-Merge,valueonly,separator=%x2C)%x1e",
-            &format!("{head_before}..{BRANCH}"),
-        ],
-    );
-    let mut committed: BTreeMap<String, usize> = BTreeMap::new();
-    for record in log.split('\x1e').map(str::trim).filter(|r| !r.is_empty()) {
-        let f: Vec<&str> = record.split('\x1f').map(str::trim).collect();
-        let [oid, parents, task, checks, merge] = f[..] else { panic!("bad log record {record:?}") };
-        if !merge.is_empty() {
-            assert!(task.is_empty() && checks.is_empty(), "{oid}: a merge that claims a task: {record:?}");
-            assert_eq!(parents.split(' ').count(), 2, "{oid}: Molt-Merge on a commit with parents {parents}");
-            continue;
-        }
-        assert!(!task.is_empty(), "{oid}: a commit with neither Molt-Task nor Molt-Merge");
-        assert!(!checks.is_empty(), "{oid} ({task}): no Molt-Checks trailer");
-        for check in checks.split(',').map(str::trim) {
-            assert!(
-                check.ends_with("=pass") || check.ends_with("=fixed"),
-                "{oid} ({task}): committed with check {check}"
-            );
-        }
-        *committed.entry(task.to_owned()).or_default() += 1;
-    }
-    let twice: Vec<_> = committed.iter().filter(|(_, n)| **n > 1).collect();
-    assert!(twice.is_empty(), "tasks committed more than once: {twice:?}");
-    let lost: Vec<_> = task_ids.iter().filter(|id| !committed.contains_key(*id)).collect();
-    assert!(lost.is_empty(), "tasks lost: {lost:?}");
-    assert_eq!(committed.len(), task_ids.len(), "commits of tasks not in the plan: {committed:?}");
+    // Every task committed exactly once with passing checks; every other
+    // commit is a merge.
+    let audit = audit_branch(repo, head_before, BRANCH).expect("reading the migration branch");
+    assert!(audit.strays.is_empty(), "{:?}", audit.strays);
+    assert!(audit.unchecked.is_empty(), "{:?}", audit.unchecked);
+    assert!(audit.twice().is_empty(), "tasks committed more than once: {:?}", audit.twice());
+    assert!(audit.lost(&task_ids).is_empty(), "tasks lost: {:?}", audit.lost(&task_ids));
+    assert!(audit.unknown(&task_ids).is_empty(), "commits of tasks not in the plan: {:?}", audit.unknown(&task_ids));
 
     // The user's branch, index and working tree are as they were.
     assert_eq!(git(repo, &["rev-parse", "HEAD"]).trim(), head_before);
@@ -215,10 +129,7 @@ fn kill_9_at_random_moments_then_resume_loses_and_repeats_no_task() {
     let finished = loop {
         round += 1;
         let command = if round == 1 { "run" } else { "resume" };
-        let kill = (round <= KILLS).then(|| KillPoint {
-            after_line: 1 + rng.below(remaining_lines) as usize,
-            delay: Duration::from_millis(if rng.below(2) == 0 { 0 } else { rng.below(40) }),
-        });
+        let kill = (round <= KILLS).then(|| KillPoint::random(&mut rng, remaining_lines));
         let stderr = logs.path().join(format!("stderr-{round}.txt"));
         let started = std::time::Instant::now();
         let (lines, end) = molt_until(repo, command, kill, &stderr);

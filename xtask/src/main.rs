@@ -6,6 +6,7 @@ mod bench_orchestrate;
 mod bench_syntax;
 mod demo;
 mod record;
+mod soak;
 mod system;
 mod tidy;
 
@@ -25,6 +26,9 @@ Tasks:
            (--dir DIR keeps the migrated repository there)
   record   re-record the model cassettes the e2e tests replay (fixtures/cassettes/), against the
            scripted model servers, then replay them and compare the snapshots
+  soak     crash safety, measured: molt run on the kill-many fixture killed with SIGKILL at 20 random
+           moments and resumed each time; prints kills survived, tasks lost or committed twice
+           (--kills N, --seed S, --jobs J, --dir DIR)
   test     the whole suite: system packages, cargo fmt --check, clippy -D warnings, every test
   tidy     the repository's own rules (crate docs, no printing from libraries)
 ";
@@ -38,6 +42,7 @@ fn main() -> ExitCode {
         Some("bench") if args.get(1).map(String::as_str) == Some("orchestrate") => bench_orchestrate::bench(&args[2..]),
         Some("demo") => demo::demo(&args[1..]),
         Some("record") => record::record(&args[1..]),
+        Some("soak") => soak::soak(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{HELP}");
             Ok(())

@@ -6,6 +6,7 @@
 //! It is a dev-dependency everywhere and must never be a normal dependency.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod crash;
 pub mod github_server;
 pub mod model_server;
 pub mod repo;
