@@ -73,6 +73,8 @@ fn record(cassette: &Path) {
     let (code, stdout, stderr) = run_molt(dir.path(), &["--record", fresh.to_str().unwrap()], &env);
     assert_eq!(code, Some(0), "recording failed\n{stdout}\n{stderr}");
     assert_eq!(server.remaining(), 0, "the scripted model was not used up");
+    let tape_text = std::fs::read_to_string(&fresh).unwrap();
+    assert!(!tape_text.contains("sk-record-only") && !tape_text.to_ascii_lowercase().contains("authorization"));
     std::fs::create_dir_all(cassette.parent().unwrap()).unwrap();
     std::fs::copy(&fresh, cassette).unwrap();
 }

@@ -137,6 +137,14 @@ fn ci_mode_exit_codes_for_an_incomplete_run_and_a_spec_error() {
     assert!(run.stderr.contains("result: migration incomplete"), "{run}");
     assert!(run.stderr.contains("report: "), "the summary names the report: {run}");
 
+    // `molt resume --ci` is the same contract: the same stream, the same code.
+    let run = ci_molt(repo, &["resume", "--ci"], &[]);
+    assert_eq!(run.code, Some(1), "{run}");
+    let lines = run.lines();
+    assert!(lines.iter().any(|v| v["event"] == "run_finished"), "{run}");
+    assert_eq!(lines.last().unwrap()["summary"]["passed"], false, "{run}");
+    assert!(run.stderr.contains("result: migration incomplete"), "{run}");
+
     // A spec error: nothing runs, stdout says why as JSON, stderr in words.
     let text = std::fs::read_to_string(&spec).unwrap().replace("kind = \"test\"", "kind = \"tests\"");
     std::fs::write(&spec, text).unwrap();
