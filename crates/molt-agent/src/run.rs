@@ -476,9 +476,13 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
     } else {
         None
     };
-    let (tx, rx) = mpsc::channel::<Done>();
+    let (tx, rx) = mpsc::channel::<(Done, Slot)>();
     let bench_lock = Arc::new(RwLock::new(()));
     let mut running = 0usize;
+    // Reusable worktrees, at most one per job; slots a killed run left go first.
+    let _ = git.remove_task_worktrees(SLOT_PREFIX);
+    let mut idle: Vec<Slot> = Vec::new();
+    let mut slots = 0usize;
     // Set when the budget runs out: no new task starts, running ones finish.
     let mut stopping: Option<String> = None;
     loop {
@@ -500,13 +504,19 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
             }
         }
         let ready = if stopping.is_some() { Vec::new() } else { plan.ready(&state.states()) };
+        let mut starting = Vec::new();
         for id in ready.into_iter().take(cfg.jobs.saturating_sub(running)) {
             let Some(task) = plan.task(&id).cloned() else { continue };
             let rec = state.tasks.entry(id.clone()).or_insert_with(TaskRecord::pending);
             rec.state = TaskState::Running;
             rec.attempts += 1;
-            let attempt = rec.attempts;
-            state.save(&root)?;
+            starting.push((task, rec.attempts));
+        }
+        // One write for everything since the last: the task that finished
+        // and the tasks that start (each write waits for the disk).
+        state.save(&root)?;
+        for (task, attempt) in starting {
+            let id = task.id.clone();
             log.emit(EventKind::TaskStarted { task: id.clone(), attempt });
             let ctx = Worker {
                 root: root.clone(),
@@ -522,18 +532,23 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
                 bench_base: bench_base.as_ref().map(|w| w.path.clone()),
                 first_attempt: attempt,
             };
+            let mut slot = idle.pop().unwrap_or_else(|| {
+                slots += 1;
+                Slot { name: format!("{SLOT_PREFIX}{}", slots - 1), worktree: None }
+            });
             let tx = tx.clone();
             running += 1;
             std::thread::spawn(move || {
-                let done = ctx.do_task(&task);
-                let _ = tx.send(done);
+                let done = ctx.do_task(&task, &mut slot);
+                let _ = tx.send((done, slot));
             });
         }
         if running == 0 {
             break;
         }
-        let Ok(done) = rx.recv() else { break };
+        let Ok((done, slot)) = rx.recv() else { break };
         running -= 1;
+        idle.push(slot);
         match done {
             Done::Committed { id, commit, mut record } => {
                 // The worker counts its own retries; the spawn count is the floor.
@@ -585,8 +600,8 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
             let (run, tasks) = m.client.spent();
             state.spent = Some(crate::state::ModelSpent { run, tasks });
         }
-        state.save(&root)?;
     }
+    let _ = git.remove_task_worktrees(SLOT_PREFIX);
 
     if let Some(reason) = stopping {
         if let Some(b) = &bench_base {
@@ -734,6 +749,51 @@ fn confirm_bench(check: &molt_core::Check, candidate: &Path, base: &Path, opts: 
 /// most, as all its workers start by pruning the worktrees a killed run left.
 static WORKTREES: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
+/// The names of the reusable task worktrees start with this.
+const SLOT_PREFIX: &str = "_slot-";
+
+/// A reusable worktree, one per job. A task resets its slot to the task's
+/// base ([`molt_git::MigrationRepo::reuse_task_worktree`]) instead of adding
+/// a worktree (a checkout of the whole tree, one at a time, see [`WORKTREES`])
+/// and removing it afterwards: only the files that differ are written, and
+/// workers no longer queue behind each other's checkouts.
+struct Slot {
+    /// `_slot-N`: the worktree's folder under `.molt/worktrees`.
+    name: String,
+    /// Made by the first task that uses the slot.
+    worktree: Option<molt_git::TaskWorktree>,
+}
+
+impl Slot {
+    /// The slot set to task `task` at `base`, made first when it is new. A
+    /// slot that cannot be reset is replaced by a new worktree.
+    fn checkout(&mut self, git: &molt_git::MigrationRepo, task: &str, base: &str) -> Result<molt_git::TaskWorktree> {
+        if let Some(slot) = &self.worktree {
+            match git.reuse_task_worktree(slot, task, base) {
+                Ok(wt) => return Ok(wt),
+                Err(_) => {
+                    remove_worktree(git, slot);
+                    self.worktree = None;
+                }
+            }
+        }
+        let slot = add_worktree(git, &self.name, base)?;
+        let wt = git.reuse_task_worktree(&slot, task, base).map_err(Error::git);
+        self.worktree = Some(slot);
+        wt
+    }
+
+    /// Lets go of the task's branch after an attempt, so the coordinator can
+    /// merge and delete it; a slot that cannot let go is not used again.
+    fn release(&mut self, git: &molt_git::MigrationRepo, wt: &molt_git::TaskWorktree) {
+        if git.detach_task_worktree(wt).is_err() {
+            if let Some(slot) = self.worktree.take() {
+                remove_worktree(git, &slot);
+            }
+        }
+    }
+}
+
 fn add_worktree(git: &molt_git::MigrationRepo, task: &str, base: &str) -> Result<molt_git::TaskWorktree> {
     let _one_at_a_time = WORKTREES.lock().unwrap_or_else(|e| e.into_inner());
     git.add_task_worktree(task, base).map_err(Error::git)
@@ -745,10 +805,10 @@ fn remove_worktree(git: &molt_git::MigrationRepo, wt: &molt_git::TaskWorktree) {
 }
 
 impl Worker {
-    fn do_task(&self, task: &Task) -> Done {
+    fn do_task(&self, task: &Task, slot: &mut Slot) -> Done {
         let mut record = TaskRecord::pending();
         record.state = TaskState::Running;
-        match self.try_task(task, &mut record) {
+        match self.try_task(task, &mut record, slot) {
             Ok(TaskEnd::Committed(commit)) => Done::Committed { id: task.id.clone(), commit, record },
             Ok(TaskEnd::Budget) => Done::Budget { id: task.id.clone(), record },
             Ok(TaskEnd::Failed) => {
@@ -765,7 +825,7 @@ impl Worker {
 
     /// Runs the task's attempts, each from a clean worktree. Rules are
     /// deterministic, so only attempts that involve a model are retried.
-    fn try_task(&self, task: &Task, record: &mut TaskRecord) -> Result<TaskEnd> {
+    fn try_task(&self, task: &Task, record: &mut TaskRecord, slot: &mut Slot) -> Result<TaskEnd> {
         let git = molt_git::MigrationRepo::open(&self.root, &self.spec.migration.name).map_err(Error::git)?;
         let attempts = if self.model.is_some() { self.spec.migration.attempts.max(1) } else { 1 };
         let mut history: Vec<String> = Vec::new();
@@ -781,9 +841,9 @@ impl Worker {
                 self.log.emit(EventKind::TaskStarted { task: task.id.clone(), attempt: number });
             }
             record.error = None;
-            let wt = add_worktree(&git, task.id.as_str(), &self.base)?;
+            let wt = slot.checkout(&git, task.id.as_str(), &self.base)?;
             let end = self.attempt(&git, &wt, task, record, &history);
-            remove_worktree(&git, &wt);
+            slot.release(&git, &wt);
             match end {
                 Ok(AttemptEnd::Committed(c)) => return Ok(TaskEnd::Committed(c)),
                 Ok(AttemptEnd::Budget) => {

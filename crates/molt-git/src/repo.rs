@@ -300,6 +300,73 @@ impl MigrationRepo {
         self.prune(&worktree.task, &worktree.path)
     }
 
+    /// Puts a worktree that [`Self::add_task_worktree`] made to work on task
+    /// `task`: a fresh branch `molt-task/<name>/<task>` at `base`, checked out
+    /// over whatever the worktree held. The files a previous task changed or
+    /// added, and ignored files such as build outputs, are cleaned, so the
+    /// worktree is as a new one would be; but only the files that differ are
+    /// written, which costs far less than a new worktree on a large tree.
+    /// The returned worktree is the task's; the slot keeps its own name.
+    pub fn reuse_task_worktree(&self, slot: &TaskWorktree, task: &str, base: &str) -> Result<TaskWorktree> {
+        check_name(task)?;
+        let branch_name = self.task_branch(task);
+        let base_commit = self.repo.find_commit(oid(base)?)?;
+        self.repo.branch(&branch_name, &base_commit, true)?;
+        let wt = Repository::open(&slot.path)?;
+        let commit = wt.find_commit(base_commit.id())?;
+        let mut checkout = git2::build::CheckoutBuilder::new();
+        checkout.force().remove_untracked(true).remove_ignored(true);
+        wt.checkout_tree(commit.as_object(), Some(&mut checkout))?;
+        // Detached first: moving HEAD from one branch to another makes
+        // libgit2 look through every worktree for the new branch, moving it
+        // from a detached HEAD does not.
+        wt.set_head_detached(commit.id())?;
+        wt.set_head(&format!("refs/heads/{branch_name}"))?;
+        Ok(TaskWorktree {
+            task: task.to_owned(),
+            path: slot.path.clone(),
+            branch: branch_name,
+            base: commit.id().to_string(),
+        })
+    }
+
+    /// Detaches a worktree's HEAD from its branch, at the same commit, so the
+    /// branch can be merged and deleted while the worktree waits for its next
+    /// task ([`Self::reuse_task_worktree`]).
+    pub fn detach_task_worktree(&self, worktree: &TaskWorktree) -> Result<()> {
+        let wt = Repository::open(&worktree.path)?;
+        let head = wt.head()?.peel_to_commit()?.id();
+        wt.set_head_detached(head)?;
+        Ok(())
+    }
+
+    /// Removes every task worktree whose task name starts with `prefix`, with
+    /// its branch: the reusable worktrees a killed run left behind. Both the
+    /// worktrees git knows of and folders under `.molt/worktrees` are found.
+    pub fn remove_task_worktrees(&self, prefix: &str) -> Result<Vec<String>> {
+        let mut tasks = std::collections::BTreeSet::new();
+        let registered = format!("molt-{}-", self.name);
+        for name in self.repo.worktrees()?.iter().flatten() {
+            if let Some(task) = name.strip_prefix(&registered).filter(|t| t.starts_with(prefix)) {
+                tasks.insert(task.to_owned());
+            }
+        }
+        if let Ok(entries) = std::fs::read_dir(self.root.join(".molt").join("worktrees")) {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.starts_with(prefix) {
+                    tasks.insert(name);
+                }
+            }
+        }
+        let tasks: Vec<String> = tasks.into_iter().filter(|t| check_name(t).is_ok()).collect();
+        for task in &tasks {
+            self.prune(task, &self.worktree_path(task))?;
+            self.delete_task_branch(task)?;
+        }
+        Ok(tasks)
+    }
+
     /// Deletes `molt-task/<name>/<task>` if it exists.
     pub fn delete_task_branch(&self, task: &str) -> Result<()> {
         check_name(task)?;

@@ -156,6 +156,61 @@ fn resume_keeps_the_migration_branch_and_replaces_a_stale_worktree() {
 }
 
 #[test]
+fn a_reused_worktree_starts_each_task_clean_from_its_base() {
+    let repo = TempRepo::with_c_project().unwrap();
+    let m = MigrationRepo::open(repo.path(), "port").unwrap();
+    let base = m.ensure_migration_branch().unwrap();
+    let slot = m.add_task_worktree("slot-0", &base).unwrap();
+
+    // Task a: an edit, a new file, a build output (ignored), then commit and merge.
+    let a = m.reuse_task_worktree(&slot, "a", &base).unwrap();
+    assert_eq!((a.path.clone(), a.branch.as_str()), (slot.path.clone(), "molt-task/port/a"));
+    edit(&a.path, "src/mathx.c", "return a + b;", "return b + a;");
+    std::fs::write(a.path.join("src/new.c"), "int n;\n").unwrap();
+    let exclude = repo.path().join(".git/info/exclude");
+    let mut ignores = std::fs::read_to_string(&exclude).unwrap();
+    ignores.push_str("build/\n");
+    std::fs::write(&exclude, ignores).unwrap();
+    std::fs::create_dir_all(a.path.join("build")).unwrap();
+    std::fs::write(a.path.join("build/out.o"), "object").unwrap();
+    let changed = m.changed_paths(&a).unwrap();
+    assert_eq!(changed, vec!["src/mathx.c", "src/new.c"]);
+    let commit = m.commit_task(&a, &message("a"), Some(&changed)).unwrap().unwrap();
+    // Detached, the worktree no longer holds the branch: it merges and goes.
+    m.detach_task_worktree(&a).unwrap();
+    let tip = m.merge_task("a").unwrap().oid;
+    assert_eq!(tip, commit);
+    m.delete_task_branch("a").unwrap();
+    assert!(repo.repo().unwrap().find_branch("molt-task/port/a", git2::BranchType::Local).is_err());
+
+    // Task b from the old base: a's edit, new file and build output are gone.
+    let b = m.reuse_task_worktree(&slot, "b", &base).unwrap();
+    assert!(std::fs::read_to_string(b.path.join("src/mathx.c")).unwrap().contains("return a + b;"));
+    assert!(!b.path.join("src/new.c").exists() && !b.path.join("build").exists());
+    assert!(m.changed_paths(&b).unwrap().is_empty());
+    edit(&b.path, "Makefile", "CFLAGS ?= -O2 -Wall", "CFLAGS ?= -O3 -Wall");
+    m.commit_task(&b, &message("b"), None).unwrap().unwrap();
+    m.detach_task_worktree(&b).unwrap();
+    assert!(!m.merge_task("b").unwrap().fast_forward);
+
+    // Task c from the new tip sees both tasks' work, and nothing else changed.
+    let tip = m.branch_tip("molt/port").unwrap();
+    let c = m.reuse_task_worktree(&slot, "c", &tip).unwrap();
+    assert!(std::fs::read_to_string(c.path.join("src/mathx.c")).unwrap().contains("return b + a;"));
+    assert!(std::fs::read_to_string(c.path.join("Makefile")).unwrap().contains("-O3"));
+    assert!(m.changed_paths(&c).unwrap().is_empty());
+
+    // What a killed run leaves is found by prefix and removed, branches too.
+    let other = m.add_task_worktree("slot-1", &base).unwrap();
+    let removed = m.remove_task_worktrees("slot-").unwrap();
+    assert_eq!(removed, vec!["slot-0", "slot-1"]);
+    assert!(!slot.path.exists() && !other.path.exists());
+    let git = repo.repo().unwrap();
+    assert!(git.find_branch("molt-task/port/slot-0", git2::BranchType::Local).is_err());
+    assert!(git.worktrees().unwrap().is_empty());
+}
+
+#[test]
 fn explicit_paths_leave_build_outputs_out_of_the_commit() {
     let repo = TempRepo::new().unwrap();
     repo.write("src/a.c", "int a;\n").unwrap();
