@@ -98,6 +98,11 @@ pub fn network_isolation_available() -> bool {
 fn isolation() -> Isolation {
     static PROBED: OnceLock<Isolation> = OnceLock::new();
     *PROBED.get_or_init(|| {
+        // Network namespaces are Linux's; elsewhere the hook cannot isolate,
+        // and a probe that "succeeds" would only prove that `true` runs.
+        if cfg!(not(target_os = "linux")) {
+            return Isolation::Unavailable;
+        }
         for mode in [Isolation::NetNs, Isolation::UserAndNetNs] {
             let mut probe = Command::new("true");
             probe.stdin(std::process::Stdio::null());
