@@ -42,7 +42,14 @@ impl std::fmt::Display for CiRun {
 fn ci_molt(repo: &Path, args: &[&str], env: &[(&str, &str)]) -> CiRun {
     let mut cmd = Command::new(molt_bin());
     cmd.args(args).current_dir(repo).stdin(Stdio::null()).env_remove("RUST_LOG").env_remove("TERM");
-    for var in ["NO_COLOR", "OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"] {
+    for var in [
+        "NO_COLOR",
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "ANTHROPIC_API_KEY",
+        "ANTHROPIC_BASE_URL",
+        "GITHUB_STEP_SUMMARY",
+    ] {
         cmd.env_remove(var);
     }
     for (k, v) in env {
@@ -78,8 +85,19 @@ fn ci_mode_prints_json_lines_on_stdout_and_the_summary_on_stderr() {
         ],
     );
     let base_url = server.base_url();
-    let run =
-        ci_molt(repo, &["run", "--ci"], &[("MOLT_JOBS", "1"), ("OPENAI_API_KEY", KEY), ("OPENAI_BASE_URL", &base_url)]);
+    let step = tempfile::tempdir().unwrap();
+    let step_summary = step.path().join("summary.md");
+    std::fs::write(&step_summary, "earlier step\n").unwrap();
+    let run = ci_molt(
+        repo,
+        &["run", "--ci"],
+        &[
+            ("MOLT_JOBS", "1"),
+            ("OPENAI_API_KEY", KEY),
+            ("OPENAI_BASE_URL", &base_url),
+            ("GITHUB_STEP_SUMMARY", step_summary.to_str().unwrap()),
+        ],
+    );
     assert_eq!(run.code, Some(0), "{run}");
     assert_no_escapes(&run);
 
@@ -109,6 +127,10 @@ fn ci_mode_prints_json_lines_on_stdout_and_the_summary_on_stderr() {
         assert!(run.stderr.contains(want), "stderr lacks {want:?}:\n{run}");
     }
     assert!(!run.stdout.contains(KEY) && !run.stderr.contains(KEY), "the key was printed:\n{run}");
+    // In GitHub Actions the job's summary gets the report, after what was there.
+    let summary_md = std::fs::read_to_string(&step_summary).unwrap();
+    assert!(summary_md.starts_with("earlier step\n# molt report: mini-port\n"), "{summary_md}");
+    assert!(summary_md.contains("| t02-gather8 | committed | openai/gpt-4o |"), "{summary_md}");
     assert_eq!(git(repo, &["status", "--porcelain"]), "", "the user's working tree changed");
 }
 

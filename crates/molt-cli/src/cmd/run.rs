@@ -64,7 +64,8 @@ pub struct Args {
     #[arg(long, env = "MOLT_REPLAY", value_name = "FILE")]
     pub replay: Option<PathBuf>,
     /// CI mode: JSON-lines events on stdout, the steps and a summary for people on stderr, no
-    /// progress bars, no colors (unless --color always), no prompts. Exit codes below.
+    /// progress bars, no colors (unless --color always), no prompts; in GitHub Actions the report
+    /// is added to the job's summary (GITHUB_STEP_SUMMARY). Exit codes below.
     #[arg(long, env = "MOLT_CI", value_parser = clap::builder::BoolishValueParser::new())]
     pub ci: bool,
 }
@@ -116,7 +117,27 @@ pub fn run(args: Args, out: &Output, resume: bool) -> anyhow::Result<Exit> {
             out.line(&format!("stopped: {stopped}"));
         }
     }
+    if out.ci {
+        step_summary(&summary)?;
+    }
     Ok(if summary.passed { Exit::Done } else { Exit::Incomplete })
+}
+
+/// In GitHub Actions (`GITHUB_STEP_SUMMARY` names a file), appends the run's
+/// report.md there, so the job's page shows the report.
+fn step_summary(summary: &RunSummary) -> anyhow::Result<()> {
+    use std::io::Write;
+    let Some(target) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty()) else { return Ok(()) };
+    let Some(md) = summary.reports.iter().find(|p| p.extension().is_some_and(|e| e == "md")) else { return Ok(()) };
+    let text = std::fs::read_to_string(md).with_context(|| format!("reading {}", md.display()))?;
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&target)
+        .with_context(|| format!("opening GITHUB_STEP_SUMMARY ({})", PathBuf::from(&target).display()))?;
+    writeln!(file, "{text}")
+        .with_context(|| format!("writing GITHUB_STEP_SUMMARY ({})", PathBuf::from(&target).display()))?;
+    Ok(())
 }
 
 /// JSON lines under --json; otherwise a line per task event on stderr. CI
