@@ -110,7 +110,12 @@ fn the_committed_cassette_replays_offline_to_the_same_plan_diffs_events_and_repo
     // Nothing listens on port 9: a request that got past the cassette fails.
     let env = [("OPENAI_API_KEY", "sk-replay-not-used"), ("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")];
     let (code, stdout, stderr) = run_molt(repo, &["--replay", cassette.to_str().unwrap()], &env);
-    assert_eq!(code, Some(0), "\n{stdout}\n{stderr}");
+    assert_eq!(
+        code,
+        Some(0),
+        "the replay failed; when a prompt, a tool or the fixture changed on purpose, re-record with \
+         `cargo xtask record` and review the snapshots\n{stdout}\n{stderr}"
+    );
 
     let repo_path = repo.canonicalize().unwrap().to_string_lossy().into_owned();
     let filters = vec![(r"Generated at: \S+", "Generated at: [time]"), (r"`[0-9a-f]{12}`", "`[commit]`")];
