@@ -17,8 +17,9 @@ use crate::output::Output;
 /// molt pr` keeps one pull request up to date.
 ///
 /// The token comes from GITHUB_TOKEN, else GH_TOKEN, else git's credential
-/// helper for the remote's host. It is sent to the API and to `git push` and
-/// never printed or written anywhere.
+/// helper for the remote's host. It is sent to the API and, for an https
+/// remote, to `git push`; it is never printed or written anywhere. Other
+/// remotes (ssh, a path) are pushed to with git's own configuration.
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = "\
 Examples:
