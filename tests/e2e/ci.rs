@@ -183,3 +183,29 @@ fn ci_mode_exit_codes_for_an_incomplete_run_and_a_spec_error() {
     assert_eq!(run.code, Some(2), "{run}");
     assert_eq!(run.lines()[0]["exit"], 2, "{run}");
 }
+
+/// The example workflow's `molt` command lines use only subcommands and
+/// flags molt has: each is parsed by the binary (with `--help` appended, so
+/// nothing runs) and must not be a usage error.
+#[test]
+fn the_example_github_workflow_calls_molt_as_it_is() {
+    let workflow = std::fs::read_to_string(crate::workspace_root().join("examples/github-actions/molt.yml")).unwrap();
+    let mut seen = Vec::new();
+    for line in workflow.lines() {
+        let line = line.trim().trim_start_matches("run:").trim();
+        let Some(rest) = line.strip_prefix("molt ") else { continue };
+        // Drop a redirection, put a word for each `${{ expression }}`, then
+        // drop the shell quotes.
+        let mut rest = rest.split(" > ").next().unwrap_or(rest).to_owned();
+        while let (Some(start), Some(end)) = (rest.find("${{"), rest.find("}}")) {
+            rest.replace_range(start..end + 2, "EXPR");
+        }
+        let mut args: Vec<String> = rest.split_whitespace().map(|a| a.trim_matches('"').to_owned()).collect();
+        seen.push(args.first().cloned().unwrap_or_default());
+        args.push("--help".to_owned());
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = crate::molt(Path::new("."), &args);
+        assert_eq!(out.status.code(), Some(0), "molt {rest}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    assert_eq!(seen, ["run", "pr"], "{workflow}");
+}
