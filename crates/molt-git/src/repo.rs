@@ -283,6 +283,17 @@ impl MigrationRepo {
             opts.valid(true).locked(true).working_tree(true);
             wt.prune(Some(&mut opts))?;
         }
+        // A process killed while adding the worktree can leave git's record of
+        // it half-written, which libgit2 neither lists nor opens but which
+        // blocks adding it again: remove what is left of it.
+        let record = self.repo.commondir().join("worktrees").join(self.worktree_name(task));
+        if record.exists() {
+            std::fs::remove_dir_all(&record).map_err(|source| Error::Io {
+                action: "removing",
+                path: record.clone(),
+                source,
+            })?;
+        }
         if path.exists() {
             std::fs::remove_dir_all(path).map_err(|source| Error::Io {
                 action: "removing",
@@ -356,6 +367,15 @@ impl MigrationRepo {
                 let name = entry.file_name().to_string_lossy().into_owned();
                 if name.starts_with(prefix) {
                     tasks.insert(name);
+                }
+            }
+        }
+        // Records a killed `worktree add` left half-written are not listed.
+        if let Ok(entries) = std::fs::read_dir(self.repo.commondir().join("worktrees")) {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if let Some(task) = name.strip_prefix(&registered).filter(|t| t.starts_with(prefix)) {
+                    tasks.insert(task.to_owned());
                 }
             }
         }

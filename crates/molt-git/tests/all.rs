@@ -201,13 +201,20 @@ fn a_reused_worktree_starts_each_task_clean_from_its_base() {
     assert!(m.changed_paths(&c).unwrap().is_empty());
 
     // What a killed run leaves is found by prefix and removed, branches too.
+    // A kill in the middle of adding a worktree leaves git's record of it
+    // half-written: neither listed nor openable, but in the way.
     let other = m.add_task_worktree("slot-1", &base).unwrap();
+    let half = repo.path().join(".git/worktrees/molt-port-slot-2");
+    std::fs::create_dir_all(&half).unwrap();
     let removed = m.remove_task_worktrees("slot-").unwrap();
-    assert_eq!(removed, vec!["slot-0", "slot-1"]);
-    assert!(!slot.path.exists() && !other.path.exists());
+    assert_eq!(removed, vec!["slot-0", "slot-1", "slot-2"]);
+    assert!(!slot.path.exists() && !other.path.exists() && !half.exists());
     let git = repo.repo().unwrap();
     assert!(git.find_branch("molt-task/port/slot-0", git2::BranchType::Local).is_err());
     assert!(git.worktrees().unwrap().is_empty());
+    // Adding over such a leftover works too.
+    std::fs::create_dir_all(&half).unwrap();
+    m.add_task_worktree("slot-2", &base).unwrap();
 }
 
 #[test]
