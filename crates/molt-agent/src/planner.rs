@@ -283,12 +283,10 @@ fn instruction(recipe: &dyn Recipe, g: &Group) -> String {
     if !guidance.is_empty() {
         parts.push(guidance);
     }
-    let mut s = parts.join(" ");
-    s.push_str("\nSites:\n");
-    for site in &g.sites {
-        s.push_str(&format!("- {} [{}] {}\n", site.location(), site.kind, site.text));
-    }
-    s
+    // The sites themselves are the task's `sites`: a coder agent is shown
+    // the ones the rules left, with the code around them, so listing every
+    // site here too would only be sent again with each of its calls.
+    parts.join(" ")
 }
 
 #[cfg(test)]

@@ -1039,13 +1039,15 @@ impl Worker {
             protected: &self.spec.migration.protected,
             checks: self.spec.checks.iter().map(|c| c.name.as_str()).collect(),
         })?;
+        let symbols = symbols_of(task, &wt.path);
+        let shown: Vec<(String, String)> = symbols.iter().map(|s| (s.path.clone(), s.text.clone())).collect();
         let first = crate::prompts::coder_task(&crate::prompts::CoderTask {
             task,
             unmapped: &dedupe_reasons(&record.unmapped),
-            symbols: symbols_of(task, &wt.path),
+            symbols,
             history,
         })?;
-        let toolbox = crate::tools::ToolBox::new(
+        let mut toolbox = crate::tools::ToolBox::new(
             &wt.path,
             crate::tools::ToolBoxOptions {
                 protected: self.spec.migration.protected.clone(),
@@ -1053,6 +1055,9 @@ impl Worker {
                 ..crate::tools::ToolBoxOptions::default()
             },
         );
+        for (symbol, text) in &shown {
+            toolbox.mark_shown(symbol, text);
+        }
         Ok(crate::coder::CoderRun {
             rt: &model.rt,
             client: &model.client,
@@ -1085,7 +1090,31 @@ fn dedupe_reasons(unmapped: &[String]) -> Vec<String> {
             None => groups.push((path.to_owned(), reason.to_owned(), vec![line.to_owned()])),
         }
     }
-    groups.into_iter().map(|(path, reason, lines)| format!("{path} (line {}): {reason}", lines.join(", "))).collect()
+    groups.into_iter().map(|(path, reason, lines)| format!("{path}:{}: {reason}", line_runs(&lines))).collect()
+}
+
+/// `255, 256, 257, 260` as `255-257, 260`: consecutive lines as one run.
+fn line_runs(lines: &[String]) -> String {
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut other: Vec<&str> = Vec::new();
+    let mut numbers: Vec<usize> = Vec::new();
+    for l in lines {
+        match l.parse() {
+            Ok(n) => numbers.push(n),
+            Err(_) => other.push(l),
+        }
+    }
+    numbers.sort_unstable();
+    for n in numbers {
+        match runs.last_mut() {
+            Some((_, end)) if n == *end + 1 => *end = n,
+            _ => runs.push((n, n)),
+        }
+    }
+    let mut parts: Vec<String> =
+        runs.into_iter().map(|(a, b)| if a == b { a.to_string() } else { format!("{a}-{b}") }).collect();
+    parts.extend(other.into_iter().map(str::to_owned));
+    parts.join(",")
 }
 
 /// A verdict as the model reads it.
@@ -1107,17 +1136,21 @@ fn symbols_of(task: &Task, worktree: &std::path::Path) -> Vec<crate::prompts::Sy
         if out.iter().any(|s| &s.path == symbol) {
             continue;
         }
-        let Ok(text) = std::fs::read(worktree.join(&site.path)) else { continue };
-        let Ok(index) = molt_syntax::index_file(&site.path, &text) else { continue };
+        let Ok(text) = std::fs::read_to_string(worktree.join(&site.path)) else { continue };
+        let Ok(index) = molt_syntax::index_file(&site.path, text.as_bytes()) else { continue };
         if let Some(item) = index.items.iter().find(|i| &i.path == symbol) {
-            let body = String::from_utf8_lossy(&text[item.span.start..item.span.end.min(text.len())]).into_owned();
+            // The form read_symbol answers with, so the tool box can tell
+            // when a read would only repeat it.
             out.push(crate::prompts::SymbolText {
                 path: symbol.clone(),
                 start_line: item.span.start_line,
                 end_line: item.span.end_line,
-                text: body,
+                text: molt_syntax::item_text(&text, item),
             });
         }
     }
     out
 }
+
+#[cfg(test)]
+mod tests;

@@ -14,7 +14,7 @@
 //! The box does not run checks itself: `run_checks` and `finish` only return a
 //! [`ToolAction`] that the agent loop acts on.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -36,8 +36,6 @@ pub const SEARCH_MAX_MATCHES: usize = 100;
 const MAX_SOURCE_BYTES: u64 = 4 << 20;
 /// Paths, symbols, globs and patterns longer than this are refused.
 const MAX_SHORT_ARG_BYTES: usize = 4096;
-/// A diff shown after an edit is cut at this size.
-const MAX_DIFF_BYTES: usize = 8 * 1024;
 /// A single line longer than this is cut in `read_file` and `search` answers.
 const MAX_LINE_CHARS: usize = 2000;
 
@@ -135,121 +133,102 @@ const fn opt(name: &'static str, kind: Kind, doc: &'static str) -> Param {
     Param { name, kind, required: false, doc }
 }
 
-const PATH_DOC: &str = "Repository-relative file path with `/` separators, e.g. `src/kernels.c`.";
-const SYMBOL_DOC: &str = "Qualified path of an item as list_symbols prints it: the file, `::`, then the names from \
-     the outside in, e.g. `src/kernels.c::dot`, `src/model.rs::Model::forward`, `ops/attn.py::Attention.forward`. A \
-     bare name (`dot`) works when exactly one of the task's files defines it. A name defined twice in one scope (once \
-     per #if branch) is `dot@2` the second time.";
+// The schemas go out with every call of every task, so their words are
+// few: what a tool does, what it refuses, and the one non-obvious rule of
+// its arguments. The symbol syntax is explained once, on read_symbol.
+const PATH_DOC: &str = "Repository-relative path, e.g. `src/kernels.c`.";
+const SYMBOL_DOC: &str = "An item's qualified path, e.g. `src/kernels.c::dot` (see read_symbol).";
 const LANGS: &[&str] = &["c", "cpp", "rust", "python", "go", "java", "javascript", "typescript", "tsx"];
 
 const TOOLS: &[Tool] = &[
     Tool {
         name: "list_symbols",
-        doc: "List the items (functions, structs, macros, classes, ...) defined in one file, or in each of the task's \
-              files when `path` is left out. Each line gives the item's qualified path (the `symbol` the other tools \
-              take), its kind, its line range, its signature and the #if branch it sits in, if any.",
+        doc: "List the items defined in a file (default: each of the task's files): qualified path, kind, lines, \
+              signature, #if branch.",
         params: &[opt("path", Kind::Short, PATH_DOC)],
     },
     Tool {
         name: "read_symbol",
-        doc: "Read one item's full text (with the comments and attributes directly above it) and its line range. The \
-              text is in the form replace_symbol takes: sending it back unchanged changes nothing.",
+        doc: "Read an item's text (with the comments directly above it) and line range, in the form replace_symbol \
+              takes. A symbol is the file, `::`, then the names from the outside in (`src/m.rs::Model::forward`, \
+              `ops/attn.py::Attention.forward`); a bare name works when one task file defines it; the second \
+              definition of a name in one scope (another #if branch) is `dot@2`.",
         params: &[req("symbol", Kind::Short, SYMBOL_DOC)],
     },
     Tool {
         name: "read_file",
-        doc: "Read lines of any text file in the repository, numbered from 1. At most 400 lines or 32 KiB per call; a \
-              cut answer says which start_line to ask for next. Paths are repository-relative; `..`, absolute paths, \
-              `.git/`, `.molt/` and the migration spec are refused.",
+        doc: "Read numbered lines of a text file, at most 400 lines or 32 KiB per call.",
         params: &[
             req("path", Kind::Short, PATH_DOC),
-            opt("start_line", Kind::Line, "First line to show, 1-based (default 1)."),
-            opt("end_line", Kind::Line, "Last line to show, inclusive (default: start_line + 399)."),
+            opt("start_line", Kind::Line, "First line, 1-based (default 1)."),
+            opt("end_line", Kind::Line, "Last line, inclusive."),
         ],
     },
     Tool {
         name: "search",
-        doc:
-            "Search the repository with exactly one of `pattern` or `regex`. A pattern is code in the target language \
-              where `$NAME` matches one syntax node (the same name twice must match the same text), `$_` any one \
-              node and `$$$` any number of nodes: `_mm256_add_ps($A, $B)`, `$F($$$ARGS)`. A regex (Rust syntax) is \
-              matched against each line of every text file. Each match is `path:line:column`, the qualified path of \
-              the item holding it, and its text. At most 100 matches per call.",
+        doc: "Search with exactly one of `pattern` or `regex`; at most 100 matches, each with its enclosing item.",
         params: &[
-            opt("pattern", Kind::Short, "A structural code pattern with `$NAME` / `$$$` metavariables."),
-            opt("regex", Kind::Short, "A regular expression matched against single lines."),
             opt(
-                "lang",
-                Kind::OneOf(LANGS),
-                "The pattern's language; by default the language of the task's files (or of `path_glob`'s extension).",
-            ),
-            opt(
-                "path_glob",
+                "pattern",
                 Kind::Short,
-                "Only files whose repository-relative path matches this glob, e.g. `src/**/*.c`.",
+                "Code where `$NAME` matches one node (the same name twice, the same text), `$_` any node, `$$$` any \
+                 number of nodes: `_mm256_add_ps($A, $B)`.",
             ),
+            opt("regex", Kind::Short, "A regular expression (Rust syntax) matched against single lines."),
+            opt("lang", Kind::OneOf(LANGS), "The pattern's language (default: the task files')."),
+            opt("path_glob", Kind::Short, "Only paths matching this glob, e.g. `src/**/*.c`."),
         ],
     },
     Tool {
         name: "replace_symbol",
-        doc: "Replace a whole item (with the comments and attributes directly above it) by `text`. The file must \
-              still parse afterwards, or nothing is written and the error says where it broke. Indentation is \
-              relative: the text's common indentation is removed and it is indented like the item. Protected files \
-              (tests) cannot be edited.",
-        params: &[
-            req("symbol", Kind::Short, SYMBOL_DOC),
-            req("text", Kind::Text, "The item's complete new text, signature included."),
-        ],
+        doc: "Replace a whole item (with the comments directly above it). Indentation is relative to the item's. \
+              Refused, with the place, if the file would not parse.",
+        params: &[req("symbol", Kind::Short, SYMBOL_DOC), req("text", Kind::Text, "The complete new item.")],
     },
     Tool {
         name: "replace_body",
-        doc: "Replace the body of a function, struct or class and keep its signature. In brace languages a body that \
-              does not start with `{` is wrapped in braces and indented for you; in Python it is the block's \
-              statements. The file must still parse, or nothing is written.",
+        doc: "Replace the body of a function, struct or class and keep its signature. Refused if the file would not \
+              parse.",
         params: &[
             req("symbol", Kind::Short, SYMBOL_DOC),
-            req("body", Kind::Text, "The new body, e.g. `{\\n    return 2 * x;\\n}` or just `return 2 * x;`."),
+            req("body", Kind::Text, "The new body, with or without the enclosing braces."),
         ],
     },
     Tool {
         name: "insert_item",
-        doc: "Insert a new item (a function, struct, macro, ...) right before or after an existing item, at its \
-              indentation and separated by a blank line. The file must still parse, or nothing is written.",
+        doc: "Insert a new item before or after an existing one. Refused if the file would not parse.",
         params: &[
             req("anchor_symbol", Kind::Short, SYMBOL_DOC),
-            req("position", Kind::OneOf(&["before", "after"]), "Whether the new item goes before or after the anchor."),
-            req("text", Kind::Text, "The new item's complete text."),
+            req("position", Kind::OneOf(&["before", "after"]), "Where, relative to the anchor."),
+            req("text", Kind::Text, "The new item."),
         ],
     },
     Tool {
         name: "delete_item",
-        doc: "Delete an item with the comments and attributes directly above it.",
+        doc: "Delete an item with the comments directly above it.",
         params: &[req("symbol", Kind::Short, SYMBOL_DOC)],
     },
     Tool {
         name: "add_include",
-        doc: "Add an include or import line after the file's last one (or at the top when it has none). Nothing \
-              happens when the same line is already there.",
+        doc: "Add an include or import line after the file's last one, unless it is there already.",
         params: &[
             req("path", Kind::Short, PATH_DOC),
-            req("include", Kind::Short, "The whole line, e.g. `#include <arm_neon.h>` or `import torch`."),
+            req("include", Kind::Short, "The whole line, e.g. `#include <arm_neon.h>`."),
         ],
     },
     Tool {
         name: "create_file",
-        doc: "Create a new file; it must not exist yet. A source file must parse, or nothing is written.",
-        params: &[req("path", Kind::Short, PATH_DOC), req("text", Kind::Text, "The file's complete contents.")],
+        doc: "Create a new file; a source file must parse.",
+        params: &[req("path", Kind::Short, PATH_DOC), req("text", Kind::Text, "The file's contents.")],
     },
     Tool {
         name: "run_checks",
-        doc: "Run the project's checks (build, tests, benchmarks, as the migration spec names them) on the current \
-              files; their results come back as the answer. Run them after editing and before finish.",
+        doc: "Run the project's checks on the current files and get their results.",
         params: &[],
     },
     Tool {
         name: "finish",
-        doc: "End the task, once the checks pass or when you cannot get further, with a one-paragraph summary of what \
-              you changed and why (and what is left, if anything).",
+        doc: "End the task: the checks run, and it is committed if they pass.",
         params: &[req("summary", Kind::Text, "One paragraph: what changed, why, and anything left undone.")],
     },
 ];
@@ -431,6 +410,10 @@ pub struct ToolBox {
     bad_glob: Option<String>,
     task_files: Vec<String>,
     changed: BTreeSet<String>,
+    /// The text of each item the model has been shown (by qualified path):
+    /// the conversation holds it, so reading it again unchanged is answered
+    /// with a line, not the text a second time.
+    shown: BTreeMap<String, String>,
 }
 
 impl ToolBox {
@@ -455,7 +438,22 @@ impl ToolBox {
             globset::GlobSet::empty()
         });
         let task_files = options.task_files.iter().map(|f| normalize(f)).collect();
-        ToolBox { root: worktree.to_path_buf(), options, protected, bad_glob, task_files, changed: BTreeSet::new() }
+        ToolBox {
+            root: worktree.to_path_buf(),
+            options,
+            protected,
+            bad_glob,
+            task_files,
+            changed: BTreeSet::new(),
+            shown: BTreeMap::new(),
+        }
+    }
+
+    /// Records that the model was shown `text` as item `symbol` (in its first
+    /// message): a `read_symbol` that would answer the same text says so
+    /// instead of sending it again.
+    pub fn mark_shown(&mut self, symbol: &str, text: &str) {
+        self.shown.insert(symbol.to_owned(), text.to_owned());
     }
 
     pub fn worktree(&self) -> &Path {
@@ -778,14 +776,21 @@ impl ToolBox {
         }
         let paths: Vec<String> = applied.changes.iter().map(|c| c.path.clone()).collect();
         self.changed.extend(paths.iter().cloned());
-        let mut out = format!("done: {what}\n");
+        // The model wrote the text, so the answer does not send it back: the
+        // lines each file gained and lost say the edit landed where meant,
+        // and read_symbol shows the result when the model wants to see it.
+        let mut out = format!("done: {what};");
+        for change in &applied.changes {
+            let diff = molt_syntax::unified_diff(&change.path, change.before.as_deref(), change.after.as_deref());
+            let (added, removed) = diff_counts(&diff);
+            let _ = write!(out, " {} +{added} -{removed} lines", change.path);
+        }
+        out.push('\n');
         let outside: Vec<&String> = paths.iter().filter(|p| !self.task_files.contains(p)).collect();
         if !self.task_files.is_empty() && !outside.is_empty() {
             let outside: Vec<String> = outside.into_iter().cloned().collect();
             let _ = writeln!(out, "note: {} is not one of the task's files", quoted(&outside));
         }
-        let diff = applied.diff();
-        out.push_str(&cut(&diff, MAX_DIFF_BYTES, "[diff cut]"));
         Ok((out, ToolAction::Edited(paths)))
     }
 
@@ -865,10 +870,14 @@ impl ToolBox {
         Ok((cut(&out, OUTPUT_MAX_BYTES, CUT_NOTE), ToolAction::None))
     }
 
-    fn read_symbol(&self, symbol: &str) -> Answer {
+    fn read_symbol(&mut self, symbol: &str) -> Answer {
         let found = self.resolve(symbol)?;
         let item = &found.item;
         let text = molt_syntax::item_text(&found.text, item);
+        if self.shown.get(&item.path) == Some(&text) {
+            return Ok(("unchanged since shown above".to_owned(), ToolAction::None));
+        }
+        self.shown.insert(item.path.clone(), text.clone());
         let mut out = format!(
             "{} ({}, lines {}-{} of {})\n",
             item.path,
@@ -1167,6 +1176,20 @@ fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<S
     // alone makes unrelated paths score high.
     let best = scored.first().map_or(0.0, |s| s.0);
     scored.into_iter().take_while(|s| s.0 >= best - 0.03).take(3).map(|(_, c)| c.to_owned()).collect()
+}
+
+/// The lines a unified diff of one file adds and removes (its two header
+/// lines left out).
+fn diff_counts(diff: &str) -> (usize, usize) {
+    let (mut added, mut removed) = (0, 0);
+    for line in diff.lines().skip(2) {
+        match line.as_bytes().first() {
+            Some(b'+') => added += 1,
+            Some(b'-') => removed += 1,
+            _ => {}
+        }
+    }
+    (added, removed)
 }
 
 /// Git's test for binary content: a NUL byte in the first 8 KiB.

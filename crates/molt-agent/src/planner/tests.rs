@@ -49,7 +49,10 @@ fn plan_orders_headers_callees_and_build_files() {
         ]
     );
     assert_eq!(plan.tasks[0].files, ["src/kernels.c", "src/molt_simd_neon.h", "src/molt_simd_scalar.h"]);
-    assert!(plan.tasks[2].instruction.contains("src/kernels.c:4 [x86-intrinsic]"), "{}", plan.tasks[2].instruction);
+    assert!(plan.tasks[2].instruction.starts_with("This item uses x86 intrinsics"), "{}", plan.tasks[2].instruction);
+    // The sites are data beside the instruction, not a list inside it.
+    assert!(!plan.tasks[2].instruction.contains("src/kernels.c:4"), "{}", plan.tasks[2].instruction);
+    assert!(plan.tasks[2].sites.iter().any(|s| s.location() == "src/kernels.c:4" && s.kind == "x86-intrinsic"));
     assert!(plan.tasks.iter().all(|t| t.estimate_tokens > 0));
     assert_eq!(plan.tasks[1].title, "Port hsum256 with its helpers hsum128 in src/kernels.c (x86-to-neon)");
 }

@@ -174,6 +174,31 @@ fn read_symbol_qualified_and_bare() {
     assert!(bare.content.starts_with("src/util.c::helper (function, lines 1-1 of src/util.c)\n"), "{}", bare.content);
 }
 
+// Guards against sending the model, with every later call, a second copy of
+// code its conversation already holds, and against holding back code that
+// changed since.
+#[test]
+fn reading_what_was_shown_unchanged_answers_with_a_line() {
+    let fx = fixture();
+    let mut tb = toolbox(&fx);
+    let first = ok(&mut tb, "read_symbol", json!({ "symbol": "src/kernels.c::twice" }));
+    let text = first.content.split_once('\n').unwrap().1.to_owned();
+    assert!(text.starts_with("static int twice(int x) {"), "{text}");
+    let again = ok(&mut tb, "read_symbol", json!({ "symbol": "src/kernels.c::twice" }));
+    assert_eq!(again.content, "unchanged since shown above");
+    // After an edit the new text comes back whole, once.
+    ok(&mut tb, "replace_body", json!({ "symbol": "src/kernels.c::twice", "body": "return x << 1;" }));
+    let edited = ok(&mut tb, "read_symbol", json!({ "symbol": "src/kernels.c::twice" }));
+    assert!(edited.content.contains("return x << 1;"), "{}", edited.content);
+    // What the task message showed counts as shown; other text does not.
+    let mut tb = toolbox(&fx);
+    tb.mark_shown("src/util.c::helper", "int helper(void) { return 1; }");
+    assert_eq!(ok(&mut tb, "read_symbol", json!({ "symbol": "helper" })).content, "unchanged since shown above");
+    tb.mark_shown("src/kernels.c::twice", "static int twice(int x) { return 0; }");
+    let out = ok(&mut tb, "read_symbol", json!({ "symbol": "src/kernels.c::twice" }));
+    assert!(out.content.ends_with("static int twice(int x) {\n    return x << 1;\n}"), "{}", out.content);
+}
+
 #[test]
 fn read_symbol_errors_help() {
     let fx = fixture();
