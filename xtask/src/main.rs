@@ -5,6 +5,7 @@
 mod bench_orchestrate;
 mod bench_syntax;
 mod demo;
+mod fuzz;
 mod record;
 mod soak;
 mod system;
@@ -24,6 +25,8 @@ Tasks:
            --dir DIR, --molt BIN)
   demo     the main job: port the tiny-infer fixture to aarch64 NEON with molt, checked under qemu
            (--dir DIR keeps the migrated repository there)
+  fuzz     cargo-fuzz targets of fuzz/ (sse, bedrock_stream, spec, plan, edit), one after another, each
+           for --secs N (default 60); installs cargo-fuzz if missing; needs a nightly toolchain
   record   re-record the model cassettes the e2e tests replay (fixtures/cassettes/), against the
            scripted model servers, then replay them and compare the snapshots
   soak     crash safety, measured: molt run on the kill-many fixture killed with SIGKILL at 20 random
@@ -43,6 +46,7 @@ fn main() -> ExitCode {
         Some("demo") => demo::demo(&args[1..]),
         Some("record") => record::record(&args[1..]),
         Some("soak") => soak::soak(&args[1..]),
+        Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{HELP}");
             Ok(())

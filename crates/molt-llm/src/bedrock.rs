@@ -95,31 +95,67 @@ impl BedrockProvider {
         if !request.stream {
             return parse_response(&self.http.json(response).await?);
         }
-        let mut decoder = MessageFrameDecoder::new();
-        let mut buffer = BytesMut::new();
-        let mut state = StreamState::default();
-        let mut assembler = Assembler::new(KIND);
+        let mut stream = ConverseStream::new();
         while let Some(chunk) = self.http.chunk(&mut response).await? {
-            buffer.extend_from_slice(&chunk);
-            loop {
-                let frame = match decoder.decode_frame(&mut buffer) {
-                    Ok(DecodedFrame::Complete(frame)) => frame,
-                    Ok(DecodedFrame::Incomplete) => break,
-                    Err(e) => return Err(Error::malformed(KIND, format!("bad event-stream frame: {e}"))),
-                };
-                for e in state.on_frame(&frame)? {
-                    assembler.push(&e)?;
-                    sink(&e);
-                }
-            }
+            stream.push(&chunk, sink)?;
         }
-        if !assembler.is_finished() {
-            if let Some(e) = state.end() {
-                assembler.push(&e)?;
+        stream.finish(sink)
+    }
+}
+
+/// Decodes a ConverseStream body, chunk by chunk as it arrives, into stream
+/// events and then the whole answer: bytes in, events out, no I/O (public so
+/// the fuzz targets reach the same code the provider runs).
+#[derive(Debug)]
+pub struct ConverseStream {
+    decoder: MessageFrameDecoder,
+    buffer: BytesMut,
+    state: StreamState,
+    assembler: Assembler,
+}
+
+impl Default for ConverseStream {
+    fn default() -> Self {
+        ConverseStream::new()
+    }
+}
+
+impl ConverseStream {
+    pub fn new() -> ConverseStream {
+        ConverseStream {
+            decoder: MessageFrameDecoder::new(),
+            buffer: BytesMut::new(),
+            state: StreamState::default(),
+            assembler: Assembler::new(KIND),
+        }
+    }
+
+    /// Feeds a chunk; each event it completes goes to `sink`. A malformed
+    /// frame or event is an error, never a panic.
+    pub fn push(&mut self, chunk: &[u8], sink: &mut (dyn FnMut(&StreamEvent) + Send)) -> Result<()> {
+        self.buffer.extend_from_slice(chunk);
+        loop {
+            let frame = match self.decoder.decode_frame(&mut self.buffer) {
+                Ok(DecodedFrame::Complete(frame)) => frame,
+                Ok(DecodedFrame::Incomplete) => return Ok(()),
+                Err(e) => return Err(Error::malformed(KIND, format!("bad event-stream frame: {e}"))),
+            };
+            for e in self.state.on_frame(&frame)? {
+                self.assembler.push(&e)?;
                 sink(&e);
             }
         }
-        assembler.finish()
+    }
+
+    /// Ends the body: the assembled answer, or why it is incomplete.
+    pub fn finish(mut self, sink: &mut (dyn FnMut(&StreamEvent) + Send)) -> Result<Response> {
+        if !self.assembler.is_finished() {
+            if let Some(e) = self.state.end() {
+                self.assembler.push(&e)?;
+                sink(&e);
+            }
+        }
+        self.assembler.finish()
     }
 }
 

@@ -31,7 +31,7 @@ pub mod sse;
 mod types;
 
 pub use anthropic::{AnthropicConfig, AnthropicProvider, ANTHROPIC_VERSION};
-pub use bedrock::{resolve_aws, AwsCredentials, AwsSettings, BedrockConfig, BedrockProvider};
+pub use bedrock::{resolve_aws, AwsCredentials, AwsSettings, BedrockConfig, BedrockProvider, ConverseStream};
 pub use cassette::{normalize, request_key, Cassette, CassetteMode};
 pub use client::{CallScope, Client, ClientOptions};
 pub use env::Env;

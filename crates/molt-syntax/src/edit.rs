@@ -714,7 +714,8 @@ fn resolve(edit: &Edit, index_in_set: usize, text: &str, index: &FileIndex, tree
             }
         }
         Edit::Splice { start, old, text: new, .. } => {
-            let end = start + old.len();
+            // `start` comes from outside (a JSON edit set): it may be anything.
+            let end = start.checked_add(old.len()).unwrap_or(usize::MAX);
             if text.get(*start..end) != Some(old.as_str()) {
                 return Err(Error::Invalid(format!("the text at byte {start} is not the expected `old` text")));
             }
