@@ -6,10 +6,12 @@
 //! Pure, like the rest of the report: the caller builds the [`Report`] and
 //! talks to the forge. The body starts with [`MARKER`], an HTML comment
 //! GitHub does not show, so a reader of the raw text (or a bot) can tell
-//! molt wrote it and that `molt pr` will replace it.
+//! molt wrote it and that `molt pr` will replace it. Secrets of a known shape
+//! are redacted, as in every file molt writes.
 
 use super::markdown::markdown;
 use super::Report;
+use crate::state::CheckSummary;
 
 /// The first line of every body molt writes.
 pub const MARKER: &str = "<!-- molt: this description is written by `molt pr`; running it again replaces it -->";
@@ -26,6 +28,7 @@ pub struct PullRequestText {
 
 /// The title and body of the pull request for the run `r` reports on.
 pub fn pull_request(r: &Report) -> PullRequestText {
+    let r = &redacted(r);
     let title = if r.passed {
         format!("molt: {}", r.migration)
     } else if r.finished {
@@ -47,6 +50,49 @@ pub fn pull_request(r: &Report) -> PullRequestText {
         r.branch.replace('`', "'"),
     ));
     PullRequestText { title, body: cut(body, MAX_BODY_CHARS) }
+}
+
+/// `r` with secrets of a known shape redacted from every text it carries.
+/// Check output and task errors are data from the run, and a pull request
+/// may be public. This happens before rendering: markdown escapes `_`, which
+/// would hide a token such as `ghp_...` from the redactor, not from a reader.
+fn redacted(r: &Report) -> Report {
+    let clean = |s: &mut String| {
+        if let std::borrow::Cow::Owned(new) = molt_core::redact::redact(s) {
+            *s = new;
+        }
+    };
+    let clean_check = |c: &mut CheckSummary| {
+        clean(&mut c.name);
+        clean(&mut c.outcome);
+        clean(&mut c.detail);
+    };
+    let mut r = r.clone();
+    for s in [&mut r.migration, &mut r.goal, &mut r.branch, &mut r.coverage_line, &mut r.generated_at] {
+        clean(s);
+    }
+    for t in &mut r.tasks {
+        clean(&mut t.id);
+        clean(&mut t.title);
+        t.agent.iter_mut().chain(t.error.iter_mut()).chain(t.commit.iter_mut()).for_each(clean);
+        t.checks.iter_mut().for_each(clean_check);
+    }
+    for c in &mut r.checks {
+        clean(&mut c.name);
+        c.before.iter_mut().chain(c.after.iter_mut()).for_each(clean_check);
+    }
+    for b in &mut r.benchmarks {
+        for s in [&mut b.check, &mut b.metric, &mut b.unit] {
+            clean(s);
+        }
+    }
+    for u in &mut r.unmapped {
+        for s in [&mut u.task, &mut u.location, &mut u.reason] {
+            clean(s);
+        }
+    }
+    r.notes.iter_mut().for_each(clean);
+    r
 }
 
 /// `body` cut at a line boundary to at most `max` characters, saying so.

@@ -398,3 +398,15 @@ fn the_pull_request_carries_the_report_under_molts_marker() {
     running.finished = false;
     assert_eq!(pull_request(&running).title, "molt: mini-port (not finished)");
 }
+
+#[test]
+fn the_pull_request_redacts_secrets_the_run_printed() {
+    let token = format!("ghp_{}", "A1b2C3d4".repeat(5));
+    let mut r = report();
+    r.tasks[2].error = Some(format!("the test printed GITHUB_TOKEN={token}"));
+    r.goal = format!("port; key {token}");
+    let pr = pull_request(&r);
+    // Not even escaped for markdown (`ghp\_...`).
+    assert!(!pr.body.contains(&"A1b2C3d4".repeat(5)), "{}", pr.body);
+    assert!(pr.body.contains("[REDACTED"), "{}", pr.body);
+}
