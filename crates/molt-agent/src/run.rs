@@ -483,6 +483,7 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
     let _ = git.remove_task_worktrees(SLOT_PREFIX);
     let mut idle: Vec<Slot> = Vec::new();
     let mut slots = 0usize;
+    let mut merged_branches: Vec<TaskId> = Vec::new();
     // Set when the budget runs out: no new task starts, running ones finish.
     let mut stopping: Option<String> = None;
     loop {
@@ -543,6 +544,9 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
                 let _ = tx.send((done, slot));
             });
         }
+        for id in merged_branches.drain(..) {
+            let _ = git.delete_task_branch(id.as_str());
+        }
         if running == 0 {
             break;
         }
@@ -573,7 +577,9 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
                         });
                     }
                 }
-                let _ = git.delete_task_branch(id.as_str());
+                // Deleted once the next tasks are on their way: the merge is
+                // what they wait for, the branch's deletion is not.
+                merged_branches.push(id.clone());
                 state.tasks.insert(id, record);
             }
             Done::Budget { id, mut record } => {
