@@ -140,6 +140,12 @@ fn timing_comes_from_the_events() {
     let text = t.render();
     assert!(text.contains("13.3%") && text.contains("missed by 8.3 points (0.20s over)"), "{text}");
     assert!(text.contains("molt's own work 0.060s a task (before the first answer"), "{text}");
+    // Whole tasks of 0.9 s + 0.4 s on two jobs: a and b, then c: 2.6 s, not
+    // the even split's 2.4 s; 0.12 s over it.
+    assert_eq!(t.task_work, vec![Duration::from_millis(1300); 3]);
+    assert_eq!(t.scheduled_ideal(), Duration::from_millis(2600));
+    assert!((t.scheduled_overhead() - 0.12 / 2.6).abs() < 1e-9, "{}", t.scheduled_overhead());
+    assert!(text.contains("overhead against it: 4.6%, target under 5%: met"), "{text}");
     assert!(Timing::of(&events[..1], 2, Duration::from_millis(300)).is_err());
 }
 
