@@ -3,7 +3,10 @@
 //! Prompt caching is always on: the system prompt and the last tool carry
 //! `cache_control: {"type": "ephemeral"}`, so an agent's long, stable prefix
 //! (system prompt and tool schemas) is written once and read on every later
-//! turn; the usage keeps cache reads and writes apart. A stream is a sequence
+//! turn; so does the last block of the last message, so each turn's whole
+//! conversation is written once and the next turn, which repeats it and adds
+//! to it, reads it (three of the four breakpoints Anthropic allows). The usage
+//! keeps cache reads and writes apart. A stream is a sequence
 //! of named SSE events (`message_start` ... `message_stop`); one that ends
 //! before `message_stop` was cut, and an `error` event mid-stream is a
 //! retryable status when the error type is transient (overloaded, rate limit).
@@ -148,6 +151,10 @@ pub(crate) fn wire_request(model: &str, request: &Request) -> Value {
             json!({"role": role, "content": content})
         })
         .collect();
+    let mut messages = messages;
+    if let Some(block) = messages.last_mut().and_then(|m| m["content"].as_array_mut()).and_then(|c| c.last_mut()) {
+        block["cache_control"] = json!({"type": "ephemeral"});
+    }
     let mut body = json!({"model": model, "max_tokens": request.max_tokens, "messages": messages});
     if !request.system.is_empty() {
         body["system"] = json!([{"type": "text", "text": request.system, "cache_control": {"type": "ephemeral"}}]);
