@@ -4,6 +4,10 @@
 //! missing; cargo-fuzz needs a nightly toolchain, and without one the task
 //! fails saying how to get it.
 //!
+//! Each target starts from the inputs in `fuzz/seeds/<target>/` (committed:
+//! real specs, a real plan, provider streams, C/Rust/Python files with edits)
+//! plus what earlier runs found in `fuzz/corpus/<target>/` (ignored).
+//!
 //! A crash stops the task with the target's name and the input libFuzzer kept
 //! under `fuzz/artifacts/<target>/`; fix the library, then keep the input as
 //! a regression test in the owning crate's unit tests, so stable CI runs it.
@@ -37,9 +41,18 @@ pub fn fuzz(args: &[String]) -> Result<()> {
     for target in &targets {
         let corpus = project_root().join("fuzz/corpus").join(target);
         std::fs::create_dir_all(&corpus).with_context(|| format!("creating {}", corpus.display()))?;
-        eprintln!("$ cargo +nightly fuzz run {target} -- -max_total_time={secs}");
+        // New inputs go to the (ignored) corpus; the committed seeds are read too.
+        let seeds = project_root().join("fuzz/seeds").join(target);
+        eprintln!(
+            "$ cargo +nightly fuzz run {target} {} {} -- -max_total_time={secs}",
+            corpus.display(),
+            seeds.display()
+        );
         let out = Command::new("cargo")
-            .args(["+nightly", "fuzz", "run", target, "--", &format!("-max_total_time={secs}")])
+            .args(["+nightly", "fuzz", "run", target])
+            .arg(&corpus)
+            .arg(&seeds)
+            .args(["--", &format!("-max_total_time={secs}")])
             .current_dir(project_root().join("fuzz"))
             .stdout(Stdio::inherit())
             .stderr(Stdio::piped())
@@ -120,10 +133,12 @@ mod tests {
     }
 
     #[test]
-    fn every_target_is_in_the_fuzz_manifest() {
+    fn every_target_is_in_the_fuzz_manifest_and_has_seeds() {
         let manifest = std::fs::read_to_string(project_root().join("fuzz/Cargo.toml")).unwrap();
         for t in TARGETS {
             assert!(manifest.contains(&format!("name = \"{t}\"")), "{t} missing from fuzz/Cargo.toml");
+            let seeds = std::fs::read_dir(project_root().join("fuzz/seeds").join(t)).map_or(0, |d| d.count());
+            assert!(seeds > 0, "fuzz/seeds/{t} has no seed");
         }
     }
 }
