@@ -18,8 +18,9 @@ const LINES_CAP: usize = 1 << 20;
 /// How long to wait for the pipes to close once the process group is dead. Only
 /// a process that escaped the group (`setsid`) can hold them open longer.
 const DRAIN_GRACE: Duration = Duration::from_secs(2);
-/// How often the check's process group is counted against its process limit.
-const COUNT_EVERY: Duration = Duration::from_millis(100);
+/// How often the check's process group is counted against its process limit:
+/// a scan of /proc, so not every poll when sixteen checks run at once.
+const COUNT_EVERY: Duration = Duration::from_millis(250);
 
 /// What to run and how.
 #[derive(Debug, Clone)]
