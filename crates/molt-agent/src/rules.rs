@@ -13,7 +13,6 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use molt_core::{Site, Task};
 use molt_recipes::Recipe;
 
-use crate::state::write_atomic;
 use crate::{Error, Result};
 
 /// What the rules did for a task.
@@ -93,8 +92,13 @@ pub fn apply(recipe: &dyn Recipe, task: &Task, worktree: &Path, protected: &Glob
             }
         }
     }
+    // A task worktree is scratch: a crash mid-write is undone by the reset a
+    // resumed run does before the task starts again, so no fsync is needed.
     for (rel, full, contents) in writes {
-        write_atomic(&full, contents.as_bytes())?;
+        if let Some(dir) = full.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        std::fs::write(&full, contents.as_bytes()).map_err(|e| Error::io(&full, e))?;
         out.changed.push(rel);
     }
     Ok(out)

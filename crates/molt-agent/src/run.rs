@@ -264,7 +264,7 @@ pub fn make_plan(
         ));
     }
     plan.validate()?;
-    crate::state::write_atomic(&plan_path(repo_root), plan.to_json().as_bytes())?;
+    crate::state::write_atomic_redacted(&plan_path(repo_root), &plan.to_json())?;
     Ok(plan)
 }
 

@@ -768,7 +768,7 @@ impl ToolBox {
         let what = edit.describe();
         let mut protected = self.options.protected.clone();
         protected.extend([normalize(&self.options.spec_file), ".git/**".to_owned(), ".molt/**".to_owned()]);
-        let options = ApplyOptions { protected, expected: Default::default(), dry_run: false };
+        let options = ApplyOptions { protected, expected: Default::default(), dry_run: false, scratch: true };
         let applied = molt_syntax::apply_to_repo(&self.root, &EditSet::new(vec![edit]), &options)
             .map_err(|e| format!("refused, nothing was written: {}", edit_error(&e)))?;
         if applied.changes.is_empty() {

@@ -4,9 +4,9 @@
 //!
 //! molt redacts secrets from everything it writes outside the repository's
 //! own tree: events (`.molt/events.jsonl` and `--json` output), transcripts,
-//! cassettes, `state.json`, `baseline.json`, reports and commit messages.
-//! (`plan.json` is not redacted yet: its titles and instructions come from the
-//! recipe or the planner, not from check output.) It does not redact what it sends to a provider (the code an agent
+//! cassettes, `state.json`, `baseline.json`, `plan.json` (a planner model can
+//! repeat what it read into a task's instruction), reports and commit
+//! messages. It does not redact what it sends to a provider (the code an agent
 //! works on goes to the model as it is, or the model could not edit it) nor
 //! the files of the migration branch (a secret already committed in the
 //! repository stays where the user put it; molt neither hides nor spreads it).

@@ -212,6 +212,10 @@ pub struct ApplyOptions {
     pub expected: BTreeMap<String, String>,
     /// Compute everything, write nothing.
     pub dry_run: bool,
+    /// The tree is scratch (a task worktree that a resumed run rebuilds from
+    /// git), so the files are renamed into place without an fsync first. A
+    /// user's own tree keeps the fsync: a crash must not leave a file empty.
+    pub scratch: bool,
 }
 
 /// Where file contents come from during a transaction.
@@ -298,12 +302,12 @@ pub fn apply_to_repo(root: &Path, set: &EditSet, options: &ApplyOptions) -> Resu
     let source = Disk { root, protected, globs: &options.protected, expected: &options.expected };
     let applied = transact(&source, set)?;
     if !options.dry_run {
-        write_all(root, &applied)?;
+        write_all(root, &applied, !options.scratch)?;
     }
     Ok(applied)
 }
 
-fn write_all(root: &Path, applied: &Applied) -> Result<()> {
+fn write_all(root: &Path, applied: &Applied, sync: bool) -> Result<()> {
     // Stage every new text next to its target first.
     let mut staged: Vec<(std::path::PathBuf, std::path::PathBuf, &FileChange)> = Vec::new();
     let cleanup = |staged: &[(std::path::PathBuf, std::path::PathBuf, &FileChange)]| {
@@ -324,7 +328,10 @@ fn write_all(root: &Path, applied: &Applied) -> Result<()> {
         let written = std::fs::File::create(&tmp).and_then(|mut f| {
             use std::io::Write;
             f.write_all(after.as_bytes())?;
-            f.sync_all()
+            if sync {
+                f.sync_all()?;
+            }
+            Ok(())
         });
         if let Err(e) = written {
             let _ = std::fs::remove_file(&tmp);

@@ -43,7 +43,12 @@ pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
         std::fs::read_to_string(&args.edits).with_context(|| format!("reading {}", args.edits.display()))?
     };
     let set = EditSet::from_json(&json).map_err(|e| UsageError(format!("{}: {e}", args.edits.display())))?;
-    let options = ApplyOptions { protected: args.protect.clone(), expected: Default::default(), dry_run: args.dry_run };
+    let options = ApplyOptions {
+        protected: args.protect.clone(),
+        expected: Default::default(),
+        dry_run: args.dry_run,
+        scratch: false,
+    };
     let applied = molt_syntax::apply_to_repo(&args.path, &set, &options).map_err(|e| UsageError(e.to_string()))?;
     let files: Vec<&str> = applied.changes.iter().map(|c| c.path.as_str()).collect();
     if args.dry_run {
