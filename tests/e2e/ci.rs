@@ -11,17 +11,11 @@ use molt_test_support::model_server::{ModelServer, Turn, Wire};
 use serde_json::{json, Value};
 
 use crate::model::RIGHT;
-use crate::{fixture_repo, git, molt_bin};
+use crate::{fixture_repo, git, molt_bin, Run};
 
 const KEY: &str = "sk-test-molt-ci-0123456789";
 
-struct CiRun {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl CiRun {
+impl Run {
     /// Every stdout line parsed; panics on a line that is not JSON.
     fn lines(&self) -> Vec<Value> {
         self.stdout
@@ -31,15 +25,9 @@ impl CiRun {
     }
 }
 
-impl std::fmt::Display for CiRun {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "exit {:?}\n--- stdout\n{}\n--- stderr\n{}", self.code, self.stdout, self.stderr)
-    }
-}
-
 /// Runs molt the way a CI runner does: pipes for stdout and stderr, nothing
 /// on stdin, no TERM, and only the variables given.
-fn ci_molt(repo: &Path, args: &[&str], env: &[(&str, &str)]) -> CiRun {
+fn ci_molt(repo: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut cmd = Command::new(molt_bin());
     cmd.args(args).current_dir(repo).stdin(Stdio::null()).env_remove("RUST_LOG").env_remove("TERM");
     for var in [
@@ -55,15 +43,10 @@ fn ci_molt(repo: &Path, args: &[&str], env: &[(&str, &str)]) -> CiRun {
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = cmd.output().expect("running molt");
-    CiRun {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Run::from(cmd.output().expect("running molt"))
 }
 
-fn assert_no_escapes(run: &CiRun) {
+fn assert_no_escapes(run: &Run) {
     assert!(!run.stdout.contains('\x1b') && !run.stderr.contains('\x1b'), "terminal escapes in CI output:\n{run}");
 }
 

@@ -8,7 +8,7 @@ use std::process::Command;
 use molt_test_support::model_server::{ModelServer, Turn, Wire};
 use serde_json::json;
 
-use crate::{fixture_repo, git, molt_bin};
+use crate::{fixture_repo, git, molt_bin, walk};
 
 const KEY: &str = "sk-test-molt-e2e-0123456789";
 
@@ -142,17 +142,4 @@ fn a_scripted_model_fixes_its_own_failing_edit_and_the_task_commits() {
         let text = std::fs::read(&entry).unwrap();
         assert!(!String::from_utf8_lossy(&text).contains(KEY), "{} leaks the key", entry.display());
     }
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }

@@ -10,22 +10,10 @@ use std::process::Command;
 use molt_test_support::github_server::GitHubServer;
 use serde_json::Value;
 
-use crate::{fixture_repo, git, molt_bin};
+use crate::{fixture_repo, git, molt_bin, Run};
 
 const TOKEN: &str = "ghp_test_molt_pr_0123456789abcdef";
 const BRANCH: &str = "molt/mini-port";
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl std::fmt::Display for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "exit {:?}\n--- stdout\n{}\n--- stderr\n{}", self.code, self.stdout, self.stderr)
-    }
-}
 
 /// Runs molt with a home of its own (no global git config, so no credential
 /// helper of the machine's) and only the GitHub variables given.
@@ -39,12 +27,7 @@ fn molt_pr(repo: &Path, home: &Path, args: &[&str], env: &[(&str, &str)]) -> Run
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = cmd.output().expect("running molt");
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Run::from(cmd.output().expect("running molt"))
 }
 
 /// mini-gather without its [model], run to the end (incomplete: gather8

@@ -15,14 +15,13 @@
 //!   tree, but appears in nothing molt writes outside the tree: events,
 //!   transcripts, state, baseline, reports, cassette, commit messages, stdout.
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use molt_test_support::model_server::{ModelServer, Turn, Wire};
 use serde_json::json;
 
 use crate::model::RIGHT;
-use crate::{fixture_repo, git, molt_bin};
+use crate::{fixture_repo, git, molt_bin, walk};
 
 const BRANCH: &str = "molt/mini-port";
 
@@ -58,20 +57,6 @@ fn poisoned_comment(server: &str) -> String {
          \x20      github {} */\n",
         REPO_SECRETS[0], REPO_SECRETS[1], REPO_SECRETS[2], REPO_SECRETS[3], REPO_SECRETS[4]
     )
-}
-
-/// Every file under `dir`.
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }
 
 #[test]
