@@ -15,10 +15,16 @@ use anyhow::Result;
 use crate::{cargo, run};
 
 /// Each cassette and the e2e test that records and replays it.
-const SCENARIOS: &[(&str, &str)] = &[(
-    "fixtures/cassettes/mini-gather.jsonl",
-    "cassette::the_committed_cassette_replays_offline_to_the_same_plan_diffs_events_and_report",
-)];
+const SCENARIOS: &[(&str, &str)] = &[
+    (
+        "fixtures/cassettes/mini-gather.jsonl",
+        "cassette::the_committed_cassette_replays_offline_to_the_same_plan_diffs_events_and_report",
+    ),
+    (
+        "fixtures/cassettes/libold-events.jsonl",
+        "cassette::a_recipe_file_and_the_anthropic_wire_replay_offline_to_the_same_plan_diffs_events_and_report",
+    ),
+];
 
 pub fn record(args: &[String]) -> Result<()> {
     if let Some(arg) = args.first() {
