@@ -16,7 +16,7 @@ use molt_test_support::model_server::{ModelServer, ReceivedRequest, Turn, Wire};
 use serde_json::{json, Value};
 
 use crate::model::{RIGHT, WRONG};
-use crate::{fixture_repo, git, molt_bin};
+use crate::{fixture_repo, git, molt_bin, Run};
 
 const KEY: &str = "sk-test-molt-faults-0123456789";
 const BRANCH: &str = "molt/mini-port";
@@ -25,35 +25,25 @@ const MAKEFILE_TASK: &str = "t04-makefile-x86-build-flag";
 
 const SUMMARY: &str = "gather8 keeps the AVX2 gather on x86 and loads lanes one by one elsewhere.";
 
-/// What one `molt` run printed and ended with.
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-    /// The JSON lines of stdout (events, then the summary).
-    lines: Vec<Value>,
-}
-
 impl Run {
-    fn events(&self, kind: &str) -> Vec<&Value> {
-        self.lines.iter().filter(|v| v["event"] == kind).collect()
+    /// The JSON lines of stdout (events, then the summary).
+    fn json(&self) -> Vec<Value> {
+        self.stdout.lines().filter_map(|l| serde_json::from_str(l).ok()).collect()
     }
 
-    fn task_events(&self, kind: &str, task: &str) -> Vec<&Value> {
+    fn events(&self, kind: &str) -> Vec<Value> {
+        self.json().into_iter().filter(|v| v["event"] == kind).collect()
+    }
+
+    fn task_events(&self, kind: &str, task: &str) -> Vec<Value> {
         self.events(kind).into_iter().filter(|v| v["task"] == task).collect()
     }
 
-    fn summary(&self) -> &Value {
-        match self.lines.iter().find(|v| v.get("summary").is_some()) {
-            Some(v) => &v["summary"],
+    fn summary(&self) -> Value {
+        match self.json().into_iter().find(|v| v.get("summary").is_some()) {
+            Some(v) => v["summary"].clone(),
             None => panic!("no summary line in:\n{self}"),
         }
-    }
-}
-
-impl std::fmt::Display for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "exit {:?}\n--- stdout\n{}\n--- stderr\n{}", self.code, self.stdout, self.stderr)
     }
 }
 
@@ -68,10 +58,7 @@ fn molt_run(repo: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = cmd.output().expect("running molt");
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let lines = stdout.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
-    Run { code: out.status.code(), stdout, stderr: String::from_utf8_lossy(&out.stderr).into_owned(), lines }
+    Run::from(cmd.output().expect("running molt"))
 }
 
 fn openai_env(server: &ModelServer) -> Vec<(&'static str, String)> {
