@@ -11,7 +11,7 @@ use molt_test_support::model_server::{ModelServer, Turn, Wire};
 use serde_json::{json, Value};
 
 use crate::model::RIGHT;
-use crate::{fixture_repo, git, molt_bin, Run};
+use crate::{fixture_repo, git, molt_bin, rules_only_repo, Run};
 
 const KEY: &str = "sk-test-molt-ci-0123456789";
 
@@ -123,13 +123,9 @@ fn ci_mode_prints_json_lines_on_stdout_and_the_summary_on_stderr() {
 fn ci_mode_exit_codes_for_an_incomplete_run_and_a_spec_error() {
     // Rules only: gather8 has no mapping, so its task fails and the
     // Makefile task after it is blocked.
-    let dir = fixture_repo("mini-gather");
+    let dir = rules_only_repo("mini-gather");
     let repo = dir.path();
     let spec = repo.join("molt.toml");
-    let mut table: toml::Table = std::fs::read_to_string(&spec).unwrap().parse().unwrap();
-    assert!(table.remove("model").is_some());
-    std::fs::write(&spec, toml::to_string(&table).unwrap()).unwrap();
-    git(repo, &["commit", "-q", "-am", "rules only"]);
 
     let run = ci_molt(repo, &["run", "--ci", "--jobs", "2"], &[]);
     assert_eq!(run.code, Some(1), "{run}");

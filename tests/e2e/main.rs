@@ -137,6 +137,18 @@ pub fn fixture_repo(name: &str) -> tempfile::TempDir {
     dir
 }
 
+/// [`fixture_repo`] with the `[model]` table taken out of its molt.toml and
+/// committed, so only the recipe's rules run.
+pub fn rules_only_repo(name: &str) -> tempfile::TempDir {
+    let dir = fixture_repo(name);
+    let spec = dir.path().join("molt.toml");
+    let mut table: toml::Table = std::fs::read_to_string(&spec).expect("molt.toml").parse().expect("toml");
+    assert!(table.remove("model").is_some(), "{name} has no [model] to take out");
+    std::fs::write(&spec, toml::to_string(&table).expect("toml")).expect("write molt.toml");
+    git(dir.path(), &["commit", "-q", "-am", "rules only"]);
+    dir
+}
+
 fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("mkdir");
     for entry in std::fs::read_dir(from).expect("read fixture") {

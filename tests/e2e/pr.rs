@@ -10,7 +10,7 @@ use std::process::Command;
 use molt_test_support::github_server::GitHubServer;
 use serde_json::Value;
 
-use crate::{fixture_repo, git, molt_bin, Run};
+use crate::{git, molt_bin, rules_only_repo, Run};
 
 const TOKEN: &str = "ghp_test_molt_pr_0123456789abcdef";
 const BRANCH: &str = "molt/mini-port";
@@ -33,13 +33,8 @@ fn molt_pr(repo: &Path, home: &Path, args: &[&str], env: &[(&str, &str)]) -> Run
 /// mini-gather without its [model], run to the end (incomplete: gather8
 /// cannot be mapped by the rules).
 fn ran_repo() -> tempfile::TempDir {
-    let dir = fixture_repo("mini-gather");
+    let dir = rules_only_repo("mini-gather");
     let repo = dir.path();
-    let spec = repo.join("molt.toml");
-    let mut table: toml::Table = std::fs::read_to_string(&spec).unwrap().parse().unwrap();
-    assert!(table.remove("model").is_some());
-    std::fs::write(&spec, toml::to_string(&table).unwrap()).unwrap();
-    git(repo, &["commit", "-q", "-am", "rules only"]);
     let out = crate::molt(repo, &["run", "--jobs", "2"]);
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     dir

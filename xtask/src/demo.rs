@@ -72,7 +72,7 @@ fn git(repo: &Path, args: &[&str]) -> Result<()> {
 }
 
 /// Copies a fixture, leaving out build outputs.
-fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+pub(crate) fn copy_tree(from: &Path, to: &Path) -> Result<()> {
     std::fs::create_dir_all(to).with_context(|| format!("creating {}", to.display()))?;
     for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
         let entry = entry?;

@@ -20,6 +20,7 @@ use molt_test_support::crash::{
     audit_branch, load_state, molt_until, plan_task_ids, uncommitted, End, KillPoint, Lcg, UserTree,
 };
 
+use crate::demo::copy_tree;
 use crate::{cargo, project_root, run};
 
 const FIXTURE: &str = "kill-many";
@@ -198,24 +199,6 @@ fn fixture_repo(from: &Path, to: &Path) -> Result<()> {
         &["commit", "-q", "-m", "fixture"],
     ] {
         molt_test_support::crash::git(to, args)?;
-    }
-    Ok(())
-}
-
-fn copy_tree(from: &Path, to: &Path) -> Result<()> {
-    std::fs::create_dir_all(to).with_context(|| format!("creating {}", to.display()))?;
-    for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
-        let entry = entry?;
-        let name = entry.file_name();
-        if name == "build" {
-            continue;
-        }
-        if entry.file_type()?.is_dir() {
-            copy_tree(&entry.path(), &to.join(&name))?;
-        } else {
-            std::fs::copy(entry.path(), to.join(&name))
-                .with_context(|| format!("copying {}", entry.path().display()))?;
-        }
     }
     Ok(())
 }
