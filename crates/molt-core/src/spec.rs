@@ -277,6 +277,11 @@ pub struct CheckSandbox {
     /// CPU seconds of each process.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_secs: Option<u64>,
+    /// How much lower than molt's own the check's CPU priority is (a `nice`
+    /// increment, 0 to 19): molt's scheduling, git work and model calls stay
+    /// prompt while compilers fill the cores.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nice: Option<u8>,
 }
 
 impl CheckSandbox {
@@ -472,6 +477,14 @@ impl Spec {
                         format!("field \"max_regression\" must be a fraction of at least 0 (0.05 = 5%), not {r}"),
                     ));
                 }
+            }
+            if let Some(n) = c.sandbox.nice.filter(|&n| n > 19) {
+                return Err(err(
+                    line("sandbox"),
+                    ctx,
+                    Some("sandbox.nice"),
+                    format!("field \"nice\" must be from 0 (molt's own priority) to 19 (the lowest), not {n}"),
+                ));
             }
             if c.kind == CheckKind::Diff && c.reference.as_deref().is_none_or(|r| r.trim().is_empty()) {
                 return Err(err(

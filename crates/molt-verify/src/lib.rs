@@ -58,7 +58,7 @@ pub use guard::protected_violations;
 pub use judge::{judge, Outcome, Verdict};
 pub use parse::{parse_test_output, TestSummary};
 pub use result::{BenchMetric, BenchResult, CheckResult, DiffReport, Difference, Status, TestCounts, TestFormat};
-pub use sandbox::{network_isolation_available, DEFAULT_CPU_SECS, DEFAULT_MEMORY_MB, DEFAULT_PROCESSES};
+pub use sandbox::{network_isolation_available, DEFAULT_CPU_SECS, DEFAULT_MEMORY_MB, DEFAULT_NICE, DEFAULT_PROCESSES};
 
 /// Everything that can go wrong in this crate outside a check itself (a check
 /// that fails is a [`CheckResult`], not an error).

@@ -24,6 +24,12 @@
 //!   only the check's. So the process that waits for the check also counts the
 //!   members of the check's process group (on Linux, from `/proc`) and kills
 //!   the group when there are more than the limit.
+//! - **CPU priority**: `nice(10)` in the same hook (`sandbox = { nice = N }`,
+//!   0 to 19). Checks are compilers and test suites that fill every core;
+//!   molt's own work between them is small but sits on every task's path
+//!   (worktree resets, edits, commits, merges, reading a model's answer), so
+//!   it goes first. Every check, the baseline's included, runs at the same
+//!   priority, so their timings stay comparable.
 //!
 //! The pre-exec hook runs in the forked child of a possibly multi-threaded
 //! parent, so it only makes async-signal-safe system calls on values computed
@@ -44,6 +50,12 @@ pub const DEFAULT_PROCESSES: u64 = 4096;
 /// timeout usually stops a check first; this stops a spinning process that
 /// escaped the group).
 pub const DEFAULT_CPU_SECS: u64 = 4 * 3600;
+/// How much lower a check's CPU priority is than molt's unless the spec says
+/// otherwise. With eight compilers on two cores, molt's own work (resetting a
+/// worktree, applying an edit, committing, merging, reading a model's answer)
+/// would otherwise wait its turn behind them, and every job slot with it;
+/// the checks lose next to nothing, since molt's work is small.
+pub const DEFAULT_NICE: u8 = 10;
 
 /// The limits one check runs under, resolved from its spec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +68,8 @@ pub(crate) struct Limits {
     pub processes: Option<u64>,
     /// CPU seconds per process; `None`: unlimited.
     pub cpu_secs: Option<u64>,
+    /// The `nice` increment over molt's own priority.
+    pub nice: u8,
 }
 
 impl Limits {
@@ -70,12 +84,13 @@ impl Limits {
             memory_bytes: pick(sandbox.memory_mb, DEFAULT_MEMORY_MB).map(|mb| mb.saturating_mul(1024 * 1024)),
             processes: pick(sandbox.processes, DEFAULT_PROCESSES),
             cpu_secs: pick(sandbox.cpu_secs, DEFAULT_CPU_SECS),
+            nice: sandbox.nice.unwrap_or(DEFAULT_NICE).min(19),
         }
     }
 
     /// No limit at all and the host's network.
     pub fn none() -> Self {
-        Self { isolate_network: false, memory_bytes: None, processes: None, cpu_secs: None }
+        Self { isolate_network: false, memory_bytes: None, processes: None, cpu_secs: None, nice: 0 }
     }
 }
 
@@ -165,6 +180,7 @@ mod sys {
     pub struct Plan {
         unshare_flags: libc::c_int,
         limits: [(LimitResource, Option<u64>); 3],
+        nice: libc::c_int,
     }
 
     #[cfg(any(target_os = "linux", target_os = "android"))]
@@ -181,6 +197,7 @@ mod sys {
                     (libc::RLIMIT_CPU, limits.cpu_secs),
                     (libc::RLIMIT_NPROC, limits.processes),
                 ],
+                nice: libc::c_int::from(limits.nice),
             }
         }
     }
@@ -203,7 +220,7 @@ mod sys {
     #[allow(unsafe_code)]
     pub fn install(command: &mut Command, plan: Plan) {
         // SAFETY: the closure runs in the child between fork and exec. It only
-        // makes system calls that are async-signal-safe (unshare, setrlimit,
+        // makes system calls that are async-signal-safe (unshare, setrlimit, nice,
         // socket, ioctl, close) on the `Copy` data captured above; it does not
         // allocate, lock or touch the parent's state. An error becomes
         // `io::Error::last_os_error()`, which does not allocate either.
@@ -237,6 +254,14 @@ mod sys {
             // fails, which we ignore: the inherited (lower) limit then stands.
             unsafe {
                 libc::setrlimit(resource, &limit);
+            }
+        }
+        if plan.nice != 0 {
+            // SAFETY: nice only lowers this process's scheduling priority; a
+            // failure (-1 with errno) leaves the priority as it was, which we
+            // accept.
+            unsafe {
+                libc::nice(plan.nice);
             }
         }
         Ok(())

@@ -347,3 +347,26 @@ fn a_check_past_its_cpu_time_limit_is_stopped_and_told_why() {
     assert_eq!(r.status, Status::Fail, "{r:#?}");
     assert!(r.message.as_deref().unwrap_or("").contains("CPU-time limit of 1s"), "{r:#?}");
 }
+
+/// The niceness field of a `/proc/PID/stat` line.
+fn niceness(stat: &str) -> i32 {
+    let rest = &stat[stat.rfind(')').unwrap() + 1..];
+    rest.split_ascii_whitespace().nth(16).unwrap().parse().unwrap()
+}
+
+#[test]
+fn a_check_runs_at_a_lower_cpu_priority_than_molt_unless_told_otherwise() {
+    let Ok(own) = std::fs::read_to_string("/proc/self/stat") else { return };
+    let own = niceness(&own);
+    let dir = tempfile::tempdir().unwrap();
+    let script = "cat /proc/self/stat > stat.txt && echo '1 passed, 0 failed'";
+    let mut c = check("prio", CheckKind::Test, script);
+    let r = run_check(&c, dir.path(), &RunOptions::default());
+    assert!(r.passed, "{r:#?}");
+    let seen = niceness(&std::fs::read_to_string(dir.path().join("stat.txt")).unwrap());
+    assert_eq!(seen, (own + i32::from(molt_verify::DEFAULT_NICE)).min(19));
+    c.sandbox.nice = Some(0);
+    let r = run_check(&c, dir.path(), &RunOptions::default());
+    assert!(r.passed, "{r:#?}");
+    assert_eq!(niceness(&std::fs::read_to_string(dir.path().join("stat.txt")).unwrap()), own);
+}

@@ -178,3 +178,14 @@ fn a_check_sandbox_table_sets_limits_and_refuses_unknown_keys() {
     assert_eq!(e.line, 10, "{e}");
     assert!(e.to_string().contains("memory"), "{e}");
 }
+
+#[test]
+fn a_check_priority_is_a_nice_increment_up_to_19() {
+    let with = |nice: u32| GOOD.replace("kind = \"test\"", &format!("kind = \"test\"\nsandbox = {{ nice = {nice} }}"));
+    let spec = Spec::parse("molt.toml", &with(0)).unwrap();
+    assert_eq!(spec.checks[0].sandbox.nice, Some(0));
+    assert_eq!(spec.checks[1].sandbox.nice, None);
+    let e = Spec::parse("molt.toml", &with(20)).unwrap_err();
+    assert_eq!(e.line, 10, "{e}");
+    assert!(e.to_string().contains("from 0 (molt's own priority) to 19"), "{e}");
+}

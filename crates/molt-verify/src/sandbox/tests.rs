@@ -18,10 +18,18 @@ fn spec_limits_override_the_defaults_and_zero_lifts_them() {
     assert_eq!(defaults.memory_bytes, Some(DEFAULT_MEMORY_MB * 1024 * 1024));
     assert_eq!(defaults.processes, Some(DEFAULT_PROCESSES));
     assert_eq!(defaults.cpu_secs, Some(DEFAULT_CPU_SECS));
-    let custom = Limits::of(&CheckSandbox { network: true, memory_mb: Some(0), processes: Some(8), cpu_secs: None });
+    assert_eq!(defaults.nice, DEFAULT_NICE);
+    let custom = Limits::of(&CheckSandbox {
+        network: true,
+        memory_mb: Some(0),
+        processes: Some(8),
+        cpu_secs: None,
+        nice: Some(0),
+    });
     assert!(!custom.isolate_network);
     assert_eq!(custom.memory_bytes, None);
     assert_eq!(custom.processes, Some(8));
+    assert_eq!(custom.nice, 0);
 }
 
 #[test]
