@@ -445,13 +445,24 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
         m.client.restore_spent(spent.run, spent.tasks.clone());
     }
 
+    // The job slots' worktrees are made while the baseline runs: each is a
+    // checkout of the whole tree, one at a time, which otherwise the first
+    // round of tasks would queue for. Slots a killed run left go first.
+    let _ = git.remove_task_worktrees(SLOT_PREFIX);
+    let unfinished = state.tasks.values().filter(|r| r.state != TaskState::Committed).count();
+    let mut slot_maker = Some(make_slots(&root, &spec.migration.name, &state.base, cfg.jobs.min(unfinished)));
+
     // Baseline: the checks on the untouched base commit.
     let baseline = match Baseline::load(&root).map_err(|e| Error::Verify(e.to_string()))? {
         Some(b) => b,
         None => {
-            let wt = git.add_task_worktree("baseline", &state.base).map_err(Error::git)?;
+            let wt = add_worktree(&git, "baseline", &state.base)?;
             let mut results = Vec::new();
             for check in &spec.checks {
+                if check.kind == molt_core::CheckKind::Bench {
+                    // A benchmark is timed with nothing beside it.
+                    slot_maker = slot_maker.take().map(|m| SlotMaker::Done(m.join()));
+                }
                 let r = molt_verify::run_check(check, &wt.path, &check_opts);
                 log.emit(EventKind::CheckFinished {
                     task: None,
@@ -462,7 +473,7 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
                 });
                 results.push(r);
             }
-            let _ = git.remove_task_worktree(&wt);
+            remove_worktree(&git, &wt);
             let b = Baseline::from_results(results, Some(state.base.clone()));
             b.save(&root).map_err(|e| Error::Verify(e.to_string()))?;
             b
@@ -472,17 +483,16 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
 
     // The scheduling loop.
     let bench_base = if spec.checks.iter().any(|c| c.kind == molt_core::CheckKind::Bench) {
-        Some(git.add_task_worktree("bench-base", &state.base).map_err(Error::git)?)
+        Some(add_worktree(&git, "bench-base", &state.base)?)
     } else {
         None
     };
     let (tx, rx) = mpsc::channel::<(Done, Slot)>();
     let bench_lock = Arc::new(RwLock::new(()));
     let mut running = 0usize;
-    // Reusable worktrees, at most one per job; slots a killed run left go first.
-    let _ = git.remove_task_worktrees(SLOT_PREFIX);
-    let mut idle: Vec<Slot> = Vec::new();
-    let mut slots = 0usize;
+    // Reusable worktrees, at most one per job.
+    let mut idle: Vec<Slot> = slot_maker.map(SlotMaker::join).unwrap_or_default();
+    let mut slots = idle.len();
     let mut merged_branches: Vec<TaskId> = Vec::new();
     // Set when the budget runs out: no new task starts, running ones finish.
     let mut stopping: Option<String> = None;
@@ -766,7 +776,7 @@ const SLOT_PREFIX: &str = "_slot-";
 struct Slot {
     /// `_slot-N`: the worktree's folder under `.molt/worktrees`.
     name: String,
-    /// Made by the first task that uses the slot.
+    /// Made while the baseline runs, or by the first task that uses the slot.
     worktree: Option<molt_git::TaskWorktree>,
 }
 
@@ -798,6 +808,37 @@ impl Slot {
             }
         }
     }
+}
+
+/// Slots being made on a thread of their own, or made.
+enum SlotMaker {
+    Making(std::thread::JoinHandle<Vec<Slot>>),
+    Done(Vec<Slot>),
+}
+
+impl SlotMaker {
+    fn join(self) -> Vec<Slot> {
+        match self {
+            SlotMaker::Making(handle) => handle.join().unwrap_or_default(),
+            SlotMaker::Done(slots) => slots,
+        }
+    }
+}
+
+/// Makes `n` slots' worktrees at `base` on a thread of its own. A slot that
+/// cannot be made is left out; its first task makes it (and reports why).
+fn make_slots(root: &Path, migration: &str, base: &str, n: usize) -> SlotMaker {
+    let (root, migration, base) = (root.to_path_buf(), migration.to_owned(), base.to_owned());
+    SlotMaker::Making(std::thread::spawn(move || {
+        let Ok(git) = molt_git::MigrationRepo::open(&root, &migration) else { return Vec::new() };
+        (0..n)
+            .map_while(|i| {
+                let name = format!("{SLOT_PREFIX}{i}");
+                let worktree = add_worktree(&git, &name, &base).ok()?;
+                Some(Slot { name, worktree: Some(worktree) })
+            })
+            .collect()
+    }))
 }
 
 fn add_worktree(git: &molt_git::MigrationRepo, task: &str, base: &str) -> Result<molt_git::TaskWorktree> {
