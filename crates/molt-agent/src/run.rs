@@ -1086,7 +1086,7 @@ impl Worker {
             protected: &self.spec.migration.protected,
             checks: self.spec.checks.iter().map(|c| c.name.as_str()).collect(),
         })?;
-        let symbols = symbols_of(task, &wt.path);
+        let (symbols, indexes) = symbols_of(task, &wt.path);
         let shown: Vec<(String, String)> = symbols.iter().map(|s| (s.path.clone(), s.text.clone())).collect();
         let first = crate::prompts::coder_task(&crate::prompts::CoderTask {
             task,
@@ -1105,6 +1105,7 @@ impl Worker {
         for (symbol, text) in &shown {
             toolbox.mark_shown(symbol, text);
         }
+        toolbox.remember_indexes(indexes);
         Ok(crate::coder::CoderRun {
             rt: &model.rt,
             client: &model.client,
@@ -1176,15 +1177,22 @@ fn report_of(v: &Verdict) -> crate::prompts::CheckReport {
 }
 
 /// The text of the items the task's sites sit in, for the first prompt.
-fn symbols_of(task: &Task, worktree: &std::path::Path) -> Vec<crate::prompts::SymbolText> {
+/// The items the task's sites sit in, as the first message shows them, and
+/// the index of each file read for them (the tool box starts with those).
+fn symbols_of(task: &Task, worktree: &std::path::Path) -> (Vec<crate::prompts::SymbolText>, FileIndexes) {
     let mut out: Vec<crate::prompts::SymbolText> = Vec::new();
+    let mut indexes = FileIndexes::new();
     for site in &task.sites {
         let Some(symbol) = &site.symbol else { continue };
         if out.iter().any(|s| &s.path == symbol) {
             continue;
         }
-        let Ok(text) = std::fs::read_to_string(worktree.join(&site.path)) else { continue };
-        let Ok(index) = molt_syntax::index_file(&site.path, text.as_bytes()) else { continue };
+        if !indexes.contains_key(&site.path) {
+            let Ok(text) = std::fs::read_to_string(worktree.join(&site.path)) else { continue };
+            let Ok(index) = molt_syntax::index_file(&site.path, text.as_bytes()) else { continue };
+            indexes.insert(site.path.clone(), (text, index));
+        }
+        let Some((text, index)) = indexes.get(&site.path) else { continue };
         if let Some(item) = index.items.iter().find(|i| &i.path == symbol) {
             // The form read_symbol answers with, so the tool box can tell
             // when a read would only repeat it.
@@ -1192,12 +1200,15 @@ fn symbols_of(task: &Task, worktree: &std::path::Path) -> Vec<crate::prompts::Sy
                 path: symbol.clone(),
                 start_line: item.span.start_line,
                 end_line: item.span.end_line,
-                text: molt_syntax::item_text(&text, item),
+                text: molt_syntax::item_text(text, item),
             });
         }
     }
-    out
+    (out, indexes)
 }
+
+/// Files' indexes by repository-relative path, with the text each was made from.
+type FileIndexes = BTreeMap<String, (String, molt_syntax::FileIndex)>;
 
 #[cfg(test)]
 mod tests;

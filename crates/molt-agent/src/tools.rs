@@ -414,6 +414,9 @@ pub struct ToolBox {
     /// the conversation holds it, so reading it again unchanged is answered
     /// with a line, not the text a second time.
     shown: BTreeMap<String, String>,
+    /// The last index made of each file, with the text it was made from: a
+    /// file read and then edited by name is parsed once, not once per call.
+    indexes: std::cell::RefCell<BTreeMap<String, (String, FileIndex)>>,
 }
 
 impl ToolBox {
@@ -446,6 +449,7 @@ impl ToolBox {
             task_files,
             changed: BTreeSet::new(),
             shown: BTreeMap::new(),
+            indexes: std::cell::RefCell::default(),
         }
     }
 
@@ -658,12 +662,24 @@ impl ToolBox {
         String::from_utf8(bytes).map_err(|_| format!("`{rel}` is not valid UTF-8; molt does not edit it"))
     }
 
+    /// Indexes made elsewhere (by path, with the text each was made from),
+    /// used while the file still holds that text.
+    pub fn remember_indexes(&mut self, indexes: BTreeMap<String, (String, FileIndex)>) {
+        self.indexes.get_mut().extend(indexes);
+    }
+
     fn index(&self, rel: &str, abs: &Path) -> Result<(FileIndex, String), String> {
         if Lang::from_path(rel).is_none_or(|l| !l.is_enabled()) {
             return Err(format!("`{rel}` is not a source file molt can parse; use read_file"));
         }
         let text = self.source_text(rel, abs)?;
+        if let Some((seen, index)) = self.indexes.borrow().get(rel) {
+            if *seen == text {
+                return Ok((index.clone(), text));
+            }
+        }
         let index = molt_syntax::index_file(rel, text.as_bytes()).map_err(|e| e.to_string())?;
+        self.indexes.borrow_mut().insert(rel.to_owned(), (text.clone(), index.clone()));
         Ok((index, text))
     }
 

@@ -174,6 +174,28 @@ fn read_symbol_qualified_and_bare() {
     assert!(bare.content.starts_with("src/util.c::helper (function, lines 1-1 of src/util.c)\n"), "{}", bare.content);
 }
 
+// A file is parsed once while its text stays the same; an index of older
+// text (one handed in, or one made before the file changed) is never used.
+#[test]
+fn a_remembered_index_is_used_only_while_the_file_holds_its_text() {
+    let fx = fixture();
+    let mut tb = toolbox(&fx);
+    // An index of other text for the same path, as a stale cache would hold.
+    let stale = molt_syntax::index_file("src/util.c", b"int helper(void) { return 1; }\n").unwrap();
+    let mut indexes = BTreeMap::new();
+    indexes.insert("src/util.c".to_owned(), ("int helper(void) { return 1; }\n".to_owned(), stale));
+    tb.remember_indexes(indexes);
+    let out = ok(&mut tb, "read_symbol", json!({ "symbol": "src/util.c::twice" }));
+    assert!(out.content.contains("return x + x;"), "{}", out.content);
+    // Changed on disk behind the tool box's back: read afresh.
+    write(&fx.root, "src/util.c", &UTIL.replace("x + x", "x * 2"));
+    let out = ok(&mut tb, "read_symbol", json!({ "symbol": "src/util.c::twice" }));
+    assert!(out.content.contains("return x * 2;"), "{}", out.content);
+    write(&fx.root, "src/util.c", "int helper(void) { return 1; }\n");
+    let out = tb.call("read_symbol", &json!({ "symbol": "src/util.c::twice" }));
+    assert!(out.is_error && out.content.contains("no symbol"), "{}", out.content);
+}
+
 // Guards against sending the model, with every later call, a second copy of
 // code its conversation already holds, and against holding back code that
 // changed since.
