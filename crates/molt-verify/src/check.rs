@@ -68,7 +68,7 @@ pub fn run_check(check: &Check, worktree: &Path, options: &RunOptions) -> CheckR
     };
     let env = check_env(std::env::vars_os(), &check.env);
     let timeout = Duration::from_secs(check.timeout_secs.max(1));
-    let limits = Limits::of(&check.sandbox);
+    let limits = Limits::of(&check.sandbox, check.kind);
     let spawn = |script: &'_ str, cap: usize| {
         process::run(&Spawn { script, dir: &dir, env: &env, timeout, cap, limits })
             .map_err(|e| format!("could not start `sh -c {script}`: {e}"))

@@ -28,8 +28,10 @@
 //!   0 to 19). Checks are compilers and test suites that fill every core;
 //!   molt's own work between them is small but sits on every task's path
 //!   (worktree resets, edits, commits, merges, reading a model's answer), so
-//!   it goes first. Every check, the baseline's included, runs at the same
-//!   priority, so their timings stay comparable.
+//!   it goes first. Benchmarks are the exception: they run alone, and at
+//!   molt's priority, since a step of molt's taking their core in the middle
+//!   of a timing reads as a regression. A check's baseline run has the same
+//!   priority as its later runs.
 //!
 //! The pre-exec hook runs in the forked child of a possibly multi-threaded
 //! parent, so it only makes async-signal-safe system calls on values computed
@@ -38,7 +40,7 @@
 use std::process::Command;
 use std::sync::OnceLock;
 
-use molt_core::CheckSandbox;
+use molt_core::{CheckKind, CheckSandbox};
 
 /// Address space per process unless the spec says otherwise: 32 GiB, far above
 /// what a compiler or an emulator needs, low enough to stop a runaway
@@ -73,8 +75,12 @@ pub(crate) struct Limits {
 }
 
 impl Limits {
-    /// The spec's limits over the defaults; `0` lifts a limit.
-    pub fn of(sandbox: &CheckSandbox) -> Self {
+    /// The spec's limits over the defaults; `0` lifts a limit. A benchmark
+    /// runs at molt's own priority unless the spec says otherwise: it runs
+    /// with no other check beside it, and at a lower priority any step of
+    /// molt's (another task's edit or commit) would take its core away in
+    /// the middle of a timing.
+    pub fn of(sandbox: &CheckSandbox, kind: CheckKind) -> Self {
         let pick = |value: Option<u64>, default: u64| match value.unwrap_or(default) {
             0 => None,
             n => Some(n),
@@ -84,7 +90,7 @@ impl Limits {
             memory_bytes: pick(sandbox.memory_mb, DEFAULT_MEMORY_MB).map(|mb| mb.saturating_mul(1024 * 1024)),
             processes: pick(sandbox.processes, DEFAULT_PROCESSES),
             cpu_secs: pick(sandbox.cpu_secs, DEFAULT_CPU_SECS),
-            nice: sandbox.nice.unwrap_or(DEFAULT_NICE).min(19),
+            nice: sandbox.nice.unwrap_or(if kind == CheckKind::Bench { 0 } else { DEFAULT_NICE }).min(19),
         }
     }
 

@@ -13,19 +13,17 @@ fn the_process_group_is_read_after_the_command_name() {
 
 #[test]
 fn spec_limits_override_the_defaults_and_zero_lifts_them() {
-    let defaults = Limits::of(&CheckSandbox::default());
+    let defaults = Limits::of(&CheckSandbox::default(), CheckKind::Test);
     assert!(defaults.isolate_network);
     assert_eq!(defaults.memory_bytes, Some(DEFAULT_MEMORY_MB * 1024 * 1024));
     assert_eq!(defaults.processes, Some(DEFAULT_PROCESSES));
     assert_eq!(defaults.cpu_secs, Some(DEFAULT_CPU_SECS));
     assert_eq!(defaults.nice, DEFAULT_NICE);
-    let custom = Limits::of(&CheckSandbox {
-        network: true,
-        memory_mb: Some(0),
-        processes: Some(8),
-        cpu_secs: None,
-        nice: Some(0),
-    });
+    assert_eq!(Limits::of(&CheckSandbox::default(), CheckKind::Bench).nice, 0, "a benchmark runs at molt's priority");
+    let custom = Limits::of(
+        &CheckSandbox { network: true, memory_mb: Some(0), processes: Some(8), cpu_secs: None, nice: Some(0) },
+        CheckKind::Test,
+    );
     assert!(!custom.isolate_network);
     assert_eq!(custom.memory_bytes, None);
     assert_eq!(custom.processes, Some(8));
