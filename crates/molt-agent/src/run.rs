@@ -1176,12 +1176,11 @@ fn report_of(v: &Verdict) -> crate::prompts::CheckReport {
     }
 }
 
-/// The text of the items the task's sites sit in, for the first prompt.
 /// The items the task's sites sit in, as the first message shows them, and
 /// the index of each file read for them (the tool box starts with those).
-fn symbols_of(task: &Task, worktree: &std::path::Path) -> (Vec<crate::prompts::SymbolText>, FileIndexes) {
+fn symbols_of(task: &Task, worktree: &std::path::Path) -> (Vec<crate::prompts::SymbolText>, crate::tools::FileIndexes) {
     let mut out: Vec<crate::prompts::SymbolText> = Vec::new();
-    let mut indexes = FileIndexes::new();
+    let mut indexes = crate::tools::FileIndexes::new();
     for site in &task.sites {
         let Some(symbol) = &site.symbol else { continue };
         if out.iter().any(|s| &s.path == symbol) {
@@ -1206,9 +1205,6 @@ fn symbols_of(task: &Task, worktree: &std::path::Path) -> (Vec<crate::prompts::S
     }
     (out, indexes)
 }
-
-/// Files' indexes by repository-relative path, with the text each was made from.
-type FileIndexes = BTreeMap<String, (String, molt_syntax::FileIndex)>;
 
 #[cfg(test)]
 mod tests;

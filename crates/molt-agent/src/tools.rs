@@ -400,6 +400,10 @@ struct Resolved {
 
 type Answer = Result<(String, ToolAction), String>;
 
+/// Files' indexes by repository-relative path, each with the text it was
+/// made from.
+pub type FileIndexes = BTreeMap<String, (String, FileIndex)>;
+
 /// The coder agent's tools over one worktree. See the module docs.
 #[derive(Debug)]
 pub struct ToolBox {
@@ -416,7 +420,7 @@ pub struct ToolBox {
     shown: BTreeMap<String, String>,
     /// The last index made of each file, with the text it was made from: a
     /// file read and then edited by name is parsed once, not once per call.
-    indexes: std::cell::RefCell<BTreeMap<String, (String, FileIndex)>>,
+    indexes: std::cell::RefCell<FileIndexes>,
 }
 
 impl ToolBox {
@@ -664,7 +668,7 @@ impl ToolBox {
 
     /// Indexes made elsewhere (by path, with the text each was made from),
     /// used while the file still holds that text.
-    pub fn remember_indexes(&mut self, indexes: BTreeMap<String, (String, FileIndex)>) {
+    pub fn remember_indexes(&mut self, indexes: FileIndexes) {
         self.indexes.get_mut().extend(indexes);
     }
 
