@@ -6,6 +6,7 @@ mod ci;
 mod cli;
 mod demo;
 mod faults;
+mod locks;
 mod model;
 mod model_faults;
 mod pr;

@@ -53,7 +53,7 @@ fn summary_of(lines: &[String]) -> serde_json::Value {
 }
 
 /// What must hold once a resume has finished, however many kills came before.
-fn assert_finished_cleanly(repo: &Path, head_before: &str, lines: &[String]) {
+pub(crate) fn assert_finished_cleanly(repo: &Path, head_before: &str, lines: &[String]) {
     let summary = summary_of(lines);
     let plan: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(repo.join(".molt/plan.json")).unwrap()).unwrap();

@@ -29,9 +29,10 @@ Tasks:
            for --secs N (default 60); installs cargo-fuzz if missing; needs a nightly toolchain
   record   re-record the model cassettes the e2e tests replay (fixtures/cassettes/), against the
            scripted model servers, then replay them and compare the snapshots
-  soak     crash safety, measured: molt run on the kill-many fixture killed with SIGKILL at 20 random
-           moments and resumed each time; prints kills survived, tasks lost or committed twice
-           (--kills N, --seed S, --jobs J, --dir DIR)
+  soak     crash safety, measured: molt run on the kill-many fixture killed with SIGKILL 20 times (half
+           at random moments, half right after a commit or inside a merge) and resumed each time; prints
+           kills survived, tasks lost or committed twice, tasks failed for an environment reason and git
+           locks left (--kills N, --seed S, --jobs J, --dir DIR)
   test     the whole suite: system packages, cargo fmt --check, clippy -D warnings, every test
   tidy     the repository's own rules (crate docs, no printing from libraries)
 ";

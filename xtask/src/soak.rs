@@ -10,6 +10,13 @@
 //! A migration that finishes before the kills are spent is audited and the
 //! next starts from a fresh copy of the fixture, so every kill lands in a run.
 //!
+//! Half the kills fall at seeded random lines of molt's output; the other
+//! half are aimed where a crash hurts: right after a `task_committed` event,
+//! or a few milliseconds after a task's check finished (inside its commit or
+//! its merge, where git's lock files are held). After the last resume no git
+//! lock file may be left, and no task may have failed for an environment
+//! reason (a lock, a killed process, a full disk).
+//!
 //! Options: `--kills N`, `--seed S` (replays a sequence; printed at the start),
 //! `--jobs J` (molt's, default 3), `--dir DIR` (keep the repositories there).
 
@@ -70,6 +77,12 @@ struct Figures {
     unknown: Vec<String>,
     unchecked: Vec<String>,
     strays: Vec<String>,
+    /// `task_failed` events that blame the machine, as `context: reason`.
+    environment_failures: Vec<String>,
+    /// Git lock files left in a repository after its migration finished.
+    stale_locks: Vec<String>,
+    /// Kills aimed at a commit or a merge, and at random lines.
+    targeted_kills: usize,
 }
 
 impl Figures {
@@ -80,7 +93,9 @@ impl Figures {
             && self.twice.is_empty()
             && self.unknown.is_empty()
             && self.unchecked.is_empty()
-            && self.strays.is_empty())
+            && self.strays.is_empty()
+            && self.environment_failures.is_empty()
+            && self.stale_locks.is_empty())
     }
 
     fn print(&self, seed: u64) {
@@ -99,6 +114,13 @@ impl Figures {
             self.strays,
             self.unknown
         );
+        println!("  kills aimed at commits and merges: {} (the rest at random lines)", self.targeted_kills);
+        println!(
+            "  tasks failed for an environment reason: {} {:?}",
+            self.environment_failures.len(),
+            self.environment_failures
+        );
+        println!("  stale git locks left:      {} {:?}", self.stale_locks.len(), self.stale_locks);
         println!("  state.json unloadable:     {} {:?}", self.state_unloadable.len(), self.state_unloadable);
         println!("  user's branch/tree touched: {} {:?}", self.user_tree_touched.len(), self.user_tree_touched);
     }
@@ -138,12 +160,20 @@ fn migration(molt: &Path, repo: &Path, logs: &Path, o: &Options, rng: &mut Lcg, 
     // A whole run prints about 4 lines a task plus a few: each kill lands in
     // what is left of the run.
     let mut remaining_lines = 46u64;
+    let mut remaining_tasks = 10u64;
     let mut round = 0;
     loop {
         round += 1;
         figures.rounds += 1;
         let command = if round == 1 { "run" } else { "resume" };
-        let kill = (figures.kills_survived < o.kills).then(|| KillPoint::random(rng, remaining_lines));
+        let kill = (figures.kills_survived < o.kills).then(|| {
+            if rng.below(2) == 0 {
+                KillPoint::random(rng, remaining_lines)
+            } else {
+                figures.targeted_kills += 1;
+                KillPoint::targeted(rng, remaining_tasks)
+            }
+        });
         let stderr = logs.join(format!("stderr-{}-{round}.txt", figures.migrations));
         let started = std::time::Instant::now();
         let (lines, end) = molt_until(molt, repo, command, o.jobs, kill, &stderr)?;
@@ -154,6 +184,11 @@ fn migration(molt: &Path, repo: &Path, logs: &Path, o: &Options, rng: &mut Lcg, 
             started.elapsed()
         );
         let context = format!("migration {}, round {round} (`molt {command}`, kill at {kill:?})", figures.migrations);
+        for line in lines.iter().filter(|l| l.contains("\"event\":\"task_failed\"")) {
+            if line.contains("\"environment\":true") {
+                figures.environment_failures.push(format!("{context}: {line}"));
+            }
+        }
         if UserTree::read(repo)? != before {
             figures.user_tree_touched.push(context.clone());
         }
@@ -161,7 +196,10 @@ fn migration(molt: &Path, repo: &Path, logs: &Path, o: &Options, rng: &mut Lcg, 
             End::Killed => {
                 figures.kills_survived += 1;
                 match load_state(repo) {
-                    Ok(state) => remaining_lines = 1 + 4 * uncommitted(&state) as u64 + 3,
+                    Ok(state) => {
+                        remaining_tasks = uncommitted(&state) as u64;
+                        remaining_lines = 1 + 4 * remaining_tasks + 3;
+                    }
                     Err(e) => figures.state_unloadable.push(format!("{context}: {e:#}")),
                 }
             }
@@ -172,6 +210,7 @@ fn migration(molt: &Path, repo: &Path, logs: &Path, o: &Options, rng: &mut Lcg, 
             }
         }
     }
+    figures.stale_locks.extend(lock_files(&repo.join(".git")).into_iter().map(|p| p.display().to_string()));
     let plan = plan_task_ids(repo)?;
     let audit = audit_branch(repo, &before.head, BRANCH)?;
     figures.tasks += plan.len();
@@ -181,6 +220,20 @@ fn migration(molt: &Path, repo: &Path, logs: &Path, o: &Options, rng: &mut Lcg, 
     figures.unchecked.extend(audit.unchecked);
     figures.strays.extend(audit.strays);
     Ok(())
+}
+
+/// Every `*.lock` file under `dir`.
+fn lock_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(lock_files(&path));
+        } else if path.extension().is_some_and(|e| e == "lock") {
+            out.push(path);
+        }
+    }
+    out
 }
 
 fn target_dir() -> PathBuf {

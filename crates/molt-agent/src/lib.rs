@@ -39,12 +39,19 @@ pub enum Error {
     Path(String),
     #[error("{0}")]
     State(String),
+    /// Another molt process holds the repository's run lock.
+    #[error("{0}")]
+    Busy(String),
     #[error("{0}")]
     Verify(String),
     #[error("model: {0}")]
     Model(String),
     #[error("git: {0}")]
     Git(String),
+    /// The machine failed the task: a git lock held past molt's back-off, a
+    /// full disk, another I/O error in git.
+    #[error("git: {0}")]
+    Environment(String),
     #[error("{path}: {source}")]
     Io { path: String, source: std::io::Error },
 }
@@ -56,6 +63,27 @@ impl Error {
 
     pub fn git(e: impl std::fmt::Display) -> Self {
         Error::Git(e.to_string())
+    }
+
+    /// A molt-git error, kept apart as an I/O error when it is the machine's
+    /// (a held git lock, a full disk) so the task that met it counts as
+    /// failed for an environment reason.
+    pub fn from_git(e: molt_git::Error) -> Self {
+        if e.is_environment() {
+            Error::Environment(e.to_string())
+        } else {
+            Error::Git(e.to_string())
+        }
+    }
+
+    /// Whether a task that ended with this error failed for the machine's
+    /// reason rather than the code's (see docs/architecture.md).
+    pub fn is_environment(&self) -> bool {
+        match self {
+            Error::Environment(_) => true,
+            Error::Io { source, .. } => source.kind() != std::io::ErrorKind::InvalidData,
+            _ => false,
+        }
     }
 }
 

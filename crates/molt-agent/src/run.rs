@@ -236,9 +236,9 @@ pub fn make_plan(
     model: Option<(&tokio::runtime::Handle, &molt_llm::Client)>,
 ) -> Result<Plan> {
     let recipe = recipe_of(spec, repo_root)?;
-    let git = molt_git::MigrationRepo::open(repo_root, &spec.migration.name).map_err(Error::git)?;
-    let base = git.ensure_migration_branch().map_err(Error::git)?;
-    let wt = git.add_task_worktree("plan", &base).map_err(Error::git)?;
+    let git = molt_git::MigrationRepo::open(repo_root, &spec.migration.name).map_err(Error::from_git)?;
+    let base = git.ensure_migration_branch().map_err(Error::from_git)?;
+    let wt = git.add_task_worktree("plan", &base).map_err(Error::from_git)?;
     let files = source_files(&wt.path, spec);
     let _ = git.remove_task_worktree(&wt);
     let _ = git.delete_task_branch("plan");
@@ -369,12 +369,17 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
     let spec = load_spec(&cfg.spec)?;
     let recipe = recipe_of(&spec, cfg.spec.parent().unwrap_or(&cfg.repo))?;
     let root = cfg.repo.clone();
-    let git = molt_git::MigrationRepo::open(&root, &spec.migration.name).map_err(Error::git)?;
-    git.preflight(&spec.migration.include, cfg.allow_dirty).map_err(Error::git)?;
-    std::fs::create_dir_all(molt_dir(&root)).map_err(|e| Error::io(&molt_dir(&root), e))?;
+    let git = molt_git::MigrationRepo::open(&root, &spec.migration.name).map_err(Error::from_git)?;
+    git.preflight(&spec.migration.include, cfg.allow_dirty).map_err(Error::from_git)?;
+    // One molt at a time in a repository. Holding the run lock, molt knows
+    // that no other molt holds a git lock here, so the lock files a killed
+    // one left in molt's own refs and worktrees can go: otherwise the first
+    // task that touches such a ref fails on resume.
+    let _run_lock = crate::state::RunLock::acquire(&root)?;
+    let locks = git.clear_stale_locks().map_err(Error::from_git)?;
 
     let branch = spec.branch();
-    let mut tip = git.ensure_migration_branch().map_err(Error::git)?;
+    let mut tip = git.ensure_migration_branch().map_err(Error::from_git)?;
 
     // The model, when the spec (or the command line) names one. Its calls run on
     // one runtime shared by every worker thread, so connections and the rate
@@ -411,7 +416,7 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
     }
     state.tasks.retain(|id, _| plan.task(id).is_some());
     // The migration branch is the truth: a task whose commit is on it is done.
-    for c in git.commits_on_branch(&branch).map_err(Error::git)? {
+    for c in git.commits_on_branch(&branch).map_err(Error::from_git)? {
         if let Some(id) = c.trailer("Molt-Task") {
             if let Some(rec) = state.tasks.get_mut(&TaskId::new(id)) {
                 if rec.state != TaskState::Committed {
@@ -438,6 +443,19 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
         tasks: plan.tasks.len(),
         jobs: cfg.jobs,
     });
+    if !locks.removed.is_empty() {
+        log.emit(EventKind::StaleLocksRemoved {
+            paths: locks.removed.iter().map(|p| p.display().to_string()).collect(),
+        });
+    }
+    for lock in &locks.foreign {
+        log.emit(EventKind::Warning {
+            message: format!(
+                "{} exists: a git process (yours, an editor's or an IDE's) may be at work in this repository; molt leaves it alone, and waits for it if a step of its own needs it",
+                lock.display()
+            ),
+        });
+    }
 
     let check_opts = CheckOptions { bench_runs: cfg.bench_runs, ..CheckOptions::default() };
 
@@ -474,6 +492,7 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
                 results.push(r);
             }
             remove_worktree(&git, &wt);
+            let _ = git.delete_task_branch(&wt.task);
             let b = Baseline::from_results(results, Some(state.base.clone()));
             b.save(&root).map_err(|e| Error::Verify(e.to_string()))?;
             b
@@ -580,10 +599,12 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
                     Err(e) => {
                         record.state = TaskState::Failed;
                         record.error = Some(format!("merge into {branch} failed: {e}"));
+                        record.environment = e.is_environment();
                         log.emit(EventKind::TaskFailed {
                             task: id.clone(),
                             attempt: record.attempts,
                             reason: record.error.clone().unwrap_or_default(),
+                            environment: record.environment,
                         });
                     }
                 }
@@ -597,7 +618,12 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
                 record.attempts = record.attempts.max(state.tasks.get(&id).map_or(1, |r| r.attempts));
                 record.state = TaskState::Pending;
                 let reason = record.error.clone().unwrap_or_else(|| "the budget ran out".to_owned());
-                log.emit(EventKind::TaskFailed { task: id.clone(), attempt: record.attempts, reason: reason.clone() });
+                log.emit(EventKind::TaskFailed {
+                    task: id.clone(),
+                    attempt: record.attempts,
+                    reason: reason.clone(),
+                    environment: false,
+                });
                 stopping = Some(reason);
                 state.tasks.insert(id, record);
             }
@@ -608,6 +634,7 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
                     task: id.clone(),
                     attempt: record.attempts,
                     reason: record.error.clone().unwrap_or_default(),
+                    environment: record.environment,
                 });
                 state.tasks.insert(id, record);
             }
@@ -643,7 +670,7 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
     }
 
     // Final checks on the migration branch.
-    let wt = git.add_task_worktree("final", &tip).map_err(Error::git)?;
+    let wt = git.add_task_worktree("final", &tip).map_err(Error::from_git)?;
     let mut verdicts = Vec::new();
     for check in &spec.checks {
         let r = molt_verify::run_check(check, &wt.path, &check_opts);
@@ -661,6 +688,7 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
         verdicts.push(v);
     }
     let _ = git.remove_task_worktree(&wt);
+    let _ = git.delete_task_branch(&wt.task);
     if let Some(b) = &bench_base {
         let _ = git.remove_task_worktree(b);
         let _ = git.delete_task_branch(&b.task);
@@ -794,7 +822,7 @@ impl Slot {
             }
         }
         let slot = add_worktree(git, &self.name, base)?;
-        let wt = git.reuse_task_worktree(&slot, task, base).map_err(Error::git);
+        let wt = git.reuse_task_worktree(&slot, task, base).map_err(Error::from_git);
         self.worktree = Some(slot);
         wt
     }
@@ -843,7 +871,7 @@ fn make_slots(root: &Path, migration: &str, base: &str, n: usize) -> SlotMaker {
 
 fn add_worktree(git: &molt_git::MigrationRepo, task: &str, base: &str) -> Result<molt_git::TaskWorktree> {
     let _one_at_a_time = WORKTREES.lock().unwrap_or_else(|e| e.into_inner());
-    git.add_task_worktree(task, base).map_err(Error::git)
+    git.add_task_worktree(task, base).map_err(Error::from_git)
 }
 
 fn remove_worktree(git: &molt_git::MigrationRepo, wt: &molt_git::TaskWorktree) {
@@ -865,6 +893,7 @@ impl Worker {
             Err(e) => {
                 record.state = TaskState::Failed;
                 record.error = Some(e.to_string());
+                record.environment = e.is_environment();
                 Done::Failed { id: task.id.clone(), record }
             }
         }
@@ -873,7 +902,7 @@ impl Worker {
     /// Runs the task's attempts, each from a clean worktree. Rules are
     /// deterministic, so only attempts that involve a model are retried.
     fn try_task(&self, task: &Task, record: &mut TaskRecord, slot: &mut Slot) -> Result<TaskEnd> {
-        let git = molt_git::MigrationRepo::open(&self.root, &self.spec.migration.name).map_err(Error::git)?;
+        let git = molt_git::MigrationRepo::open(&self.root, &self.spec.migration.name).map_err(Error::from_git)?;
         let attempts = if self.model.is_some() { self.spec.migration.attempts.max(1) } else { 1 };
         let mut history: Vec<String> = Vec::new();
         for attempt in 1..=attempts {
@@ -884,10 +913,12 @@ impl Worker {
                     task: task.id.clone(),
                     attempt: number - 1,
                     reason: record.error.clone().unwrap_or_default(),
+                    environment: record.environment,
                 });
                 self.log.emit(EventKind::TaskStarted { task: task.id.clone(), attempt: number });
             }
             record.error = None;
+            record.environment = false;
             let wt = slot.checkout(&git, task.id.as_str(), &self.base)?;
             let end = self.attempt(&git, &wt, task, record, &history);
             slot.release(&git, &wt);
@@ -1020,7 +1051,7 @@ impl Worker {
             record.tokens += end.tokens;
             record.cost_usd += end.cost_usd;
         }
-        let changed = git.changed_paths(wt).map_err(Error::git)?;
+        let changed = git.changed_paths(wt).map_err(Error::from_git)?;
         let violations = molt_verify::protected_violations(&changed, &self.spec.migration.protected)
             .map_err(|e| Error::Verify(e.to_string()))?;
         if !violations.is_empty() {
@@ -1038,6 +1069,9 @@ impl Worker {
         record.checks = summarize(&verdicts);
         let failing: Vec<&Verdict> = verdicts.iter().filter(|v| v.blocking && v.outcome == Outcome::Fail).collect();
         if !failing.is_empty() {
+            // A check that the machine failed (its process killed from
+            // outside, the disk full) says nothing about the edit.
+            record.environment = failing.iter().any(|v| v.result.environment_fault().is_some());
             record.error = Some(format!(
                 "checks failed: {}",
                 failing.iter().map(|v| format!("{} ({})", v.check, v.detail())).collect::<Vec<_>>().join("; ")
@@ -1061,7 +1095,7 @@ impl Worker {
             .trailer("Molt-Checks", checks_trailer.join(", "));
         // Exactly the files the agents changed: build outputs the checks left
         // behind never reach a commit.
-        match git.commit_task(wt, &message, Some(&changed)).map_err(Error::git)? {
+        match git.commit_task(wt, &message, Some(&changed)).map_err(Error::from_git)? {
             Some(commit) => Ok(AttemptEnd::Committed(commit)),
             None => {
                 record.error = Some("nothing to commit after the edits".to_owned());

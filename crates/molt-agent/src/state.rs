@@ -22,6 +22,51 @@ pub fn molt_dir(repo: &Path) -> PathBuf {
     repo.join(".molt")
 }
 
+/// molt's lock on a repository, `.molt/run.lock`: one `molt run`, `resume`
+/// or `plan` at a time. The kernel lets go of it when the process ends,
+/// however it ends, so a `kill -9` never leaves it held. While it is held no
+/// other molt process is at work in the repository, so any git lock file in
+/// molt's own namespaces was left by a dead one and may be removed
+/// ([`molt_git::MigrationRepo::clear_stale_locks`]).
+#[derive(Debug)]
+pub struct RunLock {
+    _file: std::fs::File,
+}
+
+impl RunLock {
+    /// Takes the lock, or says which process holds it.
+    pub fn acquire(repo: &Path) -> Result<RunLock> {
+        let dir = molt_dir(repo);
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        let path = dir.join("run.lock");
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| Error::io(&path, e))?;
+        match file.try_lock() {
+            Ok(()) => {
+                // The holder's pid, for the message another molt shows.
+                let _ = file.set_len(0);
+                let _ = write!(file, "{}", std::process::id());
+                Ok(RunLock { _file: file })
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let holder = std::fs::read_to_string(&path).unwrap_or_default();
+                let holder = holder.trim();
+                Err(Error::Busy(format!(
+                    "another molt{} is running in {}; wait for it to end (or stop it) and try again",
+                    if holder.is_empty() { String::new() } else { format!(" (pid {holder})") },
+                    repo.display()
+                )))
+            }
+            Err(std::fs::TryLockError::Error(e)) => Err(Error::io(&path, e)),
+        }
+    }
+}
+
 /// One check's verdict, as kept in the state and shown in tables.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckSummary {
@@ -60,6 +105,10 @@ pub struct TaskRecord {
     pub unmapped: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The task failed for the machine's reason (a git lock, a killed
+    /// process, a full disk), not the code's.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub environment: bool,
 }
 
 impl TaskRecord {
@@ -76,6 +125,7 @@ impl TaskRecord {
             sites_model: 0,
             unmapped: Vec::new(),
             error: None,
+            environment: false,
         }
     }
 }

@@ -59,9 +59,11 @@ fn classify(err: &anyhow::Error) -> Exit {
                 | molt_agent::Error::PlanFile(_)
                 | molt_agent::Error::Plan(_)
                 | molt_agent::Error::Recipe(_) => return Exit::Usage,
-                molt_agent::Error::Io { .. } | molt_agent::Error::Model(_) | molt_agent::Error::RecipeFetch(_) => {
-                    return Exit::Environment
-                }
+                molt_agent::Error::Io { .. }
+                | molt_agent::Error::Model(_)
+                | molt_agent::Error::RecipeFetch(_)
+                | molt_agent::Error::Busy(_)
+                | molt_agent::Error::Environment(_) => return Exit::Environment,
                 _ => {}
             }
         }

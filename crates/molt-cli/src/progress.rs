@@ -115,6 +115,12 @@ impl Progress {
                 self.overall.inc(1);
                 let _ = self.multi.println(format!("  blocked {task} (needs {by})"));
             }
+            EventKind::StaleLocksRemoved { paths } => {
+                let _ = self.multi.println(format!("  removed the git locks a killed molt left: {}", paths.join(", ")));
+            }
+            EventKind::Warning { message } => {
+                let _ = self.multi.println(format!("  warning: {message}"));
+            }
             EventKind::RunFinished { .. } => {
                 self.overall.finish_and_clear();
             }

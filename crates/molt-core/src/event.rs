@@ -81,10 +81,23 @@ pub enum EventKind {
         task: TaskId,
         attempt: u32,
         reason: String,
+        /// The machine failed the task (a git lock, a killed process, a full
+        /// disk), not the code: `molt resume` tries it again.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        environment: bool,
     },
     TaskBlocked {
         task: TaskId,
         by: TaskId,
+    },
+    /// Git lock files a killed molt left in its own namespaces, removed
+    /// when the next run or resume started.
+    StaleLocksRemoved {
+        paths: Vec<String>,
+    },
+    /// Something the user should know that does not stop the run.
+    Warning {
+        message: String,
     },
     RunFinished {
         committed: usize,

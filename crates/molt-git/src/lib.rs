@@ -18,6 +18,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod forge;
+mod locks;
 mod message;
 mod pinned;
 mod remote;
@@ -28,6 +29,7 @@ use std::path::PathBuf;
 pub use forge::{
     remote_web_url, GitHub, PullAction, PullRequest, PullRequestDraft, RepoSlug, API_VERSION, DEFAULT_API_URL,
 };
+pub use locks::StaleLocks;
 pub use message::{CommitMessage, MERGE_TRAILER, TASK_TRAILER};
 pub use pinned::{fetch_pinned, recipe_cache_dir, PinnedRef, PREFIX as PINNED_PREFIX};
 pub use remote::{credential_helper_token, current_branch, push_migration_branch, remote_url, strip_userinfo, Pushed};
@@ -89,8 +91,29 @@ pub enum Error {
     BadPin { reference: String, why: String },
     #[error("could not fetch commit {commit} of {url}: {message}")]
     Fetch { url: String, commit: String, message: String },
+    /// A git lock file that stayed held through molt's back-off.
+    #[error("{}", locked_message(path, *molts))]
+    Locked {
+        path: PathBuf,
+        /// Whether the lock is one only molt takes.
+        molts: bool,
+    },
     #[error("git: {0}")]
     Git(#[from] git2::Error),
+}
+
+fn locked_message(path: &std::path::Path, molts: bool) -> String {
+    if molts {
+        format!(
+            "git lock {} is held; molt removes the locks a killed molt left when its next run or resume starts, so run `molt resume`",
+            path.display()
+        )
+    } else {
+        format!(
+            "git lock {} is held by another git process (a git command, an editor or an IDE at work in this repository); wait for it to finish and run `molt resume`, or, if no git process is running, delete that file first",
+            path.display()
+        )
+    }
 }
 
 /// What to do about a status the GitHub API answered with.
@@ -108,6 +131,16 @@ impl Error {
     /// Whether this is a merge conflict: the task failed, nothing is broken.
     pub fn is_conflict(&self) -> bool {
         matches!(self, Error::MergeConflict { .. })
+    }
+
+    /// Whether this is the machine's fault rather than the migration's: a
+    /// git lock someone holds, a full disk, or another I/O failure.
+    pub fn is_environment(&self) -> bool {
+        match self {
+            Error::Locked { .. } | Error::Io { .. } => true,
+            Error::Git(e) => matches!(e.code(), git2::ErrorCode::Locked) || e.class() == git2::ErrorClass::Os,
+            _ => false,
+        }
     }
 }
 

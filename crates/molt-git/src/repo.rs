@@ -10,6 +10,7 @@ use git2::{
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Serialize};
 
+use crate::locks::retry_locked;
 use crate::message::{CommitMessage, MERGE_TRAILER, TASK_TRAILER};
 use crate::{Error, Result};
 
@@ -126,6 +127,10 @@ impl MigrationRepo {
         &self.root
     }
 
+    pub(crate) fn git(&self) -> &Repository {
+        &self.repo
+    }
+
     /// `molt/<name>`.
     pub fn migration_branch(&self) -> String {
         format!("molt/{}", self.name)
@@ -230,6 +235,10 @@ impl MigrationRepo {
     /// is when it does (a resumed run must not reset it). Returns its tip. Also
     /// makes sure `.molt/` is excluded.
     pub fn ensure_migration_branch(&self) -> Result<String> {
+        retry_locked(|| self.ensure_migration_branch_once())
+    }
+
+    fn ensure_migration_branch_once(&self) -> Result<String> {
         self.ensure_excluded()?;
         let branch = self.migration_branch();
         if let Ok(existing) = self.repo.find_branch(&branch, BranchType::Local) {
@@ -257,6 +266,10 @@ impl MigrationRepo {
     /// branch `molt-task/<name>/<task>` at `base`. A stale worktree or branch of
     /// the same task (left by a crash) is removed first.
     pub fn add_task_worktree(&self, task: &str, base: &str) -> Result<TaskWorktree> {
+        retry_locked(|| self.add_task_worktree_once(task, base))
+    }
+
+    fn add_task_worktree_once(&self, task: &str, base: &str) -> Result<TaskWorktree> {
         check_name(task)?;
         self.ensure_excluded()?;
         let path = self.worktree_path(task);
@@ -319,6 +332,10 @@ impl MigrationRepo {
     /// written, which costs far less than a new worktree on a large tree.
     /// The returned worktree is the task's; the slot keeps its own name.
     pub fn reuse_task_worktree(&self, slot: &TaskWorktree, task: &str, base: &str) -> Result<TaskWorktree> {
+        retry_locked(|| self.reuse_task_worktree_once(slot, task, base))
+    }
+
+    fn reuse_task_worktree_once(&self, slot: &TaskWorktree, task: &str, base: &str) -> Result<TaskWorktree> {
         check_name(task)?;
         let branch_name = self.task_branch(task);
         let base_commit = self.repo.find_commit(oid(base)?)?;
@@ -345,6 +362,10 @@ impl MigrationRepo {
     /// branch can be merged and deleted while the worktree waits for its next
     /// task ([`Self::reuse_task_worktree`]).
     pub fn detach_task_worktree(&self, worktree: &TaskWorktree) -> Result<()> {
+        retry_locked(|| self.detach_task_worktree_once(worktree))
+    }
+
+    fn detach_task_worktree_once(&self, worktree: &TaskWorktree) -> Result<()> {
         let wt = Repository::open(&worktree.path)?;
         let head = wt.head()?.peel_to_commit()?.id();
         wt.set_head_detached(head)?;
@@ -389,6 +410,10 @@ impl MigrationRepo {
 
     /// Deletes `molt-task/<name>/<task>` if it exists.
     pub fn delete_task_branch(&self, task: &str) -> Result<()> {
+        retry_locked(|| self.delete_task_branch_once(task))
+    }
+
+    fn delete_task_branch_once(&self, task: &str) -> Result<()> {
         check_name(task)?;
         if let Ok(mut branch) = self.repo.find_branch(&self.task_branch(task), BranchType::Local) {
             branch.delete()?;
@@ -423,6 +448,15 @@ impl MigrationRepo {
     /// git does not ignore. `None` when there is nothing to commit. Uses the
     /// repository's identity, or `molt <molt@localhost>`.
     pub fn commit_task(
+        &self,
+        worktree: &TaskWorktree,
+        message: &CommitMessage,
+        paths: Option<&[String]>,
+    ) -> Result<Option<String>> {
+        retry_locked(|| self.commit_task_once(worktree, message, paths))
+    }
+
+    fn commit_task_once(
         &self,
         worktree: &TaskWorktree,
         message: &CommitMessage,
@@ -466,6 +500,10 @@ impl MigrationRepo {
     /// (trailer `Molt-Merge: <task>`) when other tasks landed meanwhile. On a
     /// conflict nothing changes and [`Error::MergeConflict`] names the paths.
     pub fn merge_task(&self, task: &str) -> Result<Merged> {
+        retry_locked(|| self.merge_task_once(task))
+    }
+
+    fn merge_task_once(&self, task: &str) -> Result<Merged> {
         check_name(task)?;
         let target_name = self.migration_branch();
         let target_ref = format!("refs/heads/{target_name}");

@@ -297,3 +297,55 @@ fn identity_falls_back_to_molt() {
     config.set_str("user.email", "ada@example.com").unwrap();
     assert_eq!(identity_from_config(&config), ("Ada".to_owned(), "ada@example.com".to_owned()));
 }
+
+/// Guards the crash-safety bug where a `kill -9` inside a ref update left
+/// `refs/heads/molt-task/…/<task>.lock` behind and the resumed run failed that
+/// task: molt's own lock files are removed, the user's are only listed.
+#[test]
+fn stale_locks_in_molts_namespaces_are_removed_and_the_users_are_left_alone() {
+    let repo = TempRepo::with_c_project().unwrap();
+    let m = MigrationRepo::open(repo.path(), "port").unwrap();
+    let base = m.ensure_migration_branch().unwrap();
+    let slot = m.add_task_worktree("_slot-0", &base).unwrap();
+    let git_dir = repo.path().join(".git");
+    let ours = [
+        "refs/heads/molt/port.lock",
+        "refs/heads/molt-task/port/t1.lock",
+        "logs/refs/heads/molt-task/port/t1.lock",
+        "worktrees/molt-port-_slot-0/index.lock",
+        "worktrees/molt-port-_slot-0/HEAD.lock",
+    ];
+    let theirs = ["packed-refs.lock", "index.lock", "HEAD.lock", "refs/heads/main.lock"];
+    for rel in ours.iter().chain(&theirs) {
+        let path = git_dir.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, "held\n").unwrap();
+    }
+    // While molt-task/port/t1.lock is held, creating that branch fails.
+    let blocked = m.add_task_worktree("t1", &base).unwrap_err();
+    assert!(matches!(&blocked, Error::Locked { molts: true, .. }), "{blocked}");
+    assert!(blocked.to_string().contains("molt resume"), "{blocked}");
+    assert!(blocked.is_environment());
+
+    let found = m.clear_stale_locks().unwrap();
+    let removed: Vec<String> = found.removed.iter().map(|p| p.display().to_string()).collect();
+    let mut expected: Vec<String> = ours.iter().map(|r| format!(".git/{r}")).collect();
+    expected.sort();
+    let mut removed_sorted = removed.clone();
+    removed_sorted.sort();
+    assert_eq!(removed_sorted, expected);
+    let foreign: Vec<String> = found.foreign.iter().map(|p| p.display().to_string()).collect();
+    let mut expected: Vec<String> = theirs.iter().map(|r| format!(".git/{r}")).collect();
+    expected.sort();
+    assert_eq!(foreign, expected);
+    for rel in ours {
+        assert!(!git_dir.join(rel).exists(), "{rel} was left");
+    }
+    for rel in theirs {
+        assert_eq!(std::fs::read_to_string(git_dir.join(rel)).unwrap(), "held\n", "{rel} was touched");
+    }
+    // Now the task's branch and the slot work again.
+    let wt = m.add_task_worktree("t1", &base).unwrap();
+    m.reuse_task_worktree(&slot, "t2", &base).unwrap();
+    m.remove_task_worktree(&wt).unwrap();
+}

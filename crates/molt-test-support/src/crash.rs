@@ -27,12 +27,21 @@ impl Lcg {
     }
 }
 
-/// Where to kill a molt process: right after it prints line `after_line` of
-/// its `--json` output, and `delay` later.
+/// Where to kill a molt process: when a line of its `--json` output meets
+/// the trigger, and `delay` later.
 #[derive(Debug, Clone, Copy)]
 pub struct KillPoint {
-    pub after_line: usize,
+    pub at: Trigger,
     pub delay: Duration,
+}
+
+/// The line of molt's `--json` output that a kill waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    /// The `n`-th line (1-based).
+    Line(usize),
+    /// The `nth` (1-based) event of this kind, e.g. `task_committed`.
+    Event { event: &'static str, nth: usize },
 }
 
 impl KillPoint {
@@ -41,8 +50,42 @@ impl KillPoint {
     /// the other half (inside a merge, a commit or a state write).
     pub fn random(rng: &mut Lcg, remaining_lines: u64) -> KillPoint {
         KillPoint {
-            after_line: 1 + rng.below(remaining_lines) as usize,
+            at: Trigger::Line(1 + rng.below(remaining_lines) as usize),
             delay: Duration::from_millis(if rng.below(2) == 0 { 0 } else { rng.below(40) }),
+        }
+    }
+
+    /// A kill aimed where a crash hurts most, for a process with `tasks`
+    /// tasks left to commit: right after one of its `task_committed` events
+    /// (the state write and the next task's branch and worktree reset
+    /// follow), or a few milliseconds after a task's check finished, which
+    /// lands in the task's commit or its merge into the migration branch
+    /// (ref updates under git's lock files).
+    pub fn targeted(rng: &mut Lcg, tasks: u64) -> KillPoint {
+        let nth = 1 + rng.below(tasks.max(1)) as usize;
+        if rng.below(2) == 0 {
+            KillPoint { at: Trigger::Event { event: "task_committed", nth }, delay: Duration::ZERO }
+        } else {
+            KillPoint {
+                at: Trigger::Event { event: "check_finished", nth },
+                delay: Duration::from_millis(rng.below(12)),
+            }
+        }
+    }
+
+    fn hit(&self, lines: &[String], counted: &mut usize) -> bool {
+        match self.at {
+            Trigger::Line(n) => lines.len() == n,
+            Trigger::Event { event, nth } => {
+                let last = lines.last().map_or("", String::as_str);
+                // A task's own check, not a baseline or final one.
+                let wanted = last.contains(&format!("\"event\":\"{event}\""))
+                    && (event != "check_finished" || last.contains("\"task\":"));
+                if wanted {
+                    *counted += 1;
+                }
+                wanted && *counted == nth
+            }
         }
     }
 }
@@ -79,9 +122,10 @@ pub fn molt_until(
     let stdout = child.stdout.take().context("molt's stdout was not piped")?;
     let mut lines = Vec::new();
     let mut reader = BufReader::new(stdout).lines();
+    let mut counted = 0;
     while let Some(Ok(line)) = reader.next() {
         lines.push(line);
-        if let Some(k) = kill.filter(|k| k.after_line == lines.len()) {
+        if let Some(k) = kill.filter(|k| k.hit(&lines, &mut counted)) {
             std::thread::sleep(k.delay);
             // SIGKILL on Unix: no destructor, no flush, no cleanup runs.
             let _ = child.kill();
@@ -230,6 +274,25 @@ mod tests {
         let mut rng = Lcg(7);
         assert!((0..1000).all(|_| rng.below(10) < 10));
         assert_eq!(rng.below(0), 0);
+    }
+
+    #[test]
+    fn an_event_trigger_counts_only_its_own_events() {
+        let k = KillPoint { at: Trigger::Event { event: "check_finished", nth: 2 }, delay: Duration::ZERO };
+        let mut counted = 0;
+        let mut lines = Vec::new();
+        let mut hits = Vec::new();
+        for line in [
+            r#"{"event":"check_finished","check":"baseline/x"}"#,
+            r#"{"event":"check_finished","task":"a","check":"x"}"#,
+            r#"{"event":"task_committed","task":"a"}"#,
+            r#"{"event":"check_finished","task":"b","check":"x"}"#,
+            r#"{"event":"check_finished","task":"c","check":"x"}"#,
+        ] {
+            lines.push(line.to_owned());
+            hits.push(k.hit(&lines, &mut counted));
+        }
+        assert_eq!(hits, [false, false, false, true, false]);
     }
 
     #[test]

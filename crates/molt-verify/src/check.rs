@@ -191,6 +191,11 @@ fn error(mut result: CheckResult, message: String) -> CheckResult {
     result
 }
 
+/// The message of a check whose own process died of SIGKILL that molt did not
+/// send: the kernel's out-of-memory killer or a person, not the code under
+/// test (a crash of the code is SIGSEGV, SIGABRT, SIGBUS and the like).
+pub(crate) const KILLED_FROM_OUTSIDE: &str = "killed by SIGKILL from outside molt (out of memory?)";
+
 fn describe_exit(run: &Finished) -> String {
     if let Some(why) = &run.stopped_for {
         why.clone()
@@ -199,7 +204,11 @@ fn describe_exit(run: &Finished) -> String {
     } else {
         match run.exit_code {
             Some(code) => format!("exit code {code}"),
-            None => "killed by a signal".to_owned(),
+            None => match run.signal {
+                Some(libc::SIGKILL) => KILLED_FROM_OUTSIDE.to_owned(),
+                Some(n) => format!("killed by signal {n}"),
+                None => "killed by a signal".to_owned(),
+            },
         }
     }
 }

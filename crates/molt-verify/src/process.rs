@@ -63,6 +63,8 @@ pub(crate) struct Finished {
     pub network_isolated: bool,
     /// The sandbox limit the check was stopped for, in words, when it was.
     pub stopped_for: Option<String>,
+    /// The signal that ended the check's own process, when one did.
+    pub signal: Option<i32>,
 }
 
 impl Finished {
@@ -187,7 +189,11 @@ pub(crate) fn run(spawn: &Spawn<'_>) -> std::io::Result<Finished> {
     let stdout = streams.next().unwrap_or_default();
     let stderr = streams.next().unwrap_or_default();
     let exit_code = if timed_out || stopped_for.is_some() { None } else { status.code() };
-    Ok(Finished { exit_code, timed_out, duration, stdout, stderr, network_isolated, stopped_for })
+    let signal = {
+        use std::os::unix::process::ExitStatusExt;
+        status.signal()
+    };
+    Ok(Finished { exit_code, timed_out, duration, stdout, stderr, network_isolated, stopped_for, signal })
 }
 
 /// The limit behind a death by signal, when the signal says: `SIGXCPU` is the

@@ -162,6 +162,24 @@ pub struct CheckResult {
 }
 
 impl CheckResult {
+    /// Why the machine rather than the code failed this check, when the
+    /// result shows it: the check's process killed by a SIGKILL that molt
+    /// did not send, or a full disk. A task that fails on such a check
+    /// failed for an environment reason.
+    pub fn environment_fault(&self) -> Option<&'static str> {
+        if self.passed {
+            None
+        } else if self.message.as_deref() == Some(crate::check::KILLED_FROM_OUTSIDE) {
+            Some("a check's process was killed from outside molt")
+        } else if self.output.contains("No space left on device") {
+            Some("the disk is full")
+        } else {
+            None
+        }
+    }
+}
+
+impl CheckResult {
     /// Test cases that ran, when the output said.
     pub fn tests_ran(&self) -> Option<u64> {
         self.counts.map(|c| c.ran())

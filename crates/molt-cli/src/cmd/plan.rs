@@ -50,6 +50,8 @@ pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
     let plan = match molt_agent::run::load_plan(&repo)? {
         Some(p) if !args.force => p,
         _ => {
+            // Planning adds a worktree and a branch: not beside a running molt.
+            let _run_lock = molt_agent::state::RunLock::acquire(&repo)?;
             let runtime = molt_agent::run::model_runtime()?;
             let model = if args.no_model {
                 None

@@ -172,6 +172,10 @@ fn observer(out: &Output) -> Arc<dyn Fn(&Event) + Send + Sync> {
             }
             EventKind::TaskFailed { task, reason, .. } => format!("  FAILED  {task}: {reason}"),
             EventKind::TaskBlocked { task, by } => format!("  blocked {task} (needs {by})"),
+            EventKind::StaleLocksRemoved { paths } => {
+                format!("  removed the git locks a killed molt left: {}", paths.join(", "))
+            }
+            EventKind::Warning { message } => format!("  warning: {message}"),
             EventKind::CheckFinished { task: None, check, passed, duration_ms, .. } => {
                 format!(
                     "  check   {check}: {} in {:.1}s",
