@@ -110,10 +110,12 @@ fn a_second_molt_in_the_same_repository_is_refused() {
     let lock =
         std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(repo.join(".molt/run.lock")).unwrap();
     lock.lock().unwrap();
-    std::fs::write(repo.join(".molt/run.lock"), "4242").unwrap();
+    // The holder's pid, as molt writes it: this test process, alive.
+    let pid = std::process::id();
+    std::fs::write(repo.join(".molt/run.lock"), pid.to_string()).unwrap();
     let run = Run::from(molt(repo, &["run", "--jobs", "2"]));
     assert_eq!(run.code, Some(3), "{run}");
-    assert!(run.stderr.contains("another molt (pid 4242) is running in"), "{run}");
+    assert!(run.stderr.contains(&format!("another molt (pid {pid}) is running in")), "{run}");
     assert!(!repo.join(".molt/state.json").exists(), "the refused run wrote its state");
     drop(lock);
     let run = Run::from(molt(repo, &["run", "--jobs", "2"]));

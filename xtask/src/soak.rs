@@ -81,8 +81,10 @@ struct Figures {
     environment_failures: Vec<String>,
     /// Git lock files left in a repository after its migration finished.
     stale_locks: Vec<String>,
-    /// Kills aimed at a commit or a merge, and at random lines.
+    /// Kill points aimed at a commit or a merge, and in all (a run can end
+    /// before its kill point comes).
     targeted_kills: usize,
+    kill_points: usize,
 }
 
 impl Figures {
@@ -167,6 +169,7 @@ fn migration(molt: &Path, repo: &Path, logs: &Path, o: &Options, rng: &mut Lcg, 
         figures.rounds += 1;
         let command = if round == 1 { "run" } else { "resume" };
         let kill = (figures.kills_survived < o.kills).then(|| {
+            figures.kill_points += 1;
             if rng.below(2) == 0 {
                 KillPoint::random(rng, remaining_lines)
             } else {

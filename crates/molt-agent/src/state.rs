@@ -35,6 +35,13 @@ pub struct RunLock {
 
 impl RunLock {
     /// Takes the lock, or says which process holds it.
+    ///
+    /// A child process that a killed molt had just forked holds the lock too
+    /// until it has started its program (the lock is shared across `fork`
+    /// and let go at `exec`), which under load takes a moment. So when the
+    /// molt that wrote its pid into the file is gone, the lock is waited for
+    /// (at most [`RUN_LOCK_WAIT`]); when that molt is alive, the answer is
+    /// at once.
     pub fn acquire(repo: &Path) -> Result<RunLock> {
         let dir = molt_dir(repo);
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
@@ -46,26 +53,35 @@ impl RunLock {
             .truncate(false)
             .open(&path)
             .map_err(|e| Error::io(&path, e))?;
-        match file.try_lock() {
-            Ok(()) => {
-                // The holder's pid, for the message another molt shows.
-                let _ = file.set_len(0);
-                let _ = write!(file, "{}", std::process::id());
-                Ok(RunLock { _file: file })
+        let started = std::time::Instant::now();
+        loop {
+            match file.try_lock() {
+                Ok(()) => {
+                    // The holder's pid, for the message another molt shows.
+                    let _ = file.set_len(0);
+                    let _ = write!(file, "{}", std::process::id());
+                    return Ok(RunLock { _file: file });
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    let holder = std::fs::read_to_string(&path).unwrap_or_default().trim().to_owned();
+                    let alive = holder.parse::<u32>().is_ok_and(|pid| Path::new(&format!("/proc/{pid}")).exists());
+                    if alive || started.elapsed() >= RUN_LOCK_WAIT {
+                        return Err(Error::Busy(format!(
+                            "another molt{} is running in {}; wait for it to end (or stop it) and try again",
+                            if alive { format!(" (pid {holder})") } else { String::new() },
+                            repo.display()
+                        )));
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
             }
-            Err(std::fs::TryLockError::WouldBlock) => {
-                let holder = std::fs::read_to_string(&path).unwrap_or_default();
-                let holder = holder.trim();
-                Err(Error::Busy(format!(
-                    "another molt{} is running in {}; wait for it to end (or stop it) and try again",
-                    if holder.is_empty() { String::new() } else { format!(" (pid {holder})") },
-                    repo.display()
-                )))
-            }
-            Err(std::fs::TryLockError::Error(e)) => Err(Error::io(&path, e)),
         }
     }
 }
+
+/// How long [`RunLock::acquire`] waits for a lock whose molt is gone.
+const RUN_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// One check's verdict, as kept in the state and shown in tables.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -260,3 +276,6 @@ impl EventLog {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -11,6 +11,7 @@
 pub mod budget;
 pub mod event;
 pub mod plan;
+pub mod policy;
 pub mod redact;
 pub mod site;
 pub mod spec;
@@ -19,5 +20,6 @@ pub mod usage;
 
 pub use event::{Event, EventKind};
 pub use plan::{Plan, PlanError, Task, TaskId, TaskState};
+pub use policy::{PathPolicy, Refusal, RefusalKind};
 pub use site::Site;
 pub use spec::{Check, CheckKind, CheckSandbox, Migration, ModelConfig, ProviderKind, Spec, SpecError};

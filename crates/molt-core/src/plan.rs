@@ -155,6 +155,33 @@ fn cycle_text(cycle: &[TaskId]) -> String {
     names.join(" -> ")
 }
 
+/// Worktree and branch names molt uses for its own steps, which a task id
+/// may not take.
+const RESERVED_TASK_IDS: [&str; 4] = ["baseline", "final", "bench-base", "plan"];
+
+/// Whether `id` can name a task: it becomes a git branch
+/// (`molt-task/<migration>/<id>`) and a folder, so it follows git's
+/// ref-name rules and then some: letters, digits, `.`, `_` and `-`, not
+/// starting with `.` or `-`, no `..`, not ending in `.` or `.lock`, at most
+/// 100 characters, and not a name molt keeps for itself.
+pub fn check_task_id(id: &str) -> Result<(), String> {
+    if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {
+        return Err("use letters, digits, '.', '_' and '-'".to_owned());
+    }
+    if id.len() > 100 {
+        return Err("at most 100 characters".to_owned());
+    }
+    if id.starts_with(['.', '-']) || id.contains("..") || id.ends_with('.') || id.ends_with(".lock") {
+        return Err(format!(
+            "\"{id}\" is not a valid git branch name (no leading '.' or '-', no \"..\", no trailing '.' or \".lock\")"
+        ));
+    }
+    if RESERVED_TASK_IDS.contains(&id) || id.starts_with("_slot-") {
+        return Err(format!("\"{id}\" is a name molt keeps for its own worktrees; choose another"));
+    }
+    Ok(())
+}
+
 impl Plan {
     /// Parses and validates `plan.json` text. `file` is only used in errors.
     pub fn parse(file: &str, text: &str) -> Result<Plan, PlanError> {
@@ -184,12 +211,12 @@ impl Plan {
         let line = |id: &TaskId, nth: usize| id_line(text, id, nth);
         let mut first: HashMap<&TaskId, usize> = HashMap::new();
         for task in &self.tasks {
-            if task.id.0.is_empty() || !task.id.0.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {
+            if let Err(why) = check_task_id(&task.id.0) {
                 return Err(PlanError::Invalid {
                     file: file.to_owned(),
                     line: line(&task.id, 0),
                     task: task.id.clone(),
-                    message: "field \"id\": use letters, digits, '.', '_' and '-'".to_owned(),
+                    message: format!("field \"id\": {why}"),
                 });
             }
             if first.insert(&task.id, 0).is_some() {

@@ -17,6 +17,11 @@ use crate::output::Output;
 /// the migration branch `molt/<name>`. Your own branch, index and working tree
 /// are never touched. State is kept in .molt/, so after a crash or Ctrl-C
 /// `molt resume` continues where the run stopped without repeating a commit.
+///
+/// One molt runs in a repository at a time (.molt/run.lock); a second is
+/// refused. On start molt removes the git lock files that a killed molt left
+/// in its own branches and worktrees; a lock file of your own git (such as
+/// .git/index.lock) is named in a warning and left alone.
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = "\
 Examples:
@@ -37,7 +42,7 @@ In CI:
     0  every task committed and every final check passing
     1  migration incomplete, or checks failed (the report in .molt/ says what)
     2  usage or spec error (molt.toml, .molt/plan.json, a flag)
-    3  environment error (a missing tool, an unreachable model server)")]
+    3  environment error (a missing tool, an unreachable model server, another molt running here)")]
 pub struct Args {
     /// The spec file; its folder is the repository to migrate.
     #[arg(long, env = "MOLT_SPEC", default_value = "molt.toml", value_name = "FILE")]

@@ -148,3 +148,15 @@ fn round_trip_through_json() {
     let back = Plan::parse("plan.json", &p.to_json()).unwrap();
     assert_eq!(back, p);
 }
+
+/// Regression: the planner's validation accepted `..` as a task id, which is
+/// no git branch name, so the task's worktree could not be made.
+#[test]
+fn task_ids_follow_git_ref_name_rules() {
+    for ok in ["t01-kern", "a.b", "T_1", "x"] {
+        assert_eq!(check_task_id(ok), Ok(()), "{ok}");
+    }
+    for bad in ["..", ".hidden", "-x", "a..b", "t.lock", "t.", "baseline", "_slot-0", "a/b", "", &"x".repeat(101)] {
+        assert!(check_task_id(bad).is_err(), "{bad:?} was accepted");
+    }
+}
