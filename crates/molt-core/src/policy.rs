@@ -140,7 +140,7 @@ impl PathPolicy {
                 "is outside the migration: the spec's `include` globs do not match it".to_owned(),
             );
         }
-        if is_build_file(&rel) && !self.named.iter().any(|n| *n == rel) {
+        if is_build_file(&rel) && !self.named.contains(&rel) {
             return refuse(
                 RefusalKind::BuildFile,
                 "decides what the checks run (a build, test or CI file); it is writable only when the spec's `include` names it exactly, without a wildcard".to_owned(),
