@@ -327,7 +327,7 @@ fn edits_outside_the_allowed_files_are_refused_and_nothing_is_written() {
     assert!(answers[5].starts_with("done: replace_item src/ops.c::gather8"), "{}", answers[5]);
     let expect = [
         "`tests/test_ops.c` is protected (it matches `tests/**`)",
-        "`../outside.c`: `..` is not allowed",
+        "`../outside.c` climbs out of the repository: `..` is not allowed",
         "is an absolute path",
         "`molt.toml` is the migration spec; it is off limits",
         "`tests/test_ops.c` is protected",

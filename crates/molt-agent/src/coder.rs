@@ -174,10 +174,14 @@ impl CoderRun<'_> {
                 ));
                 continue;
             }
+            let asked = messages.len() - 1;
             let mut results = Vec::new();
             let mut finished = None;
             for (id, name, input) in calls {
                 let outcome = self.toolbox.call(&name, &input);
+                if outcome.is_error {
+                    forget_refused_arguments(&mut messages[asked], &id, &outcome.content);
+                }
                 let (content, is_error) = match outcome.action {
                     ToolAction::RunChecks => {
                         let (ok, reports) = (self.run_checks)();
@@ -232,6 +236,28 @@ impl CoderRun<'_> {
         }
         if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
             let _ = writeln!(f, "{line}");
+        }
+    }
+}
+
+/// Refused arguments larger than this are not sent again with later calls.
+const KEEP_REFUSED_ARGUMENT_BYTES: usize = 512;
+
+/// Replaces the arguments of refused call `id` in the model's message by a
+/// short note, when they are large: everything in the conversation is sent
+/// again with every later call, so a refused 20 MB text would make each next
+/// request 20 MB larger (and a provider refuses such requests), for nothing.
+/// Small arguments stay as the model wrote them, which shows it what it did.
+fn forget_refused_arguments(message: &mut Message, id: &str, why: &str) {
+    for block in &mut message.content {
+        if let ContentBlock::ToolUse { id: call, input, .. } = block {
+            let bytes = input.to_string().len();
+            if call == id && bytes > KEEP_REFUSED_ARGUMENT_BYTES {
+                let why: String = why.chars().take(200).collect();
+                *input = serde_json::json!({
+                    "molt_note": format!("these arguments ({bytes} bytes) were refused and are not kept: {why}")
+                });
+            }
         }
     }
 }

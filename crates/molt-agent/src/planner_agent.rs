@@ -202,7 +202,7 @@ pub fn refine(
             messages.push(Message::user("Answer by calling submit_plan with the plan."));
             continue;
         };
-        match validate(spec, files, candidate, &sites, input) {
+        match validate(spec, candidate, &sites, input) {
             Ok(plan) => {
                 out.plan = plan;
                 out.accepted = true;
@@ -222,7 +222,6 @@ pub fn refine(
 /// Turns the model's answer into a plan, or the list of what is wrong with it.
 fn validate(
     spec: &Spec,
-    files: &[SourceFile],
     candidate: &Plan,
     sites: &[Site],
     input: serde_json::Value,
@@ -230,7 +229,7 @@ fn validate(
     let answer: Answer =
         serde_json::from_value(input).map_err(|e| vec![format!("the arguments do not match the schema: {e}")])?;
     let mut errors = Vec::new();
-    let known_files: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let policy = crate::run::path_policy(spec).map_err(|e| vec![e.to_string()])?;
     let checks: BTreeSet<&str> = spec.checks.iter().map(|c| c.name.as_str()).collect();
     let mut used: BTreeMap<usize, String> = BTreeMap::new();
     let mut tasks = Vec::new();
@@ -238,10 +237,13 @@ fn validate(
         errors.push("the plan has no tasks".to_owned());
     }
     for t in &answer.tasks {
+        if let Err(why) = molt_core::plan::check_task_id(&t.id) {
+            errors.push(format!("task id \"{}\": {why}", t.id.chars().take(100).collect::<String>()));
+        }
         for f in &t.files {
-            let new_ok = !f.starts_with('/') && !f.split('/').any(|p| p == ".." || p == ".git" || p == ".molt");
-            if !known_files.contains(f.as_str()) && !new_ok {
-                errors.push(format!("task {}: file \"{f}\" is outside the repository", t.id));
+            // The files a task may edit: the same policy every writer obeys.
+            if let Err(refusal) = policy.writable(f) {
+                errors.push(format!("task {}: file {refusal}", t.id));
             }
         }
         for c in &t.checks {

@@ -175,10 +175,20 @@ impl Recipe for GoalOnly {
     }
 }
 
+/// The spec's path policy: where agents may write.
+pub fn path_policy(spec: &Spec) -> Result<molt_core::PathPolicy> {
+    molt_core::PathPolicy::new(&spec.migration.include, &spec.migration.protected, SPEC_FILE)
+        .map_err(|e| Error::Plan(e.to_string()))
+}
+
+/// The spec's file name, which no agent may read or write.
+const SPEC_FILE: &str = "molt.toml";
+
 /// The files a migration may look at, read from `root` (a worktree at the
 /// base commit), filtered by the spec's include globs.
 pub fn source_files(root: &Path, spec: &Spec) -> Result<Vec<SourceFile>> {
-    let include = rules::protected_set(&spec.migration.include)?;
+    let include = molt_core::policy::glob_set(&spec.migration.include, false, "include")
+        .map_err(|e| Error::Plan(e.to_string()))?;
     let mut out = Vec::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -498,7 +508,7 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
             b
         }
     };
-    let protected = rules::protected_set(&spec.migration.protected)?;
+    let policy = path_policy(&spec)?;
 
     // The scheduling loop.
     let bench_base = if spec.checks.iter().any(|c| c.kind == molt_core::CheckKind::Bench) {
@@ -554,7 +564,7 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
                 recipe,
                 baseline: baseline.clone(),
                 base: tip.clone(),
-                protected: protected.clone(),
+                policy: policy.clone(),
                 check_opts: check_opts.clone(),
                 log: log.clone(),
                 bench_lock: bench_lock.clone(),
@@ -755,7 +765,9 @@ struct Worker {
     recipe: &'static dyn Recipe,
     baseline: Baseline,
     base: String,
-    protected: globset::GlobSet,
+    /// Where agents may write (the same policy for the rules, the coder's
+    /// tools and the commit step).
+    policy: molt_core::PathPolicy,
     check_opts: CheckOptions,
     log: EventLog,
     /// Bench checks take it exclusively, every other check shares it: a
@@ -988,7 +1000,7 @@ impl Worker {
         history: &[String],
     ) -> Result<AttemptEnd> {
         let started = Instant::now();
-        let outcome = rules::apply(self.recipe, task, &wt.path, &self.protected)?;
+        let outcome = rules::apply(self.recipe, task, &wt.path, &self.policy)?;
         record.agent = Some("rules".to_owned());
         record.sites_rules = outcome.mapped.len();
         record.sites_model = 0;
@@ -1052,10 +1064,12 @@ impl Worker {
             record.cost_usd += end.cost_usd;
         }
         let changed = git.changed_paths(wt).map_err(Error::from_git)?;
-        let violations = molt_verify::protected_violations(&changed, &self.spec.migration.protected)
-            .map_err(|e| Error::Verify(e.to_string()))?;
-        if !violations.is_empty() {
-            record.error = Some(format!("edits touch protected paths: {}", violations.join(", ")));
+        // The second line of defence: whatever wrote them, every changed
+        // path must be one the policy lets an agent write.
+        let refused: Vec<String> =
+            changed.iter().filter_map(|p| self.policy.writable(p).err().map(|r| r.to_string())).collect();
+        if !refused.is_empty() {
+            record.error = Some(format!("the task's diff touches paths no agent may write: {}", refused.join("; ")));
             return Ok(AttemptEnd::Failed { retry: self.model.is_some() });
         }
         if changed.is_empty() {
@@ -1131,6 +1145,7 @@ impl Worker {
         let mut toolbox = crate::tools::ToolBox::new(
             &wt.path,
             crate::tools::ToolBoxOptions {
+                include: self.spec.migration.include.clone(),
                 protected: self.spec.migration.protected.clone(),
                 task_files: task.files.clone(),
                 ..crate::tools::ToolBoxOptions::default()

@@ -42,7 +42,10 @@ const MAX_LINE_CHARS: usize = 2000;
 /// What a [`ToolBox`] allows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ToolBoxOptions {
-    /// Globs (gitignore-style, `tests/**`) of paths the model may read but not edit.
+    /// The spec's `include` globs: the only paths the model may write (see
+    /// [`molt_core::PathPolicy`]).
+    pub include: Vec<String>,
+    /// Globs (`tests/**`) of paths the model may read but not edit.
     pub protected: Vec<String>,
     /// Repository-relative files the task is about: bare symbol names are
     /// looked up among them, and edits elsewhere are allowed but reported.
@@ -56,6 +59,7 @@ pub struct ToolBoxOptions {
 impl Default for ToolBoxOptions {
     fn default() -> Self {
         Self {
+            include: vec!["**".to_owned()],
             protected: vec!["tests/**".to_owned(), "test/**".to_owned()],
             task_files: Vec::new(),
             max_replacement_bytes: DEFAULT_MAX_REPLACEMENT_BYTES,
@@ -409,8 +413,9 @@ pub type FileIndexes = BTreeMap<String, (String, FileIndex)>;
 pub struct ToolBox {
     root: PathBuf,
     options: ToolBoxOptions,
-    protected: globset::GlobSet,
-    /// Why no edit is allowed, when a protected glob did not compile.
+    /// Where the model may write: the one path policy every writer shares.
+    policy: molt_core::PathPolicy,
+    /// Why no edit is allowed, when a glob did not compile.
     bad_glob: Option<String>,
     task_files: Vec<String>,
     changed: BTreeSet<String>,
@@ -429,26 +434,21 @@ impl ToolBox {
     /// box then refuses every edit, with the glob's error, rather than leave
     /// tests editable.
     pub fn new(worktree: &Path, options: ToolBoxOptions) -> ToolBox {
-        let mut builder = globset::GlobSetBuilder::new();
-        let mut bad_glob = None;
-        for g in &options.protected {
-            // Case-insensitive: on a case-insensitive file system `Tests/t.c` is `tests/t.c`.
-            match globset::GlobBuilder::new(g).literal_separator(true).case_insensitive(true).build() {
-                Ok(glob) => {
-                    builder.add(glob);
+        let (policy, bad_glob) =
+            match molt_core::PathPolicy::new(&options.include, &options.protected, &options.spec_file) {
+                Ok(policy) => (policy, None),
+                Err(e) => {
+                    // Reading stays possible; writing is refused with the glob's error.
+                    let reads_only = molt_core::PathPolicy::new(&[], &[], &options.spec_file)
+                        .expect("a policy without globs always compiles");
+                    (reads_only, Some(format!("the spec's {e} is invalid, so no edit is allowed")))
                 }
-                Err(e) => bad_glob = Some(format!("the protected glob `{g}` is invalid ({e}), so no edit is allowed")),
-            }
-        }
-        let protected = builder.build().unwrap_or_else(|e| {
-            bad_glob = Some(format!("the protected globs are invalid ({e}), so no edit is allowed"));
-            globset::GlobSet::empty()
-        });
+            };
         let task_files = options.task_files.iter().map(|f| normalize(f)).collect();
         ToolBox {
             root: worktree.to_path_buf(),
             options,
-            protected,
+            policy,
             bad_glob,
             task_files,
             changed: BTreeSet::new(),
@@ -494,8 +494,18 @@ impl ToolBox {
             .unwrap_or_else(|_| Err("internal error while running the tool; nothing was written".to_owned()));
         match answer {
             Ok((content, action)) => ToolOutcome::ok(content, action),
-            Err(e) => ToolOutcome::error(format!("{}: {e}", tool.name)),
+            // Messages name repository-relative paths: an error from below
+            // (the file system, the edit engine) may carry the worktree's
+            // absolute path, which says nothing to the model and leaks
+            // where molt keeps its files.
+            Err(e) => ToolOutcome::error(format!("{}: {}", tool.name, self.relative_paths(&e))),
         }
+    }
+
+    /// `text` with the worktree's absolute path taken out.
+    fn relative_paths(&self, text: &str) -> String {
+        let root = self.root.display().to_string();
+        text.replace(&format!("{root}/"), "").replace(&root, ".")
     }
 
     fn dispatch(&mut self, name: &str, args: &Args<'_>) -> Answer {
@@ -571,52 +581,16 @@ impl ToolBox {
         if !self.root.is_dir() {
             return Err(format!("the worktree {} is missing", self.root.display()));
         }
-        let raw = raw.trim();
-        let shown: String = raw.chars().take(200).collect();
-        if raw.is_empty() {
-            return Err("the path is empty; give a repository-relative path like `src/kernels.c`".to_owned());
-        }
-        if raw.contains('\\') {
-            return Err(format!("`{shown}`: use `/` as the path separator"));
-        }
-        if raw.starts_with('/') || Path::new(raw).is_absolute() {
-            return Err(format!(
-                "`{shown}` is an absolute path; give a path relative to the repository root, like `src/kernels.c`"
-            ));
-        }
-        let mut parts = Vec::new();
-        for part in raw.split('/') {
-            match part {
-                "" | "." => {}
-                ".." => return Err(format!("`{shown}`: `..` is not allowed; paths stay inside the repository")),
-                p => parts.push(p),
+        let checked = match access {
+            Access::Read => self.policy.readable(raw),
+            Access::Write => {
+                if let Some(why) = &self.bad_glob {
+                    return Err(why.clone());
+                }
+                self.policy.writable(raw)
             }
-        }
-        if parts.is_empty() {
-            return Err(format!("`{shown}` names the repository root, not a file"));
-        }
-        let rel = parts.join("/");
-        if parts.iter().any(|p| p.eq_ignore_ascii_case(".git")) {
-            return Err(format!("`{rel}` is inside `.git`, git's internal data; it is off limits"));
-        }
-        if parts[0].eq_ignore_ascii_case(".molt") {
-            return Err(format!("`{rel}` is inside `.molt`, molt's own state; it is off limits"));
-        }
-        if rel.eq_ignore_ascii_case(&normalize(&self.options.spec_file)) {
-            return Err(format!("`{rel}` is the migration spec; it is off limits"));
-        }
-        if access == Access::Write {
-            if let Some(why) = &self.bad_glob {
-                return Err(why.clone());
-            }
-            if let Some(i) = self.protected.matches(&rel).first() {
-                return Err(format!(
-                    "`{rel}` is protected (it matches `{}`) and cannot be edited: tests are the yardstick of the \
-                     migration; change the code they test instead",
-                    self.options.protected[*i]
-                ));
-            }
-        }
+        };
+        let rel = checked.map_err(|refusal| refusal.to_string())?;
         let abs = molt_syntax::confine(&self.root, &rel).map_err(|e| match e {
             molt_syntax::Error::OutsideRepo { why, .. } => format!("`{rel}` is refused: {why}"),
             other => other.to_string(),
@@ -786,9 +760,7 @@ impl ToolBox {
     /// Applies one edit as a transaction; nothing is written unless it parses.
     fn apply(&mut self, edit: Edit) -> Answer {
         let what = edit.describe();
-        let mut protected = self.options.protected.clone();
-        protected.extend([normalize(&self.options.spec_file), ".git/**".to_owned(), ".molt/**".to_owned()]);
-        let options = ApplyOptions { protected, expected: Default::default(), dry_run: false, scratch: true };
+        let options = ApplyOptions { policy: Some(self.policy.clone()), scratch: true, ..ApplyOptions::default() };
         let applied = molt_syntax::apply_to_repo(&self.root, &EditSet::new(vec![edit]), &options)
             .map_err(|e| format!("refused, nothing was written: {}", edit_error(&e)))?;
         if applied.changes.is_empty() {

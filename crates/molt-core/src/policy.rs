@@ -35,8 +35,7 @@ pub const MAX_PATH_BYTES: usize = 1024;
 pub const MAX_COMPONENT_BYTES: usize = 255;
 
 /// Why a path may not be written (or read).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{shown}` {why}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
     /// The path as given, cut and with its invisible characters escaped, so
     /// the message itself cannot fool a reader.
@@ -45,6 +44,18 @@ pub struct Refusal {
     /// The sentence after the path.
     pub why: String,
 }
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.shown.is_empty() {
+            f.write_str(&self.why)
+        } else {
+            write!(f, "`{}` {}", self.shown, self.why)
+        }
+    }
+}
+
+impl std::error::Error for Refusal {}
 
 /// The rule a refused path broke.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,12 +102,23 @@ pub fn glob_set(globs: &[String], case_insensitive: bool, table: &'static str) -
 #[derive(Debug, Clone)]
 pub struct PathPolicy {
     include: GlobSet,
+    include_globs: Vec<String>,
     protected: GlobSet,
     protected_globs: Vec<String>,
     /// The `include` entries without a wildcard: files the spec names.
     named: Vec<String>,
     spec_file: String,
 }
+
+/// Two policies are the same when they were made from the same globs.
+impl PartialEq for PathPolicy {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.include_globs, &self.protected_globs, &self.spec_file)
+            == (&other.include_globs, &other.protected_globs, &other.spec_file)
+    }
+}
+
+impl Eq for PathPolicy {}
 
 impl PathPolicy {
     /// The policy of a spec's `include` and `protected` globs; `spec_file` is
@@ -105,6 +127,7 @@ impl PathPolicy {
         let named = include.iter().filter(|g| !g.contains(['*', '?', '[', '{'])).map(|g| normalize(g)).collect();
         Ok(PathPolicy {
             include: glob_set(include, false, "include")?,
+            include_globs: include.to_vec(),
             protected: glob_set(protected, true, "protected")?,
             protected_globs: protected.to_vec(),
             named,
@@ -170,7 +193,10 @@ impl PathPolicy {
 pub fn plain_relative(raw: &str) -> Result<String, Refusal> {
     let refuse = |kind, why: &str| Err(Refusal { shown: shown(raw), kind, why: why.to_owned() });
     if raw.is_empty() {
-        return refuse(RefusalKind::NotRelative, "is empty; give a repository-relative path like `src/kernels.c`");
+        return refuse(
+            RefusalKind::NotRelative,
+            "the path is empty; give a repository-relative path like `src/kernels.c`",
+        );
     }
     if raw.len() > MAX_PATH_BYTES {
         return refuse(RefusalKind::NotRelative, "is too long for a path");
@@ -196,7 +222,7 @@ pub fn plain_relative(raw: &str) -> Result<String, Refusal> {
     for part in raw.split('/') {
         match part {
             "" | "." => {}
-            ".." => return refuse(RefusalKind::NotRelative, "climbs out with `..`; paths stay inside the repository"),
+            ".." => return refuse(RefusalKind::NotRelative, "climbs out of the repository: `..` is not allowed"),
             p if p.starts_with('~') => {
                 return refuse(
                     RefusalKind::NotPlain,

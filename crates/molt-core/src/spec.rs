@@ -656,8 +656,18 @@ pub fn template(recipe: Option<&str>) -> String {
              # recipe = \"x86-to-neon\"    # optional; without one a model plans the work from the goal\n",
         ),
     }
+    // A build file is the agents' to change only when the spec names it
+    // exactly (see policy.rs): the x86-to-neon recipe rewrites the Makefile's
+    // x86-only flags.
+    out.push_str(if recipe == Some("x86-to-neon") {
+        "include = [\"**\", \"Makefile\"]  # files agents may edit (globs: `*` stops at `/`, `**` crosses it;\n\
+         #                             a build, test or CI file only when named exactly, like \"Makefile\")\n"
+    } else {
+        "include = [\"**\"]              # files agents may edit (globs: `*` stops at `/`, `**` crosses it;\n\
+         #                             a build, test or CI file only when named exactly, like \"Makefile\")\n"
+    });
     out.push_str(
-        "include = [\"**\"]              # files agents may read and edit (globs)\n\
+        "\
          protected = [\"tests/**\", \"test/**\"]   # files no agent may edit\n\
          attempts = 3                  # tries per task, each from a clean worktree\n\n\
          # Without a [model] table only the deterministic rules agent runs.\n\

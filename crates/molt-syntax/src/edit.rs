@@ -204,8 +204,12 @@ pub fn unified_diff(path: &str, before: Option<&str>, after: Option<&str>) -> St
 /// How to apply an edit set to a repository on disk.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ApplyOptions {
-    /// Globs (gitignore-style `tests/**`) of paths no edit may touch.
+    /// Globs (`tests/**`: `*` stops at `/`, `**` crosses it, any case) of
+    /// paths no edit may touch.
     pub protected: Vec<String>,
+    /// The spec's path policy, for edits an agent makes: every path the set
+    /// writes must be writable under it ([`molt_core::PathPolicy::writable`]).
+    pub policy: Option<molt_core::PathPolicy>,
     /// Content hashes ([`crate::content_hash`], as in [`FileIndex::hash`])
     /// recorded when the files were indexed; a file whose bytes differ now
     /// is refused as changed since.
@@ -237,6 +241,7 @@ impl Source for Memory<'_> {
 
 struct Disk<'a> {
     root: &'a Path,
+    policy: Option<&'a molt_core::PathPolicy>,
     protected: Option<globset::GlobSet>,
     globs: &'a [String],
     expected: &'a BTreeMap<String, String>,
@@ -244,6 +249,9 @@ struct Disk<'a> {
 
 impl Source for Disk<'_> {
     fn read(&self, path: &str) -> Result<Option<String>> {
+        if let Some(policy) = self.policy {
+            policy.writable(path).map_err(|r| Error::Refused(r.to_string()))?;
+        }
         let abs = confine(self.root, path)?;
         if let Some(set) = &self.protected {
             if let Some(i) = set.matches(path).first() {
@@ -289,17 +297,18 @@ pub fn apply_to_repo(root: &Path, set: &EditSet, options: &ApplyOptions) -> Resu
     let protected = if options.protected.is_empty() {
         None
     } else {
-        let mut builder = globset::GlobSetBuilder::new();
-        for g in &options.protected {
-            let glob = globset::GlobBuilder::new(g)
-                .literal_separator(true)
-                .build()
-                .map_err(|e| Error::Invalid(format!("protected glob `{g}`: {e}")))?;
-            builder.add(glob);
-        }
-        Some(builder.build().map_err(|e| Error::Invalid(format!("protected globs: {e}")))?)
+        Some(
+            molt_core::policy::glob_set(&options.protected, true, "protected")
+                .map_err(|e| Error::Invalid(e.to_string()))?,
+        )
     };
-    let source = Disk { root, protected, globs: &options.protected, expected: &options.expected };
+    let source = Disk {
+        root,
+        policy: options.policy.as_ref(),
+        protected,
+        globs: &options.protected,
+        expected: &options.expected,
+    };
     let applied = transact(&source, set)?;
     if !options.dry_run {
         write_all(root, &applied, !options.scratch)?;

@@ -86,6 +86,9 @@ pub enum Error {
     OutsideRepo { path: String, why: String },
     #[error("{path} is protected (it matches `{glob}`)")]
     Protected { path: String, glob: String },
+    /// The spec's path policy refuses the path (the whole sentence).
+    #[error("{0}")]
+    Refused(String),
     #[error("{path} changed on disk since it was indexed")]
     Changed { path: String },
     #[error("{path} is not valid UTF-8; molt does not edit it")]

@@ -304,7 +304,7 @@ fn repository_edits_are_atomic_and_confined() {
     let before = snapshot_dir(root);
     let good = Edit::AddInclude { path: "src/kernels.c".into(), text: "#include <arm_neon.h>".into() };
     let options =
-        ApplyOptions { protected: vec!["tests/**".into()], expected: index.hashes(), dry_run: false, scratch: false };
+        ApplyOptions { protected: vec!["tests/**".into()], expected: index.hashes(), ..ApplyOptions::default() };
     let refuse = |edits: Vec<Edit>, options: &ApplyOptions, want: &str| {
         let err = apply_to_repo(root, &EditSet::new(edits), options).unwrap_err().to_string();
         assert!(err.contains(want), "{err}");

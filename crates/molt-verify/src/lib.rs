@@ -40,7 +40,6 @@ mod bench;
 mod check;
 mod diff;
 mod env;
-mod guard;
 mod judge;
 mod parse;
 mod process;
@@ -54,7 +53,6 @@ pub use bench::{parse_bench_lines, summarize_runs, BenchSample, MetricComparison
 pub use check::{run_check, run_checks, RunOptions};
 pub use diff::{compare_outputs, Tolerance};
 pub use env::{check_env, is_secret_name, ALLOWED_ENV};
-pub use guard::protected_violations;
 pub use judge::{judge, Outcome, Verdict};
 pub use parse::{parse_test_output, TestSummary};
 pub use result::{BenchMetric, BenchResult, CheckResult, DiffReport, Difference, Status, TestCounts, TestFormat};

@@ -13,7 +13,7 @@ float sum(const float *a) { return hsum256(_mm256_loadu_ps(a)); }\n";
 fn spec() -> Spec {
     Spec::parse(
         "molt.toml",
-        "[migration]\nname = \"p\"\ngoal = \"Port to NEON.\"\nrecipe = \"x86-to-neon\"\n\n[[check]]\nname = \"t\"\nrun = \"true\"\nkind = \"test\"\n",
+        "[migration]\nname = \"p\"\ngoal = \"Port to NEON.\"\nrecipe = \"x86-to-neon\"\ninclude = [\"**\", \"Makefile\"]\n\n[[check]]\nname = \"t\"\nrun = \"true\"\nkind = \"test\"\n",
     )
     .unwrap()
 }

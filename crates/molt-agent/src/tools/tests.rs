@@ -512,7 +512,13 @@ fn bad_protected_glob_fails_closed() {
     let mut tb = ToolBox::new(&fx.root, options);
     let before = everything(&fx);
     let out = tb.call("replace_body", &json!({ "symbol": "src/kernels.c::dot", "body": "return 0;" }));
-    assert!(out.is_error && out.content.contains("the protected glob `tests/[` is invalid"), "{}", out.content);
+    assert!(
+        out.is_error
+            && out.content.contains("protected glob \"tests/[\"")
+            && out.content.contains("so no edit is allowed"),
+        "{}",
+        out.content
+    );
     assert_eq!(everything(&fx), before);
     ok(&mut tb, "read_symbol", json!({ "symbol": "src/kernels.c::dot" }));
 }

@@ -45,6 +45,7 @@ pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
     let set = EditSet::from_json(&json).map_err(|e| UsageError(format!("{}: {e}", args.edits.display())))?;
     let options = ApplyOptions {
         protected: args.protect.clone(),
+        policy: None,
         expected: Default::default(),
         dry_run: args.dry_run,
         scratch: false,
