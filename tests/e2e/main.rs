@@ -6,6 +6,7 @@ mod ci;
 mod cli;
 mod demo;
 mod faults;
+mod hostile;
 mod locks;
 mod model;
 mod model_faults;

@@ -18,28 +18,28 @@ use serde_json::{json, Value};
 use crate::model::{RIGHT, WRONG};
 use crate::{fixture_repo, git, molt_bin, Run};
 
-const KEY: &str = "sk-test-molt-faults-0123456789";
+pub(crate) const KEY: &str = "sk-test-molt-faults-0123456789";
 const BRANCH: &str = "molt/mini-port";
-const MODEL_TASK: &str = "t02-gather8";
+pub(crate) const MODEL_TASK: &str = "t02-gather8";
 const MAKEFILE_TASK: &str = "t04-makefile-x86-build-flag";
 
-const SUMMARY: &str = "gather8 keeps the AVX2 gather on x86 and loads lanes one by one elsewhere.";
+pub(crate) const SUMMARY: &str = "gather8 keeps the AVX2 gather on x86 and loads lanes one by one elsewhere.";
 
 impl Run {
     /// The JSON lines of stdout (events, then the summary).
-    fn json(&self) -> Vec<Value> {
+    pub(crate) fn json(&self) -> Vec<Value> {
         self.stdout.lines().filter_map(|l| serde_json::from_str(l).ok()).collect()
     }
 
-    fn events(&self, kind: &str) -> Vec<Value> {
+    pub(crate) fn events(&self, kind: &str) -> Vec<Value> {
         self.json().into_iter().filter(|v| v["event"] == kind).collect()
     }
 
-    fn task_events(&self, kind: &str, task: &str) -> Vec<Value> {
+    pub(crate) fn task_events(&self, kind: &str, task: &str) -> Vec<Value> {
         self.events(kind).into_iter().filter(|v| v["task"] == task).collect()
     }
 
-    fn summary(&self) -> Value {
+    pub(crate) fn summary(&self) -> Value {
         match self.json().into_iter().find(|v| v.get("summary").is_some()) {
             Some(v) => v["summary"].clone(),
             None => panic!("no summary line in:\n{self}"),
@@ -49,7 +49,7 @@ impl Run {
 
 /// Runs molt in `repo` with only the model variables given in `env`, so that
 /// nothing from the environment of the test process reaches a provider.
-fn molt_run(repo: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+pub(crate) fn molt_run(repo: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut cmd = Command::new(molt_bin());
     cmd.args(args).current_dir(repo).env("NO_COLOR", "1").env_remove("RUST_LOG");
     for var in ["OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"] {
@@ -61,11 +61,11 @@ fn molt_run(repo: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     Run::from(cmd.output().expect("running molt"))
 }
 
-fn openai_env(server: &ModelServer) -> Vec<(&'static str, String)> {
+pub(crate) fn openai_env(server: &ModelServer) -> Vec<(&'static str, String)> {
     vec![("OPENAI_API_KEY", KEY.to_owned()), ("OPENAI_BASE_URL", server.base_url())]
 }
 
-fn as_env<'a>(env: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+pub(crate) fn as_env<'a>(env: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
     env.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
 
@@ -83,7 +83,7 @@ fn set_model(repo: &Path, table: &str) {
 
 /// Writes the rules' plan, so that the model plays only the coder: without a
 /// plan, `molt run` with a [model] would first ask the planner agent.
-fn plan_with_rules(repo: &Path) {
+pub(crate) fn plan_with_rules(repo: &Path) {
     let planned = crate::molt(repo, &["plan", "--no-model"]);
     assert!(planned.status.success(), "{}", String::from_utf8_lossy(&planned.stderr));
 }

@@ -66,6 +66,8 @@ pub struct CoderResult {
     pub turns: u32,
     pub tokens: u64,
     pub cost_usd: f64,
+    /// The files the model's edits wrote, repository-relative.
+    pub changed: Vec<String>,
 }
 
 /// Everything one attempt needs.
@@ -95,8 +97,19 @@ struct TranscriptLine<'a> {
 
 impl CoderRun<'_> {
     pub fn run(mut self) -> CoderResult {
-        let mut result =
-            CoderResult { end: CoderEnd::TurnLimit(self.limits.max_turns), turns: 0, tokens: 0, cost_usd: 0.0 };
+        let mut result = self.turns();
+        result.changed = self.toolbox.changed_files();
+        result
+    }
+
+    fn turns(&mut self) -> CoderResult {
+        let mut result = CoderResult {
+            end: CoderEnd::TurnLimit(self.limits.max_turns),
+            turns: 0,
+            tokens: 0,
+            cost_usd: 0.0,
+            changed: Vec::new(),
+        };
         let specs = tool_specs();
         let mut messages = vec![Message::user(self.first_message.clone())];
         self.record(0, "user", &messages[0].content);

@@ -1012,6 +1012,7 @@ impl Worker {
                 files: outcome.changed.clone(),
             });
         }
+        let mut agent_paths: std::collections::BTreeSet<String> = outcome.changed.iter().cloned().collect();
         let mut verdicts: Option<Vec<Verdict>> = None;
         let mut summary_line = format!("{} site(s) migrated by rules", outcome.mapped.len());
         if !outcome.unmapped.is_empty() || task.sites.is_empty() {
@@ -1039,6 +1040,7 @@ impl Worker {
                 let coder = self.coder(model, task, wt, record, history, &mut run_checks)?;
                 coder.run()
             };
+            agent_paths.extend(end.changed.iter().cloned());
             match &end.end {
                 crate::coder::CoderEnd::Finished(summary) => {
                     record.agent = Some(model.agent.clone());
@@ -1063,7 +1065,10 @@ impl Worker {
             record.tokens += end.tokens;
             record.cost_usd += end.cost_usd;
         }
-        let changed = git.changed_paths(wt).map_err(Error::from_git)?;
+        // What the agents wrote, as the worktree's diff shows it: build
+        // outputs the checks left behind never reach a commit.
+        let changed: Vec<String> =
+            git.changed_paths(wt).map_err(Error::from_git)?.into_iter().filter(|p| agent_paths.contains(p)).collect();
         // The second line of defence: whatever wrote them, every changed
         // path must be one the policy lets an agent write.
         let refused: Vec<String> =
