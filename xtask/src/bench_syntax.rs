@@ -4,7 +4,8 @@
 //! crates (about 700,000 lines), fetched with cargo itself into a throwaway project. It
 //! measures a full `molt index` and a search for every call to a function
 //! whose name starts with `_mm`, side by side with ast-grep running the same
-//! pattern and constraint on the same files with the same thread count.
+//! pattern and constraint on the same files with the same thread count, and
+//! the index beside Universal Ctags (`ctags -R`) on the same files.
 //! Numbers are printed, not asserted: timing belongs in a benchmark, not a test.
 
 use std::path::{Path, PathBuf};
@@ -46,6 +47,26 @@ pub fn bench(args: &[String]) -> Result<()> {
         peak.map_or("unknown".to_owned(), |k| format!("{:.0} MiB", k as f64 / 1024.0))
     );
     println!("  summary: {index_out}");
+
+    // ctags over the same files: what a user compares an index with.
+    // Universal Ctags runs on one thread; its tags go to /dev/null.
+    crate::system::ensure(&[("ctags", "universal-ctags")])?;
+    let (ctags_time, ()) = best_of(|| {
+        let out = Command::new("ctags")
+            .args(["-R", "--languages=C", "-f", "/dev/null"])
+            .arg(&corpus)
+            .output()
+            .context("running ctags")?;
+        if !out.status.success() {
+            bail!("ctags failed: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        Ok(())
+    })?;
+    println!("ctags -R:   {:.2}s wall (best of {RUNS}, one thread)", secs(ctags_time));
+    println!(
+        "ratio molt index/ctags: {:.2} (target at most 1.5; molt also parses every file fully, with signatures, calls and diagnostics)",
+        secs(index_time) / secs(ctags_time)
+    );
 
     // Search: every call to a function whose name starts with _mm.
     let (molt_time, molt_count) = best_of(|| {

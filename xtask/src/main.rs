@@ -19,7 +19,8 @@ const HELP: &str = "\
 cargo xtask <task>
 
 Tasks:
-  bench    syntax: molt index and molt find on openssl's C sources, against ast-grep (--threads N)
+  bench    syntax: molt index and molt find on openssl's and zstd's C sources, against ctags and ast-grep
+           (--threads N)
            orchestrate: molt run on 64 independent model tasks against a scripted model (300 ms a call):
            wall time vs the ideal, and tokens sent vs whole files (--jobs J, --tasks N, --latency-ms MS,
            --dir DIR, --molt BIN)

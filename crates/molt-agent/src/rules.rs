@@ -42,7 +42,8 @@ pub fn apply(recipe: &dyn Recipe, task: &Task, worktree: &Path, policy: &PathPol
             continue;
         }
         let full = writable(policy, worktree, path)?;
-        let text = std::fs::read_to_string(&full).map_err(|e| Error::io(&full, e))?;
+        // Messages name repository-relative paths, not the worktree's.
+        let text = std::fs::read_to_string(&full).map_err(|e| Error::io(Path::new(path), e))?;
         let targets: Vec<Site> = task.sites.iter().filter(|s| s.path == path).cloned().collect();
         let rewrite = recipe.rewrite(path, &text, &targets).map_err(|e| Error::Recipe(e.to_string()))?;
         out.mapped.extend(rewrite.mapped);
@@ -61,9 +62,9 @@ pub fn apply(recipe: &dyn Recipe, task: &Task, worktree: &Path, policy: &PathPol
     // resumed run does before the task starts again, so no fsync is needed.
     for (rel, full, contents) in writes {
         if let Some(dir) = full.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(Path::new(&rel), e))?;
         }
-        std::fs::write(&full, contents.as_bytes()).map_err(|e| Error::io(&full, e))?;
+        std::fs::write(&full, contents.as_bytes()).map_err(|e| Error::io(Path::new(&rel), e))?;
         out.changed.push(rel);
     }
     Ok(out)

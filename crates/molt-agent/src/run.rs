@@ -175,6 +175,25 @@ impl Recipe for GoalOnly {
     }
 }
 
+/// The paths a task's commit takes: those of the worktree's `diff` that the
+/// agents wrote (build outputs the checks left behind never reach a commit).
+/// The commit step is the second line of defence: whatever wrote them, each
+/// must be one the policy lets an agent write, or the task is refused with
+/// the reasons.
+fn commit_paths(
+    diff: Vec<String>,
+    agent_paths: &std::collections::BTreeSet<String>,
+    policy: &molt_core::PathPolicy,
+) -> std::result::Result<Vec<String>, Vec<String>> {
+    let changed: Vec<String> = diff.into_iter().filter(|p| agent_paths.contains(p)).collect();
+    let refused: Vec<String> = changed.iter().filter_map(|p| policy.writable(p).err().map(|r| r.to_string())).collect();
+    if refused.is_empty() {
+        Ok(changed)
+    } else {
+        Err(refused)
+    }
+}
+
 /// The spec's path policy: where agents may write.
 pub fn path_policy(spec: &Spec) -> Result<molt_core::PathPolicy> {
     molt_core::PathPolicy::new(&spec.migration.include, &spec.migration.protected, SPEC_FILE)
@@ -1065,18 +1084,15 @@ impl Worker {
             record.tokens += end.tokens;
             record.cost_usd += end.cost_usd;
         }
-        // What the agents wrote, as the worktree's diff shows it: build
-        // outputs the checks left behind never reach a commit.
-        let changed: Vec<String> =
-            git.changed_paths(wt).map_err(Error::from_git)?.into_iter().filter(|p| agent_paths.contains(p)).collect();
-        // The second line of defence: whatever wrote them, every changed
-        // path must be one the policy lets an agent write.
-        let refused: Vec<String> =
-            changed.iter().filter_map(|p| self.policy.writable(p).err().map(|r| r.to_string())).collect();
-        if !refused.is_empty() {
-            record.error = Some(format!("the task's diff touches paths no agent may write: {}", refused.join("; ")));
-            return Ok(AttemptEnd::Failed { retry: self.model.is_some() });
-        }
+        let diff = git.changed_paths(wt).map_err(Error::from_git)?;
+        let changed = match commit_paths(diff, &agent_paths, &self.policy) {
+            Ok(changed) => changed,
+            Err(refused) => {
+                record.error =
+                    Some(format!("the task's diff touches paths no agent may write: {}", refused.join("; ")));
+                return Ok(AttemptEnd::Failed { retry: self.model.is_some() });
+            }
+        };
         if changed.is_empty() {
             record.error = Some("nothing changed; the sites may already be migrated".to_owned());
             return Ok(AttemptEnd::Failed { retry: false });

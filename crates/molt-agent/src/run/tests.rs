@@ -23,3 +23,28 @@ fn unmapped_sites_group_by_file_and_reason_with_runs_of_lines() {
         ]
     );
 }
+
+/// The commit step's own check, the second line of defence behind the
+/// writers: a forbidden path an agent wrote refuses the task, and what the
+/// checks left behind (build outputs) is not committed at all.
+#[test]
+fn the_commit_takes_the_agents_paths_and_refuses_a_forbidden_one() {
+    let policy = molt_core::PathPolicy::new(
+        &["src/**".to_owned(), "Makefile".to_owned()],
+        &["tests/**".to_owned()],
+        "molt.toml",
+    )
+    .unwrap();
+    let diff = || ["GNUmakefile", "Makefile", "build/cc/test", "src/a.c", "tests/t.c"].map(String::from).to_vec();
+    let agents = |paths: &[&str]| paths.iter().map(|p| (*p).to_owned()).collect::<std::collections::BTreeSet<_>>();
+    assert_eq!(
+        commit_paths(diff(), &agents(&["src/a.c", "Makefile"]), &policy),
+        Ok(vec!["Makefile".into(), "src/a.c".into()])
+    );
+    let refused = commit_paths(diff(), &agents(&["src/a.c", "GNUmakefile", "tests/t.c"]), &policy).unwrap_err();
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    assert!(refused[0].starts_with("`GNUmakefile` is outside the migration"), "{refused:?}");
+    assert!(refused[1].starts_with("`tests/t.c` is protected"), "{refused:?}");
+    // A path the agents wrote back unchanged is not in the diff: nothing to commit.
+    assert_eq!(commit_paths(diff(), &agents(&["src/b.c"]), &policy), Ok(vec![]));
+}
