@@ -524,3 +524,39 @@ fn a_recorded_run_replays_offline_to_the_same_diff() {
     assert_eq!(task_trailers(second.path()).len(), 4);
     assert_only_included_paths_changed(second.path());
 }
+
+/// A `[model]` that could not be reached or was never needed is not passed
+/// over in silence: the planner agent's failure says the rules' plan is used,
+/// and a run in which nothing called the model says so.
+#[test]
+fn a_model_that_is_unreachable_or_unused_is_named_in_warnings() {
+    let dir = fixture_repo("kill-many");
+    let repo = dir.path();
+    let spec = repo.join("molt.toml");
+    let mut text = std::fs::read_to_string(&spec).unwrap();
+    text = text.replace(
+        "[[check]]",
+        "[model]\nprovider = \"openai\"\nmodel = \"gpt-4o\"\nmax_usd = 1.0\ncall_attempts = 1\n\n[[check]]",
+    );
+    std::fs::write(&spec, text).unwrap();
+    git(repo, &["commit", "-q", "-am", "a model"]);
+    let server = ModelServer::start_blocking_with(Wire::OpenAi, |_| Turn::status(500));
+    let env = openai_env(&server);
+    let run = molt_run(repo, &["run", "--json", "--jobs", "2"], &as_env(&env));
+    assert_eq!(run.code, Some(0), "{run}");
+    let warnings: Vec<String> =
+        run.events("warning").iter().map(|w| w["message"].as_str().unwrap_or_default().to_owned()).collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("its planner gave no valid plan") && w.contains("the recipe's own plan is used")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("a model (openai/gpt-4o) is configured, but nothing in this migration called it")),
+        "{warnings:?}"
+    );
+    assert!(!server.requests().is_empty(), "the planner agent never asked");
+}

@@ -106,19 +106,49 @@ pub struct Coverage {
     pub total: usize,
     pub rules: usize,
     pub model: usize,
+    /// Sites no agent could migrate (the rules have no mapping and no model
+    /// took them).
     pub unmapped: usize,
+    /// Sites of tasks that failed for another reason (checks, conflicts).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub failed: usize,
+    /// Sites of tasks blocked behind a failed one.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub blocked: usize,
+    /// Sites of tasks not run yet (a stopped run).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub pending: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Coverage {
+    /// One line that says where every site went: the figures add up to the
+    /// total.
     pub fn line(&self) -> String {
-        format!(
+        let mut line = format!(
             "{} of {} sites migrated (rules: {}, model: {}, unmapped: {})",
             self.rules + self.model,
             self.total,
             self.rules,
             self.model,
             self.unmapped
-        )
+        );
+        let elsewhere: Vec<String> = [
+            (self.failed, "in failed tasks"),
+            (self.blocked, "in blocked tasks"),
+            (self.pending, "in tasks not run yet"),
+        ]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect();
+        if !elsewhere.is_empty() {
+            line.push_str(&format!("; not migrated: {}", elsewhere.join(", ")));
+        }
+        line
     }
 }
 
@@ -258,12 +288,22 @@ pub fn load_plan(repo: &Path) -> Result<Option<Plan>> {
     }
 }
 
+/// A plan just made, with what the user should know about how.
+#[derive(Debug)]
+pub struct Planned {
+    pub plan: Plan,
+    /// Warnings, one sentence each: a planner agent that gave no valid plan
+    /// (the rules' plan stands).
+    pub notes: Vec<String>,
+}
+
 /// Builds the plan from the tree at HEAD and writes `.molt/plan.json`.
 pub fn make_plan(
     repo_root: &Path,
     spec: &Spec,
     model: Option<(&tokio::runtime::Handle, &molt_llm::Client)>,
-) -> Result<Plan> {
+) -> Result<Planned> {
+    let mut notes = Vec::new();
     let recipe = recipe_of(spec, repo_root)?;
     let git = molt_git::MigrationRepo::open(repo_root, &spec.migration.name).map_err(Error::from_git)?;
     let base = git.ensure_migration_branch().map_err(Error::from_git)?;
@@ -284,6 +324,11 @@ pub fn make_plan(
                 "the planner agent gave no valid plan: {}",
                 refined.rejections.join("; ")
             )));
+        } else {
+            let why: String = refined.rejections.join("; ").chars().take(400).collect();
+            notes.push(format!(
+                "the model is configured but its planner gave no valid plan ({why}); the recipe's own plan is used"
+            ));
         }
     } else if spec.migration.recipe.is_none() {
         return Err(Error::Plan(
@@ -294,7 +339,7 @@ pub fn make_plan(
     }
     plan.validate()?;
     crate::state::write_atomic_redacted(&plan_path(repo_root), &plan.to_json())?;
-    Ok(plan)
+    Ok(Planned { plan, notes })
 }
 
 /// The model of a run: the spec's `[model]` with the command line's overrides,
@@ -417,9 +462,12 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
     let model = model_client(&spec, &cfg.model_override, &cfg.cassette, &cfg.env, &runtime)?.map(|(m, client, rt)| {
         ModelCtx { client, rt, agent: format!("{}/{}", m.provider, m.model), max_turns: m.max_turns.unwrap_or(30) }
     });
-    let plan = match load_plan(&root)? {
-        Some(p) => p,
-        None => make_plan(&root, &spec, model.as_ref().map(|m| (&m.rt, &m.client)))?,
+    let (plan, plan_notes) = match load_plan(&root)? {
+        Some(p) => (p, Vec::new()),
+        None => {
+            let planned = make_plan(&root, &spec, model.as_ref().map(|m| (&m.rt, &m.client)))?;
+            (planned.plan, planned.notes)
+        }
     };
     let mut state = match RunState::load(&root)? {
         Some(s) if s.migration == spec.migration.name => s,
@@ -472,6 +520,9 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
         tasks: plan.tasks.len(),
         jobs: cfg.jobs,
     });
+    for message in plan_notes {
+        log.emit(EventKind::Warning { message });
+    }
     if !locks.removed.is_empty() {
         log.emit(EventKind::StaleLocksRemoved {
             paths: locks.removed.iter().map(|p| p.display().to_string()).collect(),
@@ -674,6 +725,16 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
         }
     }
     let _ = git.remove_task_worktrees(SLOT_PREFIX);
+    if let Some(m) = &model {
+        if m.client.spent().0.calls == 0 {
+            log.emit(EventKind::Warning {
+                message: format!(
+                    "a model ({}) is configured, but nothing in this migration called it: the rules did every task",
+                    m.agent
+                ),
+            });
+        }
+    }
 
     if let Some(reason) = stopping {
         if let Some(b) = &bench_base {
@@ -757,6 +818,13 @@ pub fn summary_of(spec: &Spec, plan: &Plan, state: &RunState, baseline: &Baselin
             cov.rules += sites.saturating_sub(rec.sites_rules + rec.sites_model + rec.unmapped.len());
         }
         cov.unmapped += rec.unmapped.len();
+        let rest = sites.saturating_sub(rec.unmapped.len());
+        match rec.state {
+            TaskState::Committed => {}
+            TaskState::Failed => cov.failed += rest,
+            TaskState::Blocked => cov.blocked += rest,
+            TaskState::Pending | TaskState::Running => cov.pending += rest,
+        }
     }
     let final_ok = !state.final_checks.is_empty()
         && state.final_checks.iter().all(|c| matches!(c.outcome.as_str(), "pass" | "fixed"));
@@ -1042,7 +1110,7 @@ impl Worker {
                     format!(
                         "{} site(s) the rules cannot map and no model is configured to take: {}",
                         outcome.unmapped.len(),
-                        record.unmapped.join("; ")
+                        unmapped_reasons(&record.unmapped)
                     )
                 });
                 return Ok(AttemptEnd::Failed { retry: false });
@@ -1209,6 +1277,28 @@ fn dedupe_reasons(unmapped: &[String]) -> Vec<String> {
         }
     }
     groups.into_iter().map(|(path, reason, lines)| format!("{path}:{}: {reason}", line_runs(&lines))).collect()
+}
+
+/// Unmapped sites (`path:line: reason`) as each reason once, with how often
+/// it came and where first: `` `_mm256_i32gather_ps` has no mapping (17
+/// sites, first at src/k.c:255) ``.
+fn unmapped_reasons(unmapped: &[String]) -> String {
+    let mut reasons: Vec<(&str, usize, &str)> = Vec::new();
+    for u in unmapped {
+        let (loc, reason) = u.split_once(": ").unwrap_or((u.as_str(), ""));
+        match reasons.iter_mut().find(|r| r.0 == reason) {
+            Some(r) => r.1 += 1,
+            None => reasons.push((reason, 1, loc)),
+        }
+    }
+    reasons
+        .into_iter()
+        .map(|(reason, n, first)| match n {
+            1 => format!("{reason} (at {first})"),
+            n => format!("{reason} ({n} sites, first at {first})"),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// `255, 256, 257, 260` as `255-257, 260`: consecutive lines as one run.

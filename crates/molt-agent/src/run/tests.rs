@@ -48,3 +48,33 @@ fn the_commit_takes_the_agents_paths_and_refuses_a_forbidden_one() {
     // A path the agents wrote back unchanged is not in the diff: nothing to commit.
     assert_eq!(commit_paths(diff(), &agents(&["src/b.c"]), &policy), Ok(vec![]));
 }
+
+/// Regression: a failed task's reason repeated the same four intrinsic names
+/// 17 times; each reason now comes once, with its count and first place.
+#[test]
+fn unmapped_reasons_name_each_reason_once_with_its_count_and_first_place() {
+    let unmapped: Vec<String> = [
+        "src/k.c:255: `_mm256_i32gather_ps` has no mapping",
+        "src/k.c:12: inline assembly",
+        "src/k.c:256: `_mm256_i32gather_ps` has no mapping",
+        "src/j.c:3: `_mm256_i32gather_ps` has no mapping",
+    ]
+    .map(String::from)
+    .to_vec();
+    assert_eq!(
+        unmapped_reasons(&unmapped),
+        "`_mm256_i32gather_ps` has no mapping (3 sites, first at src/k.c:255); inline assembly (at src/k.c:12)"
+    );
+}
+
+#[test]
+fn the_coverage_line_says_where_every_site_went() {
+    let c = Coverage { total: 183, rules: 2, model: 0, unmapped: 28, failed: 120, blocked: 30, pending: 3 };
+    assert_eq!(
+        c.line(),
+        "2 of 183 sites migrated (rules: 2, model: 0, unmapped: 28); not migrated: 120 in failed tasks, 30 in blocked tasks, 3 in tasks not run yet"
+    );
+    assert_eq!(c.rules + c.model + c.unmapped + c.failed + c.blocked + c.pending, c.total);
+    let done = Coverage { total: 214, rules: 214, ..Coverage::default() };
+    assert_eq!(done.line(), "214 of 214 sites migrated (rules: 214, model: 0, unmapped: 0)");
+}

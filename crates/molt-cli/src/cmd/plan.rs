@@ -72,8 +72,12 @@ pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
                     &runtime,
                 )?
             };
-            molt_agent::run::make_plan(&repo, &spec, model.as_ref().map(|(_, client, rt)| (rt, client)))
-                .context("planning")?
+            let planned = molt_agent::run::make_plan(&repo, &spec, model.as_ref().map(|(_, client, rt)| (rt, client)))
+                .context("planning")?;
+            for note in &planned.notes {
+                out.note(&format!("warning: {note}"));
+            }
+            planned.plan
         }
     };
     if out.json {
