@@ -116,7 +116,10 @@ impl Figures {
             self.strays,
             self.unknown
         );
-        println!("  kills aimed at commits and merges: {} (the rest at random lines)", self.targeted_kills);
+        println!(
+            "  kill points aimed at commits and merges: {} of {} (the rest at random lines)",
+            self.targeted_kills, self.kill_points
+        );
         println!(
             "  tasks failed for an environment reason: {} {:?}",
             self.environment_failures.len(),
