@@ -160,6 +160,30 @@ pub fn in_x86_only_branch(node: Node<'_>, src: &str) -> bool {
     false
 }
 
+/// Whether `node` sits in a preprocessor branch that no compiler takes: the
+/// body of `#if 0` (or of any condition that is false whatever the macros),
+/// or the `#else` / `#elif` of `#if 1`. Such code is not ported.
+pub fn in_dead_branch(node: Node<'_>, src: &str) -> bool {
+    let mut child = node;
+    let mut cur = node.parent();
+    while let Some(p) = cur {
+        if matches!(p.kind(), "preproc_if" | "preproc_elif") {
+            let condition = p.child_by_field_name("condition");
+            let in_condition = condition.is_some_and(|c| c.id() == child.id());
+            let in_alternative = p.child_by_field_name("alternative").is_some_and(|a| a.id() == child.id());
+            let value = condition.and_then(|c| crate::cond::constant_value(text(c, src)));
+            match value {
+                Some(0) if !in_condition && !in_alternative => return true,
+                Some(v) if v != 0 && in_alternative => return true,
+                _ => {}
+            }
+        }
+        child = p;
+        cur = p.parent();
+    }
+    false
+}
+
 /// Whether a preprocessor condition selects x86 only.
 pub fn is_x86_condition(cond: &str) -> bool {
     const MACROS: &[&str] = &[

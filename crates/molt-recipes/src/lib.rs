@@ -8,6 +8,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod buildfile;
+mod cond;
 pub mod ctree;
 pub mod file;
 mod recipe;

@@ -168,7 +168,7 @@ impl X86ToNeon {
         let mut sites = Vec::new();
         ctree::walk(tree.root_node(), &mut |node| {
             let Some(kind) = classify(node, text) else { return };
-            if ctree::in_x86_only_branch(node, text) {
+            if ctree::in_x86_only_branch(node, text) || ctree::in_dead_branch(node, text) {
                 return;
             }
             if kind == "x86-guard" && has_non_x86_alternative(node) {

@@ -110,6 +110,23 @@ fn guarded_code_is_not_a_site() {
     assert_eq!(kinds(&recipe().find_sites("a.c", bare)), ["1:x86-guard -"]);
 }
 
+/// Regression (real code): debug helpers under `#if 0` were ported, and the
+/// tasks that did it committed changes no compiler ever sees.
+#[test]
+fn code_that_no_compiler_takes_is_not_a_site() {
+    let src = "#include <immintrin.h>\n\
+               #if 0\nfloat old(__m128 v) { return _mm_cvtss_f32(v); }\n#endif\n\
+               #if 1\nfloat live(__m128 v) { return _mm_cvtss_f32(v); }\n#else\nfloat dead(__m128 v) { return _mm_cvtss_f32(v); }\n#endif\n\
+               #if 0 && defined(__SSE2__)\nvoid off(void) { _mm_pause(); }\n#elif defined(DEBUG)\nvoid dbg(void) { _mm_pause(); }\n#endif\n";
+    let k = kinds(&recipe().find_sites("a.c", src));
+    for dead in ["src/x.c::old", "a.c::old", "a.c::dead", "a.c::off"] {
+        assert!(!k.iter().any(|s| s.ends_with(dead)), "{dead} is a site: {k:?}");
+    }
+    for live in ["a.c::live", "a.c::dbg"] {
+        assert!(k.iter().any(|s| s.ends_with(live)), "{live} is not a site: {k:?}");
+    }
+}
+
 #[test]
 fn makefile_flags_move_under_a_target_condition() {
     let mk = "CC ?= cc\nCFLAGS = -O2 -Wall -mavx2 -mfma\nLDLIBS = -lm\n\nall: prog\n";
