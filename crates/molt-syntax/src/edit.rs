@@ -3,9 +3,11 @@
 //! Every edit is resolved against the file as it was before the set (so the
 //! order of edits does not shift each other's targets), turned into a byte
 //! splice, checked for overlap, and applied with tree-sitter's incremental
-//! re-parse. A file is accepted only if the result has no ERROR or MISSING
-//! node inside an edited region and no more of them than before (Rust items
-//! must also parse with syn). Only when every file passes is anything
+//! re-parse. A file is accepted only if the edits add no syntax error: each
+//! edit's smallest clean enclosing node must still parse cleanly, and every
+//! ERROR or MISSING node of the result must have been there before (see
+//! `gate.rs`; Rust items must also parse with syn). A refusal names the edit
+//! that broke the parse and where. Only when every file passes is anything
 //! written, each through a temporary file and a rename. Bytes outside the
 //! spliced ranges are never touched.
 //!
@@ -23,7 +25,7 @@ use tree_sitter::{InputEdit, Node, Point, Tree};
 
 use crate::index::{index_tree, FileIndex, Item};
 use crate::lang::Lang;
-use crate::parse::{error_count, parse_tree};
+use crate::parse::parse_tree;
 use crate::paths::{confine, normalize};
 use crate::repo::{resolve_in, split_symbol};
 use crate::{Error, Result};
@@ -403,7 +405,7 @@ fn edit_file(source: &dyn Source, path: &str, edits: &[(usize, &Edit)]) -> Resul
         (Edit::CreateFile { text, .. }, None) => {
             if let Some(lang) = Lang::from_path(path).filter(|l| l.is_enabled()) {
                 let tree = parse_tree(lang, text.as_bytes(), None)?;
-                if let Some(err) = first_error(tree.root_node(), &[]) {
+                if let Some(err) = first_error(tree.root_node()) {
                     return Err(wrap(first, first_edit, broken(path, text, err)));
                 }
                 if lang == Lang::Rust {
@@ -449,10 +451,9 @@ fn edit_text(path: &str, before: String, edits: &[(usize, &Edit)]) -> Result<Opt
     }
     // Apply in order, editing the old tree as we go, then re-parse once.
     let mut text = before.clone();
+    let old_tree = tree.clone();
     let mut tree = tree;
-    let old_errors = error_count(tree.root_node());
     let mut shift: isize = 0;
-    let mut regions = Vec::new();
     for s in &splices {
         let start = (s.start as isize + shift) as usize;
         let old_end = (s.end as isize + shift) as usize;
@@ -468,33 +469,19 @@ fn edit_text(path: &str, before: String, edits: &[(usize, &Edit)]) -> Result<Opt
             old_end_position,
             new_end_position: point(&text, new_end),
         });
-        regions.push((start, new_end, s.edit));
         shift += s.text.len() as isize - (s.end - s.start) as isize;
     }
     let new_tree = parse_tree(lang, text.as_bytes(), Some(&tree))?;
-    let root = new_tree.root_node();
-    let spans: Vec<(usize, usize)> = regions.iter().map(|r| (r.0, r.1)).collect();
-    let inside = first_error(root, &spans);
-    let worse = error_count(root) > old_errors;
-    if let Some(err) = inside.or_else(|| if worse { first_error(root, &[]) } else { None }) {
-        let edit = blame(&regions, err.start_byte());
-        let what = edits.iter().find(|(i, _)| *i == edit).map(|(_, e)| e.describe()).unwrap_or_default();
-        return Err(Error::Edit { index: edit, what, source: Box::new(broken(path, &text, err)) });
+    if let Some(err) = gate::first_new_error(lang, &before, &old_tree, &text, &new_tree, &splices)? {
+        let what = edits.iter().find(|(i, _)| *i == err.edit).map(|(_, e)| e.describe()).unwrap_or_default();
+        let source =
+            Error::BrokenSyntax { path: path.to_owned(), line: err.line, column: err.column, message: err.message };
+        return Err(Error::Edit { index: err.edit, what, source: Box::new(source) });
     }
     if lang == Lang::Rust {
         check_rust(path, &before, &text, &splices, edits)?;
     }
     Ok(Some(FileChange { path: path.to_owned(), before: Some(before), after: Some(text), splices }))
-}
-
-/// The edit whose region holds `at`, or the last one before it.
-fn blame(regions: &[(usize, usize, usize)], at: usize) -> usize {
-    regions
-        .iter()
-        .find(|(s, e, _)| *s <= at && at <= *e)
-        .or_else(|| regions.iter().rev().find(|(s, _, _)| *s <= at))
-        .or(regions.first())
-        .map_or(0, |r| r.2)
 }
 
 fn check_rust(path: &str, before: &str, after: &str, splices: &[Splice], edits: &[(usize, &Edit)]) -> Result<()> {
@@ -513,15 +500,27 @@ fn check_rust(path: &str, before: &str, after: &str, splices: &[Splice], edits: 
             syn::parse_file(text).map(drop)
         };
         if let Err(e) = parsed {
-            let offset = splices.iter().find(|s| s.edit == i).map_or(0, |s| s.start);
-            let _ = offset;
             return Err(wrap(i, edit, syn_error(path, text, 0, &e)));
         }
     }
     // A file syn could read before must stay readable.
     if syn::parse_file(before).is_ok() {
         if let Err(e) = syn::parse_file(after) {
-            let (i, edit) = edits[0];
+            // Blame the edit whose new text holds the error, or the last one
+            // before it, not simply the first edit of the set.
+            let start = e.span().start();
+            let at = after.split_inclusive('\n').take(start.line.saturating_sub(1)).map(str::len).sum::<usize>()
+                + start.column;
+            let mut shift: isize = 0;
+            let mut blamed = splices.first().map_or(edits[0].0, |s| s.edit);
+            for s in splices {
+                let new_start = (s.start as isize + shift) as usize;
+                if new_start <= at {
+                    blamed = s.edit;
+                }
+                shift += s.text.len() as isize - (s.end - s.start) as isize;
+            }
+            let (i, edit) = edits.iter().copied().find(|(i, _)| *i == blamed).unwrap_or(edits[0]);
             return Err(wrap(i, edit, syn_error(path, after, 0, &e)));
         }
     }
@@ -549,18 +548,16 @@ fn broken(path: &str, text: &str, node: Node<'_>) -> Error {
     Error::BrokenSyntax { path: path.to_owned(), line: p.row + 1, column: p.column + 1, message }
 }
 
-/// The first ERROR or MISSING node, only among those touching `spans` when given.
-fn first_error<'t>(root: Node<'t>, spans: &[(usize, usize)]) -> Option<Node<'t>> {
+/// The first ERROR or MISSING node.
+fn first_error(root: Node<'_>) -> Option<Node<'_>> {
     if !root.has_error() {
         return None;
     }
-    let touches =
-        |n: Node<'_>| spans.is_empty() || spans.iter().any(|(s, e)| n.start_byte() <= *e && *s <= n.end_byte());
     let mut stack = vec![root];
     let mut cursor = root.walk();
-    let mut best: Option<Node<'t>> = None;
+    let mut best: Option<Node<'_>> = None;
     while let Some(node) = stack.pop() {
-        if (node.is_error() || node.is_missing()) && touches(node) {
+        if node.is_error() || node.is_missing() {
             if best.is_none_or(|b| node.start_byte() < b.start_byte()) {
                 best = Some(node);
             }
@@ -801,6 +798,8 @@ fn indent_unit(text: &str) -> String {
     }
     "    ".to_owned()
 }
+
+mod gate;
 
 #[cfg(test)]
 mod tests;

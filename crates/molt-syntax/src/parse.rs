@@ -97,23 +97,3 @@ fn diagnostic(node: Node<'_>, _text: &[u8], message: String) -> Diagnostic {
     let p = node.start_position();
     Diagnostic { line: p.row + 1, column: p.column + 1, start: node.start_byte(), end: node.end_byte(), message }
 }
-
-/// How many ERROR and MISSING nodes a tree holds (no limit).
-pub(crate) fn error_count(root: Node<'_>) -> usize {
-    if !root.has_error() {
-        return 0;
-    }
-    let mut count = 0;
-    let mut stack = vec![root];
-    let mut cursor = root.walk();
-    while let Some(node) = stack.pop() {
-        if node.is_missing() || node.is_error() {
-            count += 1;
-            if node.is_missing() {
-                continue;
-            }
-        }
-        stack.extend(node.children(&mut cursor).filter(|c| c.has_error() || c.is_missing()));
-    }
-    count
-}

@@ -74,3 +74,74 @@ fn a_lone_rust_doc_comment_is_broken_syntax_for_syn() {
     let create = EditSet::new(vec![Edit::CreateFile { path: "src/new.rs".into(), text: "///".into() }]);
     assert!(apply_in_memory(&mut BTreeMap::new(), &create).is_err());
 }
+
+/// Applies `edits` to `text` (as `a.c`, `a.py`, ...: the extension of
+/// `path`) and renders the outcome: the new text, or which edit broke the
+/// parse and where (`edit 1 broke 9:24`).
+fn outcome(path: &str, text: &str, edits: Vec<Edit>) -> String {
+    let mut files = BTreeMap::from([(path.to_owned(), text.to_owned())]);
+    match apply_in_memory(&mut files, &EditSet::new(edits)) {
+        Ok(_) => files[path].clone(),
+        Err(Error::Edit { index, source, .. }) => match *source {
+            Error::BrokenSyntax { line, column, .. } => {
+                assert_eq!(files[path], text, "a refused set wrote nothing");
+                format!("edit {index} broke {line}:{column}")
+            }
+            other => format!("edit {index}: {other}"),
+        },
+        Err(other) => format!("{other}"),
+    }
+}
+
+fn check(path: &str, text: &str, edits: Vec<Edit>, expect: &str) {
+    assert_eq!(outcome(path, text, edits), expect);
+}
+
+fn body(symbol: &str, text: &str) -> Edit {
+    Edit::ReplaceBody { symbol: symbol.to_owned(), text: text.to_owned() }
+}
+
+/// Two function headers under `#if`/`#else` sharing one body: tree-sitter
+/// wraps the whole file in one ERROR node from 1:1, as it does in real
+/// amalgamations and macro-heavy headers.
+const LOST: &str = "#if A\nvoid h(void) {\n#else\nvoid h(int a) {\n#endif\n  return;\n}\nint f(void) { return 1; }\nint g(void) { return 2; }\n";
+
+/// Regression: every edit inside a region tree-sitter wrapped in one ERROR
+/// node was refused ("does not parse: a.c:1:1"), because that old error
+/// touched the edit. Only errors the edit adds count now.
+#[test]
+fn valid_edits_inside_an_old_error_region_apply() {
+    check("a.c", LOST, vec![body("a.c::f", "{ return 3; }")], &LOST.replace("return 1;", "return 3;"));
+    check(
+        "a.c",
+        LOST,
+        vec![body("a.c::g", "return 4;"), body("a.c::f", "{ return 3; }")],
+        &LOST.replace("return 1;", "return 3;").replace("{ return 2; }", "{\n  return 4;\n}"),
+    );
+}
+
+/// The invariant holds inside old error regions too: an edit that adds an
+/// error there is refused whole, and named with the line it broke.
+#[test]
+fn broken_edits_inside_an_old_error_region_are_refused() {
+    check("a.c", LOST, vec![body("a.c::g", "{ return 2;")], "edit 0 broke 9:24");
+    check("a.c", LOST, vec![body("a.c::f", "{ return (1; }")], "edit 0 broke 8:24");
+    check("a.c", LOST, vec![body("a.c::g", "{ return 2; } int x = {")], "edit 0 broke 9:27");
+}
+
+/// Regression: with one broken edit among valid ones, the refusal named the
+/// file's first error (1:1 here, an error that was there before) and so a
+/// valid edit. It names the broken edit and the place it broke.
+#[test]
+fn a_refusal_names_the_edit_that_broke_the_parse() {
+    let set = vec![body("a.c::f", "{ return 3; }"), body("a.c::g", "{ return 2 + ; }"), body("a.c::h", "{ return; }")];
+    // Line 6: the edit of `h` before it took three lines out.
+    check("a.c", LOST, set, "edit 1 broke 6:25");
+    let clean = "int f(void) { return 1; }\n\nint g(void) { return 2; }\n\nint h(void) { return 3; }\n";
+    let set = vec![body("a.c::h", "{ return 5; }"), body("a.c::f", "{ return 3; }"), body("a.c::g", "{ return 2;")];
+    check("a.c", clean, set, "edit 2 broke 3:24");
+    // An error the file had before is no reason to refuse, wherever it is.
+    let broken_before = "int x = ;\n\nint f(void) { return 1; }\n";
+    check("a.c", broken_before, vec![body("a.c::f", "{ return 2; }")], &broken_before.replace('1', "2"));
+    check("a.c", broken_before, vec![body("a.c::f", "{ return 2 }")], "edit 0 broke 3:23");
+}
