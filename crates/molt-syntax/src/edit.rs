@@ -592,7 +592,11 @@ fn indent_at(text: &str, offset: usize) -> &str {
 }
 
 /// `text` relative to its first line: common indentation removed, trailing
-/// whitespace dropped, then every line after the first prefixed by `indent`.
+/// whitespace at the end dropped, then every line after the first prefixed
+/// by `indent`. Lines of nothing but whitespace (a `\r` of a CRLF file
+/// included) are kept exactly as written: they carry no indentation to
+/// adjust, and inside a string literal they are content, so neither
+/// emptying nor indenting them is safe.
 pub(crate) fn reindent(text: &str, indent: &str) -> String {
     let text = text.trim_end();
     let text = text.trim_start_matches(['\n', '\r']);
@@ -607,26 +611,37 @@ pub(crate) fn reindent(text: &str, indent: &str) -> String {
         if n > 0 {
             out.push('\n');
         }
-        let line = if line.trim().is_empty() { line.trim_start_matches([' ', '\t']) } else { &line[common..] };
-        if n > 0 && !line.is_empty() {
+        if line.trim().is_empty() {
+            out.push_str(line);
+            continue;
+        }
+        if n > 0 {
             out.push_str(indent);
         }
-        out.push_str(line);
+        out.push_str(&line[common..]);
     }
     out
 }
 
 /// An item's text in the form edits take: lines after the first lose the
-/// item's own indentation. Replacing the item with this text is a no-op.
+/// item's own indentation (whitespace-only lines stay as they are, as
+/// [`reindent`] keeps them). Replacing the item with this text is a no-op.
 pub fn item_text(file_text: &str, item: &Item) -> String {
     let indent = indent_at(file_text, item.span.start);
-    let raw = &file_text[item.span.start..item.span.end];
+    relative(&file_text[item.span.start..item.span.end], indent)
+}
+
+/// `raw` with `indent` taken off the start of every line after the first
+/// that is not whitespace only: the inverse of [`reindent`] with `indent`.
+pub(crate) fn relative(raw: &str, indent: &str) -> String {
     if indent.is_empty() {
         return raw.to_owned();
     }
     raw.split('\n')
         .enumerate()
-        .map(|(n, line)| if n == 0 { line } else { line.strip_prefix(indent).unwrap_or(line) })
+        .map(
+            |(n, line)| if n == 0 || line.trim().is_empty() { line } else { line.strip_prefix(indent).unwrap_or(line) },
+        )
         .collect::<Vec<_>>()
         .join("\n")
 }

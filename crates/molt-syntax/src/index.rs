@@ -155,6 +155,7 @@ pub(crate) fn index_tree(path: &str, lang: Lang, text: &[u8], tree: &Tree) -> Re
     let mut walker = Walker {
         g,
         sep: lang.separator(),
+        braces: lang.uses_braces(),
         src: text,
         file: path,
         lines: LineIndex::new(text),
@@ -223,6 +224,8 @@ const MAX_ITEM_DEPTH: usize = 200;
 struct Walker<'a> {
     g: &'static dyn Grammar,
     sep: &'static str,
+    /// Whether bodies are brace blocks (not Python's indented blocks).
+    braces: bool,
     src: &'a [u8],
     file: &'a str,
     lines: LineIndex,
@@ -383,7 +386,10 @@ impl<'a> Walker<'a> {
             end -= 1;
         }
         let span = self.span(start, end);
-        let body = def.body.map(|b| self.span(b.start_byte(), b.end_byte()));
+        let body = def.body.map(|b| {
+            let start = if self.braces { b.start_byte() } else { leading_body_comments(b, self.src) };
+            self.span(start, b.end_byte())
+        });
         let signature = signature(node, def.body, self.src);
         let parent = ctx.current.map(|i| self.items[i].path.clone());
         let index = self.items.len();
@@ -447,6 +453,31 @@ pub(crate) fn leading_trivia_start(node: Node<'_>, src: &[u8]) -> usize {
         // A comment that trails code on its own line belongs to that code.
         let line_start = src[..p.start_byte()].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
         if !src[line_start..p.start_byte()].iter().all(|b| *b == b' ' || *b == b'\t') {
+            break;
+        }
+        start = p.start_byte();
+        prev = p.prev_sibling();
+    }
+    start
+}
+
+/// Where an indented body really starts: at the comments on their own lines
+/// between the header and the first statement, which tree-sitter leaves
+/// outside the block. Without them a comment that `replace_body` wrote
+/// would fall outside the body, and the next `replace_body` could not
+/// replace it. Only comments at the block's own indentation count.
+fn leading_body_comments(body: Node<'_>, src: &[u8]) -> usize {
+    let line_start = |at: usize| src[..at].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let indent_of = |at: usize| {
+        let ls = line_start(at);
+        let lead = &src[ls..at];
+        lead.iter().all(|b| *b == b' ' || *b == b'\t').then_some(lead)
+    };
+    let Some(indent) = indent_of(body.start_byte()) else { return body.start_byte() };
+    let mut start = body.start_byte();
+    let mut prev = body.prev_sibling();
+    while let Some(p) = prev.filter(|p| p.kind().contains("comment")) {
+        if indent_of(p.start_byte()) != Some(indent) {
             break;
         }
         start = p.start_byte();

@@ -145,3 +145,53 @@ fn a_refusal_names_the_edit_that_broke_the_parse() {
     check("a.c", broken_before, vec![body("a.c::f", "{ return 2; }")], &broken_before.replace('1', "2"));
     check("a.c", broken_before, vec![body("a.c::f", "{ return 2 }")], "edit 0 broke 3:23");
 }
+
+/// Replaces every item of `text` with its own [`item_text`] in one set: a
+/// no-op, as `item_text` promises, or the first item that changed.
+fn check_items_write_back(path: &str, text: &str) {
+    let index = crate::index_file(path, text.as_bytes()).unwrap();
+    assert!(!index.items.is_empty());
+    for item in &index.items {
+        let edit =
+            Edit::ReplaceItem { symbol: item.path.clone(), text: item_text(text, item), whole_conditional: false };
+        assert_eq!(outcome(path, text, vec![edit]), text, "writing back {}", item.path);
+    }
+}
+
+/// Regression: whitespace-only lines were emptied (and `\r`, the blank line
+/// of a CRLF file, was indented), so writing an item's own text back was
+/// not a no-op and changed docstrings.
+#[test]
+fn writing_an_item_text_back_changes_nothing() {
+    // Whitespace-only lines longer and shorter than the method's indentation.
+    check_items_write_back("a.py", "class A:\n    def f(self):\n        x = 1\n        \n  \n        return x\n");
+    check_items_write_back("a.py", "class A:\n\tdef f(self):\n\t\tx = 1\n\t\t\n\t\treturn x\n");
+}
+
+/// Regression: in a CRLF file a blank line is `\r`, which was not seen as
+/// empty and gained the item's indentation: a nested docstring changed.
+#[test]
+fn writing_an_item_text_back_keeps_crlf_blank_lines() {
+    check_items_write_back(
+        "a.py",
+        "class A:\r\n    def f(self):\r\n        \"\"\"Doc.\r\n\r\n        More.\r\n        \"\"\"\r\n        return 1\r\n",
+    );
+    check_items_write_back(
+        "a.c",
+        "struct s {\r\n    int a;\r\n\r\n    int b;\r\n};\r\n\r\nint f(void) {\r\n    \r\n}\r\n",
+    );
+}
+
+/// Regression: the body of a Python function started at its first
+/// statement, so a comment that `replace_body` wrote above the statements
+/// fell outside the body and the next `replace_body` could not take it out.
+#[test]
+fn python_replace_body_can_undo_its_own_leading_comment() {
+    let text = "class A:\n    def f(self):\n        return 1\n";
+    let commented = "class A:\n    def f(self):\n        # two now\n        return 2\n";
+    check("a.py", text, vec![body("a.py::A.f", "# two now\nreturn 2")], commented);
+    check("a.py", commented, vec![body("a.py::A.f", "return 1")], text);
+    // A comment on the header's own line stays the header's.
+    let trailing = "def f():  # header\n    return 1\n";
+    check("a.py", trailing, vec![body("a.py::f", "return 2")], &trailing.replace('1', "2"));
+}
