@@ -449,30 +449,23 @@ fn edit_text(path: &str, before: String, edits: &[(usize, &Edit)]) -> Result<Opt
             });
         }
     }
-    // Apply in order, editing the old tree as we go, then re-parse once.
-    let mut text = before.clone();
-    let old_tree = tree.clone();
-    let mut tree = tree;
-    let mut shift: isize = 0;
-    for s in &splices {
-        let start = (s.start as isize + shift) as usize;
-        let old_end = (s.end as isize + shift) as usize;
-        let start_position = point(&text, start);
-        let old_end_position = point(&text, old_end);
-        text.replace_range(start..old_end, &s.text);
-        let new_end = start + s.text.len();
-        tree.edit(&InputEdit {
-            start_byte: start,
-            old_end_byte: old_end,
-            new_end_byte: new_end,
-            start_position,
-            old_end_position,
-            new_end_position: point(&text, new_end),
-        });
-        shift += s.text.len() as isize - (s.end - s.start) as isize;
-    }
-    let new_tree = parse_tree(lang, text.as_bytes(), Some(&tree))?;
-    if let Some(err) = gate::first_new_error(lang, &before, &old_tree, &text, &new_tree, &splices)? {
+    let (text, broken) = splice_and_check(lang, &before, &tree, &splices)?;
+    if let Some(mut err) = broken {
+        // Without a clean anchor to blame, an error that several edits
+        // touch may be any one's: the first edit that breaks the parse on
+        // its own is the one to name, at its place in the whole result.
+        let edits_in_set: std::collections::BTreeSet<usize> = splices.iter().map(|s| s.edit).collect();
+        if !err.certain && edits_in_set.len() > 1 {
+            for &e in &edits_in_set {
+                let alone: Vec<Splice> = splices.iter().filter(|s| s.edit == e).cloned().collect();
+                if let (_, Some(sub)) = splice_and_check(lang, &before, &tree, &alone)? {
+                    let at = to_whole(sub.at, &alone, &splices).min(text.len());
+                    let p = point(&text, at);
+                    err = gate::NewError { line: p.row + 1, column: p.column + 1, at, ..sub };
+                    break;
+                }
+            }
+        }
         let what = edits.iter().find(|(i, _)| *i == err.edit).map(|(_, e)| e.describe()).unwrap_or_default();
         let source =
             Error::BrokenSyntax { path: path.to_owned(), line: err.line, column: err.column, message: err.message };
@@ -482,6 +475,101 @@ fn edit_text(path: &str, before: String, edits: &[(usize, &Edit)]) -> Result<Opt
         check_rust(path, &before, &text, &splices, edits)?;
     }
     Ok(Some(FileChange { path: path.to_owned(), before: Some(before), after: Some(text), splices }))
+}
+
+/// Applies `splices` (sorted, disjoint) to `before`, re-parses
+/// incrementally from `tree` (the tree of `before`) and asks the gate for a
+/// syntax error the splices added.
+fn splice_and_check(
+    lang: Lang,
+    before: &str,
+    tree: &Tree,
+    splices: &[Splice],
+) -> Result<(String, Option<gate::NewError>)> {
+    let mut text = before.to_owned();
+    let mut edited = tree.clone();
+    let mut shift: isize = 0;
+    for s in splices {
+        let start = (s.start as isize + shift) as usize;
+        let old_end = (s.end as isize + shift) as usize;
+        let start_position = point(&text, start);
+        let old_end_position = point(&text, old_end);
+        text.replace_range(start..old_end, &s.text);
+        let new_end = start + s.text.len();
+        edited.edit(&InputEdit {
+            start_byte: start,
+            old_end_byte: old_end,
+            new_end_byte: new_end,
+            start_position,
+            old_end_position,
+            new_end_position: point(&text, new_end),
+        });
+        shift += s.text.len() as isize - (s.end - s.start) as isize;
+    }
+    let new_tree = parse_tree(lang, text.as_bytes(), Some(&edited))?;
+    // The gate sees each splice narrowed to the bytes it really changes: a
+    // body replaced by itself plus one line keeps its old errors (and their
+    // places) outside the change.
+    let narrow: Vec<Splice> = splices.iter().map(|s| narrowed(before, s)).collect();
+    let broken = gate::first_new_error(lang, before, tree, &text, &new_tree, &narrow)?;
+    Ok((text, broken))
+}
+
+/// Offset `at` of the text made by the splices `some` moved to the text made
+/// by all of `all` (a superset, both sorted).
+fn to_whole(at: usize, some: &[Splice], all: &[Splice]) -> usize {
+    // Back to the original text (or into one of `some`'s new texts).
+    let mut shift: isize = 0;
+    let mut inside: Option<(usize, usize)> = None;
+    for s in some {
+        let new_start = (s.start as isize + shift) as usize;
+        if at < new_start {
+            break;
+        }
+        if at <= new_start + s.text.len() {
+            inside = Some((s.start, at - new_start));
+            break;
+        }
+        shift += s.text.len() as isize - (s.end - s.start) as isize;
+    }
+    let (old, extra) = match inside {
+        Some((start, into)) => (start, into),
+        None => ((at as isize - shift) as usize, 0),
+    };
+    // Forward through all splices.
+    let mut shift: isize = 0;
+    for s in all {
+        if s.start > old || (s.start == old && inside.is_some()) {
+            break;
+        }
+        if old < s.end {
+            break;
+        }
+        shift += s.text.len() as isize - (s.end - s.start) as isize;
+    }
+    (old as isize + shift) as usize + extra
+}
+
+/// `s` without the bytes at its ends that it leaves as they were (cut at
+/// character boundaries).
+fn narrowed(text: &str, s: &Splice) -> Splice {
+    let old = &text[s.start..s.end];
+    let new = s.text.as_str();
+    let mut prefix = old.bytes().zip(new.bytes()).take_while(|(a, b)| a == b).count();
+    while !(old.is_char_boundary(prefix) && new.is_char_boundary(prefix)) {
+        prefix -= 1;
+    }
+    let (old_rest, new_rest) = (&old[prefix..], &new[prefix..]);
+    let mut suffix = old_rest.bytes().rev().zip(new_rest.bytes().rev()).take_while(|(a, b)| a == b).count();
+    while !(old_rest.is_char_boundary(old_rest.len() - suffix) && new_rest.is_char_boundary(new_rest.len() - suffix)) {
+        suffix -= 1;
+    }
+    Splice {
+        start: s.start + prefix,
+        end: s.end - suffix,
+        text: new_rest[..new_rest.len() - suffix].to_owned(),
+        edit: s.edit,
+    }
 }
 
 fn check_rust(path: &str, before: &str, after: &str, splices: &[Splice], edits: &[(usize, &Edit)]) -> Result<()> {

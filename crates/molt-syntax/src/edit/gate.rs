@@ -40,7 +40,12 @@ pub(crate) struct NewError {
     pub edit: usize,
     pub line: usize,
     pub column: usize,
+    /// The byte offset of `line`/`column`.
+    pub at: usize,
     pub message: String,
+    /// Whether the edit's own anchor failed (so the blame is certain),
+    /// rather than an error of the whole file that its edit was guessed for.
+    pub certain: bool,
 }
 
 /// An ERROR node (with `missing: None`) or a MISSING node of that kind.
@@ -103,7 +108,7 @@ pub(crate) fn first_new_error(
             Verdict::Clean => {}
             Verdict::Broken(offset, message) => {
                 let at = group.new.0 + offset;
-                return Ok(Some(new_error(new_text, at, message, blame(&groups, splices, group, at))));
+                return Ok(Some(new_error(new_text, at, message, blame(&groups, splices, group, at), true)));
             }
             // Valid on its own but something else than before (a body that
             // ends early and goes on with a declaration): only the whole
@@ -114,7 +119,9 @@ pub(crate) fn first_new_error(
     // 2. The whole file, against the errors it had before.
     let old_faults: Vec<Fault> = faults(old_tree.root_node()).iter().map(|n| fault(*n)).collect();
     let moved: Vec<Fault> = old_faults.iter().filter_map(|f| move_fault(*f, splices)).collect();
-    for node in faults(new_root) {
+    let mut new_faults = faults(new_root);
+    new_faults.sort_by_key(|n| (n.start_byte(), n.end_byte()));
+    for node in new_faults {
         let f = fault(node);
         if moved.contains(&f) {
             continue;
@@ -130,13 +137,24 @@ pub(crate) fn first_new_error(
         if excused {
             continue;
         }
-        let at = f.start;
-        let group = groups.iter().find(|g| touches(g)).or_else(|| groups.iter().rev().find(|g| g.new.0 <= at));
+        // Anchored pieces passed their own check: an error touching one
+        // without an anchor is that one's.
+        let group = groups
+            .iter()
+            .find(|g| g.anchor.is_none() && touches(g))
+            .or_else(|| groups.iter().find(|g| touches(g)))
+            .or_else(|| groups.iter().rev().find(|g| g.new.0 <= f.start));
+        // An error that starts before the edit it touches (an old region
+        // that grew over new code) broke where the edit starts.
+        let at = match group {
+            Some(g) if touches(g) => f.start.max(g.new.0),
+            _ => f.start,
+        };
         let edit = match group {
             Some(g) => blame(&groups, splices, g, at),
             None => splices[0].edit,
         };
-        return Ok(Some(new_error(new_text, at, describe(node, new_text), edit)));
+        return Ok(Some(new_error(new_text, at, describe(node, new_text), edit, false)));
     }
     Ok(None)
 }
@@ -217,8 +235,33 @@ fn anchor(
     start: usize,
     end: usize,
 ) -> Result<Option<(usize, usize, Anchor)>> {
+    // An insertion sits between two bytes: the node that ends there (code
+    // added after an item) or the one that starts there.
+    let probes = if start == end {
+        vec![(start.saturating_sub(1), start), (start, (start + 1).min(old_text.len())), (start, start)]
+    } else {
+        vec![(start, end)]
+    };
+    for (from, to) in probes {
+        if let Some(found) = anchor_from(lang, contexts, old_text, old_tree, (from, to), (start, end))? {
+            return Ok(Some(found));
+        }
+    }
+    Ok(None)
+}
+
+/// The anchor search from the smallest node holding `probe`, for the
+/// splice `start..end`.
+fn anchor_from(
+    lang: Lang,
+    contexts: &[&str],
+    old_text: &str,
+    old_tree: &Tree,
+    probe: (usize, usize),
+    (start, end): (usize, usize),
+) -> Result<Option<(usize, usize, Anchor)>> {
     let root = old_tree.root_node();
-    let Some(mut node) = root.descendant_for_byte_range(start, end) else { return Ok(None) };
+    let Some(mut node) = root.descendant_for_byte_range(probe.0, probe.1) else { return Ok(None) };
     for _ in 0..MAX_ANCHOR_STEPS {
         if node.has_error() || node.is_error() || node.id() == root.id() {
             return Ok(None);
@@ -317,10 +360,11 @@ fn fault(node: Node<'_>) -> Fault {
 /// Where an error of the original text sits in the edited text, if it is
 /// outside every splice (an error that straddles a splice's edge has no
 /// place in the edited text). An error that holds whole splices grows with
-/// them.
+/// them; text inserted exactly at either end of it is outside it, so an
+/// error cannot swallow code added next to it.
 fn move_fault(f: Fault, splices: &[Splice]) -> Option<Fault> {
-    let start = move_offset(f.start, splices, f.start == f.end)?;
-    let end = if f.start == f.end { start } else { move_offset(f.end, splices, true)? };
+    let start = move_offset(f.start, splices, true)?;
+    let end = if f.start == f.end { start } else { move_offset(f.end, splices, false)? };
     Some(Fault { start, end, ..f })
 }
 
@@ -374,8 +418,8 @@ fn describe(node: Node<'_>, text: &str) -> String {
     }
 }
 
-fn new_error(text: &str, at: usize, message: String, edit: usize) -> NewError {
+fn new_error(text: &str, at: usize, message: String, edit: usize, certain: bool) -> NewError {
     let at = at.min(text.len());
     let p = point(text, at);
-    NewError { edit, line: p.row + 1, column: p.column + 1, message }
+    NewError { edit, line: p.row + 1, column: p.column + 1, at, message, certain }
 }

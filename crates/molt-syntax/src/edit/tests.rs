@@ -195,3 +195,56 @@ fn python_replace_body_can_undo_its_own_leading_comment() {
     let trailing = "def f():  # header\n    return 1\n";
     check("a.py", trailing, vec![body("a.py::f", "return 2")], &trailing.replace('1', "2"));
 }
+
+#[test]
+fn narrowed_splices_keep_only_the_changed_bytes() {
+    let s = |start, end, text: &str| Splice { start, end, text: text.to_owned(), edit: 0 };
+    assert_eq!(narrowed("{ a; b; }", &s(0, 9, "{ a; c; b; }")), s(5, 5, "c; "));
+    assert_eq!(narrowed("xyz", &s(0, 3, "xyz")), s(3, 3, ""));
+    assert_eq!(narrowed("aé", &s(0, 3, "aè")), s(1, 3, "è"));
+    assert_eq!(narrowed("ab", &s(1, 1, "b")), s(1, 1, "b"));
+}
+
+/// Regression (libFuzzer's C++): a body tree-sitter-cpp reads with an error
+/// inside (`this->operator()()`) could not be edited at all, because the
+/// whole body was the splice and the old error had no place in the result.
+#[test]
+fn an_old_error_inside_an_edited_body_is_still_old() {
+    let text = "struct R {\n  int f() { return this->operator()() % 2; }\n};\n";
+    let index = crate::index_file("a.cpp", text.as_bytes()).unwrap();
+    assert!(!index.diagnostics.is_empty(), "the fixture needs an old error");
+    check(
+        "a.cpp",
+        text,
+        vec![body("a.cpp::R::f", "{ g(); return this->operator()() % 2; }")],
+        &text.replace("{ return", "{ g(); return"),
+    );
+    check("a.cpp", text, vec![body("a.cpp::R::f", "{ g(; return this->operator()() % 2; }")], "edit 0 broke 2:15");
+}
+
+/// Regression (libFuzzer's C++): when the edited bodies all held old
+/// errors, a new error spreading over the class was blamed on the first
+/// edit it touched, a valid one. The edit that breaks the parse on its own
+/// is named now.
+#[test]
+fn without_anchors_the_edit_that_breaks_alone_is_named() {
+    let text = "namespace n {\nclass R : public B {\n public:\n  int a() { return this->operator()(); }\n  int b() { return this->operator()() + 1; }\n  int c() { return this->operator()() % 2; }\n};\n}\n";
+    let set = vec![
+        body("a.cpp::n::R::a", "{ return this->operator()(); }"),
+        body("a.cpp::n::R::b", "{ return this->operator()() + 1;"),
+        body("a.cpp::n::R::c", "{ return 0; }"),
+    ];
+    let got = outcome("a.cpp", text, set);
+    assert!(got.starts_with("edit 1 broke 5:"), "{got}");
+}
+
+#[test]
+fn to_whole_moves_offsets_from_some_splices_to_all() {
+    let s = |start, end, text: &str, edit| Splice { start, end, text: text.to_owned(), edit };
+    // "abcdef": edit 0 turns "b" into "BB", edit 1 turns "e" into "".
+    let all = [s(1, 2, "BB", 0), s(4, 5, "", 1)];
+    // With edit 1 alone the text is "abcdf"; its "f" (4) is 5 in "aBBcdf".
+    assert_eq!(to_whole(4, &all[1..], &all), 5);
+    // With edit 0 alone, "aBBcdef": the second B (2) stays 2.
+    assert_eq!(to_whole(2, &all[..1], &all), 2);
+}

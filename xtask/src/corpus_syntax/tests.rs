@@ -1,0 +1,34 @@
+use super::*;
+
+/// The smallest member, end to end, in the normal suite: downloaded once
+/// (a failed download fails the test; it does not skip), then every
+/// function body of `requests` edited, checked, undone and broken. It
+/// guards the round trips on real Python that no one here wrote: the
+/// leading comment `replace_body` could not undo, whitespace-only lines.
+#[test]
+fn requests_round_trips_exactly() {
+    let member = MEMBERS.iter().find(|m| m.name == "requests").expect("the requests member");
+    let root = fetch(member).expect("downloading the pinned requests sdist");
+    let fig = measure(member, &root, false).expect("measuring");
+    let report = fig.render("");
+    assert!(fig.files > 20 && fig.functions > 300, "{report}");
+    assert_eq!(fig.refused_valid, 0, "{report}");
+    assert_eq!(fig.applied, fig.attempted, "{report}");
+    assert_eq!(fig.exact, fig.applied, "{report}");
+    assert_eq!(fig.undone, fig.applied, "{report}");
+    assert_eq!(fig.restored, fig.applied, "{report}");
+    assert!(fig.broken_sets > 20, "{report}");
+    assert_eq!(fig.named_right, fig.broken_sets, "{report}");
+    assert_eq!(fig.right_line, fig.broken_sets, "{report}");
+}
+
+#[test]
+fn relative_takes_the_indentation_off_later_lines_only() {
+    assert_eq!(relative("{\n    a;\n\n  b;\n    }", Some("    ")), "{\na;\n\n  b;\n}");
+    assert_eq!(relative("x\n\ty", None), "x\n\ty");
+}
+
+#[test]
+fn splice_puts_each_piece_at_its_range() {
+    assert_eq!(splice("abcdef", [((1, 2), "X"), ((4, 4), "YY")]), "aXcdYYef");
+}
