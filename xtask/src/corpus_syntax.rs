@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{bail, Context, Result};
-use molt_syntax::{apply_in_memory, index_file, Edit, EditSet, Error as SyntaxError, Item, ItemKind, Lang};
+use molt_syntax::{apply_in_memory, body_text, index_file, Edit, EditSet, Error as SyntaxError, Item, ItemKind, Lang};
 use sha2::{Digest, Sha256};
 
 /// One pinned archive of the corpus.
@@ -152,8 +152,9 @@ pub struct Figures {
     pub files_skipped: usize,
     /// Function bodies molt indexes.
     pub functions: usize,
-    /// Of those, bodies on their header's line (Python), not attempted.
-    pub one_line_bodies: usize,
+    /// Of those, bodies the driver has no marked variant for (a brace
+    /// language's body that is not a `{...}` block).
+    pub not_tried: usize,
     pub attempted: usize,
     pub applied: usize,
     /// Valid edits refused.
@@ -187,7 +188,7 @@ impl Figures {
         self.lines += o.lines;
         self.files_skipped += o.files_skipped;
         self.functions += o.functions;
-        self.one_line_bodies += o.one_line_bodies;
+        self.not_tried += o.not_tried;
         self.attempted += o.attempted;
         self.applied += o.applied;
         self.refused_valid += o.refused_valid;
@@ -222,8 +223,8 @@ impl Figures {
         };
         line(format!("files {} ({} lines), not UTF-8 {}", self.files, self.lines, self.files_skipped));
         line(format!(
-            "function bodies {} (one-line Python bodies not tried {}), edits tried {}",
-            self.functions, self.one_line_bodies, self.attempted
+            "function bodies {} (not brace blocks, not tried {}), edits tried {}",
+            self.functions, self.not_tried, self.attempted
         ));
         line(format!(
             "edits applied {} ({}), valid edits refused {}, not measured {}",
@@ -401,7 +402,7 @@ fn file(key: &str, text: &str, fig: &mut Figures, verbose: bool) -> Result<FileL
         lines.found.push((item.span.start_line, body.start_line));
         match target(lang, text, item, (body.start, body.end)) {
             Some(t) => targets.push(t),
-            None => fig.one_line_bodies += 1,
+            None => fig.not_tried += 1,
         }
     }
     // Rounds of functions that do not nest in each other.
@@ -584,53 +585,41 @@ fn broken_sets(key: &str, text: &str, applied: &[&Target], fig: &mut Figures) {
     }
 }
 
-/// The texts of one function's edits, or `None` for a Python body on its
-/// header's line (the marked variant adds a line).
+/// The texts of one function's edits. The texts molt takes come from
+/// [`body_text`] (the body in the form `replace_body` takes); the bytes they
+/// must become come from the original bytes alone.
 fn target<'a>(lang: Lang, text: &str, item: &'a Item, body: (usize, usize)) -> Option<Target<'a>> {
     let raw = &text[body.0..body.1];
-    if lang.uses_braces() {
-        if !raw.starts_with('{') || !raw.ends_with('}') {
+    let original = body_text(text, item)?;
+    let (marked, broken, marked_bytes, broken_bytes) = if lang.uses_braces() {
+        if !raw.starts_with('{') || !raw.ends_with('}') || !original.ends_with('}') {
             return None;
         }
-        let indent = indent_at(text, item.span.start);
-        let marked_bytes = format!("{{ /* {MARK} */{}", &raw[1..]);
-        let broken_bytes = format!("{{ /* {MARK} */{}", &raw[1..raw.len() - 1]);
-        Some(Target {
-            item,
-            body,
-            marked: relative(&marked_bytes, indent),
-            original: relative(raw, indent),
-            broken: relative(&broken_bytes, indent),
-            marked_bytes,
-            broken_bytes,
-        })
-    } else if indent_at(text, body.0).is_none() {
-        // `def f(): return 1`: simple statements on the header's line.
-        let marked_bytes = format!("pass; {raw}");
-        let broken_bytes = format!("return ); {raw}");
-        Some(Target {
-            item,
-            body,
-            marked: marked_bytes.clone(),
-            original: raw.to_owned(),
-            broken: broken_bytes.clone(),
-            marked_bytes,
-            broken_bytes,
-        })
+        let mark = format!("{{ /* {MARK} */");
+        (
+            format!("{mark}{}", &original[1..]),
+            format!("{mark}{}", &original[1..original.len() - 1]),
+            format!("{mark}{}", &raw[1..]),
+            format!("{mark}{}", &raw[1..raw.len() - 1]),
+        )
     } else {
-        let indent = indent_at(text, body.0)?;
-        let marked_bytes = format!("pass  # {MARK}\n{indent}{raw}");
-        let broken_bytes = format!("return )  # {MARK}\n{indent}{raw}");
-        Some(Target {
-            item,
-            body,
-            marked: relative(&marked_bytes, Some(indent)),
-            original: relative(raw, Some(indent)),
-            broken: relative(&broken_bytes, Some(indent)),
-            marked_bytes,
-            broken_bytes,
-        })
-    }
+        match indent_at(text, body.0) {
+            // `def f(): return 1`: simple statements on the header's line.
+            None => (
+                format!("pass; {original}"),
+                format!("return ); {original}"),
+                format!("pass; {raw}"),
+                format!("return ); {raw}"),
+            ),
+            Some(indent) => (
+                format!("pass  # {MARK}\n{original}"),
+                format!("return )  # {MARK}\n{original}"),
+                format!("pass  # {MARK}\n{indent}{raw}"),
+                format!("return )  # {MARK}\n{indent}{raw}"),
+            ),
+        }
+    };
+    Some(Target { item, body, marked, marked_bytes, original, broken, broken_bytes })
 }
 
 /// The whitespace before `at` on its line, if only whitespace precedes it.
@@ -638,17 +627,6 @@ fn indent_at(text: &str, at: usize) -> Option<&str> {
     let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let lead = &text[start..at];
     lead.chars().all(|c| c == ' ' || c == '\t').then_some(lead)
-}
-
-/// `raw` as an edit's text: `indent` off every later line that has it
-/// (whitespace-only lines as they are).
-fn relative(raw: &str, indent: Option<&str>) -> String {
-    let indent = indent.unwrap_or("");
-    raw.split('\n')
-        .enumerate()
-        .map(|(n, l)| if n == 0 || l.trim().is_empty() { l } else { l.strip_prefix(indent).unwrap_or(l) })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// `text` with each (range, replacement) spliced in; ranges sorted, disjoint.

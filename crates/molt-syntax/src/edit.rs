@@ -23,7 +23,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use tree_sitter::{InputEdit, Node, Point, Tree};
 
-use crate::index::{index_tree, FileIndex, Item};
+use crate::index::{index_tree, FileIndex};
 use crate::lang::Lang;
 use crate::parse::parse_tree;
 use crate::paths::{confine, normalize};
@@ -679,61 +679,6 @@ fn indent_at(text: &str, offset: usize) -> &str {
     }
 }
 
-/// `text` relative to its first line: common indentation removed, trailing
-/// whitespace at the end dropped, then every line after the first prefixed
-/// by `indent`. Lines of nothing but whitespace (a `\r` of a CRLF file
-/// included) are kept exactly as written: they carry no indentation to
-/// adjust, and inside a string literal they are content, so neither
-/// emptying nor indenting them is safe.
-pub(crate) fn reindent(text: &str, indent: &str) -> String {
-    let text = text.trim_end();
-    let text = text.trim_start_matches(['\n', '\r']);
-    let common = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| l.len() - l.trim_start_matches([' ', '\t']).len())
-        .min()
-        .unwrap_or(0);
-    let mut out = String::with_capacity(text.len() + 64);
-    for (n, line) in text.split('\n').enumerate() {
-        if n > 0 {
-            out.push('\n');
-        }
-        if line.trim().is_empty() {
-            out.push_str(line);
-            continue;
-        }
-        if n > 0 {
-            out.push_str(indent);
-        }
-        out.push_str(&line[common..]);
-    }
-    out
-}
-
-/// An item's text in the form edits take: lines after the first lose the
-/// item's own indentation (whitespace-only lines stay as they are, as
-/// [`reindent`] keeps them). Replacing the item with this text is a no-op.
-pub fn item_text(file_text: &str, item: &Item) -> String {
-    let indent = indent_at(file_text, item.span.start);
-    relative(&file_text[item.span.start..item.span.end], indent)
-}
-
-/// `raw` with `indent` taken off the start of every line after the first
-/// that is not whitespace only: the inverse of [`reindent`] with `indent`.
-pub(crate) fn relative(raw: &str, indent: &str) -> String {
-    if indent.is_empty() {
-        return raw.to_owned();
-    }
-    raw.split('\n')
-        .enumerate()
-        .map(
-            |(n, line)| if n == 0 || line.trim().is_empty() { line } else { line.strip_prefix(indent).unwrap_or(line) },
-        )
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// The innermost `#if`/`#ifdef` block around byte `at`.
 fn conditional_around<'t>(tree: &'t Tree, at: usize, end: usize) -> Option<Node<'t>> {
     let mut node = tree.root_node().descendant_for_byte_range(at, end)?;
@@ -748,6 +693,7 @@ fn conditional_around<'t>(tree: &'t Tree, at: usize, end: usize) -> Option<Node<
 fn resolve(edit: &Edit, index_in_set: usize, text: &str, index: &FileIndex, tree: &Tree) -> Result<Option<Splice>> {
     let splice = |start, end, text: String| Ok(Some(Splice { start, end, text, edit: index_in_set }));
     let item = |symbol: &str| resolve_in(index, symbol);
+    let lang = index.lang;
     match edit {
         Edit::ReplaceItem { symbol, text: new, whole_conditional } => {
             let item = item(symbol)?;
@@ -758,21 +704,20 @@ fn resolve(edit: &Edit, index_in_set: usize, text: &str, index: &FileIndex, tree
             } else {
                 (item.span.start, item.span.end)
             };
-            splice(start, end, reindent(new, indent_at(text, start)))
+            splice(start, end, reindent(new, indent_at(text, start), lang))
         }
         Edit::ReplaceBody { symbol, text: new } => {
             let item = item(symbol)?;
             let body = item.body.ok_or_else(|| Error::Invalid(format!("{} has no body", item.path)))?;
             let indent = indent_at(text, item.span.start);
-            let lang = index.lang;
             let new = if lang.uses_braces() && !new.trim_start().starts_with('{') {
                 let unit = indent_unit(text);
-                let inner = reindent(new, &format!("{indent}{unit}"));
+                let inner = reindent(new, &format!("{indent}{unit}"), lang);
                 format!("{{\n{indent}{unit}{inner}\n{indent}}}")
             } else if lang.uses_braces() {
-                reindent(new, indent)
+                reindent(new, indent, lang)
             } else {
-                reindent(new, indent_at(text, body.start))
+                reindent(new, indent_at(text, body.start), lang)
             };
             splice(body.start, body.end, new)
         }
@@ -780,12 +725,12 @@ fn resolve(edit: &Edit, index_in_set: usize, text: &str, index: &FileIndex, tree
             let item = item(symbol)?;
             let indent = indent_at(text, item.span.start);
             let at = item.span.start - indent.len();
-            splice(at, at, format!("{indent}{}\n\n", reindent(new, indent)))
+            splice(at, at, format!("{indent}{}\n\n", reindent(new, indent, lang)))
         }
         Edit::InsertAfter { symbol, text: new } => {
             let item = item(symbol)?;
             let indent = indent_at(text, item.span.start);
-            splice(item.span.end, item.span.end, format!("\n\n{indent}{}", reindent(new, indent)))
+            splice(item.span.end, item.span.end, format!("\n\n{indent}{}", reindent(new, indent, lang)))
         }
         Edit::DeleteItem { symbol, whole_conditional } => {
             let item = item(symbol)?;
@@ -903,6 +848,10 @@ fn indent_unit(text: &str) -> String {
 }
 
 mod gate;
+mod indent;
+
+use indent::reindent;
+pub use indent::{body_text, item_text};
 
 #[cfg(test)]
 mod tests;

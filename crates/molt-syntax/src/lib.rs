@@ -48,7 +48,8 @@ mod search;
 use std::path::PathBuf;
 
 pub use edit::{
-    apply_in_memory, apply_to_repo, item_text, unified_diff, Applied, ApplyOptions, Edit, EditSet, FileChange, Splice,
+    apply_in_memory, apply_to_repo, body_text, item_text, unified_diff, Applied, ApplyOptions, Edit, EditSet,
+    FileChange, Splice,
 };
 pub use index::{content_hash, index_as, index_file, FileIndex, Import, Item, ItemKind, Span};
 pub use lang::Lang;

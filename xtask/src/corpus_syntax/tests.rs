@@ -23,12 +23,6 @@ fn requests_round_trips_exactly() {
 }
 
 #[test]
-fn relative_takes_the_indentation_off_later_lines_only() {
-    assert_eq!(relative("{\n    a;\n\n  b;\n    }", Some("    ")), "{\na;\n\n  b;\n}");
-    assert_eq!(relative("x\n\ty", None), "x\n\ty");
-}
-
-#[test]
 fn splice_puts_each_piece_at_its_range() {
     assert_eq!(splice("abcdef", [((1, 2), "X"), ((4, 4), "YY")]), "aXcdYYef");
 }

@@ -2,9 +2,10 @@ use super::*;
 
 #[test]
 fn reindent_is_relative_to_the_first_line() {
-    assert_eq!(reindent("def f():\n    return 1\n", "    "), "def f():\n        return 1");
-    assert_eq!(reindent("    def f():\n        return 1", "  "), "def f():\n      return 1");
-    assert_eq!(reindent("a\n\nb", "\t"), "a\n\n\tb");
+    let py = |text, indent| indent::reindent(text, indent, Lang::Python);
+    assert_eq!(py("def f():\n    return 1\n", "    "), "def f():\n        return 1");
+    assert_eq!(py("    def f():\n        return 1", "  "), "def f():\n      return 1");
+    assert_eq!(py("a\n\nb", "\t"), "a\n\n\tb");
 }
 
 #[test]
@@ -20,7 +21,7 @@ fn item_text_round_trips() {
     let index = crate::index_file("a.py", text.as_bytes()).unwrap();
     let f = &index.items[1];
     assert_eq!(item_text(text, f), "def f(self):\n    return 1");
-    assert_eq!(reindent(&item_text(text, f), "    "), &text[f.span.start..f.span.end]);
+    assert_eq!(indent::reindent(&item_text(text, f), "    ", Lang::Python), &text[f.span.start..f.span.end]);
 }
 
 /// Splices from a fuzzed or hand-written edit set: a start far past the end
@@ -247,4 +248,31 @@ fn to_whole_moves_offsets_from_some_splices_to_all() {
     assert_eq!(to_whole(4, &all[1..], &all), 5);
     // With edit 0 alone, "aBBcdef": the second B (2) stays 2.
     assert_eq!(to_whole(2, &all[..1], &all), 2);
+}
+
+/// Replaces every function's body with its own [`body_text`]: a no-op.
+fn check_bodies_write_back(path: &str, text: &str) {
+    let index = crate::index_file(path, text.as_bytes()).unwrap();
+    for item in index.items.iter().filter(|i| i.body.is_some()) {
+        let own = body_text(text, item).unwrap();
+        assert_eq!(outcome(path, text, vec![body(&item.path, &own)]), text, "writing back the body of {}", item.path);
+    }
+}
+
+/// Regression (regex-syntax's tests): a raw string whose lines start at
+/// column 0 inside an indented function was re-indented by `replace_body`
+/// and `replace_item`, which changed the string. Lines inside a multi-line
+/// literal are content and stay as written.
+#[test]
+fn lines_inside_a_multi_line_string_are_never_reindented() {
+    let rust =
+        "mod m {\n    fn f() {\n        check(\n            r#\"\nerror:\n    here\n\"#,\n        );\n    }\n}\n";
+    check_items_write_back("a.rs", rust);
+    check_bodies_write_back("a.rs", rust);
+    let python = "class A:\n    def f(self):\n        s = \"\"\"\nat zero\n  two\n\"\"\"\n        return s\n";
+    check_items_write_back("a.py", python);
+    check_bodies_write_back("a.py", python);
+    // New text: its literal lines go in as written, the code around them is indented.
+    let set = vec![body("a.py::A.f", "s = '''\nx\n'''\nreturn s")];
+    check("a.py", python, set, "class A:\n    def f(self):\n        s = '''\nx\n'''\n        return s\n");
 }
