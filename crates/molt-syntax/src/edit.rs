@@ -25,7 +25,8 @@ use tree_sitter::{InputEdit, Node, Point, Tree};
 
 use crate::index::{index_tree, FileIndex};
 use crate::lang::Lang;
-use crate::parse::parse_tree;
+use crate::mask::Masks;
+use crate::parse::{parse_masked, parse_tree};
 use crate::paths::{confine, normalize};
 use crate::repo::{resolve_in, split_symbol};
 use crate::{Error, Result};
@@ -506,12 +507,18 @@ fn splice_and_check(
         });
         shift += s.text.len() as isize - (s.end - s.start) as isize;
     }
-    let new_tree = parse_tree(lang, text.as_bytes(), Some(&edited))?;
+    // An edit that adds or removes a `#define` of a declaration macro masks
+    // the whole file differently: then the old tree is no guide.
+    let old_masks = Masks::of(lang, before.as_bytes());
+    let new_masks = Masks::of(lang, text.as_bytes());
+    let reuse = (old_masks == new_masks).then_some(&edited);
+    let new_tree = parse_masked(lang, text.as_bytes(), reuse, &new_masks)?;
     // The gate sees each splice narrowed to the bytes it really changes: a
     // body replaced by itself plus one line keeps its old errors (and their
     // places) outside the change.
     let narrow: Vec<Splice> = splices.iter().map(|s| narrowed(before, s)).collect();
-    let broken = gate::first_new_error(lang, before, tree, &text, &new_tree, &narrow)?;
+    let masks = (&old_masks, &new_masks);
+    let broken = gate::first_new_error(lang, masks, before, tree, &text, &new_tree, &narrow)?;
     Ok((text, broken))
 }
 

@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 use tree_sitter::{Node, Tree};
 
 use crate::lang::{grammar, Grammar, ItemDef, Lang};
+use crate::mask::Masks;
 use crate::parse::{diagnostics, parse_tree, Diagnostic};
 use crate::{Error, Result};
 
@@ -156,6 +157,7 @@ pub(crate) fn index_tree(path: &str, lang: Lang, text: &[u8], tree: &Tree) -> Re
         g,
         sep: lang.separator(),
         braces: lang.uses_braces(),
+        masked: Masks::of(lang, text).ranges(text),
         src: text,
         file: path,
         lines: LineIndex::new(text),
@@ -226,6 +228,8 @@ struct Walker<'a> {
     sep: &'static str,
     /// Whether bodies are brace blocks (not Python's indented blocks).
     braces: bool,
+    /// The byte ranges the parse masked (see `mask.rs`), sorted.
+    masked: Vec<(usize, usize)>,
     src: &'a [u8],
     file: &'a str,
     lines: LineIndex,
@@ -379,7 +383,8 @@ impl<'a> Walker<'a> {
         let n = self.seen.entry(base.clone()).or_insert(0);
         *n += 1;
         let path = if *n == 1 { base } else { format!("{base}@{n}") };
-        let start = leading_trivia_start(node, self.src);
+        let first = self.macro_start(node);
+        let start = leading_trivia_start(node, first, self.src);
         // Some nodes (`#define` lines) swallow their newline; the item does not.
         let mut end = node.end_byte();
         while end > node.start_byte() && matches!(self.src[end - 1], b'\n' | b'\r') {
@@ -390,7 +395,7 @@ impl<'a> Walker<'a> {
             let start = if self.braces { b.start_byte() } else { leading_body_comments(b, self.src) };
             self.span(start, b.end_byte())
         });
-        let signature = signature(node, def.body, self.src);
+        let signature = signature(first, node, def.body, self.src);
         let parent = ctx.current.map(|i| self.items[i].path.clone());
         let index = self.items.len();
         self.items.push(Item {
@@ -415,6 +420,27 @@ impl<'a> Walker<'a> {
         self.children(body, &inner);
     }
 
+    /// Where the item's own text starts: before the declaration macros
+    /// (`MEM_STATIC`, `SQLITE_API`) the masked parse did not see, so that
+    /// replacing or deleting the item takes them along.
+    fn macro_start(&self, node: Node<'_>) -> usize {
+        let mut start = node.start_byte();
+        if self.masked.is_empty() {
+            return start;
+        }
+        let floor = node.prev_sibling().map_or(0, |p| p.end_byte());
+        loop {
+            let mut at = start;
+            while at > floor && self.src[at - 1].is_ascii_whitespace() {
+                at -= 1;
+            }
+            match self.masked.binary_search_by_key(&at, |r| r.1) {
+                Ok(i) if self.masked[i].0 >= floor => start = self.masked[i].0,
+                _ => return start,
+            }
+        }
+    }
+
     fn span(&self, start: usize, end: usize) -> Span {
         Span {
             start,
@@ -436,8 +462,8 @@ fn directive(node: Node<'_>, src: &[u8]) -> String {
 /// Where an item really starts: before the comments and attributes directly
 /// above it (no blank line between), so that moving or deleting the item
 /// takes its documentation along.
-pub(crate) fn leading_trivia_start(node: Node<'_>, src: &[u8]) -> usize {
-    let mut start = node.start_byte();
+pub(crate) fn leading_trivia_start(node: Node<'_>, first: usize, src: &[u8]) -> usize {
+    let mut start = first;
     let mut prev = node.prev_sibling();
     while let Some(p) = prev {
         let kind = p.kind();
@@ -486,8 +512,7 @@ fn leading_body_comments(body: Node<'_>, src: &[u8]) -> usize {
     start
 }
 
-fn signature(node: Node<'_>, body: Option<Node<'_>>, src: &[u8]) -> String {
-    let start = node.start_byte();
+fn signature(start: usize, node: Node<'_>, body: Option<Node<'_>>, src: &[u8]) -> String {
     let end = match body {
         Some(b) if b.start_byte() > start => b.start_byte(),
         _ => {

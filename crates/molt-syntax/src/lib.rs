@@ -39,6 +39,7 @@
 mod edit;
 mod index;
 mod lang;
+mod mask;
 mod parse;
 mod paths;
 mod repo;

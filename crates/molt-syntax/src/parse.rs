@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use tree_sitter::{Node, Parser, Tree};
 
 use crate::lang::{grammar, Lang};
+use crate::mask::Masks;
 use crate::{Error, Result};
 
 /// A place where the parser had to recover: an ERROR node (text it could not
@@ -48,13 +49,21 @@ pub fn parse(lang: Lang, text: &[u8]) -> Result<Parsed> {
 }
 
 /// Parses with tree-sitter, reusing `old` (already edited with
-/// `Tree::edit`) for an incremental re-parse when given.
+/// `Tree::edit`) for an incremental re-parse when given. C and C++ are
+/// parsed from a masked copy (see `mask.rs`) with the text's own masks.
 pub(crate) fn parse_tree(lang: Lang, text: &[u8], old: Option<&Tree>) -> Result<Tree> {
+    parse_masked(lang, text, old, &Masks::of(lang, text))
+}
+
+/// [`parse_tree`] with given masks: a fragment of a file is masked as the
+/// file is, and an incremental re-parse must mask as the first parse did.
+pub(crate) fn parse_masked(lang: Lang, text: &[u8], old: Option<&Tree>, masks: &Masks) -> Result<Tree> {
     let g = grammar(lang).ok_or(Error::LanguageDisabled(lang))?;
+    let text = masks.apply(text);
     PARSER.with(|parser| {
         let mut parser = parser.borrow_mut();
         parser.set_language(&g.language()).map_err(|e| Error::Grammar(lang, e.to_string()))?;
-        parser.parse(text, old).ok_or_else(|| Error::Grammar(lang, "the parser gave up".to_owned()))
+        parser.parse(&*text, old).ok_or_else(|| Error::Grammar(lang, "the parser gave up".to_owned()))
     })
 }
 

@@ -30,7 +30,8 @@ use tree_sitter::{Node, Tree};
 
 use super::{point, Splice};
 use crate::lang::{grammar, squash, Lang};
-use crate::parse::parse_tree;
+use crate::mask::Masks;
+use crate::parse::parse_masked;
 use crate::Result;
 
 /// A syntax error the edits added: where it is in the edited text, and the
@@ -87,6 +88,7 @@ struct Anchor {
 /// the edit to blame. `splices` are sorted and disjoint, on `old_text`.
 pub(crate) fn first_new_error(
     lang: Lang,
+    (old_masks, new_masks): (&Masks, &Masks),
     old_text: &str,
     old_tree: &Tree,
     new_text: &str,
@@ -98,13 +100,13 @@ pub(crate) fn first_new_error(
         return Ok(None);
     }
     let contexts = contexts(lang);
-    let mut groups = groups(lang, &contexts, old_text, old_tree, splices)?;
+    let mut groups = groups(lang, old_masks, &contexts, old_text, old_tree, splices)?;
     // 1. Each anchored group on its own ground.
     for n in 0..groups.len() {
         let group = &groups[n];
         let Some(anchor) = group.anchor else { continue };
         let fragment = &new_text[group.new.0..group.new.1];
-        match fragment_error(lang, contexts[anchor.context], fragment, anchor)? {
+        match fragment_error(lang, new_masks, contexts[anchor.context], fragment, anchor)? {
             Verdict::Clean => {}
             Verdict::Broken(offset, message) => {
                 let at = group.new.0 + offset;
@@ -170,12 +172,19 @@ fn contexts(lang: Lang) -> Vec<&'static str> {
 
 /// The splices grouped by anchor, in text order, with their ranges in the
 /// edited text.
-fn groups(lang: Lang, contexts: &[&str], old_text: &str, old_tree: &Tree, splices: &[Splice]) -> Result<Vec<Group>> {
+fn groups(
+    lang: Lang,
+    masks: &Masks,
+    contexts: &[&str],
+    old_text: &str,
+    old_tree: &Tree,
+    splices: &[Splice],
+) -> Result<Vec<Group>> {
     let old_errors: Vec<Fault> =
         faults(old_tree.root_node()).iter().map(|n| fault(*n)).filter(|f| f.missing.is_none()).collect();
     let mut pieces = Vec::with_capacity(splices.len());
     for (i, s) in splices.iter().enumerate() {
-        let piece = match anchor(lang, contexts, old_text, old_tree, s.start, s.end)? {
+        let piece = match anchor(lang, masks, contexts, old_text, old_tree, s.start, s.end)? {
             Some((start, end, anchor)) => ((start, end), Some(anchor)),
             None => ((s.start, s.end), None),
         };
@@ -229,6 +238,7 @@ const MAX_ANCHOR_STEPS: usize = 12;
 /// error and parses cleanly in one of the contexts.
 fn anchor(
     lang: Lang,
+    masks: &Masks,
     contexts: &[&str],
     old_text: &str,
     old_tree: &Tree,
@@ -243,7 +253,7 @@ fn anchor(
         vec![(start, end)]
     };
     for (from, to) in probes {
-        if let Some(found) = anchor_from(lang, contexts, old_text, old_tree, (from, to), (start, end))? {
+        if let Some(found) = anchor_from(lang, masks, contexts, old_text, old_tree, (from, to), (start, end))? {
             return Ok(Some(found));
         }
     }
@@ -254,6 +264,7 @@ fn anchor(
 /// splice `start..end`.
 fn anchor_from(
     lang: Lang,
+    masks: &Masks,
     contexts: &[&str],
     old_text: &str,
     old_tree: &Tree,
@@ -271,7 +282,7 @@ fn anchor_from(
             let fragment = &old_text[node.start_byte()..node.end_byte()];
             for (context, wrap) in contexts.iter().enumerate() {
                 let anchor = Anchor { context, kind: node.kind(), top_level: top_level && context == 0 };
-                if fragment_error(lang, wrap, fragment, anchor)? == Verdict::Clean {
+                if fragment_error(lang, masks, wrap, fragment, anchor)? == Verdict::Clean {
                     return Ok(Some((node.start_byte(), node.end_byte(), anchor)));
                 }
             }
@@ -310,10 +321,10 @@ enum Verdict {
 }
 
 /// Parses `fragment` inside `context` (`{}` marks its place).
-fn fragment_error(lang: Lang, context: &str, fragment: &str, anchor: Anchor) -> Result<Verdict> {
+fn fragment_error(lang: Lang, masks: &Masks, context: &str, fragment: &str, anchor: Anchor) -> Result<Verdict> {
     let Some(at) = context.find("{}") else { return Ok(Verdict::OtherKind) };
     let text = format!("{}{fragment}{}", &context[..at], &context[at + 2..]);
-    let tree = parse_tree(lang, text.as_bytes(), None)?;
+    let tree = parse_masked(lang, text.as_bytes(), None, masks)?;
     let root = tree.root_node();
     if root.has_error() {
         let first = faults(root).into_iter().min_by_key(|n| n.start_byte());

@@ -276,3 +276,21 @@ fn lines_inside_a_multi_line_string_are_never_reindented() {
     let set = vec![body("a.py::A.f", "s = '''\nx\n'''\nreturn s")];
     check("a.py", python, set, "class A:\n    def f(self):\n        s = '''\nx\n'''\n        return s\n");
 }
+
+/// A function behind a declaration macro (zstd's `MEM_STATIC`) edits like
+/// any other: the item holds the macro, so replacing or deleting it takes
+/// the macro along, and a broken body is still refused.
+#[test]
+fn functions_behind_declaration_macros_edit_like_any_other() {
+    let text = "int a;\n\nMEM_STATIC int f(void) { return 1; }\n\nint b;\n";
+    check("a.c", text, vec![body("a.c::f", "{ return 2; }")], &text.replace('1', "2"));
+    let replace = Edit::ReplaceItem {
+        symbol: "a.c::f".into(),
+        text: "MEM_STATIC long f(void) { return 3; }".into(),
+        whole_conditional: false,
+    };
+    check("a.c", text, vec![replace], &text.replace("int f(void) { return 1; }", "long f(void) { return 3; }"));
+    let delete = Edit::DeleteItem { symbol: "a.c::f".into(), whole_conditional: false };
+    check("a.c", text, vec![delete], "int a;\n\nint b;\n");
+    check("a.c", text, vec![body("a.c::f", "{ return 2 }")], "edit 0 broke 3:34");
+}

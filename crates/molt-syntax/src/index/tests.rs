@@ -67,3 +67,54 @@ fn deep_nesting_does_not_overflow_the_stack() {
     assert_eq!(index.items[0].path, "deep.c::f");
     assert_eq!(index.items[0].calls, ["g"]);
 }
+
+/// The items of `text` (as `path`) with the text of their spans, and the
+/// number of diagnostics.
+fn check_spans(path: &str, text: &str, expect: &[&str], diagnostics: usize) {
+    let index = index_file(path, text.as_bytes()).unwrap();
+    let got: Vec<String> =
+        index.items.iter().map(|i| format!("{:?} {}: {}", i.kind, i.name, &text[i.span.start..i.span.end])).collect();
+    assert_eq!(got, expect, "{text}");
+    assert_eq!(index.diagnostics.len(), diagnostics, "{:?}", index.diagnostics);
+}
+
+/// Regression (zstd, sqlite): tree-sitter read a macro before a declaration
+/// (`MEM_STATIC int f(void)`) as junk, so the function was an ERROR node or
+/// lost its name. Such macros are masked for the parse; the item's span
+/// still starts at the macro, so replacing or deleting it takes it along.
+#[test]
+fn declaration_macros_do_not_hide_functions() {
+    check_spans(
+        "a.c",
+        "MEM_STATIC int f(void) { return 1; }\n",
+        &["Function f: MEM_STATIC int f(void) { return 1; }"],
+        0,
+    );
+    check_spans(
+        "a.c",
+        "static INLINE int g(void) { return 2; }\nFORCE_INLINE_TEMPLATE size_t\nh(void) { return 3; }\n",
+        &[
+            "Function g: static INLINE int g(void) { return 2; }",
+            "Function h: FORCE_INLINE_TEMPLATE size_t\nh(void) { return 3; }",
+        ],
+        0,
+    );
+    // The file's own definitions, through one another; a calling convention after the type.
+    let text = "#define MY_CC __stdcall\n#define MY_API extern MY_CC\nMY_API int MY_CC k(void) { return 4; }\n";
+    check_spans(
+        "a.c",
+        text,
+        &[
+            "Macro MY_CC: #define MY_CC __stdcall",
+            "Macro MY_API: #define MY_API extern MY_CC",
+            "Function k: MY_API int MY_CC k(void) { return 4; }",
+        ],
+        0,
+    );
+    check_spans(
+        "a.cpp",
+        "ZSTDLIB_API size_t ZSTD_f(int x) { return x; }\n",
+        &["Function ZSTD_f: ZSTDLIB_API size_t ZSTD_f(int x) { return x; }"],
+        0,
+    );
+}
