@@ -374,7 +374,11 @@ pub fn measure(member: &Member, root: &Path, verbose: bool) -> Result<Figures> {
             fig.files_skipped += 1;
             continue;
         };
+        let started = std::time::Instant::now();
         let lines = file(&key, &text, &mut fig, verbose).with_context(|| format!("{}: {rel}", member.name))?;
+        if verbose {
+            eprintln!("{rel}: {:.1} s", started.elapsed().as_secs_f64());
+        }
         edited.insert(rel.clone(), lines.edited);
         found.insert(rel, lines.found);
     }
@@ -472,9 +476,13 @@ fn file(key: &str, text: &str, fig: &mut Figures, verbose: bool) -> Result<FileL
             fig.exact += round.len();
         } else {
             fig.exact += round.len() - differing(&result, &sorted);
+            let at = first_difference(&result, &expected);
+            let line = expected[..at.min(expected.len())].matches('\n').count() + 1;
+            let near = |t: &str| t.get(at.saturating_sub(40)..(at + 40).min(t.len())).unwrap_or("").to_owned();
             fig.sample(format!(
-                "{key}: result differs from the expectation at byte {}",
-                first_difference(&result, &expected)
+                "{key}:{line}: result differs from the expectation: {:?} instead of {:?}",
+                near(&result),
+                near(&expected)
             ));
         }
         // Undo by the inverse set.

@@ -453,11 +453,13 @@ fn edit_text(path: &str, before: String, edits: &[(usize, &Edit)]) -> Result<Opt
     let (text, broken) = splice_and_check(lang, &before, &tree, &splices)?;
     if let Some(mut err) = broken {
         // Without a clean anchor to blame, an error that several edits
-        // touch may be any one's: the first edit that breaks the parse on
+        // touch may be any one's: the first of them that breaks the parse on
         // its own is the one to name, at its place in the whole result.
-        let edits_in_set: std::collections::BTreeSet<usize> = splices.iter().map(|s| s.edit).collect();
-        if !err.certain && edits_in_set.len() > 1 {
-            for &e in &edits_in_set {
+        if err.suspects.len() > 1 {
+            let mut suspects = std::mem::take(&mut err.suspects);
+            suspects.sort_unstable();
+            suspects.dedup();
+            for &e in suspects.iter().take(MAX_SUSPECTS) {
                 let alone: Vec<Splice> = splices.iter().filter(|s| s.edit == e).cloned().collect();
                 if let (_, Some(sub)) = splice_and_check(lang, &before, &tree, &alone)? {
                     let at = to_whole(sub.at, &alone, &splices).min(text.len());
@@ -478,6 +480,10 @@ fn edit_text(path: &str, before: String, edits: &[(usize, &Edit)]) -> Result<Opt
     Ok(Some(FileChange { path: path.to_owned(), before: Some(before), after: Some(text), splices }))
 }
 
+/// How many edits a refusal tries one by one to find the one that breaks
+/// the parse on its own (each try re-parses the file).
+const MAX_SUSPECTS: usize = 16;
+
 /// Applies `splices` (sorted, disjoint) to `before`, re-parses
 /// incrementally from `tree` (the tree of `before`) and asks the gate for a
 /// syntax error the splices added.
@@ -487,26 +493,31 @@ fn splice_and_check(
     tree: &Tree,
     splices: &[Splice],
 ) -> Result<(String, Option<gate::NewError>)> {
-    let mut text = before.to_owned();
+    // One pass over the text, tracking the row and column of its end, so
+    // that thousands of splices in a large file (a body edit per function
+    // of an amalgamation) cost one copy, not one copy each.
+    let mut text = String::with_capacity(before.len() + splices.iter().map(|s| s.text.len()).sum::<usize>());
     let mut edited = tree.clone();
-    let mut shift: isize = 0;
+    let mut at = 0;
+    let mut end = Point { row: 0, column: 0 };
     for s in splices {
-        let start = (s.start as isize + shift) as usize;
-        let old_end = (s.end as isize + shift) as usize;
-        let start_position = point(&text, start);
-        let old_end_position = point(&text, old_end);
-        text.replace_range(start..old_end, &s.text);
-        let new_end = start + s.text.len();
+        text.push_str(&before[at..s.start]);
+        end = advance(end, &before[at..s.start]);
+        let start_byte = text.len();
+        let start_position = end;
+        text.push_str(&s.text);
+        end = advance(end, &s.text);
         edited.edit(&InputEdit {
-            start_byte: start,
-            old_end_byte: old_end,
-            new_end_byte: new_end,
+            start_byte,
+            old_end_byte: start_byte + (s.end - s.start),
+            new_end_byte: text.len(),
             start_position,
-            old_end_position,
-            new_end_position: point(&text, new_end),
+            old_end_position: advance(start_position, &before[s.start..s.end]),
+            new_end_position: end,
         });
-        shift += s.text.len() as isize - (s.end - s.start) as isize;
+        at = s.end;
     }
+    text.push_str(&before[at..]);
     // An edit that adds or removes a `#define` of a declaration macro masks
     // the whole file differently: then the old tree is no guide.
     let old_masks = Masks::of(lang, before.as_bytes());
@@ -663,6 +674,16 @@ fn first_error(root: Node<'_>) -> Option<Node<'_>> {
     best
 }
 
+/// The position just past `text` when it starts at `from`.
+fn advance(from: Point, text: &str) -> Point {
+    match text.rfind('\n') {
+        Some(last) => {
+            Point { row: from.row + memchr::memchr_iter(b'\n', text.as_bytes()).count(), column: text.len() - last - 1 }
+        }
+        None => Point { row: from.row, column: from.column + text.len() },
+    }
+}
+
 fn point(text: &str, offset: usize) -> Point {
     let before = &text.as_bytes()[..offset];
     let row = before.iter().filter(|&&b| b == b'\n').count();
@@ -711,7 +732,8 @@ fn resolve(edit: &Edit, index_in_set: usize, text: &str, index: &FileIndex, tree
             } else {
                 (item.span.start, item.span.end)
             };
-            splice(start, end, reindent(new, indent_at(text, start), lang))
+            let indent = effective_indent(lang, &text[start..end], indent_at(text, start));
+            splice(start, end, reindent(new, indent, lang))
         }
         Edit::ReplaceBody { symbol, text: new } => {
             let item = item(symbol)?;
@@ -722,9 +744,10 @@ fn resolve(edit: &Edit, index_in_set: usize, text: &str, index: &FileIndex, tree
                 let inner = reindent(new, &format!("{indent}{unit}"), lang);
                 format!("{{\n{indent}{unit}{inner}\n{indent}}}")
             } else if lang.uses_braces() {
-                reindent(new, indent, lang)
+                reindent(new, effective_indent(lang, &text[body.start..body.end], indent), lang)
             } else {
-                reindent(new, indent_at(text, body.start), lang)
+                let indent = effective_indent(lang, &text[body.start..body.end], indent_at(text, body.start));
+                reindent(new, indent, lang)
             };
             splice(body.start, body.end, new)
         }
@@ -857,8 +880,8 @@ fn indent_unit(text: &str) -> String {
 mod gate;
 mod indent;
 
-use indent::reindent;
 pub use indent::{body_text, item_text};
+use indent::{effective_indent, reindent};
 
 #[cfg(test)]
 mod tests;

@@ -44,9 +44,10 @@ pub(crate) struct NewError {
     /// The byte offset of `line`/`column`.
     pub at: usize,
     pub message: String,
-    /// Whether the edit's own anchor failed (so the blame is certain),
-    /// rather than an error of the whole file that its edit was guessed for.
-    pub certain: bool,
+    /// The edits that may have made the error, when the blame is a guess
+    /// (an error of the whole file that several edits touch), the guess first;
+    /// empty when the edit's own anchor failed and the blame is certain.
+    pub suspects: Vec<usize>,
 }
 
 /// An ERROR node (with `missing: None`) or a MISSING node of that kind.
@@ -110,7 +111,7 @@ pub(crate) fn first_new_error(
             Verdict::Clean => {}
             Verdict::Broken(offset, message) => {
                 let at = group.new.0 + offset;
-                return Ok(Some(new_error(new_text, at, message, blame(&groups, splices, group, at), true)));
+                return Ok(Some(new_error(new_text, at, message, blame(&groups, splices, group, at), Vec::new())));
             }
             // Valid on its own but something else than before (a body that
             // ends early and goes on with a declaration): only the whole
@@ -156,7 +157,11 @@ pub(crate) fn first_new_error(
             Some(g) => blame(&groups, splices, g, at),
             None => splices[0].edit,
         };
-        return Ok(Some(new_error(new_text, at, describe(node, new_text), edit, false)));
+        let mut suspects: Vec<usize> =
+            groups.iter().filter(|g| touches(g)).flat_map(|g| g.splices.iter().map(|&i| splices[i].edit)).collect();
+        suspects.sort_by_key(|&e| std::cmp::Reverse(e == edit));
+        suspects.dedup();
+        return Ok(Some(new_error(new_text, at, describe(node, new_text), edit, suspects)));
     }
     Ok(None)
 }
@@ -429,8 +434,8 @@ fn describe(node: Node<'_>, text: &str) -> String {
     }
 }
 
-fn new_error(text: &str, at: usize, message: String, edit: usize, certain: bool) -> NewError {
+fn new_error(text: &str, at: usize, message: String, edit: usize, suspects: Vec<usize>) -> NewError {
     let at = at.min(text.len());
     let p = point(text, at);
-    NewError { edit, line: p.row + 1, column: p.column + 1, at, message, certain }
+    NewError { edit, line: p.row + 1, column: p.column + 1, at, message, suspects }
 }

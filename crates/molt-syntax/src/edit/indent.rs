@@ -67,18 +67,46 @@ pub fn body_text(file_text: &str, item: &Item) -> Option<String> {
 }
 
 /// `raw` with `indent` taken off the start of every line after the first,
-/// except the lines kept as written: the inverse of [`reindent`].
+/// except the lines kept as written: the inverse of [`reindent`] with the
+/// [`effective_indent`] of `raw`.
 fn relative(raw: &str, indent: &str, lang: Lang) -> String {
     if indent.is_empty() || !raw.contains('\n') {
         return raw.to_owned();
     }
     let verbatim = verbatim_lines(lang, raw);
+    let indent = common_lead(raw, &verbatim, indent);
     raw.split('\n')
         .zip(&verbatim)
         .enumerate()
         .map(|(n, (line, keep))| if n == 0 || *keep { line } else { line.strip_prefix(indent).unwrap_or(line) })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// The indentation the lines of an item's (or body's) current text `raw`
+/// really share with its first line's `indent`: less than `indent` when a
+/// line of code sits further left than the item's first line (` MEM_STATIC
+/// f(void)` with its `}` at column 0). Edits of that text indent by this, so
+/// that writing back [`item_text`] or [`body_text`] changes nothing.
+pub(crate) fn effective_indent<'i>(lang: Lang, raw: &str, indent: &'i str) -> &'i str {
+    if indent.is_empty() || !raw.contains('\n') {
+        return indent;
+    }
+    common_lead(raw, &verbatim_lines(lang, raw), indent)
+}
+
+/// The longest start of `indent` that every line after the first (but those
+/// kept as written) starts with.
+fn common_lead<'i>(raw: &str, verbatim: &[bool], indent: &'i str) -> &'i str {
+    let mut len = indent.len();
+    for (line, keep) in raw.split('\n').zip(verbatim).skip(1) {
+        if *keep {
+            continue;
+        }
+        let shared = line.bytes().zip(indent.bytes()).take(len).take_while(|(a, b)| a == b).count();
+        len = len.min(shared);
+    }
+    &indent[..len]
 }
 
 /// The language of an item, from its file's extension (C when unknown,

@@ -294,3 +294,15 @@ fn functions_behind_declaration_macros_edit_like_any_other() {
     check("a.c", text, vec![delete], "int a;\n\nint b;\n");
     check("a.c", text, vec![body("a.c::f", "{ return 2 }")], "edit 0 broke 3:34");
 }
+
+/// Regression (zstd's legacy decoders): ` MEM_STATIC size_t f(...)` starts
+/// at column 1 and its `}` at column 0, so `body_text` could not take the
+/// item's one-space indentation off the `}` and writing it back indented
+/// it. Edits of such an item indent by what its lines really share.
+#[test]
+fn a_line_left_of_the_item_keeps_its_place() {
+    let text = "int a;\n MEM_STATIC int f(void)\n{\n    return 1;\n}\n";
+    check_items_write_back("a.c", text);
+    check_bodies_write_back("a.c", text);
+    check("a.c", text, vec![body("a.c::f", "{\n    return 2;\n}")], &text.replace('1', "2"));
+}
