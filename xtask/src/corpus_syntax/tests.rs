@@ -26,3 +26,11 @@ fn requests_round_trips_exactly() {
 fn splice_puts_each_piece_at_its_range() {
     assert_eq!(splice("abcdef", [((1, 2), "X"), ((4, 4), "YY")]), "aXcdYYef");
 }
+
+#[test]
+fn lone_macro_calls_are_told_from_code() {
+    assert!(macro_call("  C(sse3, 0)"));
+    assert!(macro_call("X(name, f1c, 3);"));
+    assert!(!macro_call("int f(int a)"));
+    assert!(!macro_call("f(void) { return 1; }"));
+}

@@ -14,11 +14,18 @@
 //!    say). The edited text of the anchor must parse cleanly in that same
 //!    context, as one node of the same kind. A broken edit fails here, at
 //!    the place where it broke, however lost tree-sitter was around it.
+//!    When every node around the edit has an error of its own (a body
+//!    tree-sitter misreads), the anchor is the smallest one that still
+//!    reads as one node of its kind in a context, and the edited text must
+//!    have exactly its errors, moved through the splices, and no other.
 //! 2. Every ERROR or MISSING node of the whole edited file must have been
 //!    there before: the same node at the same place once positions are moved
 //!    through the splices, or a part of a region that was already an error
 //!    (tree-sitter recovers differently around changed text). An error that
-//!    touches an edit without an anchor is always new.
+//!    touches an edit without an anchor is always new, and an edit without
+//!    an anchor inside an old ERROR node is refused outright: one ERROR
+//!    node that swallows the file looks the same before and after any edit,
+//!    so the whole file proves nothing there.
 //!
 //! A file that parsed cleanly before therefore still has to parse cleanly
 //! after, exactly as before; only files that already had errors gain
@@ -76,13 +83,19 @@ struct Group {
     splices: Vec<usize>,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Anchor {
     context: usize,
     kind: &'static str,
     /// A direct child of the root (possibly through ERROR nodes): its bare
     /// parse may hold several items, so the kind is not compared.
     top_level: bool,
+    /// For an anchor that had errors of its own (a body tree-sitter reads
+    /// with an error inside): those errors, as the fragment parse in its
+    /// context found them (offsets in the wrapped text). The edited
+    /// fragment must have the same ones, moved through the splices, and no
+    /// other.
+    old_faults: Option<Vec<Fault>>,
 }
 
 /// The first syntax error in `new_text` that `old_text` did not have, with
@@ -105,9 +118,47 @@ pub(crate) fn first_new_error(
     // 1. Each anchored group on its own ground.
     for n in 0..groups.len() {
         let group = &groups[n];
-        let Some(anchor) = group.anchor else { continue };
+        let Some(anchor) = group.anchor.clone() else {
+            // Inside a region tree-sitter lost its way in, the whole file
+            // cannot show an error the edit adds: one ERROR node swallows
+            // it. Without an anchor, the edit cannot be checked.
+            if group.lost {
+                let at = group.new.0;
+                let message = "tree-sitter cannot read the code around this edit, so it cannot be checked".to_owned();
+                let edit = blame(&groups, splices, group, at);
+                return Ok(Some(new_error(new_text, at, message, edit, Vec::new())));
+            }
+            continue;
+        };
         let fragment = &new_text[group.new.0..group.new.1];
-        match fragment_error(lang, new_masks, contexts[anchor.context], fragment, anchor)? {
+        if let Some(old_faults) = &anchor.old_faults {
+            let context = contexts[anchor.context];
+            let at = context.find("{}").unwrap_or(0);
+            let Some(new) = fragment_faults(lang, new_masks, context, fragment, anchor.kind)? else {
+                let message = format!("the edited text is no longer one `{}`", anchor.kind);
+                let edit = blame(&groups, splices, group, group.new.0);
+                return Ok(Some(new_error(new_text, group.new.0, message, edit, Vec::new())));
+            };
+            // The group's splices, in the wrapped fragment's offsets.
+            let local: Vec<Splice> = group
+                .splices
+                .iter()
+                .map(|&i| Splice {
+                    start: splices[i].start - group.old.0 + at,
+                    end: splices[i].end - group.old.0 + at,
+                    ..splices[i].clone()
+                })
+                .collect();
+            let moved: Vec<Fault> = old_faults.iter().filter_map(|f| move_fault(*f, &local)).collect();
+            if let Some((f, message)) = new.into_iter().find(|(f, _)| !moved.contains(f)) {
+                let offset = f.start.saturating_sub(at).min(fragment.len());
+                let place = group.new.0 + offset;
+                let edit = blame(&groups, splices, group, place);
+                return Ok(Some(new_error(new_text, place, message, edit, Vec::new())));
+            }
+            continue;
+        }
+        match fragment_error(lang, new_masks, contexts[anchor.context], fragment, &anchor)? {
             Verdict::Clean => {}
             Verdict::Broken(offset, message) => {
                 let at = group.new.0 + offset;
@@ -116,6 +167,11 @@ pub(crate) fn first_new_error(
             // Valid on its own but something else than before (a body that
             // ends early and goes on with a declaration): only the whole
             // file can tell, so it is judged like an edit without anchor.
+            Verdict::OtherKind if group.lost => {
+                let message = format!("the edited text is no longer one `{}`", anchor.kind);
+                let edit = blame(&groups, splices, group, group.new.0);
+                return Ok(Some(new_error(new_text, group.new.0, message, edit, Vec::new())));
+            }
             Verdict::OtherKind => groups[n].anchor = None,
         }
     }
@@ -279,16 +335,29 @@ fn anchor_from(
     let root = old_tree.root_node();
     let Some(mut node) = root.descendant_for_byte_range(probe.0, probe.1) else { return Ok(None) };
     for _ in 0..MAX_ANCHOR_STEPS {
-        if node.has_error() || node.is_error() || node.id() == root.id() {
+        if node.is_error() || node.id() == root.id() {
             return Ok(None);
         }
         if node.start_byte() <= start && end <= node.end_byte() && node.is_named() {
-            let top_level = is_top_level(node);
             let fragment = &old_text[node.start_byte()..node.end_byte()];
-            for (context, wrap) in contexts.iter().enumerate() {
-                let anchor = Anchor { context, kind: node.kind(), top_level: top_level && context == 0 };
-                if fragment_error(lang, masks, wrap, fragment, anchor)? == Verdict::Clean {
-                    return Ok(Some((node.start_byte(), node.end_byte(), anchor)));
+            if node.has_error() {
+                // The smallest node that still reads as one node of its kind
+                // in some context, with the errors it has.
+                for (context, wrap) in contexts.iter().enumerate() {
+                    if let Some(faults) = fragment_faults(lang, masks, wrap, fragment, node.kind())? {
+                        let old_faults = Some(faults.into_iter().map(|(f, _)| f).collect());
+                        let anchor = Anchor { context, kind: node.kind(), top_level: false, old_faults };
+                        return Ok(Some((node.start_byte(), node.end_byte(), anchor)));
+                    }
+                }
+            } else {
+                let top_level = is_top_level(node);
+                for (context, wrap) in contexts.iter().enumerate() {
+                    let anchor =
+                        Anchor { context, kind: node.kind(), top_level: top_level && context == 0, old_faults: None };
+                    if fragment_error(lang, masks, wrap, fragment, &anchor)? == Verdict::Clean {
+                        return Ok(Some((node.start_byte(), node.end_byte(), anchor)));
+                    }
                 }
             }
         }
@@ -298,6 +367,33 @@ fn anchor_from(
         }
     }
     Ok(None)
+}
+
+/// Parses `fragment` inside `context`: its ERROR and MISSING nodes (in the
+/// wrapped text's offsets, sorted, with messages), or `None` when the
+/// fragment is not one node of `kind` there.
+fn fragment_faults(
+    lang: Lang,
+    masks: &Masks,
+    context: &str,
+    fragment: &str,
+    kind: &str,
+) -> Result<Option<Vec<(Fault, String)>>> {
+    let Some(at) = context.find("{}") else { return Ok(None) };
+    let text = format!("{}{fragment}{}", &context[..at], &context[at + 2..]);
+    let tree = parse_masked(lang, text.as_bytes(), None, masks)?;
+    let root = tree.root_node();
+    let lead = fragment.len() - fragment.trim_start().len();
+    let (start, end) = (at + lead, at + fragment.trim_end().len());
+    let same = root
+        .descendant_for_byte_range(start, end)
+        .is_some_and(|n| n.start_byte() == start && n.end_byte() == end && n.kind() == kind && !n.is_error());
+    if !same {
+        return Ok(None);
+    }
+    let mut faults: Vec<(Fault, String)> = faults(root).into_iter().map(|n| (fault(n), describe(n, &text))).collect();
+    faults.sort_by_key(|(f, _)| (f.start, f.end));
+    Ok(Some(faults))
 }
 
 /// Whether every ancestor of `node` is the root or an ERROR node.
@@ -326,7 +422,7 @@ enum Verdict {
 }
 
 /// Parses `fragment` inside `context` (`{}` marks its place).
-fn fragment_error(lang: Lang, masks: &Masks, context: &str, fragment: &str, anchor: Anchor) -> Result<Verdict> {
+fn fragment_error(lang: Lang, masks: &Masks, context: &str, fragment: &str, anchor: &Anchor) -> Result<Verdict> {
     let Some(at) = context.find("{}") else { return Ok(Verdict::OtherKind) };
     let text = format!("{}{fragment}{}", &context[..at], &context[at + 2..]);
     let tree = parse_masked(lang, text.as_bytes(), None, masks)?;

@@ -306,3 +306,20 @@ fn a_line_left_of_the_item_keeps_its_place() {
     check_bodies_write_back("a.c", text);
     check("a.c", text, vec![body("a.c::f", "{\n    return 2;\n}")], &text.replace('1', "2"));
 }
+
+/// Regression (sqlite3.c's rtreeSqlInit): in a file that tree-sitter wraps
+/// in one ERROR node, a function whose body has an error of its own had no
+/// clean anchor, and the whole-file check saw only the same big ERROR
+/// before and after, so a body with its closing brace gone was APPLIED.
+/// Such a body is now checked on its own, errors and all.
+#[test]
+fn a_broken_edit_of_a_body_with_old_errors_in_a_lost_region_is_refused() {
+    let text = LOST.replace("{ return 2; }", "{\n  if (a) {\n#if B\n  } else {\n#endif\n  }\n  return 2;\n}");
+    assert!(crate::index_file("a.c", text.as_bytes()).unwrap().items.iter().any(|i| i.name == "g"));
+    let own = "{\n  if (a) {\n#if B\n  } else {\n#endif\n  }\n  return 2;\n}";
+    let marked = own.replacen('{', "{ /* m */", 1);
+    check("a.c", &text, vec![body("a.c::g", &marked)], &text.replacen(own, &marked, 1));
+    let broken = &marked[..marked.len() - 1];
+    let got = outcome("a.c", &text, vec![body("a.c::g", broken)]);
+    assert!(got.starts_with("edit 0 broke "), "{got}");
+}
