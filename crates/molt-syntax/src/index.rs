@@ -158,6 +158,8 @@ pub(crate) fn index_tree(path: &str, lang: Lang, text: &[u8], tree: &Tree) -> Re
         sep: lang.separator(),
         braces: lang.uses_braces(),
         masked: Masks::of(lang, text).ranges(text),
+        lost: Vec::new(),
+        lang,
         src: text,
         file: path,
         lines: LineIndex::new(text),
@@ -166,7 +168,9 @@ pub(crate) fn index_tree(path: &str, lang: Lang, text: &[u8], tree: &Tree) -> Re
         seen: HashMap::new(),
     };
     let root = tree.root_node();
-    walker.children(root, &Ctx { scope: "", in_class: false, items_ok: true, current: None, preproc: None, depth: 0 });
+    let top = Ctx { scope: "", in_class: false, items_ok: true, current: None, preproc: None, depth: 0 };
+    walker.children(root, &top);
+    walker.lost_definitions(root, &top);
     let mut diags = diagnostics(root, text);
     if let Err(e) = std::str::from_utf8(text) {
         let at = e.valid_up_to();
@@ -230,6 +234,12 @@ struct Walker<'a> {
     braces: bool,
     /// The byte ranges the parse masked (see `mask.rs`), sorted.
     masked: Vec<(usize, usize)>,
+    /// C only: function definitions found inside a function's body (byte
+    /// range, and the item whose body holds them), which C does not have:
+    /// tree-sitter lost its way (an `#if` whose branches each open a brace)
+    /// and took the rest of a region for that body.
+    lost: Vec<(usize, usize, Option<usize>)>,
+    lang: Lang,
     src: &'a [u8],
     file: &'a str,
     lines: LineIndex,
@@ -289,6 +299,9 @@ impl<'a> Walker<'a> {
         let mut cursor = node.walk();
         loop {
             let n = cursor.node();
+            if self.lang == Lang::C && n.kind() == "function_definition" && n.id() != node.id() {
+                self.lost.push((n.start_byte(), n.end_byte(), current));
+            }
             if n.is_named() {
                 if let Some(current) = current {
                     if let Some(call) = self.g.call(n, self.src) {
@@ -418,6 +431,40 @@ impl<'a> Walker<'a> {
         let inner =
             Ctx { scope: &scope, in_class, items_ok, current: Some(index), preproc: ctx.preproc, depth: ctx.depth + 1 };
         self.children(body, &inner);
+    }
+
+    /// The function definitions tree-sitter put inside another function's
+    /// body (see `lost`) are items of the file, as the compiler sees them;
+    /// the function around them is left out, since its body and span, as
+    /// tree-sitter read them, hold other functions: replacing or deleting
+    /// it would take them along.
+    fn lost_definitions(&mut self, root: Node<'_>, top: &Ctx<'_>) {
+        if self.lost.is_empty() {
+            return;
+        }
+        let mut outer = std::collections::BTreeSet::new();
+        let mut done = std::collections::HashSet::new();
+        while let Some((start, end, holder)) = self.lost.pop() {
+            if let Some(h) = holder {
+                outer.insert(h);
+            }
+            if !done.insert((start, end)) {
+                continue;
+            }
+            let Some(node) = root.descendant_for_byte_range(start, end) else { continue };
+            let node = std::iter::successors(Some(node), |n| n.parent())
+                .find(|n| n.kind() == "function_definition" && n.byte_range() == (start..end));
+            let Some(node) = node else { continue };
+            if let Some(def) = self.g.item(node, self.src, false) {
+                self.item(node, def, top);
+            }
+        }
+        let mut n = 0;
+        self.items.retain(|_| {
+            n += 1;
+            !outer.contains(&(n - 1))
+        });
+        self.items.sort_by_key(|i| i.span.start);
     }
 
     /// Where the item's own text starts: before the declaration macros

@@ -28,9 +28,11 @@ fn splice_puts_each_piece_at_its_range() {
 }
 
 #[test]
-fn lone_macro_calls_are_told_from_code() {
-    assert!(macro_call("  C(sse3, 0)"));
-    assert!(macro_call("X(name, f1c, 3);"));
-    assert!(!macro_call("int f(int a)"));
-    assert!(!macro_call("f(void) { return 1; }"));
+fn definitions_generated_by_macro_calls_are_told_from_code() {
+    let lines = |t: &str| t.lines().map(str::to_owned).collect::<Vec<_>>();
+    assert!(generated(&lines("  C(sse3, 0)\n  C(pclmuldq, 1)\n"), 1));
+    assert!(generated(&lines("IOMETHODS(\n  posixIoFinder,\n  0\n)\nint x;\n"), 1));
+    assert!(!generated(&lines("int f(int a)\n{\n}\n"), 1));
+    assert!(!generated(&lines("f(void)\n{ return 1; }\n"), 1));
+    assert!(!generated(&lines("f(void) { return 1; }\n"), 1));
 }

@@ -118,3 +118,22 @@ fn declaration_macros_do_not_hide_functions() {
         0,
     );
 }
+
+/// Regression (sqlite3.c, 360 functions): an `#if` whose branches each open
+/// a brace makes tree-sitter take the rest of the region for one function's
+/// body, and the functions after it were not items at all. They are items
+/// now; the function whose body tree-sitter stretched over them is left
+/// out, since replacing or deleting it would take them along.
+#[test]
+fn functions_inside_a_stretched_c_body_are_items() {
+    // `w` opens two braces (one per branch) and `v` closes two: in between,
+    // tree-sitter reads `m` and `v` as part of `w`'s body.
+    let text = "static int w(int rc){\n#if A\n  if( rc==0 ){\n#else\n  {\n#endif\n    rc = 1;\n  }\n  return rc;\n}\n#ifdef B\nstatic int m(void){ return 2; }\n#endif\nstatic int v(int rc){\n  if( rc ){\n    rc = 2;\n#if C\n  }\n#else\n  }\n#endif\n  return rc;\n}\nstatic int n(void){ return 3; }\n";
+    check("a.c", text, &["Function a.c::m", "Function a.c::v", "Function a.c::n"]);
+    // Edits of the recovered functions work and are checked as any other.
+    let mut files = std::collections::BTreeMap::from([("a.c".to_owned(), text.to_owned())]);
+    let set =
+        crate::EditSet::new(vec![crate::Edit::ReplaceBody { symbol: "a.c::m".into(), text: "{ return 4; }".into() }]);
+    crate::apply_in_memory(&mut files, &set).unwrap();
+    assert_eq!(files["a.c"], text.replace("return 2;", "return 4;"));
+}
