@@ -629,10 +629,12 @@ fn target<'a>(lang: Lang, text: &str, item: &'a Item, body: (usize, usize)) -> O
                 format!("pass; {raw}"),
                 format!("return ); {raw}"),
             ),
+            // A comment line above the statements: what a person or a model
+            // writes, and what `replace_body` must be able to take out again.
             Some(indent) => (
-                format!("pass  # {MARK}\n{original}"),
+                format!("# {MARK}\n{original}"),
                 format!("return )  # {MARK}\n{original}"),
-                format!("pass  # {MARK}\n{indent}{raw}"),
+                format!("# {MARK}\n{indent}{raw}"),
                 format!("return )  # {MARK}\n{indent}{raw}"),
             ),
         }
