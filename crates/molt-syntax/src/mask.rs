@@ -97,6 +97,10 @@ const WELL_KNOWN: &[&str] = &[
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Masks {
     names: HashSet<String>,
+    /// The names among them that the text itself defines; the others
+    /// (well-known spellings) are masked only where a declaration prefix can
+    /// stand, before another word: an enum constant `INLINE` stays.
+    defined: HashSet<String>,
 }
 
 impl Masks {
@@ -131,7 +135,8 @@ impl Masks {
                 break;
             }
         }
-        Masks { names }
+        let defined = names.iter().filter(|n| defines.contains_key(*n)).cloned().collect();
+        Masks { names, defined }
     }
 
     pub(crate) fn is_empty(&self) -> bool {
@@ -175,7 +180,11 @@ impl Masks {
                 let preceded = start > 0 && (text[start - 1].is_ascii_alphanumeric() || text[start - 1] == b'_');
                 if !in_directive && !preceded {
                     if let Ok(word) = std::str::from_utf8(&text[start..at]) {
-                        if self.names.contains(word) {
+                        let before_word = || {
+                            let next = text[at..].iter().find(|b| !b.is_ascii_whitespace());
+                            next.is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+                        };
+                        if self.names.contains(word) && (self.defined.contains(word) || before_word()) {
                             out.push((start, at));
                         }
                     }

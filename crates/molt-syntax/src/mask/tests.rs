@@ -39,4 +39,7 @@ fn other_macros_and_directives_are_left_alone() {
         "#if defined(MEM_STATIC) \\\n  && MEM_STATIC\n#endif\nXMEM_STATIC MEM_STATICS;\n",
     );
     assert!(Masks::of(Lang::Python, b"MEM_STATIC = 1").is_empty());
+    // A well-known spelling the file uses as a name of its own, not before
+    // a declaration, stays.
+    check("enum mode { INLINE, BLOCK };\nint m = INLINE;\n", "enum mode { INLINE, BLOCK };\nint m = INLINE;\n");
 }
