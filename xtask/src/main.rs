@@ -4,6 +4,7 @@
 
 mod bench_orchestrate;
 mod bench_syntax;
+mod corpus_syntax;
 mod demo;
 mod fuzz;
 mod record;
@@ -30,6 +31,11 @@ Tasks:
            for --secs N (default 60); installs cargo-fuzz if missing; needs a nightly toolchain
   record   re-record the model cassettes the e2e tests replay (fixtures/cassettes/), against the
            scripted model servers, then replay them and compare the snapshots
+  syntax-corpus
+           molt-syntax on real code: pinned crates.io/PyPI archives (sqlite's amalgamation, zstd, libFuzzer's
+           C++, regex-syntax, requests), cached in ~/.cache/molt/corpus; every function body replaced by
+           symbol, checked against an independent splice, undone two ways, and broken sets refused; prints
+           the figures (--only NAME, repeatable; --verbose)
   soak     crash safety, measured: molt run on the kill-many fixture killed with SIGKILL 20 times (half
            at random moments, half right after a commit or inside a merge) and resumed each time; prints
            kills survived, tasks lost or committed twice, tasks failed for an environment reason and git
@@ -48,6 +54,7 @@ fn main() -> ExitCode {
         Some("demo") => demo::demo(&args[1..]),
         Some("record") => record::record(&args[1..]),
         Some("soak") => soak::soak(&args[1..]),
+        Some("syntax-corpus") => corpus_syntax::run(&args[1..]),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{HELP}");

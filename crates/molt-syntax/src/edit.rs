@@ -3,9 +3,11 @@
 //! Every edit is resolved against the file as it was before the set (so the
 //! order of edits does not shift each other's targets), turned into a byte
 //! splice, checked for overlap, and applied with tree-sitter's incremental
-//! re-parse. A file is accepted only if the result has no ERROR or MISSING
-//! node inside an edited region and no more of them than before (Rust items
-//! must also parse with syn). Only when every file passes is anything
+//! re-parse. A file is accepted only if the edits add no syntax error: each
+//! edit's smallest clean enclosing node must still parse cleanly, and every
+//! ERROR or MISSING node of the result must have been there before (see
+//! `gate.rs`; Rust items must also parse with syn). A refusal names the edit
+//! that broke the parse and where. Only when every file passes is anything
 //! written, each through a temporary file and a rename. Bytes outside the
 //! spliced ranges are never touched.
 //!
@@ -21,9 +23,10 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use tree_sitter::{InputEdit, Node, Point, Tree};
 
-use crate::index::{index_tree, FileIndex, Item};
+use crate::index::{index_tree, FileIndex};
 use crate::lang::Lang;
-use crate::parse::{error_count, parse_tree};
+use crate::mask::Masks;
+use crate::parse::{parse_masked, parse_tree};
 use crate::paths::{confine, normalize};
 use crate::repo::{resolve_in, split_symbol};
 use crate::{Error, Result};
@@ -412,7 +415,7 @@ fn edit_file(source: &dyn Source, path: &str, edits: &[(usize, &Edit)]) -> Resul
         (Edit::CreateFile { text, .. }, None) => {
             if let Some(lang) = Lang::from_path(path).filter(|l| l.is_enabled()) {
                 let tree = parse_tree(lang, text.as_bytes(), None)?;
-                if let Some(err) = first_error(tree.root_node(), &[]) {
+                if let Some(err) = first_error(tree.root_node()) {
                     return Err(wrap(first, first_edit, broken(path, text, err)));
                 }
                 if lang == Lang::Rust {
@@ -456,39 +459,29 @@ fn edit_text(path: &str, before: String, edits: &[(usize, &Edit)]) -> Result<Opt
             });
         }
     }
-    // Apply in order, editing the old tree as we go, then re-parse once.
-    let mut text = before.clone();
-    let mut tree = tree;
-    let old_errors = error_count(tree.root_node());
-    let mut shift: isize = 0;
-    let mut regions = Vec::new();
-    for s in &splices {
-        let start = (s.start as isize + shift) as usize;
-        let old_end = (s.end as isize + shift) as usize;
-        let start_position = point(&text, start);
-        let old_end_position = point(&text, old_end);
-        text.replace_range(start..old_end, &s.text);
-        let new_end = start + s.text.len();
-        tree.edit(&InputEdit {
-            start_byte: start,
-            old_end_byte: old_end,
-            new_end_byte: new_end,
-            start_position,
-            old_end_position,
-            new_end_position: point(&text, new_end),
-        });
-        regions.push((start, new_end, s.edit));
-        shift += s.text.len() as isize - (s.end - s.start) as isize;
-    }
-    let new_tree = parse_tree(lang, text.as_bytes(), Some(&tree))?;
-    let root = new_tree.root_node();
-    let spans: Vec<(usize, usize)> = regions.iter().map(|r| (r.0, r.1)).collect();
-    let inside = first_error(root, &spans);
-    let worse = error_count(root) > old_errors;
-    if let Some(err) = inside.or_else(|| if worse { first_error(root, &[]) } else { None }) {
-        let edit = blame(&regions, err.start_byte());
-        let what = edits.iter().find(|(i, _)| *i == edit).map(|(_, e)| e.describe()).unwrap_or_default();
-        return Err(Error::Edit { index: edit, what, source: Box::new(broken(path, &text, err)) });
+    let (text, broken) = splice_and_check(lang, &before, &tree, &splices)?;
+    if let Some(mut err) = broken {
+        // Without a clean anchor to blame, an error that several edits
+        // touch may be any one's: the first of them that breaks the parse on
+        // its own is the one to name, at its place in the whole result.
+        if err.suspects.len() > 1 {
+            let mut suspects = std::mem::take(&mut err.suspects);
+            suspects.sort_unstable();
+            suspects.dedup();
+            for &e in suspects.iter().take(MAX_SUSPECTS) {
+                let alone: Vec<Splice> = splices.iter().filter(|s| s.edit == e).cloned().collect();
+                if let (_, Some(sub)) = splice_and_check(lang, &before, &tree, &alone)? {
+                    let at = to_whole(sub.at, &alone, &splices).min(text.len());
+                    let p = point(&text, at);
+                    err = gate::NewError { line: p.row + 1, column: p.column + 1, at, ..sub };
+                    break;
+                }
+            }
+        }
+        let what = edits.iter().find(|(i, _)| *i == err.edit).map(|(_, e)| e.describe()).unwrap_or_default();
+        let source =
+            Error::BrokenSyntax { path: path.to_owned(), line: err.line, column: err.column, message: err.message };
+        return Err(Error::Edit { index: err.edit, what, source: Box::new(source) });
     }
     if lang == Lang::Rust {
         check_rust(path, &before, &text, &splices, edits)?;
@@ -496,14 +489,114 @@ fn edit_text(path: &str, before: String, edits: &[(usize, &Edit)]) -> Result<Opt
     Ok(Some(FileChange { path: path.to_owned(), before: Some(before), after: Some(text), splices }))
 }
 
-/// The edit whose region holds `at`, or the last one before it.
-fn blame(regions: &[(usize, usize, usize)], at: usize) -> usize {
-    regions
-        .iter()
-        .find(|(s, e, _)| *s <= at && at <= *e)
-        .or_else(|| regions.iter().rev().find(|(s, _, _)| *s <= at))
-        .or(regions.first())
-        .map_or(0, |r| r.2)
+/// How many edits a refusal tries one by one to find the one that breaks
+/// the parse on its own (each try re-parses the file).
+const MAX_SUSPECTS: usize = 16;
+
+/// Applies `splices` (sorted, disjoint) to `before`, re-parses
+/// incrementally from `tree` (the tree of `before`) and asks the gate for a
+/// syntax error the splices added.
+fn splice_and_check(
+    lang: Lang,
+    before: &str,
+    tree: &Tree,
+    splices: &[Splice],
+) -> Result<(String, Option<gate::NewError>)> {
+    // One pass over the text, tracking the row and column of its end, so
+    // that thousands of splices in a large file (a body edit per function
+    // of an amalgamation) cost one copy, not one copy each.
+    let mut text = String::with_capacity(before.len() + splices.iter().map(|s| s.text.len()).sum::<usize>());
+    let mut edited = tree.clone();
+    let mut at = 0;
+    let mut end = Point { row: 0, column: 0 };
+    for s in splices {
+        text.push_str(&before[at..s.start]);
+        end = advance(end, &before[at..s.start]);
+        let start_byte = text.len();
+        let start_position = end;
+        text.push_str(&s.text);
+        end = advance(end, &s.text);
+        edited.edit(&InputEdit {
+            start_byte,
+            old_end_byte: start_byte + (s.end - s.start),
+            new_end_byte: text.len(),
+            start_position,
+            old_end_position: advance(start_position, &before[s.start..s.end]),
+            new_end_position: end,
+        });
+        at = s.end;
+    }
+    text.push_str(&before[at..]);
+    // An edit that adds or removes a `#define` of a declaration macro masks
+    // the whole file differently: then the old tree is no guide.
+    let old_masks = Masks::of(lang, before.as_bytes());
+    let new_masks = Masks::of(lang, text.as_bytes());
+    let reuse = (old_masks == new_masks).then_some(&edited);
+    let new_tree = parse_masked(lang, text.as_bytes(), reuse, &new_masks)?;
+    // The gate sees each splice narrowed to the bytes it really changes: a
+    // body replaced by itself plus one line keeps its old errors (and their
+    // places) outside the change.
+    let narrow: Vec<Splice> = splices.iter().map(|s| narrowed(before, s)).collect();
+    let masks = (&old_masks, &new_masks);
+    let broken = gate::first_new_error(lang, masks, before, tree, &text, &new_tree, &narrow)?;
+    Ok((text, broken))
+}
+
+/// Offset `at` of the text made by the splices `some` moved to the text made
+/// by all of `all` (a superset, both sorted).
+fn to_whole(at: usize, some: &[Splice], all: &[Splice]) -> usize {
+    // Back to the original text (or into one of `some`'s new texts).
+    let mut shift: isize = 0;
+    let mut inside: Option<(usize, usize)> = None;
+    for s in some {
+        let new_start = (s.start as isize + shift) as usize;
+        if at < new_start {
+            break;
+        }
+        if at <= new_start + s.text.len() {
+            inside = Some((s.start, at - new_start));
+            break;
+        }
+        shift += s.text.len() as isize - (s.end - s.start) as isize;
+    }
+    let (old, extra) = match inside {
+        Some((start, into)) => (start, into),
+        None => ((at as isize - shift) as usize, 0),
+    };
+    // Forward through all splices.
+    let mut shift: isize = 0;
+    for s in all {
+        if s.start > old || (s.start == old && inside.is_some()) {
+            break;
+        }
+        if old < s.end {
+            break;
+        }
+        shift += s.text.len() as isize - (s.end - s.start) as isize;
+    }
+    (old as isize + shift) as usize + extra
+}
+
+/// `s` without the bytes at its ends that it leaves as they were (cut at
+/// character boundaries).
+fn narrowed(text: &str, s: &Splice) -> Splice {
+    let old = &text[s.start..s.end];
+    let new = s.text.as_str();
+    let mut prefix = old.bytes().zip(new.bytes()).take_while(|(a, b)| a == b).count();
+    while !(old.is_char_boundary(prefix) && new.is_char_boundary(prefix)) {
+        prefix -= 1;
+    }
+    let (old_rest, new_rest) = (&old[prefix..], &new[prefix..]);
+    let mut suffix = old_rest.bytes().rev().zip(new_rest.bytes().rev()).take_while(|(a, b)| a == b).count();
+    while !(old_rest.is_char_boundary(old_rest.len() - suffix) && new_rest.is_char_boundary(new_rest.len() - suffix)) {
+        suffix -= 1;
+    }
+    Splice {
+        start: s.start + prefix,
+        end: s.end - suffix,
+        text: new_rest[..new_rest.len() - suffix].to_owned(),
+        edit: s.edit,
+    }
 }
 
 fn check_rust(path: &str, before: &str, after: &str, splices: &[Splice], edits: &[(usize, &Edit)]) -> Result<()> {
@@ -522,15 +615,27 @@ fn check_rust(path: &str, before: &str, after: &str, splices: &[Splice], edits: 
             syn::parse_file(text).map(drop)
         };
         if let Err(e) = parsed {
-            let offset = splices.iter().find(|s| s.edit == i).map_or(0, |s| s.start);
-            let _ = offset;
             return Err(wrap(i, edit, syn_error(path, text, 0, &e)));
         }
     }
     // A file syn could read before must stay readable.
     if syn::parse_file(before).is_ok() {
         if let Err(e) = syn::parse_file(after) {
-            let (i, edit) = edits[0];
+            // Blame the edit whose new text holds the error, or the last one
+            // before it, not simply the first edit of the set.
+            let start = e.span().start();
+            let at = after.split_inclusive('\n').take(start.line.saturating_sub(1)).map(str::len).sum::<usize>()
+                + start.column;
+            let mut shift: isize = 0;
+            let mut blamed = splices.first().map_or(edits[0].0, |s| s.edit);
+            for s in splices {
+                let new_start = (s.start as isize + shift) as usize;
+                if new_start <= at {
+                    blamed = s.edit;
+                }
+                shift += s.text.len() as isize - (s.end - s.start) as isize;
+            }
+            let (i, edit) = edits.iter().copied().find(|(i, _)| *i == blamed).unwrap_or(edits[0]);
             return Err(wrap(i, edit, syn_error(path, after, 0, &e)));
         }
     }
@@ -558,18 +663,16 @@ fn broken(path: &str, text: &str, node: Node<'_>) -> Error {
     Error::BrokenSyntax { path: path.to_owned(), line: p.row + 1, column: p.column + 1, message }
 }
 
-/// The first ERROR or MISSING node, only among those touching `spans` when given.
-fn first_error<'t>(root: Node<'t>, spans: &[(usize, usize)]) -> Option<Node<'t>> {
+/// The first ERROR or MISSING node.
+fn first_error(root: Node<'_>) -> Option<Node<'_>> {
     if !root.has_error() {
         return None;
     }
-    let touches =
-        |n: Node<'_>| spans.is_empty() || spans.iter().any(|(s, e)| n.start_byte() <= *e && *s <= n.end_byte());
     let mut stack = vec![root];
     let mut cursor = root.walk();
-    let mut best: Option<Node<'t>> = None;
+    let mut best: Option<Node<'_>> = None;
     while let Some(node) = stack.pop() {
-        if (node.is_error() || node.is_missing()) && touches(node) {
+        if node.is_error() || node.is_missing() {
             if best.is_none_or(|b| node.start_byte() < b.start_byte()) {
                 best = Some(node);
             }
@@ -578,6 +681,16 @@ fn first_error<'t>(root: Node<'t>, spans: &[(usize, usize)]) -> Option<Node<'t>>
         stack.extend(node.children(&mut cursor).filter(|c| c.has_error() || c.is_missing()));
     }
     best
+}
+
+/// The position just past `text` when it starts at `from`.
+fn advance(from: Point, text: &str) -> Point {
+    match text.rfind('\n') {
+        Some(last) => {
+            Point { row: from.row + memchr::memchr_iter(b'\n', text.as_bytes()).count(), column: text.len() - last - 1 }
+        }
+        None => Point { row: from.row, column: from.column + text.len() },
+    }
 }
 
 fn point(text: &str, offset: usize) -> Point {
@@ -603,46 +716,6 @@ fn indent_at(text: &str, offset: usize) -> &str {
     }
 }
 
-/// `text` relative to its first line: common indentation removed, trailing
-/// whitespace dropped, then every line after the first prefixed by `indent`.
-pub(crate) fn reindent(text: &str, indent: &str) -> String {
-    let text = text.trim_end();
-    let text = text.trim_start_matches(['\n', '\r']);
-    let common = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| l.len() - l.trim_start_matches([' ', '\t']).len())
-        .min()
-        .unwrap_or(0);
-    let mut out = String::with_capacity(text.len() + 64);
-    for (n, line) in text.split('\n').enumerate() {
-        if n > 0 {
-            out.push('\n');
-        }
-        let line = if line.trim().is_empty() { line.trim_start_matches([' ', '\t']) } else { &line[common..] };
-        if n > 0 && !line.is_empty() {
-            out.push_str(indent);
-        }
-        out.push_str(line);
-    }
-    out
-}
-
-/// An item's text in the form edits take: lines after the first lose the
-/// item's own indentation. Replacing the item with this text is a no-op.
-pub fn item_text(file_text: &str, item: &Item) -> String {
-    let indent = indent_at(file_text, item.span.start);
-    let raw = &file_text[item.span.start..item.span.end];
-    if indent.is_empty() {
-        return raw.to_owned();
-    }
-    raw.split('\n')
-        .enumerate()
-        .map(|(n, line)| if n == 0 { line } else { line.strip_prefix(indent).unwrap_or(line) })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// The innermost `#if`/`#ifdef` block around byte `at`.
 fn conditional_around<'t>(tree: &'t Tree, at: usize, end: usize) -> Option<Node<'t>> {
     let mut node = tree.root_node().descendant_for_byte_range(at, end)?;
@@ -657,6 +730,7 @@ fn conditional_around<'t>(tree: &'t Tree, at: usize, end: usize) -> Option<Node<
 fn resolve(edit: &Edit, index_in_set: usize, text: &str, index: &FileIndex, tree: &Tree) -> Result<Option<Splice>> {
     let splice = |start, end, text: String| Ok(Some(Splice { start, end, text, edit: index_in_set }));
     let item = |symbol: &str| resolve_in(index, symbol);
+    let lang = index.lang;
     match edit {
         Edit::ReplaceItem { symbol, text: new, whole_conditional } => {
             let item = item(symbol)?;
@@ -667,21 +741,22 @@ fn resolve(edit: &Edit, index_in_set: usize, text: &str, index: &FileIndex, tree
             } else {
                 (item.span.start, item.span.end)
             };
-            splice(start, end, reindent(new, indent_at(text, start)))
+            let indent = effective_indent(lang, &text[start..end], indent_at(text, start));
+            splice(start, end, reindent(new, indent, lang))
         }
         Edit::ReplaceBody { symbol, text: new } => {
             let item = item(symbol)?;
             let body = item.body.ok_or_else(|| Error::Invalid(format!("{} has no body", item.path)))?;
             let indent = indent_at(text, item.span.start);
-            let lang = index.lang;
             let new = if lang.uses_braces() && !new.trim_start().starts_with('{') {
                 let unit = indent_unit(text);
-                let inner = reindent(new, &format!("{indent}{unit}"));
+                let inner = reindent(new, &format!("{indent}{unit}"), lang);
                 format!("{{\n{indent}{unit}{inner}\n{indent}}}")
             } else if lang.uses_braces() {
-                reindent(new, indent)
+                reindent(new, effective_indent(lang, &text[body.start..body.end], indent), lang)
             } else {
-                reindent(new, indent_at(text, body.start))
+                let indent = effective_indent(lang, &text[body.start..body.end], indent_at(text, body.start));
+                reindent(new, indent, lang)
             };
             splice(body.start, body.end, new)
         }
@@ -689,12 +764,12 @@ fn resolve(edit: &Edit, index_in_set: usize, text: &str, index: &FileIndex, tree
             let item = item(symbol)?;
             let indent = indent_at(text, item.span.start);
             let at = item.span.start - indent.len();
-            splice(at, at, format!("{indent}{}\n\n", reindent(new, indent)))
+            splice(at, at, format!("{indent}{}\n\n", reindent(new, indent, lang)))
         }
         Edit::InsertAfter { symbol, text: new } => {
             let item = item(symbol)?;
             let indent = indent_at(text, item.span.start);
-            splice(item.span.end, item.span.end, format!("\n\n{indent}{}", reindent(new, indent)))
+            splice(item.span.end, item.span.end, format!("\n\n{indent}{}", reindent(new, indent, lang)))
         }
         Edit::DeleteItem { symbol, whole_conditional } => {
             let item = item(symbol)?;
@@ -810,6 +885,12 @@ fn indent_unit(text: &str) -> String {
     }
     "    ".to_owned()
 }
+
+mod gate;
+mod indent;
+
+pub use indent::{body_text, item_text};
+use indent::{effective_indent, reindent};
 
 #[cfg(test)]
 mod tests;

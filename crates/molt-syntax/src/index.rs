@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 use tree_sitter::{Node, Tree};
 
 use crate::lang::{grammar, Grammar, ItemDef, Lang};
+use crate::mask::Masks;
 use crate::parse::{diagnostics, parse_tree, Diagnostic};
 use crate::{Error, Result};
 
@@ -155,6 +156,10 @@ pub(crate) fn index_tree(path: &str, lang: Lang, text: &[u8], tree: &Tree) -> Re
     let mut walker = Walker {
         g,
         sep: lang.separator(),
+        braces: lang.uses_braces(),
+        masked: Masks::of(lang, text).ranges(text),
+        lost: Vec::new(),
+        lang,
         src: text,
         file: path,
         lines: LineIndex::new(text),
@@ -163,7 +168,9 @@ pub(crate) fn index_tree(path: &str, lang: Lang, text: &[u8], tree: &Tree) -> Re
         seen: HashMap::new(),
     };
     let root = tree.root_node();
-    walker.children(root, &Ctx { scope: "", in_class: false, items_ok: true, current: None, preproc: None, depth: 0 });
+    let top = Ctx { scope: "", in_class: false, items_ok: true, current: None, preproc: None, depth: 0 };
+    walker.children(root, &top);
+    walker.lost_definitions(root, &top);
     let mut diags = diagnostics(root, text);
     if let Err(e) = std::str::from_utf8(text) {
         let at = e.valid_up_to();
@@ -223,6 +230,16 @@ const MAX_ITEM_DEPTH: usize = 200;
 struct Walker<'a> {
     g: &'static dyn Grammar,
     sep: &'static str,
+    /// Whether bodies are brace blocks (not Python's indented blocks).
+    braces: bool,
+    /// The byte ranges the parse masked (see `mask.rs`), sorted.
+    masked: Vec<(usize, usize)>,
+    /// C only: function definitions found inside a function's body (byte
+    /// range, and the item whose body holds them), which C does not have:
+    /// tree-sitter lost its way (an `#if` whose branches each open a brace)
+    /// and took the rest of a region for that body.
+    lost: Vec<(usize, usize, Option<usize>)>,
+    lang: Lang,
     src: &'a [u8],
     file: &'a str,
     lines: LineIndex,
@@ -282,6 +299,9 @@ impl<'a> Walker<'a> {
         let mut cursor = node.walk();
         loop {
             let n = cursor.node();
+            if self.lang == Lang::C && n.kind() == "function_definition" && n.id() != node.id() {
+                self.lost.push((n.start_byte(), n.end_byte(), current));
+            }
             if n.is_named() {
                 if let Some(current) = current {
                     if let Some(call) = self.g.call(n, self.src) {
@@ -376,15 +396,19 @@ impl<'a> Walker<'a> {
         let n = self.seen.entry(base.clone()).or_insert(0);
         *n += 1;
         let path = if *n == 1 { base } else { format!("{base}@{n}") };
-        let start = leading_trivia_start(node, self.src);
+        let first = self.macro_start(node);
+        let start = leading_trivia_start(node, first, self.src);
         // Some nodes (`#define` lines) swallow their newline; the item does not.
         let mut end = node.end_byte();
         while end > node.start_byte() && matches!(self.src[end - 1], b'\n' | b'\r') {
             end -= 1;
         }
         let span = self.span(start, end);
-        let body = def.body.map(|b| self.span(b.start_byte(), b.end_byte()));
-        let signature = signature(node, def.body, self.src);
+        let body = def.body.map(|b| {
+            let start = if self.braces { b.start_byte() } else { leading_body_comments(b, self.src) };
+            self.span(start, b.end_byte())
+        });
+        let signature = signature(first, node, def.body, self.src);
         let parent = ctx.current.map(|i| self.items[i].path.clone());
         let index = self.items.len();
         self.items.push(Item {
@@ -409,6 +433,61 @@ impl<'a> Walker<'a> {
         self.children(body, &inner);
     }
 
+    /// The function definitions tree-sitter put inside another function's
+    /// body (see `lost`) are items of the file, as the compiler sees them;
+    /// the function around them is left out, since its body and span, as
+    /// tree-sitter read them, hold other functions: replacing or deleting
+    /// it would take them along.
+    fn lost_definitions(&mut self, root: Node<'_>, top: &Ctx<'_>) {
+        if self.lost.is_empty() {
+            return;
+        }
+        let mut outer = std::collections::BTreeSet::new();
+        let mut done = std::collections::HashSet::new();
+        while let Some((start, end, holder)) = self.lost.pop() {
+            if let Some(h) = holder {
+                outer.insert(h);
+            }
+            if !done.insert((start, end)) {
+                continue;
+            }
+            let Some(node) = root.descendant_for_byte_range(start, end) else { continue };
+            let node = std::iter::successors(Some(node), |n| n.parent())
+                .find(|n| n.kind() == "function_definition" && n.byte_range() == (start..end));
+            let Some(node) = node else { continue };
+            if let Some(def) = self.g.item(node, self.src, false) {
+                self.item(node, def, top);
+            }
+        }
+        let mut n = 0;
+        self.items.retain(|_| {
+            n += 1;
+            !outer.contains(&(n - 1))
+        });
+        self.items.sort_by_key(|i| i.span.start);
+    }
+
+    /// Where the item's own text starts: before the declaration macros
+    /// (`MEM_STATIC`, `SQLITE_API`) the masked parse did not see, so that
+    /// replacing or deleting the item takes them along.
+    fn macro_start(&self, node: Node<'_>) -> usize {
+        let mut start = node.start_byte();
+        if self.masked.is_empty() {
+            return start;
+        }
+        let floor = node.prev_sibling().map_or(0, |p| p.end_byte());
+        loop {
+            let mut at = start;
+            while at > floor && self.src[at - 1].is_ascii_whitespace() {
+                at -= 1;
+            }
+            match self.masked.binary_search_by_key(&at, |r| r.1) {
+                Ok(i) if self.masked[i].0 >= floor => start = self.masked[i].0,
+                _ => return start,
+            }
+        }
+    }
+
     fn span(&self, start: usize, end: usize) -> Span {
         Span {
             start,
@@ -430,8 +509,8 @@ fn directive(node: Node<'_>, src: &[u8]) -> String {
 /// Where an item really starts: before the comments and attributes directly
 /// above it (no blank line between), so that moving or deleting the item
 /// takes its documentation along.
-pub(crate) fn leading_trivia_start(node: Node<'_>, src: &[u8]) -> usize {
-    let mut start = node.start_byte();
+pub(crate) fn leading_trivia_start(node: Node<'_>, first: usize, src: &[u8]) -> usize {
+    let mut start = first;
     let mut prev = node.prev_sibling();
     while let Some(p) = prev {
         let kind = p.kind();
@@ -455,8 +534,32 @@ pub(crate) fn leading_trivia_start(node: Node<'_>, src: &[u8]) -> usize {
     start
 }
 
-fn signature(node: Node<'_>, body: Option<Node<'_>>, src: &[u8]) -> String {
-    let start = node.start_byte();
+/// Where an indented body really starts: at the comments on their own lines
+/// between the header and the first statement, which tree-sitter leaves
+/// outside the block. Without them a comment that `replace_body` wrote
+/// would fall outside the body, and the next `replace_body` could not
+/// replace it. Only comments at the block's own indentation count.
+fn leading_body_comments(body: Node<'_>, src: &[u8]) -> usize {
+    let line_start = |at: usize| src[..at].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let indent_of = |at: usize| {
+        let ls = line_start(at);
+        let lead = &src[ls..at];
+        lead.iter().all(|b| *b == b' ' || *b == b'\t').then_some(lead)
+    };
+    let Some(indent) = indent_of(body.start_byte()) else { return body.start_byte() };
+    let mut start = body.start_byte();
+    let mut prev = body.prev_sibling();
+    while let Some(p) = prev.filter(|p| p.kind().contains("comment")) {
+        if indent_of(p.start_byte()) != Some(indent) {
+            break;
+        }
+        start = p.start_byte();
+        prev = p.prev_sibling();
+    }
+    start
+}
+
+fn signature(start: usize, node: Node<'_>, body: Option<Node<'_>>, src: &[u8]) -> String {
     let end = match body {
         Some(b) if b.start_byte() > start => b.start_byte(),
         _ => {

@@ -11,7 +11,10 @@
 //! # Pieces
 //! - [`Lang`]: the languages, detected by extension; one file per language
 //!   under `lang/`, each behind a cargo feature of the same name.
-//! - [`parse`]: text to tree plus [`Diagnostic`]s. Broken code is data.
+//! - [`parse`]: text to tree plus [`Diagnostic`]s. Broken code is data. C
+//!   and C++ are parsed from a copy in which declaration macros
+//!   (`MEM_STATIC`, `SQLITE_API`) are spaces of the same length
+//!   (`mask.rs`), so offsets stay those of the real text.
 //! - [`index_file`] / [`index_repo`]: the items each file defines, with stable
 //!   qualified paths (`src/model.rs::Transformer::forward`), spans,
 //!   signatures, calls and imports; [`RepoIndex::resolve`] looks a path up
@@ -21,7 +24,10 @@
 //!   cannot match before parsing them.
 //! - [`EditSet`]: symbol-addressed edits applied as one transaction, either to
 //!   a map of texts in memory ([`apply_in_memory`]) or to a repository on
-//!   disk ([`apply_to_repo`]); see `EDITS.md` for the JSON format.
+//!   disk ([`apply_to_repo`]); see `EDITS.md` for the JSON format. A set is
+//!   refused when it adds a syntax error (errors the file already had do not
+//!   count), naming the edit that broke the parse; [`item_text`] and
+//!   [`body_text`] give texts that write back unchanged.
 //! - [`rust_items`]: build Rust items with `quote!`, format only them with
 //!   prettyplease.
 //!
@@ -39,6 +45,7 @@
 mod edit;
 mod index;
 mod lang;
+mod mask;
 mod parse;
 mod paths;
 mod repo;
@@ -48,7 +55,8 @@ mod search;
 use std::path::PathBuf;
 
 pub use edit::{
-    apply_in_memory, apply_to_repo, item_text, unified_diff, Applied, ApplyOptions, Edit, EditSet, FileChange, Splice,
+    apply_in_memory, apply_to_repo, body_text, item_text, unified_diff, Applied, ApplyOptions, Edit, EditSet,
+    FileChange, Splice,
 };
 pub use index::{content_hash, index_as, index_file, FileIndex, Import, Item, ItemKind, Span};
 pub use lang::Lang;

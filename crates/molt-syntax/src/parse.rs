@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use tree_sitter::{Node, Parser, Tree};
 
 use crate::lang::{grammar, Lang};
+use crate::mask::Masks;
 use crate::{Error, Result};
 
 /// A place where the parser had to recover: an ERROR node (text it could not
@@ -48,13 +49,21 @@ pub fn parse(lang: Lang, text: &[u8]) -> Result<Parsed> {
 }
 
 /// Parses with tree-sitter, reusing `old` (already edited with
-/// `Tree::edit`) for an incremental re-parse when given.
+/// `Tree::edit`) for an incremental re-parse when given. C and C++ are
+/// parsed from a masked copy (see `mask.rs`) with the text's own masks.
 pub(crate) fn parse_tree(lang: Lang, text: &[u8], old: Option<&Tree>) -> Result<Tree> {
+    parse_masked(lang, text, old, &Masks::of(lang, text))
+}
+
+/// [`parse_tree`] with given masks: a fragment of a file is masked as the
+/// file is, and an incremental re-parse must mask as the first parse did.
+pub(crate) fn parse_masked(lang: Lang, text: &[u8], old: Option<&Tree>, masks: &Masks) -> Result<Tree> {
     let g = grammar(lang).ok_or(Error::LanguageDisabled(lang))?;
+    let text = masks.apply(text);
     PARSER.with(|parser| {
         let mut parser = parser.borrow_mut();
         parser.set_language(&g.language()).map_err(|e| Error::Grammar(lang, e.to_string()))?;
-        parser.parse(text, old).ok_or_else(|| Error::Grammar(lang, "the parser gave up".to_owned()))
+        parser.parse(&*text, old).ok_or_else(|| Error::Grammar(lang, "the parser gave up".to_owned()))
     })
 }
 
@@ -96,24 +105,4 @@ pub fn diagnostics(root: Node<'_>, text: &[u8]) -> Vec<Diagnostic> {
 fn diagnostic(node: Node<'_>, _text: &[u8], message: String) -> Diagnostic {
     let p = node.start_position();
     Diagnostic { line: p.row + 1, column: p.column + 1, start: node.start_byte(), end: node.end_byte(), message }
-}
-
-/// How many ERROR and MISSING nodes a tree holds (no limit).
-pub(crate) fn error_count(root: Node<'_>) -> usize {
-    if !root.has_error() {
-        return 0;
-    }
-    let mut count = 0;
-    let mut stack = vec![root];
-    let mut cursor = root.walk();
-    while let Some(node) = stack.pop() {
-        if node.is_missing() || node.is_error() {
-            count += 1;
-            if node.is_missing() {
-                continue;
-            }
-        }
-        stack.extend(node.children(&mut cursor).filter(|c| c.has_error() || c.is_missing()));
-    }
-    count
 }

@@ -1,0 +1,339 @@
+//! Macros that stand before C and C++ declarations: `MEM_STATIC`,
+//! `SQLITE_API`, `FORCE_INLINE_TEMPLATE`, `static INLINE`, export and
+//! calling-convention macros.
+//!
+//! tree-sitter does not expand macros, so it reads `MEM_STATIC int f(void)`
+//! as a type name followed by junk and wraps it in an ERROR node; the item is
+//! then missed or refused. The preprocessor would expand such a macro to
+//! storage classes, `inline`, attributes or nothing, none of which changes
+//! what the declaration is. So C and C++ are parsed from a *masked copy*:
+//! the text with those macro names (and the argument lists of the few that
+//! take arguments) replaced by spaces of the same length. Byte offsets, lines
+//! and columns stay those of the real text, which is what every span,
+//! splice and diagnostic uses; the file itself is never changed.
+//!
+//! Which names: every object-like macro the file itself `#define`s to
+//! nothing but such words (or to nothing), following one macro to another,
+//! plus well-known spellings from widely used libraries whose definitions
+//! live in another header. A name the file defines to anything else is
+//! never masked. Preprocessor lines are never masked.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
+use crate::lang::Lang;
+
+/// Words a declaration-prefix macro may expand to.
+const KEYWORDS: &[&str] = &[
+    "static",
+    "inline",
+    "__inline",
+    "__inline__",
+    "__forceinline",
+    "extern",
+    "register",
+    "__thread",
+    "_Thread_local",
+    "thread_local",
+    "_Noreturn",
+    "__extension__",
+    "__cdecl",
+    "__stdcall",
+    "__fastcall",
+    "__thiscall",
+    "__vectorcall",
+    "__pascal",
+];
+
+/// Words followed by a parenthesized argument list in such an expansion.
+const WITH_ARGUMENTS: &[&str] = &["__attribute__", "__attribute", "__declspec"];
+
+/// Well-known declaration-prefix macros whose definition is usually in
+/// another header (zstd, sqlite, lz4, xxhash, zlib, Windows).
+const WELL_KNOWN: &[&str] = &[
+    "MEM_STATIC",
+    "FORCE_INLINE_TEMPLATE",
+    "FORCE_INLINE_ATTR",
+    "FORCE_NOINLINE",
+    "HINT_INLINE",
+    "UNUSED_ATTR",
+    "INLINE_KEYWORD",
+    "ZSTDLIB_API",
+    "ZSTDLIB_STATIC_API",
+    "ZSTDLIB_HIDDEN",
+    "ZSTDLIB_VISIBLE",
+    "ZDICTLIB_API",
+    "ZDICTLIB_STATIC_API",
+    "ZSTDERRORLIB_API",
+    "SQLITE_API",
+    "SQLITE_PRIVATE",
+    "SQLITE_NOINLINE",
+    "SQLITE_INLINE",
+    "SQLITE_EXTERN",
+    "SQLITE_CDECL",
+    "SQLITE_APICALL",
+    "SQLITE_STDCALL",
+    "SQLITE_SYSAPI",
+    "SQLITE_DEPRECATED",
+    "SQLITE_EXPERIMENTAL",
+    "LZ4LIB_API",
+    "LZ4_FORCE_INLINE",
+    "LZ4_FORCE_O2",
+    "XXH_PUBLIC_API",
+    "ZEXPORT",
+    "ZEXPORTVA",
+    "ZEXTERN",
+    "WINAPI",
+    "APIENTRY",
+    "WINBASEAPI",
+    "STDMETHODCALLTYPE",
+    "FORCE_INLINE",
+    "ALWAYS_INLINE",
+    "NOINLINE",
+    "INLINE",
+];
+
+/// The names masked in one text, `None` for languages without macros.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Masks {
+    names: HashSet<String>,
+    /// The names among them that the text itself defines; the others
+    /// (well-known spellings) are masked only where a declaration prefix can
+    /// stand, before another word: an enum constant `INLINE` stays.
+    defined: HashSet<String>,
+}
+
+impl Masks {
+    /// The masks for `text` in `lang`: empty but for C and C++.
+    pub(crate) fn of(lang: Lang, text: &[u8]) -> Masks {
+        if !matches!(lang, Lang::C | Lang::Cpp) {
+            return Masks::default();
+        }
+        let defines = defines(text);
+        // Greatest fixpoint: start from every candidate, drop those whose
+        // expansion uses a word that is neither allowed nor still a candidate.
+        let mut names: HashSet<String> = WELL_KNOWN.iter().map(|s| (*s).to_owned()).collect();
+        names.extend(defines.keys().cloned());
+        for (name, bodies) in &defines {
+            if bodies.iter().any(Option::is_none) {
+                names.remove(name);
+            }
+        }
+        loop {
+            let before = names.len();
+            let keep: Vec<String> = names
+                .iter()
+                .filter(|name| {
+                    defines.get(*name).is_none_or(|bodies| {
+                        bodies.iter().flatten().all(|words| words.iter().all(|w| allowed(w) || names.contains(w)))
+                    })
+                })
+                .cloned()
+                .collect();
+            names = keep.into_iter().collect();
+            if names.len() == before {
+                break;
+            }
+        }
+        let defined = names.iter().filter(|n| defines.contains_key(*n)).cloned().collect();
+        Masks { names, defined }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// The byte ranges of `text` to mask: each masked name outside
+    /// preprocessor lines.
+    pub(crate) fn ranges(&self, text: &[u8]) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        if self.is_empty() {
+            return out;
+        }
+        let mut at = 0;
+        let mut line_start = true;
+        let mut in_directive = false;
+        while at < text.len() {
+            let b = text[at];
+            if b == b'\n' {
+                // A directive goes on past a backslash-newline.
+                let continued =
+                    (at > 0 && text[at - 1] == b'\\') || (at > 1 && text[at - 1] == b'\r' && text[at - 2] == b'\\');
+                in_directive = in_directive && continued;
+                line_start = true;
+                at += 1;
+                continue;
+            }
+            if line_start && (b == b' ' || b == b'\t' || b == b'\r') {
+                at += 1;
+                continue;
+            }
+            if line_start && b == b'#' {
+                in_directive = true;
+            }
+            line_start = false;
+            if b.is_ascii_alphabetic() || b == b'_' {
+                let start = at;
+                while at < text.len() && (text[at].is_ascii_alphanumeric() || text[at] == b'_') {
+                    at += 1;
+                }
+                let preceded = start > 0 && (text[start - 1].is_ascii_alphanumeric() || text[start - 1] == b'_');
+                if !in_directive && !preceded {
+                    if let Ok(word) = std::str::from_utf8(&text[start..at]) {
+                        let before_word = || {
+                            let next = text[at..].iter().find(|b| !b.is_ascii_whitespace());
+                            next.is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+                        };
+                        if self.names.contains(word) && (self.defined.contains(word) || before_word()) {
+                            out.push((start, at));
+                        }
+                    }
+                }
+                continue;
+            }
+            at += 1;
+        }
+        out
+    }
+
+    /// `text` with the masked names replaced by spaces.
+    pub(crate) fn apply<'t>(&self, text: &'t [u8]) -> Cow<'t, [u8]> {
+        let ranges = self.ranges(text);
+        if ranges.is_empty() {
+            return Cow::Borrowed(text);
+        }
+        let mut out = text.to_vec();
+        for (start, end) in ranges {
+            out[start..end].fill(b' ');
+        }
+        Cow::Owned(out)
+    }
+}
+
+fn allowed(word: &str) -> bool {
+    KEYWORDS.contains(&word)
+}
+
+/// Every object-like `#define` of the text: name to the words of each of its
+/// definitions, `None` for a definition that is not a declaration prefix
+/// (numbers, operators, function-like macros).
+fn defines(text: &[u8]) -> HashMap<String, Vec<Option<Vec<String>>>> {
+    let mut out: HashMap<String, Vec<Option<Vec<String>>>> = HashMap::new();
+    let text = String::from_utf8_lossy(text);
+    let mut lines = text.split('\n');
+    while let Some(line) = lines.next() {
+        let trimmed = line.trim_start();
+        let Some(rest) = trimmed.strip_prefix('#') else { continue };
+        let rest = rest.trim_start();
+        let Some(rest) = rest.strip_prefix("define") else { continue };
+        if !rest.starts_with([' ', '\t']) {
+            continue;
+        }
+        // Join backslash continuations.
+        let mut directive = rest.trim_end_matches('\r').to_owned();
+        while directive.ends_with('\\') {
+            directive.pop();
+            match lines.next() {
+                Some(next) => directive.push_str(next.trim_end_matches('\r')),
+                None => break,
+            }
+        }
+        let directive = directive.trim_start();
+        let name_len = directive.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(directive.len());
+        if name_len == 0 {
+            continue;
+        }
+        let (name, body) = directive.split_at(name_len);
+        let entry = out.entry(name.to_owned()).or_default();
+        // `NAME(` right after the name: a function-like macro.
+        if body.starts_with('(') {
+            entry.push(None);
+            continue;
+        }
+        entry.push(prefix_words(strip_comments(body).trim()));
+    }
+    out
+}
+
+/// `// ...` and `/* ... */` taken out of a directive's body.
+fn strip_comments(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    loop {
+        match (rest.find("/*"), rest.find("//")) {
+            (Some(b), l) if l.is_none_or(|l| b < l) => {
+                out.push_str(&rest[..b]);
+                match rest[b + 2..].find("*/") {
+                    Some(e) => rest = &rest[b + 2 + e + 2..],
+                    None => return out,
+                }
+                out.push(' ');
+            }
+            (_, Some(l)) => {
+                out.push_str(&rest[..l]);
+                return out;
+            }
+            _ => {
+                out.push_str(rest);
+                return out;
+            }
+        }
+    }
+}
+
+/// The identifiers of a macro body made only of identifiers and
+/// `__attribute__((...))`-like words with their arguments; `None` for
+/// anything else.
+fn prefix_words(body: &str) -> Option<Vec<String>> {
+    let mut words = Vec::new();
+    let bytes = body.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let b = bytes[at];
+        if b.is_ascii_whitespace() {
+            at += 1;
+            continue;
+        }
+        if !(b.is_ascii_alphabetic() || b == b'_') {
+            return None;
+        }
+        let start = at;
+        while at < bytes.len() && (bytes[at].is_ascii_alphanumeric() || bytes[at] == b'_') {
+            at += 1;
+        }
+        let word = &body[start..at];
+        if WITH_ARGUMENTS.contains(&word) {
+            // Skip the balanced argument list.
+            while at < bytes.len() && bytes[at].is_ascii_whitespace() {
+                at += 1;
+            }
+            if bytes.get(at) != Some(&b'(') {
+                return None;
+            }
+            let mut depth = 0usize;
+            while at < bytes.len() {
+                match bytes[at] {
+                    b'(' => depth += 1,
+                    b')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            at += 1;
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+                at += 1;
+            }
+            if depth != 0 {
+                return None;
+            }
+            continue;
+        }
+        words.push(word.to_owned());
+    }
+    Some(words)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,45 @@
+use super::*;
+
+/// Masks `text` as C and shows the masked copy (`.` for a masked byte).
+fn check(text: &str, expect: &str) {
+    let masks = Masks::of(Lang::C, text.as_bytes());
+    let mut out = text.as_bytes().to_vec();
+    for (start, end) in masks.ranges(text.as_bytes()) {
+        out[start..end].fill(b'.');
+    }
+    assert_eq!(String::from_utf8(out).unwrap(), expect);
+}
+
+#[test]
+fn well_known_and_defined_prefix_macros_are_masked() {
+    check("MEM_STATIC int f(void) { return 1; }", ".......... int f(void) { return 1; }");
+    check(
+        "#define MY_API __attribute__((visibility(\"default\"))) extern\nMY_API int g(void);\n",
+        "#define MY_API __attribute__((visibility(\"default\"))) extern\n...... int g(void);\n",
+    );
+    // One macro through another, and an empty one.
+    check(
+        "#define INL_KW inline\n#define MY_INLINE static INL_KW\n#define EXPORTED\nMY_INLINE EXPORTED int h(void);\n",
+        "#define INL_KW inline\n#define MY_INLINE static INL_KW\n#define EXPORTED\n......... ........ int h(void);\n",
+    );
+}
+
+#[test]
+fn other_macros_and_directives_are_left_alone() {
+    // A value, a type, a function-like macro: not declaration prefixes.
+    check(
+        "#define N 10\n#define T int\n#define F(x) x\nT N F(1);\n",
+        "#define N 10\n#define T int\n#define F(x) x\nT N F(1);\n",
+    );
+    // A well-known name the file defines to something else is not masked.
+    check("#define INLINE 3\nint x = INLINE;\n", "#define INLINE 3\nint x = INLINE;\n");
+    // Directive lines (with continuations) are never masked; parts of longer words neither.
+    check(
+        "#if defined(MEM_STATIC) \\\n  && MEM_STATIC\n#endif\nXMEM_STATIC MEM_STATICS;\n",
+        "#if defined(MEM_STATIC) \\\n  && MEM_STATIC\n#endif\nXMEM_STATIC MEM_STATICS;\n",
+    );
+    assert!(Masks::of(Lang::Python, b"MEM_STATIC = 1").is_empty());
+    // A well-known spelling the file uses as a name of its own, not before
+    // a declaration, stays.
+    check("enum mode { INLINE, BLOCK };\nint m = INLINE;\n", "enum mode { INLINE, BLOCK };\nint m = INLINE;\n");
+}
