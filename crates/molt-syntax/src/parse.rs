@@ -67,8 +67,9 @@ pub(crate) fn parse_masked(lang: Lang, text: &[u8], old: Option<&Tree>, masks: &
     })
 }
 
-/// Every ERROR and MISSING node under `root`, in order, up to a limit.
-pub fn diagnostics(root: Node<'_>, text: &[u8]) -> Vec<Diagnostic> {
+/// The outermost ERROR nodes and every MISSING node under `root`, in source
+/// order: what a syntax error is, for the diagnostics and the edit gate alike.
+pub(crate) fn fault_nodes(root: Node<'_>) -> Vec<Node<'_>> {
     let mut out = Vec::new();
     if !root.has_error() {
         return out;
@@ -76,14 +77,26 @@ pub fn diagnostics(root: Node<'_>, text: &[u8]) -> Vec<Diagnostic> {
     let mut stack = vec![root];
     let mut cursor = root.walk();
     while let Some(node) = stack.pop() {
-        if out.len() >= MAX_DIAGNOSTICS {
-            break;
-        }
-        if node.is_missing() {
-            out.push(diagnostic(node, text, format!("missing `{}`", node.kind())));
+        if node.is_error() || node.is_missing() {
+            out.push(node);
             continue;
         }
-        if node.is_error() {
+        // Children in reverse so that the stack pops them in source order.
+        let children: Vec<Node<'_>> = node.children(&mut cursor).filter(|c| c.has_error() || c.is_missing()).collect();
+        stack.extend(children.into_iter().rev());
+    }
+    out
+}
+
+/// Every ERROR and MISSING node under `root`, in order, up to a limit.
+pub fn diagnostics(root: Node<'_>, text: &[u8]) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = fault_nodes(root)
+        .into_iter()
+        .take(MAX_DIAGNOSTICS)
+        .map(|node| {
+            if node.is_missing() {
+                return diagnostic(node, text, format!("missing `{}`", node.kind()));
+            }
             let snippet: String = String::from_utf8_lossy(text.get(node.byte_range()).unwrap_or_default())
                 .split_whitespace()
                 .collect::<Vec<_>>()
@@ -91,13 +104,9 @@ pub fn diagnostics(root: Node<'_>, text: &[u8]) -> Vec<Diagnostic> {
                 .chars()
                 .take(40)
                 .collect();
-            out.push(diagnostic(node, text, format!("syntax error near `{snippet}`")));
-            continue;
-        }
-        // Children in reverse so that the stack pops them in source order.
-        let children: Vec<Node<'_>> = node.children(&mut cursor).filter(|c| c.has_error() || c.is_missing()).collect();
-        stack.extend(children.into_iter().rev());
-    }
+            diagnostic(node, text, format!("syntax error near `{snippet}`"))
+        })
+        .collect();
     out.sort_by_key(|d| (d.start, d.end));
     out
 }

@@ -176,9 +176,9 @@ pub(crate) fn first_new_error(
         }
     }
     // 2. The whole file, against the errors it had before.
-    let old_faults: Vec<Fault> = faults(old_tree.root_node()).iter().map(|n| fault(*n)).collect();
+    let old_faults: Vec<Fault> = crate::parse::fault_nodes(old_tree.root_node()).iter().map(|n| fault(*n)).collect();
     let moved: Vec<Fault> = old_faults.iter().filter_map(|f| move_fault(*f, splices)).collect();
-    let mut new_faults = faults(new_root);
+    let mut new_faults = crate::parse::fault_nodes(new_root);
     new_faults.sort_by_key(|n| (n.start_byte(), n.end_byte()));
     for node in new_faults {
         let f = fault(node);
@@ -241,8 +241,11 @@ fn groups(
     old_tree: &Tree,
     splices: &[Splice],
 ) -> Result<Vec<Group>> {
-    let old_errors: Vec<Fault> =
-        faults(old_tree.root_node()).iter().map(|n| fault(*n)).filter(|f| f.missing.is_none()).collect();
+    let old_errors: Vec<Fault> = crate::parse::fault_nodes(old_tree.root_node())
+        .iter()
+        .map(|n| fault(*n))
+        .filter(|f| f.missing.is_none())
+        .collect();
     let mut pieces = Vec::with_capacity(splices.len());
     for (i, s) in splices.iter().enumerate() {
         let piece = match anchor(lang, masks, contexts, old_text, old_tree, s.start, s.end)? {
@@ -391,7 +394,8 @@ fn fragment_faults(
     if !same {
         return Ok(None);
     }
-    let mut faults: Vec<(Fault, String)> = faults(root).into_iter().map(|n| (fault(n), describe(n, &text))).collect();
+    let mut faults: Vec<(Fault, String)> =
+        crate::parse::fault_nodes(root).into_iter().map(|n| (fault(n), describe(n, &text))).collect();
     faults.sort_by_key(|(f, _)| (f.start, f.end));
     Ok(Some(faults))
 }
@@ -428,7 +432,7 @@ fn fragment_error(lang: Lang, masks: &Masks, context: &str, fragment: &str, anch
     let tree = parse_masked(lang, text.as_bytes(), None, masks)?;
     let root = tree.root_node();
     if root.has_error() {
-        let first = faults(root).into_iter().min_by_key(|n| n.start_byte());
+        let first = crate::parse::fault_nodes(root).into_iter().min_by_key(|n| n.start_byte());
         let (offset, message) = match first {
             Some(node) => (node.start_byte(), describe(node, &text)),
             None => (at, "syntax error".to_owned()),
@@ -445,24 +449,6 @@ fn fragment_error(lang: Lang, masks: &Masks, context: &str, fragment: &str, anch
         .descendant_for_byte_range(start, end)
         .is_some_and(|n| n.start_byte() == start && n.end_byte() == end && n.kind() == anchor.kind);
     Ok(if same { Verdict::Clean } else { Verdict::OtherKind })
-}
-
-/// The outermost ERROR nodes and every MISSING node, in no particular order.
-fn faults(root: Node<'_>) -> Vec<Node<'_>> {
-    let mut out = Vec::new();
-    if !root.has_error() {
-        return out;
-    }
-    let mut stack = vec![root];
-    let mut cursor = root.walk();
-    while let Some(node) = stack.pop() {
-        if node.is_error() || node.is_missing() {
-            out.push(node);
-            continue;
-        }
-        stack.extend(node.children(&mut cursor).filter(|c| c.has_error() || c.is_missing()));
-    }
-    out
 }
 
 fn fault(node: Node<'_>) -> Fault {
