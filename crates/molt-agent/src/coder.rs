@@ -264,8 +264,11 @@ const KEEP_REFUSED_ARGUMENT_BYTES: usize = 512;
 fn forget_refused_arguments(message: &mut Message, id: &str, why: &str) {
     for block in &mut message.content {
         if let ContentBlock::ToolUse { id: call, input, .. } = block {
+            if call != id {
+                continue;
+            }
             let bytes = input.to_string().len();
-            if call == id && bytes > KEEP_REFUSED_ARGUMENT_BYTES {
+            if bytes > KEEP_REFUSED_ARGUMENT_BYTES {
                 let why: String = why.chars().take(200).collect();
                 *input = serde_json::json!({
                     "molt_note": format!("these arguments ({bytes} bytes) were refused and are not kept: {why}")

@@ -61,10 +61,6 @@ impl Error {
         Error::Io { path: path.display().to_string(), source }
     }
 
-    pub fn git(e: impl std::fmt::Display) -> Self {
-        Error::Git(e.to_string())
-    }
-
     /// A molt-git error, kept apart as an I/O error when it is the machine's
     /// (a held git lock, a full disk) so the task that met it counts as
     /// failed for an environment reason.

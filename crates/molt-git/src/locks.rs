@@ -69,7 +69,7 @@ impl MigrationRepo {
             if let Ok(entries) = std::fs::read_dir(dir) {
                 for entry in entries.flatten() {
                     let path = entry.path();
-                    if path.is_file() && is_lock(&path) && !found.foreign.contains(&self.shown(&path)) {
+                    if path.is_file() && is_lock(&path) {
                         found.foreign.push(self.shown(&path));
                     }
                 }

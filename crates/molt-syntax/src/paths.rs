@@ -39,11 +39,6 @@ pub fn confine(root: &Path, rel: &str) -> Result<PathBuf> {
     Ok(joined)
 }
 
-/// `rel` with `./` prefixes dropped and `/` separators, as the index names files.
-pub(crate) fn normalize(rel: &str) -> String {
-    let mut s = rel.replace('\\', "/");
-    while let Some(rest) = s.strip_prefix("./") {
-        s = rest.to_owned();
-    }
-    s
-}
+/// `rel` with `./` prefixes dropped and `/` separators, as the index names
+/// files: the path policy's own normalization.
+pub(crate) use molt_core::policy::normalize;
