@@ -86,6 +86,50 @@ fn verify_runs_the_checks_and_explains_failures() {
 }
 
 #[test]
+fn index_keeps_a_cache_that_only_changed_files_miss() {
+    let dir = crate::fixture_repo("mini-gather");
+    let repo = dir.path();
+    let cache = tempfile::tempdir().unwrap();
+    let index = |extra: &[&str]| -> serde_json::Value {
+        let out = std::process::Command::new(crate::molt_bin())
+            .args(["index", "--json", "."])
+            .args(extra)
+            .current_dir(repo)
+            .env("XDG_CACHE_HOME", cache.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().next().unwrap()).unwrap()
+    };
+    let first = index(&[]);
+    assert_eq!((first["cached"].as_u64(), first["cache_error"].is_null()), (Some(0), true), "{first}");
+    let cached: Vec<_> = walk_files(&cache.path().join("molt/index"));
+    assert_eq!(cached.len(), 1, "one cache file for the repository: {cached:?}");
+    let second = index(&[]);
+    assert_eq!(second["cached"], first["languages"]["c"]["files"], "{second}");
+    assert_eq!(second["items"], first["items"]);
+
+    // An edited file is parsed again and its new item is in the index.
+    let ops = repo.join("src/ops.c");
+    let mut text = std::fs::read_to_string(&ops).unwrap();
+    text.push_str("\nint molt_added(void) { return 1; }\n");
+    std::fs::write(&ops, text).unwrap();
+    let third = index(&[]);
+    assert_eq!(third["items"].as_u64(), first["items"].as_u64().map(|n| n + 1), "{third}");
+    assert_eq!(third["cached"].as_u64(), second["cached"].as_u64().map(|n| n - 1), "{third}");
+
+    // --no-cache parses everything and leaves the cache as it was.
+    let before = std::fs::read(&cached[0]).unwrap();
+    let fresh = index(&["--no-cache"]);
+    assert_eq!((fresh["cached"].as_u64(), fresh["items"].clone()), (Some(0), third["items"].clone()));
+    assert_eq!(std::fs::read(&cached[0]).unwrap(), before);
+}
+
+fn walk_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(dir).map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default()
+}
+
+#[test]
 fn index_find_and_edit_work_on_a_repository() {
     let dir = crate::fixture_repo("mini-gather");
     let repo = dir.path();

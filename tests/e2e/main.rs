@@ -80,6 +80,8 @@ pub fn molt(dir: &Path, args: &[&str]) -> Output {
         .current_dir(dir)
         .env_remove("RUST_LOG")
         .env("NO_COLOR", "1")
+        // `molt index` caches under it: not in the user's own cache.
+        .env("XDG_CACHE_HOME", std::env::temp_dir().join("molt-e2e-cache"))
         .output()
         .expect("running molt")
 }

@@ -1074,7 +1074,7 @@ const CUT_NOTE: &str = "[cut at 32 KiB; narrow the request]";
 
 /// A repository index holding one file, to use molt-syntax's resolution.
 fn one_file(index: FileIndex) -> RepoIndex {
-    RepoIndex { files: vec![index], skipped: Vec::new() }
+    RepoIndex { files: vec![index], ..RepoIndex::default() }
 }
 
 fn no_symbol(symbol: &str, where_: &str, suggestions: &[String], file: &str) -> String {

@@ -17,7 +17,7 @@ use tree_sitter::{Node, Tree};
 
 use crate::lang::{grammar, Grammar, ItemDef, Lang};
 use crate::mask::Masks;
-use crate::parse::{diagnostics, parse_tree, Diagnostic};
+use crate::parse::{diagnostics, parse_blanked, Diagnostic};
 use crate::{Error, Result};
 
 /// What kind of thing an item is.
@@ -147,17 +147,24 @@ pub fn index_file(path: &str, text: &[u8]) -> Result<FileIndex> {
 
 /// Indexes `text` as `lang`, whatever the path's extension says.
 pub fn index_as(path: &str, lang: Lang, text: &[u8]) -> Result<FileIndex> {
-    let tree = parse_tree(lang, text, None)?;
-    index_tree(path, lang, text, &tree)
+    // The masks once, for the parse and the walk alike.
+    let masked = Masks::of(lang, text).ranges(text);
+    let tree = parse_blanked(lang, text, None, &masked)?;
+    index_masked(path, lang, text, &tree, masked)
 }
 
 pub(crate) fn index_tree(path: &str, lang: Lang, text: &[u8], tree: &Tree) -> Result<FileIndex> {
+    index_masked(path, lang, text, tree, Masks::of(lang, text).ranges(text))
+}
+
+/// Indexes `tree`, parsed from `text` with the byte ranges `masked` blanked.
+fn index_masked(path: &str, lang: Lang, text: &[u8], tree: &Tree, masked: Vec<(usize, usize)>) -> Result<FileIndex> {
     let g = grammar(lang).ok_or(Error::LanguageDisabled(lang))?;
     let mut walker = Walker {
         g,
         sep: lang.separator(),
         braces: lang.uses_braces(),
-        masked: Masks::of(lang, text).ranges(text),
+        masked,
         lost: Vec::new(),
         lang,
         src: text,

@@ -42,6 +42,7 @@
 //! `#any-of?` predicates work as in tree-sitter.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+mod cache;
 mod edit;
 mod index;
 mod lang;
@@ -54,6 +55,7 @@ mod search;
 
 use std::path::PathBuf;
 
+pub use cache::{default_cache_path, prune_caches};
 pub use edit::{
     apply_in_memory, apply_to_repo, body_text, item_text, unified_diff, Applied, ApplyOptions, Edit, EditSet,
     FileChange, Splice,

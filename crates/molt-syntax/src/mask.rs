@@ -101,6 +101,9 @@ pub(crate) struct Masks {
     /// (well-known spellings) are masked only where a declaration prefix can
     /// stand, before another word: an enum constant `INLINE` stays.
     defined: HashSet<String>,
+    /// Bit `b` is set when some name starts with byte `b`: most words of a
+    /// file are ruled out by it without hashing.
+    first: [u64; 2],
 }
 
 impl Masks {
@@ -136,7 +139,11 @@ impl Masks {
             }
         }
         let defined = names.iter().filter(|n| defines.contains_key(*n)).cloned().collect();
-        Masks { names, defined }
+        let mut first = [0u64; 2];
+        for b in names.iter().filter_map(|n| n.bytes().next()).filter(u8::is_ascii) {
+            first[usize::from(b >> 6)] |= 1 << (b & 63);
+        }
+        Masks { names, defined, first }
     }
 
     pub(crate) fn is_empty(&self) -> bool {
@@ -178,7 +185,8 @@ impl Masks {
                     at += 1;
                 }
                 let preceded = start > 0 && (text[start - 1].is_ascii_alphanumeric() || text[start - 1] == b'_');
-                if !in_directive && !preceded {
+                let maybe = self.first[usize::from(b >> 6)] & (1 << (b & 63)) != 0;
+                if maybe && !in_directive && !preceded {
                     if let Ok(word) = std::str::from_utf8(&text[start..at]) {
                         let before_word = || {
                             let next = text[at..].iter().find(|b| !b.is_ascii_whitespace());
@@ -195,19 +203,18 @@ impl Masks {
         }
         out
     }
+}
 
-    /// `text` with the masked names replaced by spaces.
-    pub(crate) fn apply<'t>(&self, text: &'t [u8]) -> Cow<'t, [u8]> {
-        let ranges = self.ranges(text);
-        if ranges.is_empty() {
-            return Cow::Borrowed(text);
-        }
-        let mut out = text.to_vec();
-        for (start, end) in ranges {
-            out[start..end].fill(b' ');
-        }
-        Cow::Owned(out)
+/// `text` with the byte ranges `ranges` (from [`Masks::ranges`]) replaced by spaces.
+pub(crate) fn blank<'t>(text: &'t [u8], ranges: &[(usize, usize)]) -> Cow<'t, [u8]> {
+    if ranges.is_empty() {
+        return Cow::Borrowed(text);
     }
+    let mut out = text.to_vec();
+    for &(start, end) in ranges {
+        out[start..end].fill(b' ');
+    }
+    Cow::Owned(out)
 }
 
 fn allowed(word: &str) -> bool {

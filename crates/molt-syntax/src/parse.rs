@@ -58,8 +58,13 @@ pub(crate) fn parse_tree(lang: Lang, text: &[u8], old: Option<&Tree>) -> Result<
 /// [`parse_tree`] with given masks: a fragment of a file is masked as the
 /// file is, and an incremental re-parse must mask as the first parse did.
 pub(crate) fn parse_masked(lang: Lang, text: &[u8], old: Option<&Tree>, masks: &Masks) -> Result<Tree> {
+    parse_blanked(lang, text, old, &masks.ranges(text))
+}
+
+/// Parses `text` with the byte ranges `blank` (a [`Masks::ranges`]) read as spaces.
+pub(crate) fn parse_blanked(lang: Lang, text: &[u8], old: Option<&Tree>, blank: &[(usize, usize)]) -> Result<Tree> {
     let g = grammar(lang).ok_or(Error::LanguageDisabled(lang))?;
-    let text = masks.apply(text);
+    let text = crate::mask::blank(text, blank);
     PARSER.with(|parser| {
         let mut parser = parser.borrow_mut();
         parser.set_language(&g.language()).map_err(|e| Error::Grammar(lang, e.to_string()))?;

@@ -2,13 +2,14 @@
 //! does not exclude, read and indexed in parallel. Binary, oversized and
 //! unreadable files are reported, not fatal.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::index::{index_as, FileIndex, Item};
+use crate::cache::{now_ns, Cache, Entry, Hit, Stamp};
+use crate::index::{content_hash, index_as, FileIndex, Item};
 use crate::lang::Lang;
 use crate::{Error, Result};
 
@@ -21,11 +22,14 @@ pub struct IndexOptions {
     pub threads: usize,
     /// Only these languages; empty means every compiled-in language.
     pub langs: Vec<Lang>,
+    /// The index cache to read and update (see [`crate::default_cache_path`]);
+    /// `None` parses every file.
+    pub cache: Option<PathBuf>,
 }
 
 impl Default for IndexOptions {
     fn default() -> Self {
-        Self { max_file_bytes: 4 << 20, threads: 0, langs: Vec::new() }
+        Self { max_file_bytes: 4 << 20, threads: 0, langs: Vec::new(), cache: None }
     }
 }
 
@@ -51,6 +55,13 @@ pub struct Skipped {
 pub struct RepoIndex {
     pub files: Vec<FileIndex>,
     pub skipped: Vec<Skipped>,
+    /// How many of `files` came from the cache without being parsed.
+    #[serde(skip)]
+    pub cached: usize,
+    /// Why the cache could not be written, when it could not (the index
+    /// itself is complete either way).
+    #[serde(skip)]
+    pub cache_error: Option<String>,
 }
 
 impl RepoIndex {
@@ -197,27 +208,82 @@ pub(crate) fn with_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send
     Ok(pool.install(f))
 }
 
-/// Walks `root` and indexes every source file in parallel.
+/// Walks `root` and indexes every source file in parallel; with
+/// [`IndexOptions::cache`], only files that changed since the cache was
+/// written are parsed (see `cache.rs`).
 pub fn index_repo(root: &Path, options: &IndexOptions) -> Result<RepoIndex> {
     let found = walk(root, &options.langs)?;
-    let results: Vec<std::result::Result<FileIndex, Skipped>> = with_threads(options.threads, || {
+    let cache = options.cache.as_deref().map(Cache::load);
+    // Each file: its index, whether it came from the cache, and what to cache.
+    type Indexed = (FileIndex, bool, Option<Entry>);
+    let results: Vec<std::result::Result<Indexed, Skipped>> = with_threads(options.threads, || {
         found
             .par_iter()
             .map(|f| {
+                let Some(cache) = &cache else {
+                    let bytes = read_source(f, options.max_file_bytes)?;
+                    return Ok((index_found(f, &bytes)?, false, None));
+                };
+                let meta = std::fs::metadata(&f.abs)
+                    .map_err(|e| skipped(f, SkipReason::Unreadable { error: e.to_string() }))?;
+                let stamp = Stamp::of(&meta);
+                let hit = cache.lookup(&f.rel, f.lang, &stamp);
+                if let Hit::Fresh(index) = hit {
+                    if f.lang.is_enabled() && meta.len() <= options.max_file_bytes {
+                        return Ok((index.clone(), true, None));
+                    }
+                }
+                let recorded_ns = now_ns();
                 let bytes = read_source(f, options.max_file_bytes)?;
-                index_as(&f.rel, f.lang, &bytes).map_err(|e| Skipped {
-                    path: f.rel.clone(),
-                    reason: SkipReason::Unreadable { error: e.to_string() },
-                })
+                let (index, from_cache) = match hit {
+                    Hit::Fresh(i) | Hit::Verify(i) if i.hash == content_hash(&bytes) => (i.clone(), true),
+                    _ => (index_found(f, &bytes)?, false),
+                };
+                // Stamped before the read: a write after it shows as a newer mtime.
+                let entry = Entry { stamp, recorded_ns, index: index.clone() };
+                Ok((index, from_cache, Some(entry)))
             })
             .collect()
     })?;
     let mut index = RepoIndex::default();
+    let mut old = cache.map(Cache::into_entries).unwrap_or_default();
+    let before = old.len();
+    let mut changed = false;
+    let mut entries = HashMap::new();
     for r in results {
         match r {
-            Ok(f) => index.files.push(f),
+            Ok((f, from_cache, entry)) => {
+                index.cached += usize::from(from_cache);
+                match entry {
+                    Some(e) => {
+                        changed = true;
+                        entries.insert(f.path.clone(), e);
+                    }
+                    None => {
+                        if let Some(e) = old.remove(&f.path) {
+                            entries.insert(f.path.clone(), e);
+                        }
+                    }
+                }
+                index.files.push(f);
+            }
             Err(s) => index.skipped.push(s),
         }
     }
+    // A file that went away leaves the cache smaller.
+    changed |= entries.len() != before;
+    if let (Some(path), true) = (&options.cache, changed) {
+        if let Err(e) = Cache::save(path, entries) {
+            index.cache_error = Some(format!("{}: {e}", path.display()));
+        }
+    }
     Ok(index)
+}
+
+fn skipped(f: &Found, reason: SkipReason) -> Skipped {
+    Skipped { path: f.rel.clone(), reason }
+}
+
+fn index_found(f: &Found, bytes: &[u8]) -> std::result::Result<FileIndex, Skipped> {
+    index_as(&f.rel, f.lang, bytes).map_err(|e| skipped(f, SkipReason::Unreadable { error: e.to_string() }))
 }

@@ -444,3 +444,120 @@ mod undo {
         }
     }
 }
+
+/// Items of every file, `path: name name ...`, for comparing two indexes.
+fn items_by_file(index: &RepoIndex) -> Vec<String> {
+    index
+        .files
+        .iter()
+        .map(|f| format!("{}: {}", f.path, f.items.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(" ")))
+        .collect()
+}
+
+#[test]
+fn the_index_cache_parses_only_what_changed_and_never_serves_stale_items() {
+    let repo = tempfile::tempdir().unwrap();
+    let root = repo.path();
+    std::fs::create_dir(root.join("src")).unwrap();
+    // Written an hour ago: well outside the clock's resolution.
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let set_old = |path: &Path| std::fs::File::options().write(true).open(path).unwrap().set_modified(old).unwrap();
+    for i in 0..5 {
+        let path = root.join(format!("src/f{i}.c"));
+        std::fs::write(&path, format!("int f{i}(void) {{ return {i}; }}\n")).unwrap();
+        set_old(&path);
+    }
+    let cache_dir = tempfile::tempdir().unwrap();
+    let cache = cache_dir.path().join("sub/index.json");
+    let options = IndexOptions { cache: Some(cache.clone()), ..IndexOptions::default() };
+    let uncached = index_repo(root, &IndexOptions::default()).unwrap();
+
+    let first = index_repo(root, &options).unwrap();
+    assert_eq!((first.cached, first.cache_error.as_deref()), (0, None));
+    assert!(cache.is_file());
+    assert_eq!(items_by_file(&first), items_by_file(&uncached));
+
+    let second = index_repo(root, &options).unwrap();
+    assert_eq!(second.cached, 5);
+    assert_eq!(items_by_file(&second), items_by_file(&uncached));
+
+    // New bytes of the same size with the old modification time put back
+    // (as `touch -d` or an archive extraction does): the change time tells.
+    std::fs::write(root.join("src/f1.c"), "int g1(void) { return 1; }\n").unwrap();
+    set_old(&root.join("src/f1.c"));
+    // A new file, a removed one, and one touched without a change.
+    std::fs::write(root.join("src/new.c"), "void fresh(void) {}\n").unwrap();
+    std::fs::remove_file(root.join("src/f2.c")).unwrap();
+    let f3 = std::fs::read(root.join("src/f3.c")).unwrap();
+    std::fs::write(root.join("src/f3.c"), &f3).unwrap();
+    let third = index_repo(root, &options).unwrap();
+    assert_eq!(
+        items_by_file(&third),
+        ["src/f0.c: f0", "src/f1.c: g1", "src/f3.c: f3", "src/f4.c: f4", "src/new.c: fresh"]
+    );
+    assert_eq!(third.cached, 3, "f0, f3 (same hash) and f4");
+
+    // Rewritten right after being indexed, twice, at the same size: each
+    // rewrite is seen. (Where timestamps are coarse, an equal stamp this
+    // close to the recording proves nothing, and the bytes are compared.)
+    std::fs::write(root.join("src/f4.c"), "int h4(void) { return 4; }\n").unwrap();
+    let racy = index_repo(root, &options).unwrap();
+    std::fs::write(root.join("src/f4.c"), "int k4(void) { return 4; }\n").unwrap();
+    let racy_again = index_repo(root, &options).unwrap();
+    assert_eq!(racy.file("src/f4.c").unwrap().items[0].name, "h4");
+    assert_eq!(racy_again.file("src/f4.c").unwrap().items[0].name, "k4");
+    std::fs::write(root.join("src/f4.c"), "int f4(void) { return 4; }\n").unwrap();
+    let third = index_repo(root, &options).unwrap();
+    assert_eq!(items_by_file(&third), items_by_file(&index_repo(root, &IndexOptions::default()).unwrap()));
+
+    // A corrupt cache is an empty one, and is written anew.
+    std::fs::write(&cache, b"{not json").unwrap();
+    let fourth = index_repo(root, &options).unwrap();
+    assert_eq!((fourth.cached, fourth.cache_error.as_deref()), (0, None));
+    assert_eq!(items_by_file(&fourth), items_by_file(&third));
+    assert_eq!(index_repo(root, &options).unwrap().cached, 5);
+}
+
+#[test]
+fn a_cache_that_cannot_be_written_costs_time_not_the_index() {
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::write(repo.path().join("a.c"), "int a(void) { return 0; }\n").unwrap();
+    let blocker = tempfile::NamedTempFile::new().unwrap();
+    // A cache "inside" a regular file cannot be created.
+    let options = IndexOptions { cache: Some(blocker.path().join("index.json")), ..IndexOptions::default() };
+    let index = index_repo(repo.path(), &options).unwrap();
+    assert_eq!(items_by_file(&index), ["a.c: a"]);
+    let error = index.cache_error.expect("the failure is reported");
+    assert!(error.contains("index.json"), "{error}");
+}
+
+#[test]
+fn the_default_cache_path_depends_on_the_root_and_the_languages() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    let pa = default_cache_path(a.path(), &[]);
+    let Some(pa) = pa else { panic!("HOME or XDG_CACHE_HOME is set when tests run") };
+    assert!(pa.ends_with(pa.file_name().unwrap()) && pa.to_string_lossy().contains("molt/index/"), "{}", pa.display());
+    assert_ne!(Some(&pa), default_cache_path(b.path(), &[]).as_ref());
+    assert_ne!(Some(&pa), default_cache_path(a.path(), &[Lang::C]).as_ref());
+    assert_eq!(Some(&pa), default_cache_path(a.path(), &[]).as_ref());
+}
+
+#[test]
+fn old_caches_are_pruned_beyond_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let now = std::time::SystemTime::now();
+    for i in 0..5u64 {
+        let path = dir.path().join(format!("c{i}.json"));
+        std::fs::write(&path, b"{}").unwrap();
+        let when = now - std::time::Duration::from_secs(100 - i);
+        std::fs::File::options().write(true).open(&path).unwrap().set_modified(when).unwrap();
+    }
+    std::fs::write(dir.path().join("other.txt"), b"kept").unwrap();
+    assert_eq!(prune_caches(dir.path(), 3), 2);
+    let mut left: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    left.sort();
+    assert_eq!(left, ["c2.json", "c3.json", "c4.json", "other.txt"]);
+    assert_eq!(prune_caches(dir.path(), 3), 0);
+}

@@ -15,13 +15,20 @@ use crate::output::Output;
 /// parallel, and lists what each defines. Binary and oversized files are
 /// skipped and reported. With --json, one line for the summary, then one line
 /// per file with its items (or per item with --items).
+///
+/// Each file's index is cached under ~/.cache/molt/index (or
+/// $XDG_CACHE_HOME/molt/index): a second run parses only the files whose
+/// size, times or inode changed, and of those only the ones whose content
+/// hash changed. A different build of molt starts a new cache. --no-cache
+/// parses everything and leaves the cache alone.
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = "\
 Examples:
   molt index                       summary of the current repository
   molt index src --items           every item, with its qualified path and lines
   molt index --json > index.jsonl  the full index as JSON lines
-  molt index --lang c --threads 2  only C files, on two threads")]
+  molt index --lang c --threads 2  only C files, on two threads
+  molt index --no-cache            parse every file, as on a first run")]
 pub struct Args {
     /// The repository (or folder) to index.
     #[arg(default_value = ".")]
@@ -38,15 +45,24 @@ pub struct Args {
     /// Skip files larger than this many bytes.
     #[arg(long, default_value_t = 4 << 20)]
     pub max_file_bytes: u64,
+    /// Parse every file; neither read nor update the index cache.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
     let langs = super::find::parse_langs(&args.lang)?;
-    let options = molt_syntax::IndexOptions { max_file_bytes: args.max_file_bytes, threads: args.threads, langs };
+    let cache = if args.no_cache { None } else { molt_syntax::default_cache_path(&args.path, &langs) };
+    let options =
+        molt_syntax::IndexOptions { max_file_bytes: args.max_file_bytes, threads: args.threads, langs, cache };
     let started = Instant::now();
     let index =
         molt_syntax::index_repo(&args.path, &options).with_context(|| format!("indexing {}", args.path.display()))?;
     let elapsed = started.elapsed();
+    // The 64 most recently indexed folders keep their caches.
+    if let Some(dir) = options.cache.as_deref().and_then(std::path::Path::parent) {
+        molt_syntax::prune_caches(dir, 64);
+    }
 
     let mut per_lang: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
     for f in &index.files {
@@ -70,7 +86,7 @@ pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
         out.result(
             &serde_json::json!({
                 "files": index.files.len(), "items": items, "lines": lines, "languages": langs,
-                "diagnostics": diagnostics, "files_with_diagnostics": with_errors,
+                "diagnostics": diagnostics, "files_with_diagnostics": with_errors, "cached": index.cached, "cache_error": index.cache_error,
                 "skipped": index.skipped, "seconds": elapsed.as_secs_f64(),
             }),
             "",
@@ -110,8 +126,13 @@ pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
     for s in &index.skipped {
         out.line(&format!("skipped {}: {:?}", s.path, s.reason));
     }
+    if let Some(e) = &index.cache_error {
+        out.line(&format!("warning: the index cache could not be written ({e}); the next run parses every file again"));
+    }
+    let cached =
+        if index.cached > 0 { format!(" ({} unchanged since the cached index)", index.cached) } else { String::new() };
     out.line(&format!(
-        "indexed {} files, {lines} lines, {items} items in {:.2}s; {diagnostics} parse diagnostics in {with_errors} files; {} skipped",
+        "indexed {} files{cached}, {lines} lines, {items} items in {:.2}s; {diagnostics} parse diagnostics in {with_errors} files; {} skipped",
         index.files.len(),
         elapsed.as_secs_f64(),
         index.skipped.len()
