@@ -17,6 +17,13 @@
 //! plus well-known spellings from widely used libraries whose definitions
 //! live in another header. A name the file defines to anything else is
 //! never masked. Preprocessor lines are never masked.
+//!
+//! One idiom is masked whole: the `extern "C" {` that nearly every C header
+//! opens under `#ifdef __cplusplus`, and the `}` that closes it under a
+//! second one. Each branch holds half a brace, which tree-sitter cannot pair
+//! across the two `#ifdef`s, so it wraps the rest of the header in an ERROR
+//! node. Masked, the branches are empty and the declarations between them
+//! are read as the top-level declarations they are, in C and C++ alike.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -104,6 +111,8 @@ pub(crate) struct Masks {
     /// Bit `b` is set when some name starts with byte `b`: most words of a
     /// file are ruled out by it without hashing.
     first: [u64; 2],
+    /// Whether `extern "C" {` and `}` under `#ifdef __cplusplus` are masked.
+    cplusplus_guards: bool,
 }
 
 impl Masks {
@@ -143,7 +152,7 @@ impl Masks {
         for b in names.iter().filter_map(|n| n.bytes().next()).filter(u8::is_ascii) {
             first[usize::from(b >> 6)] |= 1 << (b & 63);
         }
-        Masks { names, defined, first }
+        Masks { names, defined, first, cplusplus_guards: true }
     }
 
     pub(crate) fn is_empty(&self) -> bool {
@@ -153,6 +162,16 @@ impl Masks {
     /// The byte ranges of `text` to mask: each masked name outside
     /// preprocessor lines.
     pub(crate) fn ranges(&self, text: &[u8]) -> Vec<(usize, usize)> {
+        let mut out = self.name_ranges(text);
+        if self.cplusplus_guards {
+            out.extend(cplusplus_linkage(text));
+            out.sort_unstable();
+        }
+        out
+    }
+
+    /// The masked names' ranges.
+    fn name_ranges(&self, text: &[u8]) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
         if self.is_empty() {
             return out;
@@ -215,6 +234,71 @@ pub(crate) fn blank<'t>(text: &'t [u8], ranges: &[(usize, usize)]) -> Cow<'t, [u
         out[start..end].fill(b' ');
     }
     Cow::Owned(out)
+}
+
+/// The bodies of `#ifdef __cplusplus` (or `#if defined(__cplusplus)`)
+/// branches that hold nothing but `extern "C" {` or `}`, comments aside:
+/// the non-blank bytes of those lines.
+fn cplusplus_linkage(text: &[u8]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    if memchr::memmem::find(text, b"__cplusplus").is_none() {
+        return out;
+    }
+    // (start, end) of each line, without its newline.
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for nl in memchr::memchr_iter(b'\n', text).chain(std::iter::once(text.len())) {
+        lines.push((start, nl));
+        start = nl + 1;
+        if start > text.len() {
+            break;
+        }
+    }
+    let directive = |(s, e): (usize, usize)| -> Option<String> {
+        let line = std::str::from_utf8(&text[s..e]).ok()?.trim();
+        let rest = line.strip_prefix('#')?.trim_start();
+        // Without blanks: `ifdef__cplusplus`, `ifdefined(__cplusplus)`.
+        Some(rest.split_whitespace().collect::<String>())
+    };
+    let opens = |d: &str| matches!(d, "ifdef__cplusplus" | "ifdefined(__cplusplus)" | "ifdefined__cplusplus");
+    let mut i = 0;
+    while i < lines.len() {
+        if !directive(lines[i]).is_some_and(|d| opens(&d)) {
+            i += 1;
+            continue;
+        }
+        // The body, up to the closing #endif (or an #else), with no directive inside.
+        let mut j = i + 1;
+        let mut body = Vec::new();
+        let closed = loop {
+            let Some(&line) = lines.get(j) else { break false };
+            match directive(line) {
+                Some(d) => break d.starts_with("endif") || d == "else",
+                None => body.push(line),
+            }
+            j += 1;
+        };
+        if closed {
+            let code: String = body
+                .iter()
+                .map(|&(s, e)| strip_comments(&String::from_utf8_lossy(&text[s..e])))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let code: String = code.split_whitespace().collect::<Vec<_>>().join(" ");
+            if matches!(code.as_str(), "extern \"C\" {" | "extern \"C\"{" | "}") {
+                for &(s, e) in &body {
+                    let line = &text[s..e];
+                    let lead = line.iter().take_while(|b| b.is_ascii_whitespace()).count();
+                    let trail = line.iter().rev().take_while(|b| b.is_ascii_whitespace()).count();
+                    if lead + trail < line.len() {
+                        out.push((s + lead, e - trail));
+                    }
+                }
+            }
+        }
+        i = j.max(i + 1);
+    }
+    out
 }
 
 fn allowed(word: &str) -> bool {

@@ -43,3 +43,32 @@ fn other_macros_and_directives_are_left_alone() {
     // a declaration, stays.
     check("enum mode { INLINE, BLOCK };\nint m = INLINE;\n", "enum mode { INLINE, BLOCK };\nint m = INLINE;\n");
 }
+
+#[test]
+fn the_extern_c_idiom_of_c_headers_is_masked_whole() {
+    let header =
+        "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\nint f(void) { return 0; }\nstatic int g(void) { return 1; }\n\n\
+                  #  if defined( __cplusplus )\n  }  /* extern \"C\" */\n#endif\n";
+    check(
+        header,
+        "#ifdef __cplusplus\n............\n#endif\n\nint f(void) { return 0; }\nstatic int g(void) { return 1; }\n\n\
+         #  if defined( __cplusplus )\n  ...................\n#endif\n",
+    );
+    // Without the mask, tree-sitter wraps the header in an ERROR node.
+    let parsed = crate::parse(Lang::C, header.as_bytes()).unwrap();
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    let index = crate::index_file("h.h", header.as_bytes()).unwrap();
+    let names: Vec<&str> = index.items.iter().map(|i| i.name.as_str()).collect();
+    assert_eq!(names, ["f", "g"]);
+    // Anything else under __cplusplus stays: real C++ code, an #else, nesting.
+    for other in [
+        "#ifdef __cplusplus\nclass A {};\n#endif\n",
+        "#ifdef __cplusplus\nextern \"C\" {\n#else\nint x;\n#endif\n",
+        "#ifdef __cplusplus\n#if 1\nextern \"C\" {\n#endif\n#endif\n",
+        "#ifndef __cplusplus\n}\n#endif\n",
+    ] {
+        let masked = Masks::of(Lang::C, other.as_bytes()).ranges(other.as_bytes());
+        let kept = if other.contains("#else") { masked.len() == 1 } else { masked.is_empty() };
+        assert!(kept, "{other:?}: {masked:?}");
+    }
+}
