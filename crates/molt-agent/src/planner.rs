@@ -84,10 +84,21 @@ pub fn rules_plan(spec: &Spec, recipe: &dyn Recipe, files: &[SourceFile]) -> Pla
         }
     };
     let is_build = |g: &Group| g.file_kind.as_deref() == Some("x86-build-flag") || is_build_path(&g.path);
+    // The latest kind among an item group's sites.
+    let item_rank = |g: &Group| -> usize {
+        let order = recipe.kind_order();
+        g.sites.iter().map(|s| order.iter().position(|o| *o == s.kind).unwrap_or(order.len())).max().unwrap_or(0)
+    };
     let mut order: Vec<usize> = (0..groups.len()).collect();
     order.sort_by_key(|&i| {
         let g = &groups[i];
-        (is_build(g), kind_rank(g).min(1), g.path.clone(), g.sites.first().map_or(0, |s| s.start))
+        // Headers, then items, then the file-level kinds that wait for items.
+        let phase = match (&g.file_kind, kind_rank(g)) {
+            (None, _) | (Some(_), 1) => 1,
+            (Some(_), 0) => 0,
+            (Some(_), _) => 2,
+        };
+        (is_build(g), phase, g.path.clone(), g.sites.first().map_or(0, |s| s.start))
     });
 
     let ids: Vec<TaskId> = order
@@ -123,6 +134,13 @@ pub fn rules_plan(spec: &Spec, recipe: &dyn Recipe, files: &[SourceFile]) -> Pla
             }
             // In one file, earlier file-level kinds (headers) before items.
             if h.path == g.path && h.file_kind.is_some() && !is_build(h) && kind_rank(h) < kind_rank(g) {
+                entry.insert(j);
+            }
+            // A file-level kind ordered after every kind of an item's sites
+            // (feature guards) waits for that item, in any file: a guard is
+            // widened to the new target once all the code it may guard is
+            // ported, so the project's guards change together or not at all.
+            if g.file_kind.is_some() && !is_build(g) && h.file_kind.is_none() && kind_rank(g) > item_rank(h) {
                 entry.insert(j);
             }
         }

@@ -134,9 +134,11 @@ fn innermost_identifier(node: Node<'_>, src: &str) -> Option<String> {
 }
 
 /// Whether `node` sits in a preprocessor branch that only x86 compilers take:
-/// `#if defined(__x86_64__) || defined(__i386__)`, `#ifdef __AVX2__`, and the
-/// like. Code there is already guarded and is not a migration site.
-pub fn in_x86_only_branch(node: Node<'_>, src: &str) -> bool {
+/// `#if defined(__x86_64__) || defined(__i386__)`, `#ifdef __AVX512F__`, and
+/// the like. Code there is already guarded and is not a migration site. A
+/// condition for which `ported` holds (an x86 feature the port provides on
+/// other targets too) does not count: the code under it is ported.
+pub fn in_x86_only_branch(node: Node<'_>, src: &str, ported: &dyn Fn(&str) -> bool) -> bool {
     let mut child = node;
     let mut cur = node.parent();
     while let Some(p) = cur {
@@ -150,7 +152,7 @@ pub fn in_x86_only_branch(node: Node<'_>, src: &str) -> bool {
                 .map(|c| text(c, src))
                 .unwrap_or("");
             let negated = p.kind() == "preproc_ifdef" && text(p, src).starts_with("#ifndef");
-            if !in_alternative && !negated && is_x86_condition(cond) {
+            if !in_alternative && !negated && is_x86_condition(cond) && !ported(cond) {
                 return true;
             }
         }

@@ -75,6 +75,50 @@ pub const KINDS: &[&str] = &[
     "x86-build-flag",
 ];
 
+/// x86 feature-test macros, with the ISA of the mapping table (`isa`) that
+/// provides each feature's intrinsics on other targets. Code under a test of
+/// a covered feature is ported, and the test is widened to
+/// `(defined(__SSE2__) || defined(__aarch64__))` once everything it guards
+/// is portable.
+const FEATURE_MACROS: &[(&str, &str)] = &[
+    ("__SSE__", "sse"),
+    ("__SSE2__", "sse2"),
+    ("__SSE3__", "sse3"),
+    ("__SSSE3__", "ssse3"),
+    ("__SSE4_1__", "sse41"),
+    ("__SSE4_2__", "sse42"),
+    ("__AVX__", "avx"),
+    ("__AVX2__", "avx2"),
+    ("__FMA__", "fma"),
+    ("__F16C__", "f16c"),
+    ("__POPCNT__", "popcnt"),
+    ("__LZCNT__", "lzcnt"),
+    ("__BMI__", "bmi1"),
+    ("__BMI2__", "bmi2"),
+    ("__PCLMUL__", "pclmul"),
+    ("__AES__", "aes"),
+];
+
+/// Macros that name the x86 architecture itself: code under them is x86's own.
+const ARCH_MACROS: &[&str] =
+    &["__x86_64__", "__x86_64", "__amd64__", "__amd64", "__i386__", "__i386", "_M_X64", "_M_AMD64", "_M_IX86"];
+
+/// Macros of other architectures: a condition naming one already has a path there.
+const OTHER_ARCH_MACROS: &[&str] = &[
+    "__aarch64__",
+    "__arm__",
+    "__ARM_NEON",
+    "__ARM_NEON__",
+    "_M_ARM64",
+    "_M_ARM",
+    "__riscv",
+    "__powerpc__",
+    "__PPC__",
+];
+
+/// The aarch64 test a widened condition adds.
+const AARCH64: &str = "defined(__aarch64__)";
+
 /// The mapping table, `data/x86-to-neon/intrinsics.toml`.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Table {
@@ -118,6 +162,8 @@ pub struct X86ToNeon {
     notes: BTreeMap<String, String>,
     /// Names the portable headers define themselves (`_MM_SHUFFLE`).
     kept: BTreeSet<&'static str>,
+    /// The feature macros whose ISA the table covers.
+    features: BTreeSet<&'static str>,
 }
 
 impl X86ToNeon {
@@ -145,7 +191,9 @@ impl X86ToNeon {
             renames.insert(c.x86.clone(), c.portable.clone());
         }
         let kept = ["_MM_SHUFFLE", "_MM_SHUFFLE2"].into_iter().filter(|m| NEON_HEADER.contains(m)).collect();
-        Ok(Self { table, renames, notes, kept })
+        let isas: BTreeSet<&str> = table.intrinsics.iter().map(|i| i.isa.as_str()).collect();
+        let features = FEATURE_MACROS.iter().filter(|(_, isa)| isas.contains(isa)).map(|(m, _)| *m).collect();
+        Ok(Self { table, renames, notes, kept, features })
     }
 
     /// The shared instance: the table is parsed once per process.
@@ -167,11 +215,9 @@ impl X86ToNeon {
         let Some(tree) = ctree::parse(dialect, text) else { return Vec::new() };
         let mut sites = Vec::new();
         ctree::walk(tree.root_node(), &mut |node| {
-            let Some(kind) = classify(node, text) else { return };
-            if ctree::in_x86_only_branch(node, text) || ctree::in_dead_branch(node, text) {
-                return;
-            }
-            if kind == "x86-guard" && has_non_x86_alternative(node) {
+            let Some(kind) = self.classify(node, text) else { return };
+            let ported = |cond: &str| self.is_ported_condition(cond);
+            if ctree::in_x86_only_branch(node, text, &ported) || ctree::in_dead_branch(node, text) {
                 return;
             }
             let symbol = ctree::enclosing_item(node)
@@ -204,11 +250,12 @@ impl X86ToNeon {
         let current = self.find_c_sites(path, text, dialect);
         let wanted_symbols: BTreeSet<&str> = targets.iter().filter_map(|s| s.symbol.as_deref()).collect();
         let wants_headers = targets.iter().any(|s| s.kind == "x86-header");
+        let wants_guards = targets.iter().any(|s| s.kind == "x86-guard" && s.symbol.is_none());
         let selected: Vec<&Site> = current
             .iter()
             .filter(|s| match &s.symbol {
                 Some(sym) => wanted_symbols.contains(sym.as_str()),
-                None => s.kind == "x86-header" && wants_headers,
+                None => (s.kind == "x86-header" && wants_headers) || (s.kind == "x86-guard" && wants_guards),
             })
             .collect();
 
@@ -219,7 +266,8 @@ impl X86ToNeon {
         // Items: each enclosing item of a selected site, translated whole or not at all.
         let mut items: BTreeMap<usize, (Node<'_>, Vec<&Site>)> = BTreeMap::new();
         let mut stray: Vec<&Site> = Vec::new();
-        for site in selected.iter().copied().filter(|s| s.kind != "x86-header") {
+        let file_level = |s: &Site| s.symbol.is_none() && matches!(s.kind.as_str(), "x86-header" | "x86-guard");
+        for site in selected.iter().copied().filter(|s| !file_level(s)) {
             let node = tree.root_node().descendant_for_byte_range(site.start, site.end);
             match node.and_then(ctree::enclosing_item) {
                 Some(item) => items.entry(item.start_byte()).or_insert((item, Vec::new())).1.push(site),
@@ -266,6 +314,19 @@ impl X86ToNeon {
             new_text.replace_range(start..end, &replacement);
             last_start = start;
         }
+
+        // Feature guards outside items, once nothing else in the file is left to port.
+        let guards: Vec<&Site> =
+            selected.iter().copied().filter(|s| s.kind == "x86-guard" && s.symbol.is_none()).collect();
+        if !guards.is_empty() {
+            match self.widen_file_guards(path, &new_text, dialect)? {
+                Ok(widened) => {
+                    new_text = widened;
+                    out.mapped.extend(guards.iter().map(|s| (*s).clone()));
+                }
+                Err(why) => out.unmapped.extend(guards.iter().map(|s| ((*s).clone(), why.clone()))),
+            }
+        }
         // The rewrite must parse as well as the original did.
         if let Some(after) = ctree::parse(dialect, &new_text) {
             if ctree::error_count(&after) > ctree::error_count(&tree) {
@@ -283,10 +344,19 @@ impl X86ToNeon {
         let mut edits: Vec<(usize, usize, &str)> = Vec::new();
         let mut problems: BTreeSet<String> = BTreeSet::new();
         let mut notes: BTreeSet<String> = BTreeSet::new();
+        let mut widened: Vec<(usize, usize, String)> = Vec::new();
         ctree::walk(item, &mut |node| {
             match node.kind() {
                 "gnu_asm_expression" | "asm_statement" => {
                     problems.insert("inline assembly".to_owned());
+                    return;
+                }
+                "preproc_ifdef" | "preproc_if" | "preproc_elif" => {
+                    if self.classify(node, src) == Some("x86-guard") {
+                        if let Some((start, end, new)) = self.widen_guard(node, src) {
+                            widened.push((start - base, end - base, new));
+                        }
+                    }
                     return;
                 }
                 "identifier" | "type_identifier" | "primitive_type" => {}
@@ -308,15 +378,146 @@ impl X86ToNeon {
             return Err(problems.into_iter().collect::<Vec<_>>().join(", "));
         }
         let mut text = ctree::text(item, src).to_owned();
+        let mut edits: Vec<(usize, usize, String)> =
+            edits.into_iter().map(|(s, e, new)| (s, e, new.to_owned())).chain(widened).collect();
         edits.sort_by_key(|e| std::cmp::Reverse(e.0));
         for (start, end, new) in edits {
-            text.replace_range(start..end, new);
+            text.replace_range(start..end, &new);
         }
         Ok((text, notes.into_iter().collect()))
     }
 }
 
-/// What kind of site a node is, if any.
+impl X86ToNeon {
+    /// What kind of site a node is, if any.
+    fn classify(&self, node: Node<'_>, src: &str) -> Option<&'static str> {
+        if matches!(node.kind(), "preproc_ifdef" | "preproc_if" | "preproc_elif") {
+            // A test of a feature the port provides: widened once what it guards is ported.
+            let cond = node.child_by_field_name("condition").or_else(|| node.child_by_field_name("name"))?;
+            return self.is_ported_condition(ctree::text(cond, src)).then_some("x86-guard");
+        }
+        classify(node, src)
+    }
+
+    /// Whether a preprocessor condition tests x86 features and only ones
+    /// the port provides: no architecture macro (`__x86_64__`: x86's own
+    /// code), no feature the table lacks (`__AVX512F__`), no other
+    /// architecture (`__aarch64__`: it already has a path there).
+    fn is_ported_condition(&self, cond: &str) -> bool {
+        let mut any = false;
+        for word in words(cond) {
+            if ARCH_MACROS.contains(&word) || OTHER_ARCH_MACROS.contains(&word) {
+                return false;
+            }
+            if self.features.contains(word) {
+                any = true;
+            } else if is_feature_macro(word) {
+                return false;
+            }
+        }
+        any
+    }
+
+    /// `cond` with each test of a ported feature made true on aarch64:
+    /// `defined(__SSE2__)` → `(defined(__SSE2__) || defined(__aarch64__))`.
+    fn widen(&self, cond: &str) -> String {
+        let names = self.features.iter().copied().collect::<Vec<_>>().join("|");
+        let re = Regex::new(&format!(r"defined\s*\(\s*({names})\s*\)|defined\s+({names})\b|\b({names})\b"))
+            .unwrap_or_else(|_| unreachable!("feature macro names are plain words"));
+        re.replace_all(cond, |c: &regex::Captures<'_>| match (c.get(1).or(c.get(2)), c.get(3)) {
+            (Some(name), _) => format!("(defined({}) || {AARCH64})", name.as_str()),
+            (None, Some(name)) => format!("({} || {AARCH64})", name.as_str()),
+            (None, None) => c[0].to_owned(),
+        })
+        .into_owned()
+    }
+
+    /// The splice that widens one guard directive, `(start, end, text)`.
+    fn widen_guard(&self, node: Node<'_>, src: &str) -> Option<(usize, usize, String)> {
+        if node.kind() == "preproc_ifdef" {
+            let name = node.child_by_field_name("name")?;
+            let name_text = ctree::text(name, src);
+            let negated = ctree::text(node, src).trim_start_matches(['#', ' ', '\t']).starts_with("ifndef");
+            let test = format!("defined({name_text}) || {AARCH64}");
+            let line = if negated { format!("#if !({test})") } else { format!("#if {test}") };
+            return Some((node.start_byte(), name.end_byte(), line));
+        }
+        let cond = node.child_by_field_name("condition")?;
+        Some((cond.start_byte(), cond.end_byte(), self.widen(ctree::text(cond, src))))
+    }
+
+    /// `text` with every feature guard outside an item widened; or why not:
+    /// a guard is widened only when nothing in the file is left to port, so
+    /// that aarch64 never compiles x86 code under a widened guard.
+    fn widen_file_guards(
+        &self,
+        path: &str,
+        text: &str,
+        dialect: Dialect,
+    ) -> Result<std::result::Result<String, String>> {
+        let sites = self.find_c_sites(path, text, dialect);
+        let pending: Vec<String> = sites
+            .iter()
+            .filter(|s| s.kind != "x86-guard")
+            .map(|s| format!("`{}` (line {})", first_line(&s.text), s.line))
+            .collect();
+        if !pending.is_empty() {
+            let more = if pending.len() > 3 { format!(" and {} more", pending.len() - 3) } else { String::new() };
+            return Ok(Err(format!(
+                "a feature guard is widened to aarch64 only when everything in the file is ported; still x86 here: {}{more}",
+                pending.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
+            )));
+        }
+        let tree = ctree::parse(dialect, text).ok_or_else(|| Error::Parse(path.to_owned()))?;
+        let mut splices = Vec::new();
+        for site in sites.iter().filter(|s| s.kind == "x86-guard" && s.symbol.is_none()) {
+            let node = tree.root_node().descendant_for_byte_range(site.start, site.end);
+            let node = std::iter::successors(node, |n| n.parent()).find(|n| {
+                n.start_byte() == site.start && matches!(n.kind(), "preproc_ifdef" | "preproc_if" | "preproc_elif")
+            });
+            if let Some(splice) = node.and_then(|n| self.widen_guard(n, text)) {
+                splices.push(splice);
+            }
+        }
+        splices.sort_by_key(|s| std::cmp::Reverse(s.0));
+        let mut out = text.to_owned();
+        for (start, end, new) in splices {
+            out.replace_range(start..end, &new);
+        }
+        Ok(Ok(out))
+    }
+}
+
+/// The identifiers of a preprocessor condition, comments left out.
+fn words(cond: &str) -> impl Iterator<Item = &str> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    static COMMENT: OnceLock<Regex> = OnceLock::new();
+    let comment = COMMENT.get_or_init(|| Regex::new(r"(?s)/\*.*?\*/|//.*").unwrap_or_else(|_| unreachable!()));
+    let re = RE.get_or_init(|| Regex::new(r"[A-Za-z_][A-Za-z0-9_]*").unwrap_or_else(|_| unreachable!()));
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    let comments: Vec<(usize, usize)> = comment.find_iter(cond).map(|m| (m.start(), m.end())).collect();
+    for m in re.find_iter(cond) {
+        if !comments.iter().any(|&(s, e)| s <= m.start() && m.end() <= e) {
+            spans.push((m.start(), m.end()));
+        }
+    }
+    spans.into_iter().map(move |(s, e)| &cond[s..e])
+}
+
+/// Whether `word` is an x86 feature-test macro (`__AVX512F__`, `__SHA__`),
+/// covered by the port or not.
+fn is_feature_macro(word: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    FEATURE_MACROS.iter().any(|(m, _)| *m == word)
+        || RE
+            .get_or_init(|| {
+                Regex::new(r"^__(SSE|SSSE|AVX|FMA|F16C|BMI|POPCNT|LZCNT|PCLMUL|VPCLMUL|AES|VAES|SHA|GFNI|XOP|FMA4|ADX|RDRND|RDSEED)[0-9A-Z_]*__$")
+                    .unwrap_or_else(|_| unreachable!())
+            })
+            .is_match(word)
+}
+
+/// What kind of site a node is, if any (all but the feature guards).
 fn classify(node: Node<'_>, src: &str) -> Option<&'static str> {
     match node.kind() {
         "preproc_include" => {
@@ -354,22 +555,8 @@ fn classify(node: Node<'_>, src: &str) -> Option<&'static str> {
             let value = node.child_by_field_name("value")?;
             x86_word_re().is_match(ctree::text(value, src)).then_some("x86-macro")
         }
-        "preproc_ifdef" | "preproc_if" | "preproc_elif" => {
-            let cond = node.child_by_field_name("condition").or_else(|| node.child_by_field_name("name"))?;
-            let negated = node.kind() == "preproc_ifdef" && ctree::text(node, src).starts_with("#ifndef");
-            // Architecture guards (`__x86_64__`) are deliberate; feature guards
-            // (`__AVX2__`) without an `#else` silently drop code elsewhere.
-            let cond = ctree::text(cond, src);
-            let feature = ["__AVX", "__SSE", "__FMA__"].iter().any(|m| cond.contains(m));
-            (!negated && feature && ctree::is_x86_condition(cond)).then_some("x86-guard")
-        }
         _ => None,
     }
-}
-
-/// A guard with an `#else`/`#elif` already has a path for other targets.
-fn has_non_x86_alternative(node: Node<'_>) -> bool {
-    node.child_by_field_name("alternative").is_some()
 }
 
 fn is_vector_type(name: &str) -> bool {

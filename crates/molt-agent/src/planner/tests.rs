@@ -63,3 +63,37 @@ fn nothing_to_migrate_is_an_empty_plan() {
     let plan = rules_plan(&spec(), recipe, &[SourceFile { path: "a.c".into(), text: "int x;\n".into() }]);
     assert!(plan.tasks.is_empty());
 }
+
+#[test]
+fn feature_guards_wait_for_every_item_of_the_migration() {
+    let recipe = molt_recipes::load("x86-to-neon").unwrap();
+    let files = vec![
+        SourceFile {
+            path: "src/k.c".into(),
+            text: "#include \"k.h\"\n#ifdef __SSE2__\n#include <emmintrin.h>\n\
+                   int k(const int *p) { return _mm_cvtsi128_si32(_mm_loadu_si128((const __m128i *)p)); }\n#endif\n"
+                .into(),
+        },
+        SourceFile { path: "src/k.h".into(), text: "#ifdef __SSE2__\nint k(const int *p);\n#endif\n".into() },
+    ];
+    let plan = rules_plan(&spec(), recipe, &files);
+    plan.validate().unwrap();
+    let shown: Vec<String> = plan
+        .tasks
+        .iter()
+        .map(|t| {
+            let deps: Vec<&str> = t.depends_on.iter().map(|d| d.as_str()).collect();
+            format!("{} <- [{}]", t.id, deps.join(", "))
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "t01-k-x86-header <- []",
+            "t02-k <- [t01-k-x86-header]",
+            "t03-k-x86-guard <- [t01-k-x86-header, t02-k]",
+            "t04-k-x86-guard <- [t02-k]",
+        ]
+    );
+    assert_eq!(plan.tasks[3].files, ["src/k.h"]);
+}

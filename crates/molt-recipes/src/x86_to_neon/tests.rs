@@ -101,13 +101,56 @@ fn unknown_intrinsics_and_asm_are_left_for_the_model() {
 }
 
 #[test]
-fn guarded_code_is_not_a_site() {
+fn code_x86_keeps_for_itself_is_not_a_site_but_feature_guarded_code_is() {
+    // The architecture's own branch, and a feature the table does not provide.
     let src = "#if defined(__x86_64__) || defined(__i386__)\n#include <immintrin.h>\n\
                float f(__m128 v) { return _mm_cvtss_f32(v); }\n#endif\n\
-               #ifdef __AVX2__\nvoid g(void) { _mm256_zeroupper(); }\n#else\nvoid g(void) {}\n#endif\n";
+               #ifdef __AVX512F__\nvoid g(void) { _mm512_foo(); }\n#endif\n\
+               #if defined(__AVX2__) && defined(__x86_64__)\nvoid h(void) { _mm256_zeroupper(); }\n#endif\n";
     assert!(recipe().find_sites("a.c", src).is_empty(), "{:?}", kinds(&recipe().find_sites("a.c", src)));
-    let bare = "#ifdef __AVX2__\nvoid g(void) { }\n#endif\n";
-    assert_eq!(kinds(&recipe().find_sites("a.c", bare)), ["1:x86-guard -"]);
+    // A feature the port provides: the code is ported and its guards,
+    // #ifndef and #elif included, are file-level sites.
+    let src = "#ifdef __AVX2__\nvoid g(void) { _mm256_zeroupper(); }\n#elif defined(__SSE2__) && !defined(NO_SIMD)\n\
+               void g(void) {}\n#endif\n#ifndef __AVX2__\nint no_avx2;\n#endif\n";
+    assert_eq!(
+        kinds(&recipe().find_sites("a.c", src)),
+        ["1:x86-guard -", "2:x86-intrinsic a.c::g", "3:x86-guard -", "6:x86-guard -"]
+    );
+}
+
+#[test]
+fn feature_guards_widen_to_aarch64_only_once_the_file_is_ported() {
+    let src = "#ifdef __AVX2__\nvoid g(void) { _mm256_zeroupper(); }\n#elif defined(__SSE2__) && !defined(NO_SIMD)\n\
+               void g(void) {}\n#endif\n#ifndef __AVX2__\nint no_avx2;\n#endif\n\
+               int f(void) {\n#if __AVX2__ /* bare */\n  return 2;\n#else\n  return 0;\n#endif\n}\n";
+    let sites = recipe().find_sites("a.c", src);
+    let guards: Vec<Site> = sites.iter().filter(|s| s.kind == "x86-guard" && s.symbol.is_none()).cloned().collect();
+    // Guards first: refused, naming what is left to port.
+    let early = recipe().rewrite("a.c", src, &guards).unwrap();
+    assert_eq!(early.text, src);
+    assert_eq!(early.unmapped.len(), 3);
+    assert!(early.unmapped[0].1.contains("still x86 here: `_mm256_zeroupper()` (line 2)"), "{}", early.unmapped[0].1);
+    // Items, then guards, as the plan orders them.
+    let items: Vec<Site> = sites.iter().filter(|s| s.symbol.is_some()).cloned().collect();
+    let first = recipe().rewrite("a.c", src, &items).unwrap();
+    assert!(first.unmapped.is_empty(), "{:?}", first.unmapped);
+    // The guard inside f is widened in f's portable copy only.
+    assert!(first.text.contains("#else /* aarch64"), "{}", first.text);
+    assert!(first.text.contains("#if (__AVX2__ || defined(__aarch64__)) /* bare */"), "{}", first.text);
+    assert!(first.text.contains("#if __AVX2__ /* bare */"), "the x86 copy is kept: {}", first.text);
+    let left = recipe().find_sites("a.c", &first.text);
+    assert_eq!(kinds(&left), ["1:x86-guard -", "7:x86-guard -", "10:x86-guard -"]);
+    let second = recipe().rewrite("a.c", &first.text, &left).unwrap();
+    assert!(second.unmapped.is_empty(), "{:?}", second.unmapped);
+    let text = &second.text;
+    assert!(text.starts_with("#if defined(__AVX2__) || defined(__aarch64__)\n#if defined(__x86_64__)"), "{text}");
+    assert!(
+        text.contains("#elif (defined(__SSE2__) || defined(__aarch64__)) && !defined(NO_SIMD)\n"),
+        "NO_SIMD is not a feature and stays: {text}"
+    );
+    assert!(text.contains("#if !(defined(__AVX2__) || defined(__aarch64__))\nint no_avx2;"), "{text}");
+    // Settled: nothing is left, and a second run changes nothing.
+    assert!(recipe().find_sites("a.c", text).is_empty(), "{:?}", kinds(&recipe().find_sites("a.c", text)));
 }
 
 /// Regression (real code): debug helpers under `#if 0` were ported, and the
