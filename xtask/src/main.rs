@@ -4,6 +4,7 @@
 
 mod bench_orchestrate;
 mod bench_syntax;
+mod corpus_neon;
 mod corpus_syntax;
 mod demo;
 mod fuzz;
@@ -55,6 +56,7 @@ fn main() -> ExitCode {
         Some("record") => record::record(&args[1..]),
         Some("soak") => soak::soak(&args[1..]),
         Some("syntax-corpus") => corpus_syntax::run(&args[1..]),
+        Some("corpus") => corpus_neon::run(&args[1..]),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{HELP}");

@@ -290,11 +290,36 @@ impl X86ToNeon {
         // Headers: one guarded block replaces the first x86 include; the others go.
         let headers: Vec<&Site> = selected.iter().copied().filter(|s| s.kind == "x86-header").collect();
         if let Some(first) = headers.first() {
-            let names: Vec<String> = headers.iter().map(|s| s.text.clone()).collect();
-            for (i, h) in headers.iter().enumerate() {
-                let (start, end) = line_span(text, h.start, h.end);
-                let replacement = if i == 0 { include_block(&names) } else { String::new() };
-                splices.push((start, end, replacement));
+            // Includes next to each other (blank lines and comments between)
+            // share one block; others, in another `#if` branch or further
+            // down, each get their own where they are, so that the x86 build
+            // still includes each header under the conditions it did.
+            let parent = |s: &Site| {
+                let node = tree.root_node().descendant_for_byte_range(s.start, s.end);
+                std::iter::successors(node, |n| n.parent())
+                    .find(|n| n.kind() == "preproc_include")
+                    .and_then(|n| n.parent())
+                    .map(|p| p.id())
+            };
+            let mut groups: Vec<Vec<&Site>> = Vec::new();
+            for h in &headers {
+                let joins = groups.last().and_then(|g| g.last()).is_some_and(|prev| {
+                    let (_, prev_end) = line_span(text, prev.start, prev.end);
+                    let (start, _) = line_span(text, h.start, h.end);
+                    parent(prev) == parent(h) && prev_end <= start && only_blank_or_comments(&text[prev_end..start])
+                });
+                match groups.last_mut() {
+                    Some(g) if joins => g.push(h),
+                    _ => groups.push(vec![h]),
+                }
+            }
+            for group in &groups {
+                let names: Vec<String> = group.iter().map(|s| s.text.clone()).collect();
+                for (i, h) in group.iter().enumerate() {
+                    let (start, end) = line_span(text, h.start, h.end);
+                    let replacement = if i == 0 { include_block(&names) } else { String::new() };
+                    splices.push((start, end, replacement));
+                }
             }
             out.mapped.extend(headers.iter().map(|s| (*s).clone()));
             let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
@@ -580,6 +605,24 @@ fn is_x86_name(name: &str) -> bool {
         || name.starts_with("__builtin_ia32_")
         || is_vector_type(name)
         || matches!(name, "__cpuid" | "__cpuid_count" | "__get_cpuid" | "_xgetbv" | "__builtin_cpu_supports")
+}
+
+/// Whether `s` holds nothing but blanks and C comments.
+fn only_blank_or_comments(s: &str) -> bool {
+    let mut rest = s.trim_start();
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix("//") {
+            rest = after.split_once('\n').map_or("", |(_, r)| r).trim_start();
+        } else if let Some(after) = rest.strip_prefix("/*") {
+            match after.split_once("*/") {
+                Some((_, r)) => rest = r.trim_start(),
+                None => return false,
+            }
+        } else {
+            return false;
+        }
+    }
+    true
 }
 
 fn first_line(s: &str) -> String {

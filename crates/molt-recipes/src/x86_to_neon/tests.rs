@@ -198,3 +198,24 @@ fn the_table_maps_every_intrinsic_the_headers_define() {
         assert!(SCALAR_HEADER.contains(&i.wrapper), "{} missing from molt_simd_scalar.h", i.wrapper);
     }
 }
+
+/// Regression (zstd): the x86 includes of a file were merged into one block
+/// at the first one, which sat in an MSVC-only branch, so gcc on x86 lost
+/// `<emmintrin.h>` and the x86 build broke.
+#[test]
+fn includes_in_different_branches_each_keep_their_place() {
+    let src = "#if defined(_MSC_VER)\n#  include <mmintrin.h>   /* for _mm_prefetch */\n#endif\n\
+               #if defined(__SSE2__)\n#  include <immintrin.h>\n\n/* and */\n#  include <emmintrin.h>\n#endif\n";
+    let sites = recipe().find_sites("c.h", src);
+    let out = recipe().rewrite("c.h", src, &sites).unwrap();
+    let text = &out.text;
+    let msvc = text.find("#if defined(_MSC_VER)").unwrap();
+    // (The guard is widened too: nothing else in the file is left to port.)
+    let sse2 = text.find("#if (defined(__SSE2__) || defined(__aarch64__))").expect(text);
+    let mm = text.find("#include <mmintrin.h>").unwrap();
+    let imm = text.find("#include <immintrin.h>").unwrap();
+    let emm = text.find("#include <emmintrin.h>").unwrap();
+    assert!(msvc < mm && mm < sse2, "mmintrin.h stays in the MSVC branch: {text}");
+    assert!(sse2 < imm && imm < emm, "immintrin.h and emmintrin.h share the SSE2 branch's block: {text}");
+    assert_eq!(text.matches("#include \"molt_simd_neon.h\"").count(), 2, "{text}");
+}

@@ -1,0 +1,441 @@
+//! `cargo xtask corpus`: the `x86-to-neon` recipe's rules on real C libraries
+//! that no one here wrote, pinned by version and SHA-256 from crates.io.
+//!
+//! For each member: its sources are copied into a scratch folder with the
+//! upstream NEON (and other non-x86) files and the x86 assembly removed, as a
+//! user who has none would start; the rules plan is made and every task's
+//! rules are applied in plan order, with no model (a task whose dependency
+//! was left unported is blocked, as in `molt run`). Then every `.c` file is
+//! compiled for x86-64 (with the project's per-file `-m` flags: the x86 build
+//! must still work) and for aarch64 with aarch64-linux-gnu-gcc, before and
+//! after the port, and the aarch64 objects' vector instructions are counted
+//! (at `-O2 -fno-tree-vectorize`, so that only intrinsics make them).
+//!
+//! What it does not do yet: build each project with its own build system and
+//! run the project's own tests under qemu (the crates do not ship them), or
+//! port the dispatchers that choose kernels at run time. The table says so
+//! per member.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+use molt_agent::planner::{rules_plan, SourceFile};
+use molt_core::Spec;
+
+use crate::corpus_syntax::{self, Compiler, Member};
+
+/// One library of the corpus.
+struct Project {
+    member: Member,
+    /// The library's folder inside the archive.
+    dir: &'static str,
+    /// Files and folders removed first (relative to `dir`; a trailing `/` is
+    /// a folder, `*` any run of characters in a file name).
+    remove: &'static [&'static str],
+    /// Folders (relative to `dir`) whose `.c` files are compiled.
+    compile: &'static [&'static str],
+    /// Flags for every file, on both targets (`-I` relative to `dir`).
+    flags: &'static [&'static str],
+    /// x86-only flags of the files whose name contains the key.
+    x86_flags: &'static [(&'static str, &'static str)],
+    /// What a rules-only port cannot reach in this project, in words.
+    residue: &'static str,
+}
+
+const PROJECTS: &[Project] = &[
+    Project {
+        member: Member {
+            name: "blake3",
+            url: "https://static.crates.io/crates/blake3/blake3-1.8.2.crate",
+            sha256: "3888aaa89e4b2a40fca9848e400f6a658a5a3978de7be858e209cafa8be9a4a0",
+            root: "blake3-1.8.2",
+            dirs: &["c"],
+            cpp_headers: false,
+            compiler: Compiler::None,
+        },
+        dir: "c",
+        remove: &[
+            "blake3_neon.c",
+            "*.S",
+            "*.asm",
+            "blake3_tbb.cpp",
+            "example_tbb.c",
+            "cmake/",
+            "dependencies/",
+            "CMakeLists.txt",
+            "CMakePresets.json",
+        ],
+        compile: &["."],
+        flags: &["-I."],
+        x86_flags: &[
+            ("sse2", "-msse2"),
+            ("sse41", "-msse4.1"),
+            ("avx2", "-mavx2"),
+            ("avx512", "-mavx512f -mavx512vl"),
+        ],
+        residue: "the dispatcher (blake3_dispatch.c) picks kernels by cpuid under IS_X86; aarch64 needs its own path",
+    },
+    Project {
+        member: Member {
+            name: "libwebp",
+            url: "https://static.crates.io/crates/libwebp-sys/libwebp-sys-0.9.6.crate",
+            sha256: "54cd30df7c7165ce74a456e4ca9732c603e8dc5e60784558c1c6dc047f876733",
+            root: "libwebp-sys-0.9.6",
+            dirs: &["vendor/src"],
+            cpp_headers: false,
+            compiler: Compiler::None,
+        },
+        dir: "vendor",
+        remove: &["src/dsp/*_neon.c", "src/dsp/neon.h", "src/dsp/*_mips*.c", "src/dsp/*_msa.c", "src/dsp/msa_macro.h"],
+        compile: &["src/dsp"],
+        flags: &["-I."],
+        x86_flags: &[("sse2", "-msse2"), ("sse41", "-msse4.1")],
+        residue: "the kernels are chosen by VP8GetCPUInfo (cpuid) and WEBP_USE_SSE2/WEBP_USE_NEON from cpu.h",
+    },
+    Project {
+        member: Member {
+            name: "libdeflate",
+            url: "https://static.crates.io/crates/libdeflate-sys/libdeflate-sys-1.23.1.crate",
+            sha256: "38b72ad3fbf5ac78f2df7b36075e48adf2459b57c150b9e63937d0204d0f9cd7",
+            root: "libdeflate-sys-1.23.1",
+            dirs: &["libdeflate/lib"],
+            cpp_headers: false,
+            compiler: Compiler::None,
+        },
+        dir: "libdeflate",
+        // lib/arm stays: libdeflate includes it by architecture, so a user
+        // without it would have to edit those includes first.
+        remove: &["lib/riscv/", "programs/", "scripts/"],
+        compile: &["lib"],
+        flags: &["-I."],
+        x86_flags: &[],
+        residue: "kernels use __attribute__((target(...))) and are chosen by cpuid in lib/x86/cpu_features.c; \
+                  upstream's lib/arm stays (it is included by architecture), so its aarch64 figures count upstream's NEON",
+    },
+    Project {
+        member: Member {
+            name: "zstd",
+            url: "https://static.crates.io/crates/zstd-sys/zstd-sys-2.1.3+zstd.1.5.7.crate",
+            sha256: "f729a06d0257428fd9d997ac8db7e1407bd0262ab016b085b36bc52957c0052d",
+            root: "zstd-sys-2.1.3+zstd.1.5.7",
+            dirs: &["zstd/lib"],
+            cpp_headers: false,
+            compiler: Compiler::None,
+        },
+        dir: "zstd/lib",
+        remove: &["decompress/huf_decompress_amd64.S"],
+        compile: &["common", "compress", "decompress"],
+        flags: &["-I.", "-Icommon", "-DZSTD_DISABLE_ASM"],
+        x86_flags: &[],
+        residue: "zstd keeps its NEON paths inline (ZSTD_ARCH_ARM_NEON), so there is nothing upstream to remove",
+    },
+];
+
+pub fn run(args: &[String]) -> Result<()> {
+    let only: Vec<&str> = args.iter().filter(|a| !a.starts_with('-')).map(String::as_str).collect();
+    for tool in ["cc", "aarch64-linux-gnu-gcc", "aarch64-linux-gnu-objdump"] {
+        if Command::new(tool).arg("--version").output().is_err() {
+            bail!("{tool} is missing: apt-get install gcc gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu");
+        }
+    }
+    let recipe = molt_recipes::load("x86-to-neon").map_err(|e| anyhow::anyhow!("{e}"))?;
+    let scratch = crate::project_root().join("target/corpus-neon");
+    let mut rows = Vec::new();
+    for p in PROJECTS.iter().filter(|p| only.is_empty() || only.contains(&p.member.name)) {
+        eprintln!("{}: fetching and porting", p.member.name);
+        let root = corpus_syntax::fetch(&p.member)?;
+        let work = scratch.join(p.member.name);
+        if work.exists() {
+            std::fs::remove_dir_all(&work).with_context(|| format!("removing {}", work.display()))?;
+        }
+        copy_without(&root.join(p.dir), &work, p.remove)?;
+        let before = compile_all(p, &work, "before")?;
+        let port = port(recipe, &work)?;
+        let after = compile_all(p, &work, "after")?;
+        rows.push(Row { name: p.member.name, port, before, after, residue: p.residue });
+    }
+    print_table(&rows);
+    Ok(())
+}
+
+/// What the rules did to one project.
+#[derive(Debug, Default)]
+struct Port {
+    files: usize,
+    sites: usize,
+    tasks: usize,
+    migrated: usize,
+    unmapped: usize,
+    /// Sites in tasks that failed (the rewrite itself failed).
+    failed: usize,
+    /// Sites in tasks whose dependency was left unported.
+    blocked: usize,
+    committed_tasks: usize,
+    /// Reason → sites, over the unmapped and failed sites.
+    reasons: BTreeMap<String, usize>,
+}
+
+#[derive(Debug, Default)]
+struct Build {
+    /// `.c` files, and how many compiled, for x86-64 and for aarch64.
+    files: usize,
+    x86_ok: usize,
+    arm_ok: usize,
+    /// Vector instructions in the aarch64 objects.
+    arm_vector: usize,
+    /// The first few compiler errors, for aarch64 and x86-64.
+    arm_errors: Vec<String>,
+    x86_errors: Vec<String>,
+}
+
+struct Row {
+    name: &'static str,
+    port: Port,
+    before: Build,
+    after: Build,
+    residue: &'static str,
+}
+
+fn port(recipe: &dyn molt_recipes::Recipe, work: &Path) -> Result<Port> {
+    let spec_text = "[migration]\nname = \"corpus\"\ngoal = \"port x86 SIMD to NEON\"\nrecipe = \"x86-to-neon\"\n\
+                     include = [\"**\"]\n\n[[check]]\nname = \"none\"\nrun = \"true\"\nkind = \"build\"\n";
+    let spec = Spec::parse("molt.toml", spec_text).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let files = molt_agent::run::source_files(work, &spec).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let plan = rules_plan(&spec, recipe, &files);
+    let policy = molt_agent::run::path_policy(&spec).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut port = Port {
+        files: files.iter().filter(|f: &&SourceFile| f.path.ends_with(".c") || f.path.ends_with(".h")).count(),
+        tasks: plan.tasks.len(),
+        ..Port::default()
+    };
+    let mut done: BTreeMap<String, bool> = BTreeMap::new();
+    // Tasks in plan order; dependencies come first in a valid plan's order
+    // or are visited when reached, as `molt run --jobs 1` would.
+    let mut pending: Vec<&molt_core::Task> = plan.tasks.iter().collect();
+    while !pending.is_empty() {
+        let ready = pending.iter().position(|t| t.depends_on.iter().all(|d| done.contains_key(d.as_str())));
+        let Some(i) = ready else { bail!("the plan has a dependency cycle") };
+        let task = pending.remove(i);
+        port.sites += task.sites.len();
+        if task.depends_on.iter().any(|d| done.get(d.as_str()) == Some(&false)) {
+            port.blocked += task.sites.len();
+            done.insert(task.id.as_str().to_owned(), false);
+            continue;
+        }
+        match molt_agent::rules::apply(recipe, task, work, &policy) {
+            Ok(out) => {
+                port.migrated += out.mapped.len();
+                port.unmapped += out.unmapped.len();
+                for (_, why) in &out.unmapped {
+                    *port.reasons.entry(short_reason(why)).or_default() += 1;
+                }
+                let ok = out.unmapped.is_empty();
+                port.committed_tasks += usize::from(ok && !out.changed.is_empty());
+                done.insert(task.id.as_str().to_owned(), ok);
+            }
+            Err(e) => {
+                port.failed += task.sites.len();
+                *port.reasons.entry(short_reason(&e.to_string())).or_default() += task.sites.len();
+                done.insert(task.id.as_str().to_owned(), false);
+            }
+        }
+    }
+    Ok(port)
+}
+
+/// A reason without the parts that differ from site to site, so that equal
+/// reasons count together: the first unmapped name stays.
+fn short_reason(why: &str) -> String {
+    let first = why.split(", ").next().unwrap_or(why);
+    let first = first.split(": still x86 here").next().unwrap_or(first);
+    first.chars().take(90).collect()
+}
+
+fn copy_without(from: &Path, to: &Path, remove: &[&str]) -> Result<()> {
+    fn walk(base: &Path, dir: &Path, to: &Path, remove: &[&str]) -> Result<()> {
+        for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+            let entry = entry?;
+            let path = entry.path();
+            let rel = path.strip_prefix(base)?.to_string_lossy().replace('\\', "/");
+            let is_dir = entry.file_type()?.is_dir();
+            if removed(&rel, is_dir, remove) {
+                continue;
+            }
+            let dest = to.join(&rel);
+            if is_dir {
+                std::fs::create_dir_all(&dest)?;
+                walk(base, &path, to, remove)?;
+            } else if entry.file_type()?.is_file() {
+                std::fs::copy(&path, &dest).with_context(|| format!("copying {rel}"))?;
+            }
+        }
+        Ok(())
+    }
+    std::fs::create_dir_all(to)?;
+    walk(from, from, to, remove)
+}
+
+fn removed(rel: &str, is_dir: bool, remove: &[&str]) -> bool {
+    remove.iter().any(|pat| {
+        if let Some(folder) = pat.strip_suffix('/') {
+            return is_dir && rel == folder;
+        }
+        !is_dir && glob_match(pat, rel)
+    })
+}
+
+/// `*` matches any run of characters but `/`.
+fn glob_match(pat: &str, text: &str) -> bool {
+    match pat.split_once('*') {
+        None => pat == text,
+        Some((head, tail)) => {
+            let Some(rest) = text.strip_prefix(head) else { return false };
+            (0..=rest.len())
+                .filter(|&i| rest.is_char_boundary(i) && !rest[..i].contains('/'))
+                .any(|i| glob_match(tail, &rest[i..]))
+        }
+    }
+}
+
+fn compile_all(p: &Project, work: &Path, label: &str) -> Result<Build> {
+    let out = work.join(format!(".corpus-obj-{label}"));
+    std::fs::create_dir_all(&out)?;
+    let mut sources: Vec<PathBuf> = Vec::new();
+    for dir in p.compile {
+        for entry in std::fs::read_dir(work.join(dir)).with_context(|| format!("reading {dir}"))? {
+            let path = entry?.path();
+            if path.extension().is_some_and(|e| e == "c") {
+                sources.push(path);
+            }
+        }
+    }
+    sources.sort();
+    let mut build = Build { files: sources.len(), ..Build::default() };
+    for (n, src) in sources.iter().enumerate() {
+        let name = src.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let x86_extra: Vec<&str> =
+            p.x86_flags.iter().filter(|(key, _)| name.contains(key)).flat_map(|(_, f)| f.split_whitespace()).collect();
+        let x86 = Command::new("cc")
+            .args(["-c", "-O2", "-std=gnu11", "-w"])
+            .args(p.flags)
+            .args(&x86_extra)
+            .arg(src)
+            .arg("-o")
+            .arg(out.join(format!("{n}-x86.o")))
+            .current_dir(work)
+            .output()?;
+        build.x86_ok += usize::from(x86.status.success());
+        if !x86.status.success() && build.x86_errors.len() < 3 {
+            build.x86_errors.push(first_error(&x86.stderr));
+        }
+        let obj = out.join(format!("{n}-arm.o"));
+        let arm = Command::new("aarch64-linux-gnu-gcc")
+            .args(["-c", "-O2", "-fno-tree-vectorize", "-std=gnu11", "-w"])
+            .args(p.flags)
+            .arg(src)
+            .arg("-o")
+            .arg(&obj)
+            .current_dir(work)
+            .output()?;
+        if arm.status.success() {
+            build.arm_ok += 1;
+            let dump = Command::new("aarch64-linux-gnu-objdump").arg("-d").arg(&obj).output()?;
+            build.arm_vector += count_vector_instructions(&String::from_utf8_lossy(&dump.stdout));
+        } else if build.arm_errors.len() < 3 {
+            build.arm_errors.push(first_error(&arm.stderr));
+        }
+    }
+    std::fs::remove_dir_all(&out)?;
+    Ok(build)
+}
+
+/// The first error line of a compiler's output, with the scratch folder cut.
+fn first_error(stderr: &[u8]) -> String {
+    let text = String::from_utf8_lossy(stderr);
+    let line = text.lines().find(|l| l.contains("error")).unwrap_or("").trim();
+    line.split("target/corpus-neon/").last().unwrap_or(line).to_owned()
+}
+
+/// Instructions with a vector register operand (`v0.4s`, `q1`), in objdump's listing.
+fn count_vector_instructions(listing: &str) -> usize {
+    listing
+        .lines()
+        .filter_map(|l| l.split('\t').nth(2).map(|ins| (ins, l.split('\t').nth(3).unwrap_or(""))))
+        .filter(|(_, ops)| {
+            ops.split([',', ' ', '{', '}', '[', ']']).any(|op| {
+                (op.starts_with('v') || op.starts_with('q'))
+                    && op[1..].chars().next().is_some_and(|c| c.is_ascii_digit())
+            })
+        })
+        .count()
+}
+
+fn print_table(rows: &[Row]) {
+    println!();
+    println!(
+        "| project | C files | sites | migrated by rules | left for a model (top reasons) | failed / blocked | aarch64 objects before → after | vector instructions before → after | x86 objects before → after |"
+    );
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    for r in rows {
+        let mut reasons: Vec<(&String, &usize)> = r.port.reasons.iter().collect();
+        reasons.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let top: Vec<String> = reasons.iter().take(3).map(|(why, n)| format!("{n}: {why}")).collect();
+        println!(
+            "| {} | {} | {} | {} ({:.1}%) | {} ({}) | {} / {} | {} → {} of {} | {} → {} | {} → {} of {} |",
+            r.name,
+            r.port.files,
+            r.port.sites,
+            r.port.migrated,
+            100.0 * r.port.migrated as f64 / r.port.sites.max(1) as f64,
+            r.port.unmapped,
+            top.join("; "),
+            r.port.failed,
+            r.port.blocked,
+            r.before.arm_ok,
+            r.after.arm_ok,
+            r.after.files,
+            r.before.arm_vector,
+            r.after.arm_vector,
+            r.before.x86_ok,
+            r.after.x86_ok,
+            r.after.files,
+        );
+    }
+    println!();
+    for r in rows {
+        println!(
+            "{}: {} tasks, {} ported whole; not reached by rules: {}",
+            r.name, r.port.tasks, r.port.committed_tasks, r.residue
+        );
+        for e in &r.after.arm_errors {
+            println!("  aarch64 error after the port: {e}");
+        }
+        for e in &r.after.x86_errors {
+            println!("  x86-64 error after the port: {e}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_and_folders_are_removed_as_listed() {
+        let remove = ["src/dsp/*_neon.c", "*.S", "arm/"];
+        assert!(removed("src/dsp/enc_neon.c", false, &remove));
+        assert!(!removed("src/dsp/enc_sse2.c", false, &remove));
+        assert!(removed("x.S", false, &remove));
+        assert!(!removed("lib/x.S", false, &remove), "* does not cross /");
+        assert!(removed("arm", true, &remove));
+        assert!(!removed("arm", false, &remove));
+    }
+
+    #[test]
+    fn vector_instructions_are_counted_from_objdump() {
+        let listing = "   0:\t4e208400 \tadd\tv0.4s, v0.4s, v0.4s\n   4:\t8b010000 \tadd\tx0, x0, x1\n   8:\t3dc00000 \tldr\tq0, [x0]\n";
+        assert_eq!(count_vector_instructions(listing), 2);
+    }
+}
