@@ -2,7 +2,7 @@
 //! walk, find the top-level item around a node, and tell whether a node sits
 //! in a preprocessor branch that only x86 compilers see.
 
-use tree_sitter::{Node, Parser, Tree};
+use tree_sitter::{Node, Tree};
 
 /// The C-family dialect of a file, by extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,16 +22,58 @@ impl Dialect {
     }
 }
 
-/// Parses `text`; tree-sitter always returns a tree (with ERROR nodes for what
-/// it could not parse) unless it was cancelled, which we never do.
+impl Dialect {
+    pub fn lang(self) -> molt_syntax::Lang {
+        match self {
+            Dialect::C => molt_syntax::Lang::C,
+            Dialect::Cpp => molt_syntax::Lang::Cpp,
+        }
+    }
+}
+
+/// Parses `text` as molt-syntax does: declaration macros (`MEM_STATIC`,
+/// `static INLINE`) and the other masks of its `mask.rs` are read as blanks,
+/// so that such items are the functions they are. Offsets are the text's
+/// own. tree-sitter always returns a tree (with ERROR nodes for what it
+/// could not parse); `None` only when the grammar is not compiled in.
 pub fn parse(dialect: Dialect, text: &str) -> Option<Tree> {
-    let mut parser = Parser::new();
-    let lang: tree_sitter::Language = match dialect {
-        Dialect::C => tree_sitter_c::LANGUAGE.into(),
-        Dialect::Cpp => tree_sitter_cpp::LANGUAGE.into(),
-    };
-    parser.set_language(&lang).ok()?;
-    parser.parse(text, None)
+    molt_syntax::parse(dialect.lang(), text.as_bytes()).ok().map(|p| p.tree)
+}
+
+/// Where `item`'s text begins: its node's start, or before it the start of
+/// the masked words (`MEM_STATIC`) that stand between it and the start of
+/// its line. `Err` when anything else stands there (the parser took the
+/// start of the item for part of something before it), or when the item
+/// sits in a macro definition continued with backslashes: wrapping it in
+/// `#if` lines there would break the file.
+pub fn item_start(item: Node<'_>, src: &str, masked: &[(usize, usize)]) -> Result<usize, String> {
+    let start = item.start_byte();
+    let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
+    if line_start > 0 {
+        let previous = src[..line_start - 1].trim_end_matches('\r');
+        if previous.ends_with('\\') {
+            return Err("inside a macro definition continued with backslashes".to_owned());
+        }
+    }
+    let mut at = start;
+    loop {
+        let before = src[line_start..at].trim_end_matches([' ', '\t']);
+        at = line_start + before.len();
+        if at == line_start {
+            break;
+        }
+        match masked.iter().find(|r| r.1 == at && r.0 >= line_start) {
+            Some(r) => at = r.0,
+            None => {
+                return Err(format!(
+                    "the item does not start its line (`{}` stands before it)",
+                    src[line_start..start].trim()
+                ))
+            }
+        }
+    }
+    // The first non-blank byte of the line.
+    Ok(line_start + (src[line_start..start].len() - src[line_start..start].trim_start_matches([' ', '\t']).len()))
 }
 
 /// Number of ERROR and MISSING nodes in a tree.

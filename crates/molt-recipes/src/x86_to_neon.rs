@@ -277,10 +277,18 @@ impl X86ToNeon {
         for site in stray {
             out.unmapped.push((site.clone(), "not inside a function or declaration the rules can wrap".to_owned()));
         }
+        let masked = molt_syntax::masked_ranges(dialect.lang(), text.as_bytes());
         for (item, sites) in items.values() {
+            let start = match ctree::item_start(*item, text, &masked) {
+                Ok(start) => start,
+                Err(why) => {
+                    out.unmapped.extend(sites.iter().map(|s| ((*s).clone(), why.clone())));
+                    continue;
+                }
+            };
             match self.translate_item(*item, text) {
                 Ok((translated, notes)) => {
-                    splices.push(wrap_item(*item, text, &translated, &notes));
+                    splices.push(wrap_item(*item, start, text, &translated, &notes));
                     out.mapped.extend(sites.iter().map(|s| (*s).clone()));
                 }
                 Err(why) => out.unmapped.extend(sites.iter().map(|s| ((*s).clone(), why.clone()))),
@@ -658,11 +666,13 @@ fn include_block(originals: &[String]) -> String {
     s
 }
 
-/// The splice that keeps `item` for x86 and adds its translation for the rest.
-fn wrap_item(item: Node<'_>, src: &str, translated: &str, notes: &[String]) -> (usize, usize, String) {
-    let indent = ctree::indentation_at(src, item.start_byte());
-    let line_start = item.start_byte() - indent.len();
-    let original = ctree::text(item, src);
+/// The splice that keeps `item` (from `start`, its masked prefix included)
+/// for x86 and adds its translation for the rest.
+fn wrap_item(item: Node<'_>, start: usize, src: &str, translated: &str, notes: &[String]) -> (usize, usize, String) {
+    let indent = ctree::indentation_at(src, start);
+    let line_start = start - indent.len();
+    let prefix = &src[start..item.start_byte()];
+    let original = &src[start..item.end_byte()];
     let mut s = String::new();
     s.push_str(X86_GUARD);
     s.push('\n');
@@ -682,6 +692,7 @@ fn wrap_item(item: Node<'_>, src: &str, translated: &str, notes: &[String]) -> (
         s.push_str(" */\n");
     }
     s.push_str(indent);
+    s.push_str(prefix);
     s.push_str(translated);
     s.push_str("\n#endif");
     (line_start, item.end_byte(), s)

@@ -62,7 +62,7 @@ pub use edit::{
 };
 pub use index::{content_hash, index_as, index_file, FileIndex, Import, Item, ItemKind, Span};
 pub use lang::Lang;
-pub use parse::{diagnostics, parse, Diagnostic, Parsed};
+pub use parse::{diagnostics, masked_ranges, parse, Diagnostic, Parsed};
 pub use paths::confine;
 pub use repo::{index_repo, IndexOptions, RepoIndex, SkipReason, Skipped};
 pub use search::{search_repo, search_text, Match, Pattern, SearchOptions, SearchReport, Searcher, StructuralQuery};

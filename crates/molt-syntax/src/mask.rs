@@ -165,6 +165,7 @@ impl Masks {
         let mut out = self.name_ranges(text);
         if self.cplusplus_guards {
             out.extend(cplusplus_linkage(text));
+            out.extend(directive_comments(text));
             out.sort_unstable();
         }
         out
@@ -234,6 +235,61 @@ pub(crate) fn blank<'t>(text: &'t [u8], ranges: &[(usize, usize)]) -> Cow<'t, [u
         out[start..end].fill(b' ');
     }
     Cow::Owned(out)
+}
+
+/// Block comments inside a preprocessor directive that goes on past them
+/// (a `#define` continued with backslashes). tree-sitter ends a macro's
+/// body at a `/*`, and reads the lines after the comment as code; blanked,
+/// the whole body stays the macro's.
+fn directive_comments(text: &[u8]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    if memchr::memmem::find(text, b"/*").is_none() {
+        return out;
+    }
+    let mut at = 0;
+    let mut line_start = true;
+    let mut in_directive = false;
+    while at < text.len() {
+        let b = text[at];
+        match b {
+            b'\n' => {
+                let continued =
+                    (at > 0 && text[at - 1] == b'\\') || (at > 1 && text[at - 1] == b'\r' && text[at - 2] == b'\\');
+                in_directive = in_directive && continued;
+                line_start = true;
+                at += 1;
+                continue;
+            }
+            b' ' | b'\t' | b'\r' if line_start => {
+                at += 1;
+                continue;
+            }
+            b'#' if line_start => in_directive = true,
+            _ => {}
+        }
+        line_start = false;
+        if text[at..].starts_with(b"/*") {
+            let end = memchr::memmem::find(&text[at + 2..], b"*/").map_or(text.len(), |e| at + 2 + e + 2);
+            // Only where the directive goes on after the comment's line.
+            let rest_of_line = memchr::memchr(b'\n', &text[end..]).map_or(text.len(), |n| end + n);
+            let line = text[end..rest_of_line].strip_suffix(b"\r").unwrap_or(&text[end..rest_of_line]);
+            let newline_inside = memchr::memchr(b'\n', &text[at..end]).is_some();
+            if in_directive && !newline_inside && line.ends_with(b"\\") {
+                out.push((at, end));
+            }
+            at = end;
+            continue;
+        }
+        if !in_directive && (b == b'"' || b == b'\'') {
+            // Skip a literal, so that a `/*` inside one is not taken for a comment.
+            at += 1;
+            while at < text.len() && text[at] != b && text[at] != b'\n' {
+                at += if text[at] == b'\\' { 2 } else { 1 };
+            }
+        }
+        at += 1;
+    }
+    out
 }
 
 /// The bodies of `#ifdef __cplusplus` (or `#if defined(__cplusplus)`)

@@ -48,6 +48,14 @@ pub fn parse(lang: Lang, text: &[u8]) -> Result<Parsed> {
     Ok(Parsed { lang, tree, diagnostics })
 }
 
+/// The byte ranges of `text` that C and C++ are parsed as blanks (see
+/// `mask.rs`: declaration macros, the `extern "C"` idiom, comments inside
+/// continued macros); empty for other languages. A tree from [`parse`]
+/// has nothing in them, so an item's text may begin before its node does.
+pub fn masked_ranges(lang: Lang, text: &[u8]) -> Vec<(usize, usize)> {
+    Masks::of(lang, text).ranges(text)
+}
+
 /// Parses with tree-sitter, reusing `old` (already edited with
 /// `Tree::edit`) for an incremental re-parse when given. C and C++ are
 /// parsed from a masked copy (see `mask.rs`) with the text's own masks.

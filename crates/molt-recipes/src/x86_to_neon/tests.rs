@@ -219,3 +219,31 @@ fn includes_in_different_branches_each_keep_their_place() {
     assert!(sse2 < imm && imm < emm, "immintrin.h and emmintrin.h share the SSE2 branch's block: {text}");
     assert_eq!(text.matches("#include \"molt_simd_neon.h\"").count(), 2, "{text}");
 }
+
+/// Real code declares kernels behind macros (`INLINE`, `MEM_STATIC`) and
+/// writes multi-line macros with comments in them (libwebp): the recipe
+/// parses as molt-syntax does, so such items are ported with their macros
+/// in both copies, and nothing lands inside a macro's body.
+#[test]
+fn declaration_macros_and_macro_comments_do_not_break_the_rewrite() {
+    let src = "#include <emmintrin.h>\n#define INLINE static inline __attribute__((always_inline))\n\
+               #define ADD4(o, a, b) do {   \\\n  const __m128i s = _mm_add_epi32(a, b); /* sum |a+b| */ \\\n  \
+               const __m128i t = _mm_add_epi32(s, b);                 \\\n  (o) = t;                         \\\n} while (0)\n\
+               INLINE __m128i twice(__m128i v) { return _mm_add_epi32(v, v); }\n\
+               static double ratio(const int *p) { return (double)_mm_cvtsi128_si32(_mm_loadu_si128((const __m128i *)p)); }\n";
+    let sites = recipe().find_sites("k.c", src);
+    let k = kinds(&sites);
+    assert!(k.contains(&"8:x86-intrinsic k.c::twice".to_owned()), "{k:?}");
+    assert!(k.contains(&"9:x86-intrinsic k.c::ratio".to_owned()), "{k:?}");
+    assert!(k.contains(&"3:x86-macro -".to_owned()) || k.iter().any(|s| s.starts_with("3:x86-macro")), "{k:?}");
+    assert!(!k.iter().any(|s| s.starts_with("4:") || s.starts_with("5:")), "no site inside the macro's body: {k:?}");
+    let items: Vec<Site> = sites.iter().filter(|s| s.symbol.is_some()).cloned().collect();
+    let out = recipe().rewrite("k.c", src, &items).unwrap();
+    assert!(out.unmapped.is_empty(), "{:?}", out.unmapped);
+    let text = &out.text;
+    assert!(text.contains("#if defined(__x86_64__) || defined(__i386__)\nINLINE __m128i twice(__m128i v)"), "{text}");
+    assert!(text.contains("#else /* aarch64"), "{text}");
+    assert!(text.contains("\nINLINE molt_m128i twice(molt_m128i v) { return molt_mm_add_epi32(v, v); }"), "{text}");
+    assert!(text.contains("\nstatic double ratio(const int *p)"), "{text}");
+    assert!(text.contains("#define ADD4(o, a, b) do {   \\\n  const __m128i s"), "the macro is untouched: {text}");
+}

@@ -72,3 +72,20 @@ fn the_extern_c_idiom_of_c_headers_is_masked_whole() {
         assert!(kept, "{other:?}: {masked:?}");
     }
 }
+
+#[test]
+fn comments_inside_a_continued_macro_are_masked() {
+    let text =
+        "#define ADD(a, b) do { \\\n  int s = a; /* sum |a-b| */   \\\n  s += b;                     \\\n} while (0)\n\
+                int f(void) { /* not in a macro */ return 1; }\n#define ONE 1 /* last line */\n";
+    check(
+        text,
+        "#define ADD(a, b) do { \\\n  int s = a; ...............   \\\n  s += b;                     \\\n} while (0)\n\
+         int f(void) { /* not in a macro */ return 1; }\n#define ONE 1 /* last line */\n",
+    );
+    let parsed = crate::parse(Lang::C, text.as_bytes()).unwrap();
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    let index = crate::index_file("m.c", text.as_bytes()).unwrap();
+    let names: Vec<&str> = index.items.iter().map(|i| i.name.as_str()).collect();
+    assert!(names.contains(&"f") && !names.contains(&"s"), "{names:?}");
+}
