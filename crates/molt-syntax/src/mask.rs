@@ -113,6 +113,9 @@ pub(crate) struct Masks {
     first: [u64; 2],
     /// Whether `extern "C" {` and `}` under `#ifdef __cplusplus` are masked.
     cplusplus_guards: bool,
+    /// Names the text defines to something that is no declaration prefix:
+    /// never guessed to be one (see `prefix.rs`).
+    other_defines: HashSet<String>,
 }
 
 impl Masks {
@@ -152,7 +155,11 @@ impl Masks {
         for b in names.iter().filter_map(|n| n.bytes().next()).filter(u8::is_ascii) {
             first[usize::from(b >> 6)] |= 1 << (b & 63);
         }
-        Masks { names, defined, first, cplusplus_guards: true }
+        // A name defined as one other macro's call (`_target_attribute("sse2")`)
+        // may still be a declaration prefix: the grammar may tell.
+        let calls = call_like_defines(text);
+        let other_defines = defines.keys().filter(|n| !names.contains(*n) && !calls.contains(*n)).cloned().collect();
+        Masks { names, defined, first, cplusplus_guards: true, other_defines }
     }
 
     pub(crate) fn is_empty(&self) -> bool {
@@ -166,7 +173,9 @@ impl Masks {
         if self.cplusplus_guards {
             out.extend(cplusplus_linkage(text));
             out.extend(directive_comments(text));
+            out.extend(prefix::prefix_macros(text, &|w| self.names.contains(w), &|w| self.other_defines.contains(w)));
             out.sort_unstable();
+            out.dedup();
         }
         out
     }
@@ -361,6 +370,41 @@ fn allowed(word: &str) -> bool {
     KEYWORDS.contains(&word)
 }
 
+/// Object-like macros defined on one line as a single word that is no
+/// keyword, or as one call of another macro: `#define ATTRIBUTES
+/// _target_attribute("sse2")`. What they expand to is not in the text.
+fn call_like_defines(text: &[u8]) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for line in text.split(|&b| b == b'\n') {
+        let Ok(line) = std::str::from_utf8(line) else { continue };
+        let Some(rest) = line.trim_start().strip_prefix('#') else { continue };
+        let Some(rest) = rest.trim_start().strip_prefix("define") else { continue };
+        if !rest.starts_with([' ', '\t']) || line.trim_end().ends_with('\\') {
+            continue;
+        }
+        let rest = rest.trim_start();
+        let name_len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
+        let (name, body) = rest.split_at(name_len);
+        if name.is_empty() || body.starts_with('(') {
+            continue;
+        }
+        let body = strip_comments(body);
+        let body = body.trim();
+        let word_len = body.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(body.len());
+        let (word, args) = body.split_at(word_len);
+        let args = args.trim();
+        let is_word = !word.is_empty() && !word.starts_with(|c: char| c.is_ascii_digit());
+        if is_word
+            && !allowed(word)
+            && !prefix::is_type_keyword(word)
+            && (args.is_empty() || (args.starts_with('(') && args.ends_with(')')))
+        {
+            out.insert(name.to_owned());
+        }
+    }
+    out
+}
+
 /// Every object-like `#define` of the text: name to the words of each of its
 /// definitions, `None` for a definition that is not a declaration prefix
 /// (numbers, operators, function-like macros).
@@ -482,5 +526,6 @@ fn prefix_words(body: &str) -> Option<Vec<String>> {
     Some(words)
 }
 
+mod prefix;
 #[cfg(test)]
 mod tests;

@@ -89,3 +89,47 @@ fn comments_inside_a_continued_macro_are_masked() {
     let names: Vec<&str> = index.items.iter().map(|i| i.name.as_str()).collect();
     assert!(names.contains(&"f") && !names.contains(&"s"), "{names:?}");
 }
+
+#[test]
+fn macros_the_grammar_tells_apart_are_masked_without_a_definition() {
+    // Two type candidates before the name: all but the type are macros.
+    check(
+        "static forceinline ATTRIBUTES u32 f(const u8 *p) { return 0; }\n",
+        "static ........... .......... u32 f(const u8 *p) { return 0; }\n",
+    );
+    check(
+        "static MY_INLINE u32\nfoo(void)\n{\n  return 1;\n}\nXXH_FORCE_INLINE xxh_u64 XXH_mult(xxh_u64 a) { return a; }\n",
+        "static ......... u32\nfoo(void)\n{\n  return 1;\n}\n................ xxh_u64 XXH_mult(xxh_u64 a) { return a; }\n",
+    );
+    // A keyword type: every other candidate is a macro, calls included.
+    check("TARGET(\"avx2\") static void h(void) {}\n", ".............. static void h(void) {}\n");
+    check("static NOINLINE int g(int x);\n", "static ........ int g(int x);\n");
+    // One candidate is the type; a macro call alone is the type too.
+    for kept in [
+        "static u32 f(void) { return 0; }\n",
+        "STACK_OF(X509) *certs(void);\n",
+        "struct node *next(struct node *n) { return n; }\n",
+        "int f(void) { MACRO a b(c); return 0; }\n",
+        "std::vector<int> f(void);\n",
+        "static const char *names[] = { \"a\" };\n",
+        "void (*handler(int sig))(int);\n",
+    ] {
+        check(kept, kept);
+    }
+    // A name the file defines to something else is never guessed.
+    check(
+        "#define u32 unsigned\nINL u32 f(void) { return 0; }\n",
+        "#define u32 unsigned\nINL u32 f(void) { return 0; }\n",
+    );
+    // Defined in the file as another macro's call: what it is, the grammar tells.
+    check(
+        "#define ATTRIBUTES _target_attribute(\"sse2\")\nstatic forceinline ATTRIBUTES u32 f(void) { return 0; }\n",
+        "#define ATTRIBUTES _target_attribute(\"sse2\")\nstatic ........... .......... u32 f(void) { return 0; }\n",
+    );
+    // And the function is an item of the index, with its macros in its span.
+    let text = "static forceinline ATTRIBUTES u32 adler(const u8 *p, size_t n) { return 0; }\n";
+    let index = crate::index_file("a.c", text.as_bytes()).unwrap();
+    assert!(index.diagnostics.is_empty(), "{:?}", index.diagnostics);
+    assert_eq!(index.items[0].name, "adler");
+    assert_eq!(index.items[0].span.start, 0);
+}
