@@ -32,6 +32,10 @@ Tasks:
            for --secs N (default 60); installs cargo-fuzz if missing; needs a nightly toolchain
   record   re-record the model cassettes the e2e tests replay (fixtures/cassettes/), against the
            scripted model servers, then replay them and compare the snapshots
+  corpus   the x86-to-neon rules on real C libraries (blake3, libwebp, libdeflate, zstd) pinned from crates.io,
+           upstream NEON removed: sites, ported by rules, left for a model with the top reasons, and every .c
+           compiled for x86-64 and aarch64 before and after, with vector instructions counted (names of
+           members to run only some)
   syntax-corpus
            molt-syntax on real code: pinned crates.io/PyPI archives (sqlite's amalgamation, zstd, libFuzzer's
            C++, regex-syntax, requests), cached in ~/.cache/molt/corpus; every function body replaced by
