@@ -46,7 +46,9 @@
 #endif
 
 #include <arm_neon.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* ------------------------------------------------------------------------ */
 /* Types                                                                    */
@@ -1258,6 +1260,420 @@ static inline molt_m128i molt__cvt_pd_fix(float64x2_t r)
 }
 static inline molt_m128i molt_mm_cvtpd_epi32(molt_m128d a) { return molt__cvt_pd_fix(vrndiq_f64(a)); }
 static inline molt_m128i molt_mm_cvttpd_epi32(molt_m128d a) { return molt__cvt_pd_fix(vrndq_f64(a)); }
+
+/* ------------------------------------------------------------------------ */
+/* AVX2 integers: the 128-bit operations on each half (which is also what   */
+/* AVX2 does: packs, unpacks, byte shuffles, alignr and the byte shifts act */
+/* within each 128-bit lane), plus the cross-lane ones                      */
+/* ------------------------------------------------------------------------ */
+
+static inline molt_m128i molt__half(molt_m256i a, int h) { return h ? a.hi : a.lo; }
+static inline molt_m256i molt__join(molt_m128i lo, molt_m128i hi) { return molt__m256i(lo, hi); }
+
+#define MOLT__SPLIT1(n256, n128) \
+    static inline molt_m256i n256(molt_m256i a) { return molt__join(n128(molt__half(a, 0)), n128(molt__half(a, 1))); }
+#define MOLT__SPLIT2(n256, n128)                                                          \
+    static inline molt_m256i n256(molt_m256i a, molt_m256i b)                             \
+    {                                                                                     \
+        return molt__join(n128(molt__half(a, 0), molt__half(b, 0)), n128(molt__half(a, 1), molt__half(b, 1))); \
+    }
+#define MOLT__SPLIT3(n256, n128)                                                          \
+    static inline molt_m256i n256(molt_m256i a, molt_m256i b, molt_m256i c)               \
+    {                                                                                     \
+        return molt__join(n128(molt__half(a, 0), molt__half(b, 0), molt__half(c, 0)),     \
+                          n128(molt__half(a, 1), molt__half(b, 1), molt__half(c, 1)));    \
+    }
+/* the same immediate for both halves */
+#define MOLT__SPLIT1I(n256, n128) \
+    static inline molt_m256i n256(molt_m256i a, int imm) { return molt__join(n128(molt__half(a, 0), imm), n128(molt__half(a, 1), imm)); }
+#define MOLT__SPLIT2I(n256, n128)                                                         \
+    static inline molt_m256i n256(molt_m256i a, molt_m256i b, int imm)                    \
+    {                                                                                     \
+        return molt__join(n128(molt__half(a, 0), molt__half(b, 0), imm), n128(molt__half(a, 1), molt__half(b, 1), imm)); \
+    }
+/* shifts by the low 64 bits of a 128-bit count */
+#define MOLT__SPLITC(n256, n128)                                                          \
+    static inline molt_m256i n256(molt_m256i a, molt_m128i count)                         \
+    {                                                                                     \
+        return molt__join(n128(molt__half(a, 0), count), n128(molt__half(a, 1), count));  \
+    }
+
+MOLT__SPLIT2(molt_mm256_add_epi8, molt_mm_add_epi8)
+MOLT__SPLIT2(molt_mm256_add_epi16, molt_mm_add_epi16)
+MOLT__SPLIT2(molt_mm256_add_epi64, molt_mm_add_epi64)
+MOLT__SPLIT2(molt_mm256_sub_epi8, molt_mm_sub_epi8)
+MOLT__SPLIT2(molt_mm256_sub_epi16, molt_mm_sub_epi16)
+MOLT__SPLIT2(molt_mm256_sub_epi64, molt_mm_sub_epi64)
+MOLT__SPLIT2(molt_mm256_adds_epi8, molt_mm_adds_epi8)
+MOLT__SPLIT2(molt_mm256_adds_epi16, molt_mm_adds_epi16)
+MOLT__SPLIT2(molt_mm256_adds_epu8, molt_mm_adds_epu8)
+MOLT__SPLIT2(molt_mm256_adds_epu16, molt_mm_adds_epu16)
+MOLT__SPLIT2(molt_mm256_subs_epi8, molt_mm_subs_epi8)
+MOLT__SPLIT2(molt_mm256_subs_epi16, molt_mm_subs_epi16)
+MOLT__SPLIT2(molt_mm256_subs_epu8, molt_mm_subs_epu8)
+MOLT__SPLIT2(molt_mm256_subs_epu16, molt_mm_subs_epu16)
+MOLT__SPLIT2(molt_mm256_mullo_epi16, molt_mm_mullo_epi16)
+MOLT__SPLIT2(molt_mm256_mulhi_epi16, molt_mm_mulhi_epi16)
+MOLT__SPLIT2(molt_mm256_mulhi_epu16, molt_mm_mulhi_epu16)
+MOLT__SPLIT2(molt_mm256_mulhrs_epi16, molt_mm_mulhrs_epi16)
+MOLT__SPLIT2(molt_mm256_mul_epu32, molt_mm_mul_epu32)
+MOLT__SPLIT2(molt_mm256_mul_epi32, molt_mm_mul_epi32)
+MOLT__SPLIT2(molt_mm256_madd_epi16, molt_mm_madd_epi16)
+MOLT__SPLIT2(molt_mm256_maddubs_epi16, molt_mm_maddubs_epi16)
+MOLT__SPLIT2(molt_mm256_sad_epu8, molt_mm_sad_epu8)
+MOLT__SPLIT2(molt_mm256_avg_epu8, molt_mm_avg_epu8)
+MOLT__SPLIT2(molt_mm256_avg_epu16, molt_mm_avg_epu16)
+MOLT__SPLIT2(molt_mm256_min_epi8, molt_mm_min_epi8)
+MOLT__SPLIT2(molt_mm256_max_epi8, molt_mm_max_epi8)
+MOLT__SPLIT2(molt_mm256_min_epu8, molt_mm_min_epu8)
+MOLT__SPLIT2(molt_mm256_max_epu8, molt_mm_max_epu8)
+MOLT__SPLIT2(molt_mm256_min_epi16, molt_mm_min_epi16)
+MOLT__SPLIT2(molt_mm256_max_epi16, molt_mm_max_epi16)
+MOLT__SPLIT2(molt_mm256_min_epu16, molt_mm_min_epu16)
+MOLT__SPLIT2(molt_mm256_max_epu16, molt_mm_max_epu16)
+MOLT__SPLIT2(molt_mm256_min_epu32, molt_mm_min_epu32)
+MOLT__SPLIT2(molt_mm256_max_epu32, molt_mm_max_epu32)
+MOLT__SPLIT1(molt_mm256_abs_epi8, molt_mm_abs_epi8)
+MOLT__SPLIT1(molt_mm256_abs_epi16, molt_mm_abs_epi16)
+MOLT__SPLIT2(molt_mm256_sign_epi8, molt_mm_sign_epi8)
+MOLT__SPLIT2(molt_mm256_sign_epi16, molt_mm_sign_epi16)
+MOLT__SPLIT2(molt_mm256_sign_epi32, molt_mm_sign_epi32)
+MOLT__SPLIT2(molt_mm256_hadd_epi16, molt_mm_hadd_epi16)
+MOLT__SPLIT2(molt_mm256_hadd_epi32, molt_mm_hadd_epi32)
+MOLT__SPLIT2(molt_mm256_hsub_epi16, molt_mm_hsub_epi16)
+MOLT__SPLIT2(molt_mm256_hsub_epi32, molt_mm_hsub_epi32)
+MOLT__SPLIT2(molt_mm256_hadds_epi16, molt_mm_hadds_epi16)
+MOLT__SPLIT2(molt_mm256_hsubs_epi16, molt_mm_hsubs_epi16)
+MOLT__SPLIT2(molt_mm256_cmpeq_epi8, molt_mm_cmpeq_epi8)
+MOLT__SPLIT2(molt_mm256_cmpeq_epi16, molt_mm_cmpeq_epi16)
+MOLT__SPLIT2(molt_mm256_cmpeq_epi64, molt_mm_cmpeq_epi64)
+MOLT__SPLIT2(molt_mm256_cmpgt_epi8, molt_mm_cmpgt_epi8)
+MOLT__SPLIT2(molt_mm256_cmpgt_epi16, molt_mm_cmpgt_epi16)
+MOLT__SPLIT2(molt_mm256_cmpgt_epi64, molt_mm_cmpgt_epi64)
+MOLT__SPLIT2(molt_mm256_unpacklo_epi8, molt_mm_unpacklo_epi8)
+MOLT__SPLIT2(molt_mm256_unpackhi_epi8, molt_mm_unpackhi_epi8)
+MOLT__SPLIT2(molt_mm256_unpacklo_epi16, molt_mm_unpacklo_epi16)
+MOLT__SPLIT2(molt_mm256_unpackhi_epi16, molt_mm_unpackhi_epi16)
+MOLT__SPLIT2(molt_mm256_unpacklo_epi32, molt_mm_unpacklo_epi32)
+MOLT__SPLIT2(molt_mm256_unpackhi_epi32, molt_mm_unpackhi_epi32)
+MOLT__SPLIT2(molt_mm256_unpacklo_epi64, molt_mm_unpacklo_epi64)
+MOLT__SPLIT2(molt_mm256_unpackhi_epi64, molt_mm_unpackhi_epi64)
+MOLT__SPLIT2(molt_mm256_packs_epi16, molt_mm_packs_epi16)
+MOLT__SPLIT2(molt_mm256_packs_epi32, molt_mm_packs_epi32)
+MOLT__SPLIT2(molt_mm256_packus_epi16, molt_mm_packus_epi16)
+MOLT__SPLIT2(molt_mm256_packus_epi32, molt_mm_packus_epi32)
+MOLT__SPLIT2(molt_mm256_shuffle_epi8, molt_mm_shuffle_epi8)
+MOLT__SPLIT3(molt_mm256_blendv_epi8, molt_mm_blendv_epi8)
+MOLT__SPLIT2I(molt_mm256_alignr_epi8, molt_mm_alignr_epi8)
+MOLT__SPLIT2I(molt_mm256_blend_epi16, molt_mm_blend_epi16)
+MOLT__SPLIT1I(molt_mm256_shuffle_epi32, molt_mm_shuffle_epi32)
+MOLT__SPLIT1I(molt_mm256_shufflelo_epi16, molt_mm_shufflelo_epi16)
+MOLT__SPLIT1I(molt_mm256_shufflehi_epi16, molt_mm_shufflehi_epi16)
+MOLT__SPLIT1I(molt_mm256_slli_si256, molt_mm_slli_si128)
+MOLT__SPLIT1I(molt_mm256_srli_si256, molt_mm_srli_si128)
+MOLT__SPLIT1I(molt_mm256_bslli_epi128, molt_mm_slli_si128)
+MOLT__SPLIT1I(molt_mm256_bsrli_epi128, molt_mm_srli_si128)
+MOLT__SPLIT1I(molt_mm256_slli_epi16, molt_mm_slli_epi16)
+MOLT__SPLIT1I(molt_mm256_srli_epi16, molt_mm_srli_epi16)
+MOLT__SPLIT1I(molt_mm256_srai_epi16, molt_mm_srai_epi16)
+MOLT__SPLIT1I(molt_mm256_slli_epi64, molt_mm_slli_epi64)
+MOLT__SPLIT1I(molt_mm256_srli_epi64, molt_mm_srli_epi64)
+MOLT__SPLITC(molt_mm256_sll_epi16, molt_mm_sll_epi16)
+MOLT__SPLITC(molt_mm256_srl_epi16, molt_mm_srl_epi16)
+MOLT__SPLITC(molt_mm256_sra_epi16, molt_mm_sra_epi16)
+MOLT__SPLITC(molt_mm256_sll_epi32, molt_mm_sll_epi32)
+MOLT__SPLITC(molt_mm256_srl_epi32, molt_mm_srl_epi32)
+MOLT__SPLITC(molt_mm256_sra_epi32, molt_mm_sra_epi32)
+MOLT__SPLITC(molt_mm256_sll_epi64, molt_mm_sll_epi64)
+MOLT__SPLITC(molt_mm256_srl_epi64, molt_mm_srl_epi64)
+
+/* Per-lane variable shifts (AVX2): counts above the width give 0, or the
+ * sign for srav. */
+static inline molt_m128i molt__varshift32(molt_m128i a, molt_m128i count, int kind)
+{
+    int32_t x[4], c[4];
+    molt_mm_storeu_si128((molt_m128i *)(void *)x, a);
+    molt_mm_storeu_si128((molt_m128i *)(void *)c, count);
+    for (int k = 0; k < 4; k++) {
+        uint32_t n = (uint32_t)c[k], u = (uint32_t)x[k];
+        if (kind == 0)
+            x[k] = n > 31 ? 0 : (int32_t)(u << n);
+        else if (kind == 1)
+            x[k] = n > 31 ? 0 : (int32_t)(u >> n);
+        else
+            x[k] = (int32_t)(x[k] < 0 ? ~(~u >> (n > 31 ? 31 : n)) : u >> (n > 31 ? 31 : n));
+    }
+    return molt_mm_loadu_si128((const molt_m128i *)(const void *)x);
+}
+static inline molt_m128i molt_mm_sllv_epi32(molt_m128i a, molt_m128i count) { return molt__varshift32(a, count, 0); }
+static inline molt_m128i molt_mm_srlv_epi32(molt_m128i a, molt_m128i count) { return molt__varshift32(a, count, 1); }
+static inline molt_m128i molt_mm_srav_epi32(molt_m128i a, molt_m128i count) { return molt__varshift32(a, count, 2); }
+MOLT__SPLIT2(molt_mm256_sllv_epi32, molt_mm_sllv_epi32)
+MOLT__SPLIT2(molt_mm256_srlv_epi32, molt_mm_srlv_epi32)
+MOLT__SPLIT2(molt_mm256_srav_epi32, molt_mm_srav_epi32)
+
+static inline int molt_mm256_movemask_epi8(molt_m256i a)
+{
+    return (int)((unsigned)molt_mm_movemask_epi8(molt__half(a, 0)) | ((unsigned)molt_mm_movemask_epi8(molt__half(a, 1)) << 16));
+}
+static inline int molt_mm256_testz_si256(molt_m256i a, molt_m256i b)
+{
+    return molt_mm_testz_si128(molt__half(a, 0), molt__half(b, 0)) && molt_mm_testz_si128(molt__half(a, 1), molt__half(b, 1));
+}
+static inline int molt_mm256_testc_si256(molt_m256i a, molt_m256i b)
+{
+    return molt_mm_testc_si128(molt__half(a, 0), molt__half(b, 0)) && molt_mm_testc_si128(molt__half(a, 1), molt__half(b, 1));
+}
+static inline int molt_mm256_testnzc_si256(molt_m256i a, molt_m256i b)
+{
+    return !molt_mm256_testz_si256(a, b) && !molt_mm256_testc_si256(a, b);
+}
+
+/* Widening conversions from a 128-bit source fill both halves. */
+#define MOLT__WIDEN256(n256, n128, bytes)                                                \
+    static inline molt_m256i n256(molt_m128i a)                                         \
+    {                                                                                   \
+        return molt__join(n128(a), n128(molt_mm_srli_si128(a, bytes)));                 \
+    }
+MOLT__WIDEN256(molt_mm256_cvtepi8_epi16, molt_mm_cvtepi8_epi16, 8)
+MOLT__WIDEN256(molt_mm256_cvtepi8_epi32, molt_mm_cvtepi8_epi32, 4)
+MOLT__WIDEN256(molt_mm256_cvtepi8_epi64, molt_mm_cvtepi8_epi64, 2)
+MOLT__WIDEN256(molt_mm256_cvtepi16_epi32, molt_mm_cvtepi16_epi32, 8)
+MOLT__WIDEN256(molt_mm256_cvtepi16_epi64, molt_mm_cvtepi16_epi64, 4)
+MOLT__WIDEN256(molt_mm256_cvtepi32_epi64, molt_mm_cvtepi32_epi64, 8)
+MOLT__WIDEN256(molt_mm256_cvtepu8_epi16, molt_mm_cvtepu8_epi16, 8)
+MOLT__WIDEN256(molt_mm256_cvtepu8_epi32, molt_mm_cvtepu8_epi32, 4)
+MOLT__WIDEN256(molt_mm256_cvtepu8_epi64, molt_mm_cvtepu8_epi64, 2)
+MOLT__WIDEN256(molt_mm256_cvtepu16_epi32, molt_mm_cvtepu16_epi32, 8)
+MOLT__WIDEN256(molt_mm256_cvtepu16_epi64, molt_mm_cvtepu16_epi64, 4)
+MOLT__WIDEN256(molt_mm256_cvtepu32_epi64, molt_mm_cvtepu32_epi64, 8)
+
+/* set, broadcast, 128-bit halves */
+static inline molt_m256i molt_mm256_set1_epi8(char a) { return molt__join(molt_mm_set1_epi8(a), molt_mm_set1_epi8(a)); }
+static inline molt_m256i molt_mm256_set1_epi16(short a) { return molt__join(molt_mm_set1_epi16(a), molt_mm_set1_epi16(a)); }
+static inline molt_m256i molt_mm256_set1_epi64x(long long a) { return molt__join(molt_mm_set1_epi64x(a), molt_mm_set1_epi64x(a)); }
+static inline molt_m256i molt_mm256_set_epi64x(long long e3, long long e2, long long e1, long long e0)
+{
+    return molt__join(molt_mm_set_epi64x(e1, e0), molt_mm_set_epi64x(e3, e2));
+}
+static inline molt_m256i molt_mm256_setr_epi64x(long long e0, long long e1, long long e2, long long e3)
+{
+    return molt__join(molt_mm_set_epi64x(e1, e0), molt_mm_set_epi64x(e3, e2));
+}
+static inline molt_m256i molt_mm256_setr_epi16(short e0, short e1, short e2, short e3, short e4, short e5, short e6,
+                                               short e7, short e8, short e9, short e10, short e11, short e12,
+                                               short e13, short e14, short e15)
+{
+    return molt__join(molt_mm_setr_epi16(e0, e1, e2, e3, e4, e5, e6, e7), molt_mm_setr_epi16(e8, e9, e10, e11, e12, e13, e14, e15));
+}
+static inline molt_m256i molt_mm256_set_epi16(short e15, short e14, short e13, short e12, short e11, short e10,
+                                              short e9, short e8, short e7, short e6, short e5, short e4, short e3,
+                                              short e2, short e1, short e0)
+{
+    return molt__join(molt_mm_setr_epi16(e0, e1, e2, e3, e4, e5, e6, e7), molt_mm_setr_epi16(e8, e9, e10, e11, e12, e13, e14, e15));
+}
+static inline molt_m256i molt_mm256_setr_epi8(char e0, char e1, char e2, char e3, char e4, char e5, char e6, char e7,
+                                              char e8, char e9, char e10, char e11, char e12, char e13, char e14,
+                                              char e15, char e16, char e17, char e18, char e19, char e20, char e21,
+                                              char e22, char e23, char e24, char e25, char e26, char e27, char e28,
+                                              char e29, char e30, char e31)
+{
+    return molt__join(molt_mm_setr_epi8(e0, e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11, e12, e13, e14, e15),
+                      molt_mm_setr_epi8(e16, e17, e18, e19, e20, e21, e22, e23, e24, e25, e26, e27, e28, e29, e30, e31));
+}
+static inline molt_m256i molt_mm256_set_epi8(char e31, char e30, char e29, char e28, char e27, char e26, char e25,
+                                             char e24, char e23, char e22, char e21, char e20, char e19, char e18,
+                                             char e17, char e16, char e15, char e14, char e13, char e12, char e11,
+                                             char e10, char e9, char e8, char e7, char e6, char e5, char e4, char e3,
+                                             char e2, char e1, char e0)
+{
+    return molt__join(molt_mm_setr_epi8(e0, e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11, e12, e13, e14, e15),
+                      molt_mm_setr_epi8(e16, e17, e18, e19, e20, e21, e22, e23, e24, e25, e26, e27, e28, e29, e30, e31));
+}
+static inline molt_m256i molt_mm256_set_m128i(molt_m128i hi, molt_m128i lo) { return molt__join(lo, hi); }
+static inline molt_m256i molt_mm256_setr_m128i(molt_m128i lo, molt_m128i hi) { return molt__join(lo, hi); }
+/* x86 leaves the upper half undefined; here it is zero. */
+static inline molt_m256i molt_mm256_castsi128_si256(molt_m128i a) { return molt__join(a, molt_mm_setzero_si128()); }
+static inline molt_m256i molt_mm256_zextsi128_si256(molt_m128i a) { return molt__join(a, molt_mm_setzero_si128()); }
+static inline molt_m256i molt_mm256_inserti128_si256(molt_m256i a, molt_m128i b, int imm)
+{
+    return (imm & 1) ? molt__join(molt__half(a, 0), b) : molt__join(b, molt__half(a, 1));
+}
+static inline molt_m256i molt_mm256_loadu2_m128i(const molt_m128i *hi, const molt_m128i *lo)
+{
+    return molt__join(molt_mm_loadu_si128(lo), molt_mm_loadu_si128(hi));
+}
+static inline void molt_mm256_storeu2_m128i(molt_m128i *hi, molt_m128i *lo, molt_m256i a)
+{
+    molt_mm_storeu_si128(lo, molt__half(a, 0));
+    molt_mm_storeu_si128(hi, molt__half(a, 1));
+}
+static inline molt_m128i molt_mm_broadcastb_epi8(molt_m128i a) { return molt_mm_set1_epi8((char)molt_mm_extract_epi8(a, 0)); }
+static inline molt_m128i molt_mm_broadcastw_epi16(molt_m128i a) { return molt_mm_set1_epi16((short)molt_mm_extract_epi16(a, 0)); }
+static inline molt_m128i molt_mm_broadcastd_epi32(molt_m128i a) { return molt_mm_set1_epi32(molt_mm_cvtsi128_si32(a)); }
+static inline molt_m128i molt_mm_broadcastq_epi64(molt_m128i a) { return molt_mm_set1_epi64x(molt_mm_cvtsi128_si64(a)); }
+static inline molt_m256i molt_mm256_broadcastb_epi8(molt_m128i a) { molt_m128i v = molt_mm_broadcastb_epi8(a); return molt__join(v, v); }
+static inline molt_m256i molt_mm256_broadcastw_epi16(molt_m128i a) { molt_m128i v = molt_mm_broadcastw_epi16(a); return molt__join(v, v); }
+static inline molt_m256i molt_mm256_broadcastd_epi32(molt_m128i a) { molt_m128i v = molt_mm_broadcastd_epi32(a); return molt__join(v, v); }
+static inline molt_m256i molt_mm256_broadcastq_epi64(molt_m128i a) { molt_m128i v = molt_mm_broadcastq_epi64(a); return molt__join(v, v); }
+static inline molt_m256i molt_mm256_broadcastsi128_si256(molt_m128i a) { return molt__join(a, a); }
+
+/* 256-bit lane access (imm masked to the lane count) */
+static inline int molt_mm256_extract_epi8(molt_m256i a, int imm) { return molt_mm_extract_epi8(molt__half(a, (imm >> 4) & 1), imm & 15); }
+static inline int molt_mm256_extract_epi16(molt_m256i a, int imm) { return molt_mm_extract_epi16(molt__half(a, (imm >> 3) & 1), imm & 7); }
+static inline int molt_mm256_extract_epi32(molt_m256i a, int imm) { return molt_mm_extract_epi32(molt__half(a, (imm >> 2) & 1), imm & 3); }
+static inline long long molt_mm256_extract_epi64(molt_m256i a, int imm) { return molt_mm_extract_epi64(molt__half(a, (imm >> 1) & 1), imm & 1); }
+static inline molt_m256i molt_mm256_insert_epi8(molt_m256i a, int i, int imm)
+{
+    int h = (imm >> 4) & 1;
+    molt_m128i v = molt_mm_insert_epi8(molt__half(a, h), i, imm & 15);
+    return h ? molt__join(molt__half(a, 0), v) : molt__join(v, molt__half(a, 1));
+}
+static inline molt_m256i molt_mm256_insert_epi16(molt_m256i a, int i, int imm)
+{
+    int h = (imm >> 3) & 1;
+    molt_m128i v = molt_mm_insert_epi16(molt__half(a, h), i, imm & 7);
+    return h ? molt__join(molt__half(a, 0), v) : molt__join(v, molt__half(a, 1));
+}
+static inline molt_m256i molt_mm256_insert_epi32(molt_m256i a, int i, int imm)
+{
+    int h = (imm >> 2) & 1;
+    molt_m128i v = molt_mm_insert_epi32(molt__half(a, h), i, imm & 3);
+    return h ? molt__join(molt__half(a, 0), v) : molt__join(v, molt__half(a, 1));
+}
+static inline molt_m256i molt_mm256_insert_epi64(molt_m256i a, long long i, int imm)
+{
+    int h = (imm >> 1) & 1;
+    molt_m128i v = molt_mm_insert_epi64(molt__half(a, h), i, imm & 1);
+    return h ? molt__join(molt__half(a, 0), v) : molt__join(v, molt__half(a, 1));
+}
+
+/* Cross-lane permutes. Each takes lanes through a small array, so the
+ * selectors need not be constants. */
+/* 128-bit halves: a.lo, a.hi, b.lo, b.hi (imm bits 0..1 and 4..5) or zero (bits 3, 7) */
+static inline molt_m128i molt__select128i(molt_m256i a, molt_m256i b, int ctl)
+{
+    if (ctl & 8)
+        return molt_mm_setzero_si128();
+    return molt__half((ctl & 2) ? b : a, ctl & 1);
+}
+static inline molt_m256i molt_mm256_permute2x128_si256(molt_m256i a, molt_m256i b, int imm)
+{
+    return molt__join(molt__select128i(a, b, imm & 15), molt__select128i(a, b, (imm >> 4) & 15));
+}
+/* 64-bit lane i = a[imm bits 2i..2i+1] */
+static inline molt_m256i molt_mm256_permute4x64_epi64(molt_m256i a, int imm)
+{
+    int64_t x[4], r[4];
+    molt_mm256_storeu_si256((molt_m256i *)(void *)x, a);
+    for (int k = 0; k < 4; k++)
+        r[k] = x[(imm >> (2 * k)) & 3];
+    return molt_mm256_loadu_si256((const molt_m256i *)(const void *)r);
+}
+/* 32-bit lane i = a[idx[i] & 7] */
+static inline molt_m256i molt_mm256_permutevar8x32_epi32(molt_m256i a, molt_m256i idx)
+{
+    return molt_mm256_castps_si256(molt_mm256_permutevar8x32_ps(molt_mm256_castsi256_ps(a), idx));
+}
+/* 32-bit lane i from b where bit i of imm is set */
+static inline molt_m256i molt_mm256_blend_epi32(molt_m256i a, molt_m256i b, int imm)
+{
+    return molt_mm256_castps_si256(molt_mm256_blend_ps(molt_mm256_castsi256_ps(a), molt_mm256_castsi256_ps(b), imm));
+}
+static inline molt_m128i molt_mm_blend_epi32(molt_m128i a, molt_m128i b, int imm)
+{
+    return molt_mm_castps_si128(molt_mm_blend_ps(molt_mm_castsi128_ps(a), molt_mm_castsi128_ps(b), imm & 15));
+}
+
+/* Masked loads and stores of 32-bit lanes (sign bit of the mask lane);
+ * lanes not selected are not touched in memory and load 0. */
+static inline molt_m128i molt_mm_maskload_epi32(const int *p, molt_m128i mask)
+{
+    int32_t m[4], r[4];
+    molt_mm_storeu_si128((molt_m128i *)(void *)m, mask);
+    for (int k = 0; k < 4; k++)
+        r[k] = m[k] < 0 ? p[k] : 0;
+    return molt_mm_loadu_si128((const molt_m128i *)(const void *)r);
+}
+static inline void molt_mm_maskstore_epi32(int *p, molt_m128i mask, molt_m128i a)
+{
+    int32_t m[4], v[4];
+    molt_mm_storeu_si128((molt_m128i *)(void *)m, mask);
+    molt_mm_storeu_si128((molt_m128i *)(void *)v, a);
+    for (int k = 0; k < 4; k++)
+        if (m[k] < 0)
+            p[k] = v[k];
+}
+static inline molt_m256i molt_mm256_maskload_epi32(const int *p, molt_m256i mask)
+{
+    return molt__join(molt_mm_maskload_epi32(p, molt__half(mask, 0)), molt_mm_maskload_epi32(p + 4, molt__half(mask, 1)));
+}
+static inline void molt_mm256_maskstore_epi32(int *p, molt_m256i mask, molt_m256i a)
+{
+    molt_mm_maskstore_epi32(p, molt__half(mask, 0), molt__half(a, 0));
+    molt_mm_maskstore_epi32(p + 4, molt__half(mask, 1), molt__half(a, 1));
+}
+static inline molt_m128 molt_mm_maskload_ps(const float *p, molt_m128i mask)
+{
+    return molt_mm_castsi128_ps(molt_mm_maskload_epi32((const int *)(const void *)p, mask));
+}
+static inline void molt_mm_maskstore_ps(float *p, molt_m128i mask, molt_m128 a)
+{
+    int32_t m[4];
+    float v[4];
+    molt_mm_storeu_si128((molt_m128i *)(void *)m, mask);
+    molt_mm_storeu_ps(v, a);
+    for (int k = 0; k < 4; k++)
+        if (m[k] < 0)
+            p[k] = v[k];
+}
+
+/* Gathers: lane i = *(base + idx[i] * scale bytes); scale is 1, 2, 4 or 8. */
+static inline molt_m128i molt_mm_i32gather_epi32(const int *base, molt_m128i idx, int scale)
+{
+    int32_t ix[4], r[4];
+    molt_mm_storeu_si128((molt_m128i *)(void *)ix, idx);
+    for (int k = 0; k < 4; k++)
+        memcpy(&r[k], (const char *)base + (ptrdiff_t)ix[k] * scale, 4);
+    return molt_mm_loadu_si128((const molt_m128i *)(const void *)r);
+}
+static inline molt_m256i molt_mm256_i32gather_epi32(const int *base, molt_m256i idx, int scale)
+{
+    return molt__join(molt_mm_i32gather_epi32(base, molt__half(idx, 0), scale), molt_mm_i32gather_epi32(base, molt__half(idx, 1), scale));
+}
+static inline molt_m128 molt_mm_i32gather_ps(const float *base, molt_m128i idx, int scale)
+{
+    return molt_mm_castsi128_ps(molt_mm_i32gather_epi32((const int *)(const void *)base, idx, scale));
+}
+static inline molt_m256 molt_mm256_i32gather_ps(const float *base, molt_m256i idx, int scale)
+{
+    return molt_mm256_castsi256_ps(molt_mm256_i32gather_epi32((const int *)(const void *)base, idx, scale));
+}
+
+/* float broadcasts and 128-bit float halves */
+static inline molt_m128 molt_mm_broadcastss_ps(molt_m128 a) { return molt_mm_set1_ps(molt_mm_cvtss_f32(a)); }
+static inline molt_m256 molt_mm256_broadcastss_ps(molt_m128 a) { return molt_mm256_set1_ps(molt_mm_cvtss_f32(a)); }
+static inline molt_m256 molt_mm256_broadcast_ps(const molt_m128 *p)
+{
+    molt_m128 v = molt_mm_loadu_ps((const float *)(const void *)p);
+    return molt_mm256_set_m128(v, v);
+}
+static inline molt_m256 molt_mm256_setr_m128(molt_m128 lo, molt_m128 hi) { return molt_mm256_set_m128(hi, lo); }
+static inline molt_m256 molt_mm256_loadu2_m128(const float *hi, const float *lo)
+{
+    return molt_mm256_set_m128(molt_mm_loadu_ps(hi), molt_mm_loadu_ps(lo));
+}
+static inline void molt_mm256_storeu2_m128(float *hi, float *lo, molt_m256 a)
+{
+    molt_mm_storeu_ps(lo, molt_mm256_castps256_ps128(a));
+    molt_mm_storeu_ps(hi, molt_mm256_extractf128_ps(a, 1));
+}
+static inline molt_m256i molt_mm256_permute2f128_si256(molt_m256i a, molt_m256i b, int imm)
+{
+    return molt_mm256_permute2x128_si256(a, b, imm);
+}
+static inline molt_m128i molt_mm256_extractf128_si256(molt_m256i a, int imm) { return molt__half(a, imm & 1); }
+static inline molt_m256i molt_mm256_insertf128_si256(molt_m256i a, molt_m128i b, int imm) { return molt_mm256_inserti128_si256(a, b, imm); }
 
 #undef MOLT__U
 #undef MOLT__F

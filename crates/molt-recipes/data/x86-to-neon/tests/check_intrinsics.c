@@ -1004,6 +1004,295 @@ static void check_pd(void)
     }
 }
 
+/* ------------------------------------------------------------------------ */
+/* AVX2 integers, broadcasts, gathers, masked loads, cross-lane permutes    */
+/* ------------------------------------------------------------------------ */
+
+#define ALIGNR256(imm) FOR_IMMCASE_I emit256i("_mm256_alignr_epi8", imm, k, I(_mm256_alignr_epi8)(ld256i(ia[k]), ld256i(ib[k]), imm));
+#define BLEND16_256(imm) FOR_IMMCASE_I emit256i("_mm256_blend_epi16", imm, k, I(_mm256_blend_epi16)(ld256i(ia[k]), ld256i(ib[k]), imm));
+#define BLEND32_256(imm) FOR_IMMCASE_I emit256i("_mm256_blend_epi32", imm, k, I(_mm256_blend_epi32)(ld256i(ia[k]), ld256i(ib[k]), imm));
+#define SHUF256(imm)                                                                                         \
+    FOR_IMMCASE_I emit256i("_mm256_shuffle_epi32", imm, k, I(_mm256_shuffle_epi32)(ld256i(ia[k]), imm));      \
+    FOR_IMMCASE_I emit256i("_mm256_shufflelo_epi16", imm, k, I(_mm256_shufflelo_epi16)(ld256i(ia[k]), imm));  \
+    FOR_IMMCASE_I emit256i("_mm256_shufflehi_epi16", imm, k, I(_mm256_shufflehi_epi16)(ld256i(ia[k]), imm));  \
+    FOR_IMMCASE_I emit256i("_mm256_permute4x64_epi64", imm, k, I(_mm256_permute4x64_epi64)(ld256i(ia[k]), imm));
+#define PERM2X128(imm)                                                                                                    \
+    FOR_IMMCASE_I emit256i("_mm256_permute2x128_si256", imm, k, I(_mm256_permute2x128_si256)(ld256i(ia[k]), ld256i(ib[k]), imm)); \
+    FOR_IMMCASE_I emit256i("_mm256_permute2f128_si256", imm, k, I(_mm256_permute2f128_si256)(ld256i(ib[k]), ld256i(ia[k]), imm));
+#define BYTESHIFT256(imm)                                                                                 \
+    FOR_IMMCASE_I emit256i("_mm256_slli_si256", imm, k, I(_mm256_slli_si256)(ld256i(ia[k]), imm));       \
+    FOR_IMMCASE_I emit256i("_mm256_srli_si256", imm, k, I(_mm256_srli_si256)(ld256i(ia[k]), imm));       \
+    FOR_IMMCASE_I emit256i("_mm256_bslli_epi128", imm, k, I(_mm256_bslli_epi128)(ld256i(ib[k]), imm));   \
+    FOR_IMMCASE_I emit256i("_mm256_bsrli_epi128", imm, k, I(_mm256_bsrli_epi128)(ld256i(ib[k]), imm));
+#define SHIFT_IMM256(n)                                                                           \
+    FOR_IMMCASE_I emit256i("_mm256_slli_epi16", n, k, I(_mm256_slli_epi16)(ld256i(ia[k]), n));     \
+    FOR_IMMCASE_I emit256i("_mm256_srli_epi16", n, k, I(_mm256_srli_epi16)(ld256i(ia[k]), n));     \
+    FOR_IMMCASE_I emit256i("_mm256_srai_epi16", n, k, I(_mm256_srai_epi16)(ld256i(ia[k]), n));     \
+    FOR_IMMCASE_I emit256i("_mm256_slli_epi64", n, k, I(_mm256_slli_epi64)(ld256i(ia[k]), n));     \
+    FOR_IMMCASE_I emit256i("_mm256_srli_epi64", n, k, I(_mm256_srli_epi64)(ld256i(ia[k]), n));     \
+    FOR_IMMCASE_I emit256i("_mm256_slli_epi32", n, k, I(_mm256_slli_epi32)(ld256i(ia[k]), n));     \
+    FOR_IMMCASE_I emit256i("_mm256_srli_epi32", n, k, I(_mm256_srli_epi32)(ld256i(ia[k]), n));     \
+    FOR_IMMCASE_I emit256i("_mm256_srai_epi32", n, k, I(_mm256_srai_epi32)(ld256i(ia[k]), n));
+#define SHIFT_ALL256(n)                                                                   \
+    FOR256 emit256i("_mm256_slli_epi16", n, k, I(_mm256_slli_epi16)(ld256i(ia[k]), n));    \
+    FOR256 emit256i("_mm256_srli_epi16", n, k, I(_mm256_srli_epi16)(ld256i(ia[k]), n));    \
+    FOR256 emit256i("_mm256_srai_epi16", n, k, I(_mm256_srai_epi16)(ld256i(ia[k]), n));    \
+    FOR256 emit256i("_mm256_slli_epi64", n, k, I(_mm256_slli_epi64)(ld256i(ia[k]), n));    \
+    FOR256 emit256i("_mm256_srli_epi64", n, k, I(_mm256_srli_epi64)(ld256i(ia[k]), n));
+#define BLEND32_128(imm) FOR_IMMCASE_I emit128i("_mm_blend_epi32", imm, k, I(_mm_blend_epi32)(ld128i(ia[k]), ld128i(ib[k]), imm));
+
+static void sweep_alignr256(void) { REP256(ALIGNR256) }
+static void sweep_blend16_256(void) { REP256(BLEND16_256) }
+static void sweep_blend32_256(void) { REP256(BLEND32_256) }
+static void sweep_shuf256(void) { REP256(SHUF256) }
+static void sweep_perm2x128(void) { REP256(PERM2X128) }
+static void sweep_byteshift256(void) { REP256(BYTESHIFT256) }
+static void sweep_shift_imm256(void) { REP256(SHIFT_IMM256) }
+static void sweep_blend32_128(void) { REP16(BLEND32_128, 0) }
+
+static void check_avx2_int(void)
+{
+    I256_2(_mm256_add_epi8) I256_2(_mm256_add_epi16) I256_2(_mm256_add_epi64)
+    I256_2(_mm256_sub_epi8) I256_2(_mm256_sub_epi16) I256_2(_mm256_sub_epi64)
+    I256_2(_mm256_adds_epi8) I256_2(_mm256_adds_epi16) I256_2(_mm256_adds_epu8) I256_2(_mm256_adds_epu16)
+    I256_2(_mm256_subs_epi8) I256_2(_mm256_subs_epi16) I256_2(_mm256_subs_epu8) I256_2(_mm256_subs_epu16)
+    I256_2(_mm256_mullo_epi16) I256_2(_mm256_mulhi_epi16) I256_2(_mm256_mulhi_epu16) I256_2(_mm256_mulhrs_epi16)
+    I256_2(_mm256_mul_epu32) I256_2(_mm256_mul_epi32) I256_2(_mm256_madd_epi16) I256_2(_mm256_maddubs_epi16)
+    I256_2(_mm256_sad_epu8) I256_2(_mm256_avg_epu8) I256_2(_mm256_avg_epu16)
+    I256_2(_mm256_min_epi8) I256_2(_mm256_max_epi8) I256_2(_mm256_min_epu8) I256_2(_mm256_max_epu8)
+    I256_2(_mm256_min_epi16) I256_2(_mm256_max_epi16) I256_2(_mm256_min_epu16) I256_2(_mm256_max_epu16)
+    I256_2(_mm256_min_epu32) I256_2(_mm256_max_epu32)
+    I256_1(_mm256_abs_epi8) I256_1(_mm256_abs_epi16)
+    I256_2(_mm256_sign_epi8) I256_2(_mm256_sign_epi16) I256_2(_mm256_sign_epi32)
+    I256_2(_mm256_hadd_epi16) I256_2(_mm256_hadd_epi32) I256_2(_mm256_hsub_epi16) I256_2(_mm256_hsub_epi32)
+    I256_2(_mm256_hadds_epi16) I256_2(_mm256_hsubs_epi16)
+    I256_2(_mm256_cmpeq_epi8) I256_2(_mm256_cmpeq_epi16) I256_2(_mm256_cmpeq_epi64)
+    I256_2(_mm256_cmpgt_epi8) I256_2(_mm256_cmpgt_epi16) I256_2(_mm256_cmpgt_epi64)
+    FOR256 emit256i("_mm256_cmpeq_epi8(a,a)", -1, k, I(_mm256_cmpeq_epi8)(ld256i(ia[k]), ld256i(ia[k])));
+    I256_2(_mm256_unpacklo_epi8) I256_2(_mm256_unpackhi_epi8) I256_2(_mm256_unpacklo_epi16) I256_2(_mm256_unpackhi_epi16)
+    I256_2(_mm256_unpacklo_epi32) I256_2(_mm256_unpackhi_epi32) I256_2(_mm256_unpacklo_epi64) I256_2(_mm256_unpackhi_epi64)
+    I256_2(_mm256_packs_epi16) I256_2(_mm256_packs_epi32) I256_2(_mm256_packus_epi16) I256_2(_mm256_packus_epi32)
+    I256_2(_mm256_shuffle_epi8)
+    I256_2(_mm256_sllv_epi32) I256_2(_mm256_srlv_epi32) I256_2(_mm256_srav_epi32)
+    I128_2(_mm_sllv_epi32) I128_2(_mm_srlv_epi32) I128_2(_mm_srav_epi32)
+    /* variable shifts with counts 0..39 */
+    FOR256 {
+        v256i n = I(_mm256_and_si256)(ld256i(ib[k]), I(_mm256_set1_epi32)(31));
+        n = I(_mm256_add_epi32)(n, I(_mm256_and_si256)(ld256i(ia[k]), I(_mm256_set1_epi32)(8)));
+        emit256i("_mm256_sllv_epi32(small)", -1, k, I(_mm256_sllv_epi32)(ld256i(ia[k]), n));
+        emit256i("_mm256_srlv_epi32(small)", -1, k, I(_mm256_srlv_epi32)(ld256i(ia[k]), n));
+        emit256i("_mm256_srav_epi32(small)", -1, k, I(_mm256_srav_epi32)(ld256i(ia[k]), n));
+    }
+    FOR256 emit256i("_mm256_blendv_epi8", -1, k, I(_mm256_blendv_epi8)(ld256i(ia[k]), ld256i(ib[k]), ld256i(fc[k])));
+    FOR256 emit_i32("_mm256_movemask_epi8", k, I(_mm256_movemask_epi8)(ld256i(ia[k])));
+    FOR256 {
+        v256i a = ld256i(ia[k]), b = ld256i(ib[k]);
+        v256i sub = I(_mm256_and_si256)(a, b), dis = I(_mm256_andnot_si256)(a, b);
+        emit_i32("_mm256_testz_si256", k, I(_mm256_testz_si256)(a, b));
+        emit_i32("_mm256_testc_si256", k, I(_mm256_testc_si256)(a, b));
+        emit_i32("_mm256_testnzc_si256", k, I(_mm256_testnzc_si256)(a, b));
+        emit_i32("_mm256_testc_si256(a,a&b)", k, I(_mm256_testc_si256)(a, sub));
+        emit_i32("_mm256_testz_si256(a,~a&b)", k, I(_mm256_testz_si256)(a, dis));
+        emit_i32("_mm256_testnzc_si256(a,a&b)", k, I(_mm256_testnzc_si256)(a, sub));
+    }
+    FOR128 {
+        v128i a = A128I(ia);
+        emit256i("_mm256_cvtepi8_epi16", -1, k, I(_mm256_cvtepi8_epi16)(a));
+        emit256i("_mm256_cvtepi8_epi32", -1, k, I(_mm256_cvtepi8_epi32)(a));
+        emit256i("_mm256_cvtepi8_epi64", -1, k, I(_mm256_cvtepi8_epi64)(a));
+        emit256i("_mm256_cvtepi16_epi32", -1, k, I(_mm256_cvtepi16_epi32)(a));
+        emit256i("_mm256_cvtepi16_epi64", -1, k, I(_mm256_cvtepi16_epi64)(a));
+        emit256i("_mm256_cvtepi32_epi64", -1, k, I(_mm256_cvtepi32_epi64)(a));
+        emit256i("_mm256_cvtepu8_epi16", -1, k, I(_mm256_cvtepu8_epi16)(a));
+        emit256i("_mm256_cvtepu8_epi32", -1, k, I(_mm256_cvtepu8_epi32)(a));
+        emit256i("_mm256_cvtepu8_epi64", -1, k, I(_mm256_cvtepu8_epi64)(a));
+        emit256i("_mm256_cvtepu16_epi32", -1, k, I(_mm256_cvtepu16_epi32)(a));
+        emit256i("_mm256_cvtepu16_epi64", -1, k, I(_mm256_cvtepu16_epi64)(a));
+        emit256i("_mm256_cvtepu32_epi64", -1, k, I(_mm256_cvtepu32_epi64)(a));
+        emit128i("_mm_broadcastb_epi8", -1, k, I(_mm_broadcastb_epi8)(a));
+        emit128i("_mm_broadcastw_epi16", -1, k, I(_mm_broadcastw_epi16)(a));
+        emit128i("_mm_broadcastd_epi32", -1, k, I(_mm_broadcastd_epi32)(a));
+        emit128i("_mm_broadcastq_epi64", -1, k, I(_mm_broadcastq_epi64)(a));
+        emit256i("_mm256_broadcastb_epi8", -1, k, I(_mm256_broadcastb_epi8)(a));
+        emit256i("_mm256_broadcastw_epi16", -1, k, I(_mm256_broadcastw_epi16)(a));
+        emit256i("_mm256_broadcastd_epi32", -1, k, I(_mm256_broadcastd_epi32)(a));
+        emit256i("_mm256_broadcastq_epi64", -1, k, I(_mm256_broadcastq_epi64)(a));
+        emit256i("_mm256_broadcastsi128_si256", -1, k, I(_mm256_broadcastsi128_si256)(a));
+        emit128("_mm_broadcastss_ps", -1, k, I(_mm_broadcastss_ps)(A128(fa)), EXACT);
+        emit256("_mm256_broadcastss_ps", -1, k, I(_mm256_broadcastss_ps)(A128(fa)), EXACT);
+        /* the upper half is undefined on x86 for the cast: only the lower one is compared */
+        emit128i("_mm256_castsi128_si256", -1, k, I(_mm256_castsi256_si128)(I(_mm256_castsi128_si256)(a)));
+    }
+
+    sweep_alignr256();
+    sweep_blend16_256();
+    sweep_blend32_256();
+    sweep_blend32_128();
+    sweep_shuf256();
+    sweep_perm2x128();
+    sweep_byteshift256();
+    sweep_shift_imm256();
+    SHIFT_ALL256(0) SHIFT_ALL256(1) SHIFT_ALL256(15) SHIFT_ALL256(16) SHIFT_ALL256(33) SHIFT_ALL256(64)
+    static const uint32_t counts[][4] = {{0, 0, 5, 5}, {1, 0, 0, 0}, {15, 0, 0, 0}, {16, 0, 0, 0}, {31, 0, 0, 0},
+                                         {32, 0, 0, 0}, {63, 0, 0, 0}, {64, 0, 0, 0}, {3, 1, 0, 0}};
+    for (int c = 0; c < (int)(sizeof counts / sizeof counts[0]); c++) {
+        v128i n = ld128i(counts[c]);
+        for (int k = 0; k < NCASE; k += 2) {
+            emit256i("_mm256_sll_epi16", c, k, I(_mm256_sll_epi16)(ld256i(ia[k]), n));
+            emit256i("_mm256_srl_epi16", c, k, I(_mm256_srl_epi16)(ld256i(ia[k]), n));
+            emit256i("_mm256_sra_epi16", c, k, I(_mm256_sra_epi16)(ld256i(ia[k]), n));
+            emit256i("_mm256_sll_epi32", c, k, I(_mm256_sll_epi32)(ld256i(ia[k]), n));
+            emit256i("_mm256_srl_epi32", c, k, I(_mm256_srl_epi32)(ld256i(ia[k]), n));
+            emit256i("_mm256_sra_epi32", c, k, I(_mm256_sra_epi32)(ld256i(ia[k]), n));
+            emit256i("_mm256_sll_epi64", c, k, I(_mm256_sll_epi64)(ld256i(ia[k]), n));
+            emit256i("_mm256_srl_epi64", c, k, I(_mm256_srl_epi64)(ld256i(ia[k]), n));
+        }
+    }
+
+    FOR256 {
+        const uint32_t *x = ia[k];
+        unsigned char c[32];
+        int16_t h[16];
+        long long q[4];
+        memcpy(c, x, 32);
+        memcpy(h, ib[k], 32);
+        memcpy(q, x, 32);
+#define C(i) (char)c[i]
+        emit256i("_mm256_set_epi8", -1, k,
+                 I(_mm256_set_epi8)(C(0), C(1), C(2), C(3), C(4), C(5), C(6), C(7), C(8), C(9), C(10), C(11), C(12),
+                                    C(13), C(14), C(15), C(16), C(17), C(18), C(19), C(20), C(21), C(22), C(23),
+                                    C(24), C(25), C(26), C(27), C(28), C(29), C(30), C(31)));
+        emit256i("_mm256_setr_epi8", -1, k,
+                 I(_mm256_setr_epi8)(C(0), C(1), C(2), C(3), C(4), C(5), C(6), C(7), C(8), C(9), C(10), C(11), C(12),
+                                     C(13), C(14), C(15), C(16), C(17), C(18), C(19), C(20), C(21), C(22), C(23),
+                                     C(24), C(25), C(26), C(27), C(28), C(29), C(30), C(31)));
+#undef C
+        emit256i("_mm256_set_epi16", -1, k,
+                 I(_mm256_set_epi16)(h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12],
+                                     h[13], h[14], h[15]));
+        emit256i("_mm256_setr_epi16", -1, k,
+                 I(_mm256_setr_epi16)(h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12],
+                                      h[13], h[14], h[15]));
+        emit256i("_mm256_set1_epi8", -1, k, I(_mm256_set1_epi8)((char)c[k]));
+        emit256i("_mm256_set1_epi16", -1, k, I(_mm256_set1_epi16)(h[k % 16]));
+        emit256i("_mm256_set1_epi64x", -1, k, I(_mm256_set1_epi64x)(q[k % 4]));
+        emit256i("_mm256_set_epi64x", -1, k, I(_mm256_set_epi64x)(q[0], q[1], q[2], q[3]));
+        emit256i("_mm256_setr_epi64x", -1, k, I(_mm256_setr_epi64x)(q[0], q[1], q[2], q[3]));
+        emit256i("_mm256_set_m128i", -1, k, I(_mm256_set_m128i)(ld128i(ia[k]), ld128i(ib[k])));
+        emit256i("_mm256_setr_m128i", -1, k, I(_mm256_setr_m128i)(ld128i(ia[k]), ld128i(ib[k])));
+        emit256("_mm256_setr_m128", -1, k, I(_mm256_setr_m128)(ld128(fa[k]), ld128(fb[k])), EXACT);
+        emit256i("_mm256_zextsi128_si256", -1, k, I(_mm256_zextsi128_si256)(ld128i(ia[k] + 2)));
+
+        v256i a = ld256i(ia[k]);
+        int v = (int)ib[k][k % 8];
+        long long v64 = q[(k + 1) % 4];
+        for (int h2 = 0; h2 < 1; h2++) {
+#define X256(i)                                                                       \
+    emit_i32("_mm256_extract_epi8[" #i "]", k, I(_mm256_extract_epi8)(a, i));       \
+    emit256i("_mm256_insert_epi8", i, k, I(_mm256_insert_epi8)(a, v, i));
+            X256(0) X256(5) X256(15) X256(16) X256(17) X256(31)
+#undef X256
+#define X256(i)                                                                       \
+    emit_i32("_mm256_extract_epi16[" #i "]", k, I(_mm256_extract_epi16)(a, i));     \
+    emit256i("_mm256_insert_epi16", i, k, I(_mm256_insert_epi16)(a, v, i));
+            X256(0) X256(3) X256(7) X256(8) X256(12) X256(15)
+#undef X256
+#define X256(i)                                                                       \
+    emit_i32("_mm256_extract_epi32[" #i "]", k, I(_mm256_extract_epi32)(a, i));     \
+    emit256i("_mm256_insert_epi32", i, k, I(_mm256_insert_epi32)(a, v, i));
+            X256(0) X256(1) X256(2) X256(3) X256(4) X256(5) X256(6) X256(7)
+#undef X256
+#define X256(i)                                                                       \
+    emit_i64("_mm256_extract_epi64", i, k, I(_mm256_extract_epi64)(a, i));          \
+    emit256i("_mm256_insert_epi64", i, k, I(_mm256_insert_epi64)(a, v64, i));
+            X256(0) X256(1) X256(2) X256(3)
+#undef X256
+        }
+        emit256i("_mm256_inserti128_si256", 0, k, I(_mm256_inserti128_si256)(a, ld128i(ib[k]), 0));
+        emit256i("_mm256_inserti128_si256", 1, k, I(_mm256_inserti128_si256)(a, ld128i(ib[k]), 1));
+        emit256i("_mm256_insertf128_si256", 0, k, I(_mm256_insertf128_si256)(a, ld128i(ib[k] + 4), 0));
+        emit256i("_mm256_insertf128_si256", 1, k, I(_mm256_insertf128_si256)(a, ld128i(ib[k] + 4), 1));
+        emit128i("_mm256_extractf128_si256", 0, k, I(_mm256_extractf128_si256)(a, 0));
+        emit128i("_mm256_extractf128_si256", 1, k, I(_mm256_extractf128_si256)(a, 1));
+        emit256i("_mm256_permutevar8x32_epi32", -1, k, I(_mm256_permutevar8x32_epi32)(a, ld256i(ib[k])));
+    }
+}
+
+static void check_avx2_memory(void)
+{
+    /* masked loads/stores, gathers at every scale, loadu2/storeu2, broadcasts */
+    FOR256 {
+        int32_t src[8], dst[10];
+        uint32_t bits[10];
+        memcpy(src, ia[k], 32);
+        emit256i("_mm256_maskload_epi32", -1, k, I(_mm256_maskload_epi32)(src, ld256i(ib[k])));
+        emit128i("_mm_maskload_epi32", -1, k, I(_mm_maskload_epi32)(src + 2, ld128i(ib[k] + 4)));
+        emit128("_mm_maskload_ps", -1, k, I(_mm_maskload_ps)((const float *)(const void *)fa[k], ld128i(ib[k])), EXACT);
+        for (int w = 0; w < 3; w++) {
+            for (int i = 0; i < 10; i++)
+                dst[i] = (int32_t)0xdeadbeef;
+            if (w == 0)
+                I(_mm256_maskstore_epi32)(dst + 1, ld256i(ib[k]), ld256i(ia[k]));
+            else if (w == 1)
+                I(_mm_maskstore_epi32)(dst + 1, ld128i(ib[k] + 4), ld128i(ia[k]));
+            else {
+                float fd[10];
+                memcpy(fd, dst, sizeof fd);
+                I(_mm_maskstore_ps)(fd + 1, ld128i(ib[k]), ld128(fa[k] + 4));
+                memcpy(dst, fd, sizeof fd);
+            }
+            memcpy(bits, dst, sizeof bits);
+            emit(w == 0 ? "_mm256_maskstore_epi32" : w == 1 ? "_mm_maskstore_epi32" : "_mm_maskstore_ps", -1, k, bits, 10, EXACT);
+        }
+    }
+    static int32_t table[64];
+    for (int i = 0; i < 64; i++)
+        table[i] = (int32_t)(ia[i / 8][i % 8] ^ ib[(i / 8) + 8][i % 8]);
+    FOR256 {
+        /* indices within the table at every scale, negative ones from its middle */
+        int32_t idx[8];
+        for (int i = 0; i < 8; i++)
+            idx[i] = (int32_t)(ib[k][i] % 15) - 7;
+        v256i vi = ld256i((const uint32_t *)idx);
+        v128i vi4 = ld128i((const uint32_t *)idx + 4);
+        const int *mid = table + 32;
+        const float *fmid = (const float *)(const void *)(table + 32);
+        emit256i("_mm256_i32gather_epi32", 1, k, I(_mm256_i32gather_epi32)(mid, vi, 1));
+        emit256i("_mm256_i32gather_epi32", 2, k, I(_mm256_i32gather_epi32)(mid, vi, 2));
+        emit256i("_mm256_i32gather_epi32", 4, k, I(_mm256_i32gather_epi32)(mid, vi, 4));
+        emit256i("_mm256_i32gather_epi32", 8, k, I(_mm256_i32gather_epi32)(mid, vi, 8));
+        emit128i("_mm_i32gather_epi32", 1, k, I(_mm_i32gather_epi32)(mid, vi4, 1));
+        emit128i("_mm_i32gather_epi32", 2, k, I(_mm_i32gather_epi32)(mid, vi4, 2));
+        emit128i("_mm_i32gather_epi32", 4, k, I(_mm_i32gather_epi32)(mid, vi4, 4));
+        emit128i("_mm_i32gather_epi32", 8, k, I(_mm_i32gather_epi32)(mid, vi4, 8));
+        emit256("_mm256_i32gather_ps", 1, k, I(_mm256_i32gather_ps)(fmid, vi, 1), EXACT);
+        emit256("_mm256_i32gather_ps", 2, k, I(_mm256_i32gather_ps)(fmid, vi, 2), EXACT);
+        emit256("_mm256_i32gather_ps", 4, k, I(_mm256_i32gather_ps)(fmid, vi, 4), EXACT);
+        emit256("_mm256_i32gather_ps", 8, k, I(_mm256_i32gather_ps)(fmid, vi, 8), EXACT);
+        emit128("_mm_i32gather_ps", 1, k, I(_mm_i32gather_ps)(fmid, vi4, 1), EXACT);
+        emit128("_mm_i32gather_ps", 2, k, I(_mm_i32gather_ps)(fmid, vi4, 2), EXACT);
+        emit128("_mm_i32gather_ps", 4, k, I(_mm_i32gather_ps)(fmid, vi4, 4), EXACT);
+        emit128("_mm_i32gather_ps", 8, k, I(_mm_i32gather_ps)(fmid, vi4, 8), EXACT);
+
+        uint32_t lo[4], hi[4], out[16];
+        memcpy(lo, ia[k], 16);
+        memcpy(hi, ib[k] + 4, 16);
+        emit256i("_mm256_loadu2_m128i", -1, k, I(_mm256_loadu2_m128i)((const v128i *)(const void *)hi, (const v128i *)(const void *)lo));
+        emit256("_mm256_loadu2_m128", -1, k, I(_mm256_loadu2_m128)((const float *)(const void *)fb[k], (const float *)(const void *)fa[k]), EXACT);
+        emit256("_mm256_broadcast_ps", -1, k, I(_mm256_broadcast_ps)((const v128 *)(const void *)fa[k]), EXACT);
+        float fo[16];
+        for (int i = 0; i < 16; i++)
+            out[i] = 0xdeadbeefu;
+        I(_mm256_storeu2_m128i)((v128i *)(void *)(out + 9), (v128i *)(void *)(out + 1), ld256i(ia[k]));
+        emit("_mm256_storeu2_m128i", -1, k, out, 16, EXACT);
+        for (int i = 0; i < 16; i++)
+            fo[i] = lf(0xdeadbeefu);
+        I(_mm256_storeu2_m128)(fo + 1, fo + 10, ld256(fa[k]));
+        memcpy(out, fo, sizeof out);
+        emit("_mm256_storeu2_m128", -1, k, out, 16, EXACT);
+    }
+}
+
 int main(void)
 {
     make_inputs();
@@ -1016,6 +1305,8 @@ int main(void)
     check_int_set_memory();
     check_int_lanes();
     check_pd();
+    check_avx2_int();
+    check_avx2_memory();
     fprintf(stderr, "check_intrinsics (%s): %ld lines\n", MODE, n_lines);
     return 0;
 }
