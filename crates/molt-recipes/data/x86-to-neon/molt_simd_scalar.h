@@ -1663,4 +1663,155 @@ static inline molt_m256i molt_mm256_permute2f128_si256(molt_m256i a, molt_m256i 
 static inline molt_m128i molt_mm256_extractf128_si256(molt_m256i a, int imm) { return molt__half(a, imm & 1); }
 static inline molt_m256i molt_mm256_insertf128_si256(molt_m256i a, molt_m128i b, int imm) { return molt_mm256_inserti128_si256(a, b, imm); }
 
+/* 256-bit doubles; FMA on doubles */
+static inline molt_m128d molt__halfd(molt_m256d a, int h) { molt_m128d r; memcpy(r.d, a.d + 2 * h, 16); return r; }
+static inline molt_m256d molt__joind(molt_m128d lo, molt_m128d hi)
+{
+    molt_m256d r;
+    memcpy(r.d, lo.d, 16);
+    memcpy(r.d + 2, hi.d, 16);
+    return r;
+}
+static inline molt_m256i molt_mm256_castpd_si256(molt_m256d a) { molt_m256i r; memcpy(r.i, a.d, 32); return r; }
+static inline molt_m256d molt_mm256_castsi256_pd(molt_m256i a) { molt_m256d r; memcpy(r.d, a.i, 32); return r; }
+/* fused, one rounding: a*b+c, a*b-c, -(a*b)+c, -(a*b)-c */
+static inline molt_m128d molt_mm_fmadd_pd(molt_m128d a, molt_m128d b, molt_m128d c) { a.d[0] = fma(a.d[0], b.d[0], c.d[0]); a.d[1] = fma(a.d[1], b.d[1], c.d[1]); return a; }
+static inline molt_m128d molt_mm_fmsub_pd(molt_m128d a, molt_m128d b, molt_m128d c) { a.d[0] = fma(a.d[0], b.d[0], -c.d[0]); a.d[1] = fma(a.d[1], b.d[1], -c.d[1]); return a; }
+static inline molt_m128d molt_mm_fnmadd_pd(molt_m128d a, molt_m128d b, molt_m128d c) { a.d[0] = fma(-a.d[0], b.d[0], c.d[0]); a.d[1] = fma(-a.d[1], b.d[1], c.d[1]); return a; }
+static inline molt_m128d molt_mm_fnmsub_pd(molt_m128d a, molt_m128d b, molt_m128d c) { a.d[0] = fma(-a.d[0], b.d[0], -c.d[0]); a.d[1] = fma(-a.d[1], b.d[1], -c.d[1]); return a; }
+
+/* ------------------------------------------------------------------------ */
+/* AVX doubles: the 128-bit operations on each half                         */
+/* ------------------------------------------------------------------------ */
+
+#define MOLT__SPLITD1(n256, n128) \
+    static inline molt_m256d n256(molt_m256d a) { return molt__joind(n128(molt__halfd(a, 0)), n128(molt__halfd(a, 1))); }
+#define MOLT__SPLITD2(n256, n128)                                                          \
+    static inline molt_m256d n256(molt_m256d a, molt_m256d b)                              \
+    {                                                                                      \
+        return molt__joind(n128(molt__halfd(a, 0), molt__halfd(b, 0)), n128(molt__halfd(a, 1), molt__halfd(b, 1))); \
+    }
+#define MOLT__SPLITD3(n256, n128)                                                          \
+    static inline molt_m256d n256(molt_m256d a, molt_m256d b, molt_m256d c)                \
+    {                                                                                      \
+        return molt__joind(n128(molt__halfd(a, 0), molt__halfd(b, 0), molt__halfd(c, 0)),  \
+                           n128(molt__halfd(a, 1), molt__halfd(b, 1), molt__halfd(c, 1))); \
+    }
+
+static inline molt_m256d molt_mm256_loadu_pd(const double *p) { return molt__joind(molt_mm_loadu_pd(p), molt_mm_loadu_pd(p + 2)); }
+/* x86 faults on a pointer not 32-byte aligned; this does not check. */
+static inline molt_m256d molt_mm256_load_pd(const double *p) { return molt_mm256_loadu_pd(p); }
+static inline void molt_mm256_storeu_pd(double *p, molt_m256d a)
+{
+    molt_mm_storeu_pd(p, molt__halfd(a, 0));
+    molt_mm_storeu_pd(p + 2, molt__halfd(a, 1));
+}
+static inline void molt_mm256_store_pd(double *p, molt_m256d a) { molt_mm256_storeu_pd(p, a); }
+static inline molt_m256d molt_mm256_setr_pd(double e0, double e1, double e2, double e3)
+{
+    return molt__joind(molt_mm_setr_pd(e0, e1), molt_mm_setr_pd(e2, e3));
+}
+static inline molt_m256d molt_mm256_set_pd(double e3, double e2, double e1, double e0)
+{
+    return molt__joind(molt_mm_setr_pd(e0, e1), molt_mm_setr_pd(e2, e3));
+}
+static inline molt_m256d molt_mm256_set1_pd(double a) { return molt__joind(molt_mm_set1_pd(a), molt_mm_set1_pd(a)); }
+static inline molt_m256d molt_mm256_setzero_pd(void) { return molt__joind(molt_mm_setzero_pd(), molt_mm_setzero_pd()); }
+static inline molt_m256d molt_mm256_broadcast_sd(const double *p) { return molt__joind(molt_mm_load1_pd(p), molt_mm_load1_pd(p)); }
+static inline double molt_mm256_cvtsd_f64(molt_m256d a) { return molt_mm_cvtsd_f64(molt__halfd(a, 0)); }
+
+MOLT__SPLITD2(molt_mm256_add_pd, molt_mm_add_pd)
+MOLT__SPLITD2(molt_mm256_sub_pd, molt_mm_sub_pd)
+MOLT__SPLITD2(molt_mm256_mul_pd, molt_mm_mul_pd)
+MOLT__SPLITD2(molt_mm256_div_pd, molt_mm_div_pd)
+MOLT__SPLITD1(molt_mm256_sqrt_pd, molt_mm_sqrt_pd)
+MOLT__SPLITD2(molt_mm256_max_pd, molt_mm_max_pd)
+MOLT__SPLITD2(molt_mm256_min_pd, molt_mm_min_pd)
+MOLT__SPLITD2(molt_mm256_hadd_pd, molt_mm_hadd_pd)
+MOLT__SPLITD2(molt_mm256_addsub_pd, molt_mm_addsub_pd)
+MOLT__SPLITD2(molt_mm256_and_pd, molt_mm_and_pd)
+MOLT__SPLITD2(molt_mm256_or_pd, molt_mm_or_pd)
+MOLT__SPLITD2(molt_mm256_xor_pd, molt_mm_xor_pd)
+MOLT__SPLITD2(molt_mm256_andnot_pd, molt_mm_andnot_pd)
+MOLT__SPLITD2(molt_mm256_unpacklo_pd, molt_mm_unpacklo_pd)
+MOLT__SPLITD2(molt_mm256_unpackhi_pd, molt_mm_unpackhi_pd)
+MOLT__SPLITD3(molt_mm256_blendv_pd, molt_mm_blendv_pd)
+MOLT__SPLITD1(molt_mm256_floor_pd, molt_mm_floor_pd)
+MOLT__SPLITD1(molt_mm256_ceil_pd, molt_mm_ceil_pd)
+MOLT__SPLITD3(molt_mm256_fmadd_pd, molt_mm_fmadd_pd)
+MOLT__SPLITD3(molt_mm256_fmsub_pd, molt_mm_fmsub_pd)
+MOLT__SPLITD3(molt_mm256_fnmadd_pd, molt_mm_fnmadd_pd)
+MOLT__SPLITD3(molt_mm256_fnmsub_pd, molt_mm_fnmsub_pd)
+
+static inline molt_m256d molt_mm256_cmp_pd(molt_m256d a, molt_m256d b, int pred)
+{
+    return molt__joind(molt_mm_cmp_pd(molt__halfd(a, 0), molt__halfd(b, 0), pred), molt_mm_cmp_pd(molt__halfd(a, 1), molt__halfd(b, 1), pred));
+}
+static inline molt_m256d molt_mm256_round_pd(molt_m256d a, int imm)
+{
+    return molt__joind(molt_mm_round_pd(molt__halfd(a, 0), imm), molt_mm_round_pd(molt__halfd(a, 1), imm));
+}
+/* imm bits 0..1 for the low half, 2..3 for the high half */
+static inline molt_m256d molt_mm256_shuffle_pd(molt_m256d a, molt_m256d b, int imm)
+{
+    return molt__joind(molt_mm_shuffle_pd(molt__halfd(a, 0), molt__halfd(b, 0), imm & 3),
+                       molt_mm_shuffle_pd(molt__halfd(a, 1), molt__halfd(b, 1), (imm >> 2) & 3));
+}
+static inline molt_m256d molt_mm256_blend_pd(molt_m256d a, molt_m256d b, int imm)
+{
+    return molt__joind(molt_mm_blend_pd(molt__halfd(a, 0), molt__halfd(b, 0), imm & 3),
+                       molt_mm_blend_pd(molt__halfd(a, 1), molt__halfd(b, 1), (imm >> 2) & 3));
+}
+static inline int molt_mm256_movemask_pd(molt_m256d a)
+{
+    return molt_mm_movemask_pd(molt__halfd(a, 0)) | (molt_mm_movemask_pd(molt__halfd(a, 1)) << 2);
+}
+static inline molt_m128d molt_mm256_extractf128_pd(molt_m256d a, int imm) { return molt__halfd(a, imm & 1); }
+static inline molt_m256d molt_mm256_insertf128_pd(molt_m256d a, molt_m128d b, int imm)
+{
+    return (imm & 1) ? molt__joind(molt__halfd(a, 0), b) : molt__joind(b, molt__halfd(a, 1));
+}
+static inline molt_m256d molt_mm256_permute2f128_pd(molt_m256d a, molt_m256d b, int imm)
+{
+    return molt_mm256_castsi256_pd(molt_mm256_permute2x128_si256(molt_mm256_castpd_si256(a), molt_mm256_castpd_si256(b), imm));
+}
+static inline molt_m256d molt_mm256_permute4x64_pd(molt_m256d a, int imm)
+{
+    return molt_mm256_castsi256_pd(molt_mm256_permute4x64_epi64(molt_mm256_castpd_si256(a), imm));
+}
+static inline molt_m128d molt_mm256_castpd256_pd128(molt_m256d a) { return molt__halfd(a, 0); }
+/* x86 leaves the upper half undefined; here it is zero. */
+static inline molt_m256d molt_mm256_castpd128_pd256(molt_m128d a) { return molt__joind(a, molt_mm_setzero_pd()); }
+static inline molt_m256 molt_mm256_castpd_ps(molt_m256d a)
+{
+    return molt_mm256_set_m128(molt_mm_castpd_ps(molt__halfd(a, 1)), molt_mm_castpd_ps(molt__halfd(a, 0)));
+}
+static inline molt_m256d molt_mm256_castps_pd(molt_m256 a)
+{
+    return molt__joind(molt_mm_castps_pd(molt_mm256_extractf128_ps(a, 0)), molt_mm_castps_pd(molt_mm256_extractf128_ps(a, 1)));
+}
+/* exact */
+static inline molt_m256d molt_mm256_cvtps_pd(molt_m128 a)
+{
+    return molt__joind(molt_mm_cvtps_pd(a), molt_mm_cvtps_pd(molt_mm_movehl_ps(a, a)));
+}
+/* rounded in the current mode */
+static inline molt_m128 molt_mm256_cvtpd_ps(molt_m256d a)
+{
+    return molt_mm_movelh_ps(molt_mm_cvtpd_ps(molt__halfd(a, 0)), molt_mm_cvtpd_ps(molt__halfd(a, 1)));
+}
+static inline molt_m256d molt_mm256_cvtepi32_pd(molt_m128i a)
+{
+    return molt__joind(molt_mm_cvtepi32_pd(a), molt_mm_cvtepi32_pd(molt_mm_srli_si128(a, 8)));
+}
+/* NaN and out-of-range give 0x80000000 as on x86 */
+static inline molt_m128i molt_mm256_cvtpd_epi32(molt_m256d a)
+{
+    return molt_mm_unpacklo_epi64(molt_mm_cvtpd_epi32(molt__halfd(a, 0)), molt_mm_cvtpd_epi32(molt__halfd(a, 1)));
+}
+static inline molt_m128i molt_mm256_cvttpd_epi32(molt_m256d a)
+{
+    return molt_mm_unpacklo_epi64(molt_mm_cvttpd_epi32(molt__halfd(a, 0)), molt_mm_cvttpd_epi32(molt__halfd(a, 1)));
+}
+
 #endif /* MOLT_SIMD_SCALAR_H */

@@ -1293,6 +1293,111 @@ static void check_avx2_memory(void)
     }
 }
 
+/* ------------------------------------------------------------------------ */
+/* AVX doubles, FMA on doubles                                              */
+/* ------------------------------------------------------------------------ */
+
+NOINLINE static T(m256d) ld256d(const uint64_t *bits)
+{
+    double t[4];
+    memcpy(t, bits, sizeof t);
+    return I(_mm256_loadu_pd)(t);
+}
+NOINLINE static void emit256d(const char *name, int imm, int k, T(m256d) r, int mode)
+{
+    double t[4];
+    uint64_t b[4];
+    I(_mm256_storeu_pd)(t, r);
+    memcpy(b, t, sizeof b);
+    emit64(name, imm, k, b, 4, mode);
+}
+#define DC128 ld128d(da[(k / 2 + 5) % NCASE] + 2 * (k % 2))
+#define DC256 ld256d(db[(k + 5) % NCASE])
+#define D256_2(fn, mode) FOR256 emit256d(#fn, -1, k, I(fn)(ld256d(da[k]), ld256d(db[k])), mode);
+#define D256_1(fn, mode) FOR256 emit256d(#fn, -1, k, I(fn)(ld256d(da[k])), mode);
+#define D256_3(fn, mode) FOR256 emit256d(#fn, -1, k, I(fn)(ld256d(da[k]), ld256d(db[k]), DC256), mode);
+#define D128_3(fn, mode) FOR128 emit128d(#fn, -1, k, I(fn)(A128D(da), A128D(db), DC128), mode);
+#define CMP_PD256(pred) FOR256 emit256d("_mm256_cmp_pd", pred, k, I(_mm256_cmp_pd)(ld256d(da[k]), ld256d(db[k]), pred), EXACT);
+#define ROUND_PD256(imm) FOR256 emit256d("_mm256_round_pd", imm, k, I(_mm256_round_pd)(ld256d(da[k]), imm), ARITH);
+#define PD256_IMM16(imm)                                                                                            \
+    FOR_IMMCASE emit256d("_mm256_shuffle_pd", imm, k, I(_mm256_shuffle_pd)(ld256d(da[k]), ld256d(db[k]), imm), EXACT); \
+    FOR_IMMCASE emit256d("_mm256_blend_pd", imm, k, I(_mm256_blend_pd)(ld256d(da[k]), ld256d(db[k]), imm), EXACT);
+#define PD256_IMM256(imm)                                                                                                   \
+    FOR_IMMCASE emit256d("_mm256_permute2f128_pd", imm, k, I(_mm256_permute2f128_pd)(ld256d(da[k]), ld256d(db[k]), imm), EXACT); \
+    FOR_IMMCASE emit256d("_mm256_permute4x64_pd", imm, k, I(_mm256_permute4x64_pd)(ld256d(da[k]), imm), EXACT);
+static void sweep_cmp_pd256(void) { REP32(CMP_PD256) }
+static void sweep_pd256_imm(void) { REP16(PD256_IMM16, 0) REP256(PD256_IMM256) }
+
+static void check_pd256(void)
+{
+    D256_2(_mm256_add_pd, ARITH) D256_2(_mm256_sub_pd, ARITH) D256_2(_mm256_mul_pd, ARITH) D256_2(_mm256_div_pd, ARITH)
+    D256_1(_mm256_sqrt_pd, ARITH) D256_2(_mm256_hadd_pd, ARITH) D256_2(_mm256_addsub_pd, ARITH)
+    D256_2(_mm256_max_pd, EXACT) D256_2(_mm256_min_pd, EXACT)
+    D256_2(_mm256_and_pd, EXACT) D256_2(_mm256_or_pd, EXACT) D256_2(_mm256_xor_pd, EXACT) D256_2(_mm256_andnot_pd, EXACT)
+    D256_2(_mm256_unpacklo_pd, EXACT) D256_2(_mm256_unpackhi_pd, EXACT)
+    D256_1(_mm256_floor_pd, ARITH) D256_1(_mm256_ceil_pd, ARITH)
+    D256_3(_mm256_fmadd_pd, ARITH) D256_3(_mm256_fmsub_pd, ARITH) D256_3(_mm256_fnmadd_pd, ARITH) D256_3(_mm256_fnmsub_pd, ARITH)
+    D128_3(_mm_fmadd_pd, ARITH) D128_3(_mm_fmsub_pd, ARITH) D128_3(_mm_fnmadd_pd, ARITH) D128_3(_mm_fnmsub_pd, ARITH)
+    /* fused: a*b+c with c = -a*b rounded shows the single rounding */
+    FOR128 {
+        T(m128d) a = A128D(da), b = A128D(db);
+        emit128d("_mm_fmadd_pd(a,b,-ab)", -1, k, I(_mm_fmadd_pd)(a, b, I(_mm_sub_pd)(I(_mm_setzero_pd)(), I(_mm_mul_pd)(a, b))), ARITH);
+    }
+    sweep_cmp_pd256();
+    sweep_pd256_imm();
+    ROUND_PD256(0x00) ROUND_PD256(0x01) ROUND_PD256(0x02) ROUND_PD256(0x03) ROUND_PD256(0x04)
+    ROUND_PD256(0x08) ROUND_PD256(0x09) ROUND_PD256(0x0a) ROUND_PD256(0x0b) ROUND_PD256(0x0c)
+    FOR256 {
+        T(m256d) a = ld256d(da[k]), b = ld256d(db[k]);
+        double dd[4];
+        memcpy(dd, da[k], 32);
+        emit256d("_mm256_blendv_pd", -1, k, I(_mm256_blendv_pd)(a, b, I(_mm256_castsi256_pd)(ld256i(ia[k]))), EXACT);
+        emit_i32("_mm256_movemask_pd", k, I(_mm256_movemask_pd)(a));
+        emit128d("_mm256_extractf128_pd", 0, k, I(_mm256_extractf128_pd)(a, 0), EXACT);
+        emit128d("_mm256_extractf128_pd", 1, k, I(_mm256_extractf128_pd)(a, 1), EXACT);
+        emit256d("_mm256_insertf128_pd", 0, k, I(_mm256_insertf128_pd)(a, ld128d(db[k]), 0), EXACT);
+        emit256d("_mm256_insertf128_pd", 1, k, I(_mm256_insertf128_pd)(a, ld128d(db[k]), 1), EXACT);
+        emit128d("_mm256_castpd256_pd128", -1, k, I(_mm256_castpd256_pd128)(a), EXACT);
+        emit128d("_mm256_castpd128_pd256", -1, k, I(_mm256_castpd256_pd128)(I(_mm256_castpd128_pd256)(ld128d(db[k] + 2))), EXACT);
+        emit256("_mm256_castpd_ps", -1, k, I(_mm256_castpd_ps)(a), EXACT);
+        emit256d("_mm256_castps_pd", -1, k, I(_mm256_castps_pd)(ld256(fa[k])), EXACT);
+        emit256i("_mm256_castpd_si256", -1, k, I(_mm256_castpd_si256)(a));
+        emit256d("_mm256_castsi256_pd", -1, k, I(_mm256_castsi256_pd)(ld256i(ia[k])), EXACT);
+        emit256d("_mm256_cvtps_pd", -1, k, I(_mm256_cvtps_pd)(ld128(fa[k] + 4 * (k % 2))), EXACT);
+        emit128("_mm256_cvtpd_ps", -1, k, I(_mm256_cvtpd_ps)(a), EXACT);
+        emit256d("_mm256_cvtepi32_pd", -1, k, I(_mm256_cvtepi32_pd)(ld128i(ia[k])), EXACT);
+        emit128i("_mm256_cvtpd_epi32", -1, k, I(_mm256_cvtpd_epi32)(a));
+        emit128i("_mm256_cvttpd_epi32", -1, k, I(_mm256_cvttpd_epi32)(a));
+        emit256d("_mm256_set_pd", -1, k, I(_mm256_set_pd)(dd[0], dd[1], dd[2], dd[3]), EXACT);
+        emit256d("_mm256_setr_pd", -1, k, I(_mm256_setr_pd)(dd[0], dd[1], dd[2], dd[3]), EXACT);
+        emit256d("_mm256_set1_pd", -1, k, I(_mm256_set1_pd)(dd[k % 4]), EXACT);
+        emit256d("_mm256_broadcast_sd", -1, k, I(_mm256_broadcast_sd)(dd + (k % 4)), EXACT);
+        uint64_t cb;
+        double cv = I(_mm256_cvtsd_f64)(a);
+        memcpy(&cb, &cv, 8);
+        emit64("_mm256_cvtsd_f64", -1, k, &cb, 1, EXACT);
+        _Alignas(32) double al[4];
+        memcpy(al, db[k], 32);
+        emit256d("_mm256_load_pd", -1, k, I(_mm256_load_pd)(al), EXACT);
+        I(_mm256_store_pd)(al, a);
+        uint64_t bits[4];
+        memcpy(bits, al, 32);
+        emit64("_mm256_store_pd", -1, k, bits, 4, EXACT);
+    }
+    emit256d("_mm256_setzero_pd", -1, 0, I(_mm256_setzero_pd)(), EXACT);
+    for (int off = 0; off < 8; off++) {
+        unsigned char src[48], buf[48];
+        memcpy(src, da[off], 32);
+        memcpy(src + 32, db[off], 16);
+        emit256d("_mm256_loadu_pd", off, 0, I(_mm256_loadu_pd)((const double *)(const void *)(src + off)), EXACT);
+        memset(buf, 0xee, sizeof buf);
+        I(_mm256_storeu_pd)((double *)(void *)(buf + off), ld256d(db[off]));
+        uint32_t bits[12];
+        memcpy(bits, buf, sizeof bits);
+        emit("_mm256_storeu_pd", off, 0, bits, 12, EXACT);
+    }
+}
+
 int main(void)
 {
     make_inputs();
@@ -1307,6 +1412,7 @@ int main(void)
     check_pd();
     check_avx2_int();
     check_avx2_memory();
+    check_pd256();
     fprintf(stderr, "check_intrinsics (%s): %ld lines\n", MODE, n_lines);
     return 0;
 }
