@@ -6,6 +6,7 @@
  * compiled under `#elif defined(__aarch64__)`, in which
  *
  *   types       __m128 __m256 __m128i __m256i   ->  molt_m128 molt_m256 molt_m128i molt_m256i
+ *               __m128d __m256d __m64            ->  molt_m128d molt_m256d molt_m64
  *   intrinsics  _mm_xxx / _mm256_xxx            ->  molt_mm_xxx / molt_mm256_xxx
  *   constants   _CMP_xxx / _MM_FROUND_xxx       ->  MOLT_CMP_xxx / MOLT_MM_FROUND_xxx
  *
@@ -45,7 +46,9 @@
 #endif
 
 #include <arm_neon.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* ------------------------------------------------------------------------ */
 /* Types                                                                    */
@@ -59,6 +62,11 @@ typedef struct {
 typedef struct {
     int32x4_t lo, hi;
 } molt_m256i; /* __m256i: 256 integer bits, viewed as 8 x i32 */
+typedef float64x2_t molt_m128d; /* __m128d: 2 x f64 */
+typedef struct {
+    float64x2_t lo, hi;
+} molt_m256d; /* __m256d: 4 x f64 */
+typedef int64x1_t molt_m64; /* __m64: 64 bits (only as the memory operand of loadl_pi and friends) */
 
 /* ------------------------------------------------------------------------ */
 /* Constants and macros                                                     */
@@ -674,6 +682,1149 @@ MOLT__PS256_3(molt_mm256_fmadd_ps, molt_mm_fmadd_ps)
 MOLT__PS256_3(molt_mm256_fmsub_ps, molt_mm_fmsub_ps)
 MOLT__PS256_3(molt_mm256_fnmadd_ps, molt_mm_fnmadd_ps)
 MOLT__PS256_3(molt_mm256_fnmsub_ps, molt_mm_fnmsub_ps)
+
+/* ------------------------------------------------------------------------ */
+/* SSE2..SSE4.2 integers: 8-, 16- and 64-bit lanes, byte shuffles, packs    */
+/* ------------------------------------------------------------------------ */
+
+#define MOLT__S8(a) vreinterpretq_s8_s32(a)
+#define MOLT__U8(a) vreinterpretq_u8_s32(a)
+#define MOLT__S16(a) vreinterpretq_s16_s32(a)
+#define MOLT__U16(a) vreinterpretq_u16_s32(a)
+#define MOLT__U32(a) vreinterpretq_u32_s32(a)
+#define MOLT__S64(a) vreinterpretq_s64_s32(a)
+#define MOLT__U64(a) vreinterpretq_u64_s32(a)
+#define MOLT__FS8(v) vreinterpretq_s32_s8(v)
+#define MOLT__FU8(v) vreinterpretq_s32_u8(v)
+#define MOLT__FS16(v) vreinterpretq_s32_s16(v)
+#define MOLT__FU16(v) vreinterpretq_s32_u16(v)
+#define MOLT__FU32(v) vreinterpretq_s32_u32(v)
+#define MOLT__FS64(v) vreinterpretq_s32_s64(v)
+#define MOLT__FU64(v) vreinterpretq_s32_u64(v)
+#define MOLT__S32(a) (a)
+
+/* 0, 1, ..., 15 */
+static inline uint8x16_t molt__iota8(void)
+{
+    const uint8_t t[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    return vld1q_u8(t);
+}
+
+/* One lane-wise NEON operation, as a function on molt_m128i. */
+#define MOLT__NEON2(name, op, from, to) \
+    static inline molt_m128i name(molt_m128i a, molt_m128i b) { return from(op(to(a), to(b))); }
+#define MOLT__NEON1(name, op, from, to) \
+    static inline molt_m128i name(molt_m128i a) { return from(op(to(a))); }
+
+static inline molt_m128i molt_mm_setr_epi8(char e0, char e1, char e2, char e3, char e4, char e5, char e6, char e7,
+                                           char e8, char e9, char e10, char e11, char e12, char e13, char e14,
+                                           char e15)
+{
+    const int8_t t[16] = {(int8_t)e0, (int8_t)e1, (int8_t)e2, (int8_t)e3, (int8_t)e4, (int8_t)e5,
+                          (int8_t)e6, (int8_t)e7, (int8_t)e8, (int8_t)e9, (int8_t)e10, (int8_t)e11,
+                          (int8_t)e12, (int8_t)e13, (int8_t)e14, (int8_t)e15};
+    return MOLT__FS8(vld1q_s8(t));
+}
+static inline molt_m128i molt_mm_set_epi8(char e15, char e14, char e13, char e12, char e11, char e10, char e9,
+                                          char e8, char e7, char e6, char e5, char e4, char e3, char e2, char e1,
+                                          char e0)
+{
+    return molt_mm_setr_epi8(e0, e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11, e12, e13, e14, e15);
+}
+static inline molt_m128i molt_mm_setr_epi16(short e0, short e1, short e2, short e3, short e4, short e5, short e6,
+                                            short e7)
+{
+    const int16_t t[8] = {e0, e1, e2, e3, e4, e5, e6, e7};
+    return MOLT__FS16(vld1q_s16(t));
+}
+static inline molt_m128i molt_mm_set_epi16(short e7, short e6, short e5, short e4, short e3, short e2, short e1,
+                                           short e0)
+{
+    return molt_mm_setr_epi16(e0, e1, e2, e3, e4, e5, e6, e7);
+}
+static inline molt_m128i molt_mm_set1_epi8(char a) { return MOLT__FS8(vdupq_n_s8((int8_t)a)); }
+static inline molt_m128i molt_mm_set1_epi16(short a) { return MOLT__FS16(vdupq_n_s16(a)); }
+static inline molt_m128i molt_mm_set_epi64x(long long e1, long long e0)
+{
+    return MOLT__FS64(vcombine_s64(vdup_n_s64((int64_t)e0), vdup_n_s64((int64_t)e1)));
+}
+static inline molt_m128i molt_mm_set1_epi64x(long long a) { return MOLT__FS64(vdupq_n_s64((int64_t)a)); }
+
+/* lane 0 = a, the others 0 */
+static inline molt_m128i molt_mm_cvtsi32_si128(int a) { return vsetq_lane_s32(a, vdupq_n_s32(0), 0); }
+static inline molt_m128i molt_mm_cvtsi64_si128(long long a) { return MOLT__FS64(vsetq_lane_s64((int64_t)a, vdupq_n_s64(0), 0)); }
+static inline molt_m128i molt_mm_cvtsi64x_si128(long long a) { return molt_mm_cvtsi64_si128(a); }
+static inline long long molt_mm_cvtsi128_si64(molt_m128i a) { return (long long)vgetq_lane_s64(MOLT__S64(a), 0); }
+static inline long long molt_mm_cvtsi128_si64x(molt_m128i a) { return molt_mm_cvtsi128_si64(a); }
+
+/* 64-bit loads and stores (any alignment): the low half; loads zero the
+ * high half (epi64) or keep the other half of a (pi). */
+static inline molt_m128i molt_mm_loadl_epi64(const molt_m128i *p)
+{
+    return MOLT__FU8(vcombine_u8(vld1_u8((const uint8_t *)p), vdup_n_u8(0)));
+}
+static inline void molt_mm_storel_epi64(molt_m128i *p, molt_m128i a) { vst1_u8((uint8_t *)p, vget_low_u8(MOLT__U8(a))); }
+static inline molt_m128i molt_mm_loadu_si64(const void *p) { return molt_mm_loadl_epi64((const molt_m128i *)p); }
+static inline void molt_mm_storeu_si64(void *p, molt_m128i a) { vst1_u8((uint8_t *)p, vget_low_u8(MOLT__U8(a))); }
+static inline molt_m128 molt_mm_loadl_pi(molt_m128 a, const molt_m64 *p)
+{
+    return vcombine_f32(vreinterpret_f32_u8(vld1_u8((const uint8_t *)p)), vget_high_f32(a));
+}
+static inline molt_m128 molt_mm_loadh_pi(molt_m128 a, const molt_m64 *p)
+{
+    return vcombine_f32(vget_low_f32(a), vreinterpret_f32_u8(vld1_u8((const uint8_t *)p)));
+}
+static inline void molt_mm_storel_pi(molt_m64 *p, molt_m128 a) { vst1_u8((uint8_t *)p, vreinterpret_u8_f32(vget_low_f32(a))); }
+static inline void molt_mm_storeh_pi(molt_m64 *p, molt_m128 a) { vst1_u8((uint8_t *)p, vreinterpret_u8_f32(vget_high_f32(a))); }
+
+/* wrapping add/sub; saturating adds/subs */
+MOLT__NEON2(molt_mm_add_epi8, vaddq_s8, MOLT__FS8, MOLT__S8)
+MOLT__NEON2(molt_mm_add_epi16, vaddq_s16, MOLT__FS16, MOLT__S16)
+MOLT__NEON2(molt_mm_add_epi64, vaddq_s64, MOLT__FS64, MOLT__S64)
+MOLT__NEON2(molt_mm_sub_epi8, vsubq_s8, MOLT__FS8, MOLT__S8)
+MOLT__NEON2(molt_mm_sub_epi16, vsubq_s16, MOLT__FS16, MOLT__S16)
+MOLT__NEON2(molt_mm_sub_epi64, vsubq_s64, MOLT__FS64, MOLT__S64)
+MOLT__NEON2(molt_mm_adds_epi8, vqaddq_s8, MOLT__FS8, MOLT__S8)
+MOLT__NEON2(molt_mm_adds_epi16, vqaddq_s16, MOLT__FS16, MOLT__S16)
+MOLT__NEON2(molt_mm_adds_epu8, vqaddq_u8, MOLT__FU8, MOLT__U8)
+MOLT__NEON2(molt_mm_adds_epu16, vqaddq_u16, MOLT__FU16, MOLT__U16)
+MOLT__NEON2(molt_mm_subs_epi8, vqsubq_s8, MOLT__FS8, MOLT__S8)
+MOLT__NEON2(molt_mm_subs_epi16, vqsubq_s16, MOLT__FS16, MOLT__S16)
+MOLT__NEON2(molt_mm_subs_epu8, vqsubq_u8, MOLT__FU8, MOLT__U8)
+MOLT__NEON2(molt_mm_subs_epu16, vqsubq_u16, MOLT__FU16, MOLT__U16)
+/* low 16 bits of the product */
+MOLT__NEON2(molt_mm_mullo_epi16, vmulq_s16, MOLT__FS16, MOLT__S16)
+/* (a + b + 1) >> 1, unsigned */
+MOLT__NEON2(molt_mm_avg_epu8, vrhaddq_u8, MOLT__FU8, MOLT__U8)
+MOLT__NEON2(molt_mm_avg_epu16, vrhaddq_u16, MOLT__FU16, MOLT__U16)
+MOLT__NEON2(molt_mm_min_epi8, vminq_s8, MOLT__FS8, MOLT__S8)
+MOLT__NEON2(molt_mm_max_epi8, vmaxq_s8, MOLT__FS8, MOLT__S8)
+MOLT__NEON2(molt_mm_min_epu8, vminq_u8, MOLT__FU8, MOLT__U8)
+MOLT__NEON2(molt_mm_max_epu8, vmaxq_u8, MOLT__FU8, MOLT__U8)
+MOLT__NEON2(molt_mm_min_epi16, vminq_s16, MOLT__FS16, MOLT__S16)
+MOLT__NEON2(molt_mm_max_epi16, vmaxq_s16, MOLT__FS16, MOLT__S16)
+MOLT__NEON2(molt_mm_min_epu16, vminq_u16, MOLT__FU16, MOLT__U16)
+MOLT__NEON2(molt_mm_max_epu16, vmaxq_u16, MOLT__FU16, MOLT__U16)
+MOLT__NEON2(molt_mm_min_epu32, vminq_u32, MOLT__FU32, MOLT__U32)
+MOLT__NEON2(molt_mm_max_epu32, vmaxq_u32, MOLT__FU32, MOLT__U32)
+/* |a|, with |-128| = 0x80 and |-32768| = 0x8000 as on x86 */
+MOLT__NEON1(molt_mm_abs_epi8, vabsq_s8, MOLT__FS8, MOLT__S8)
+MOLT__NEON1(molt_mm_abs_epi16, vabsq_s16, MOLT__FS16, MOLT__S16)
+/* all-ones lanes where the relation holds */
+MOLT__NEON2(molt_mm_cmpeq_epi8, vceqq_s8, MOLT__FU8, MOLT__S8)
+MOLT__NEON2(molt_mm_cmpeq_epi16, vceqq_s16, MOLT__FU16, MOLT__S16)
+MOLT__NEON2(molt_mm_cmpeq_epi64, vceqq_s64, MOLT__FU64, MOLT__S64)
+MOLT__NEON2(molt_mm_cmpgt_epi8, vcgtq_s8, MOLT__FU8, MOLT__S8)
+MOLT__NEON2(molt_mm_cmpgt_epi16, vcgtq_s16, MOLT__FU16, MOLT__S16)
+MOLT__NEON2(molt_mm_cmpgt_epi64, vcgtq_s64, MOLT__FU64, MOLT__S64)
+MOLT__NEON2(molt_mm_cmplt_epi8, vcltq_s8, MOLT__FU8, MOLT__S8)
+MOLT__NEON2(molt_mm_cmplt_epi16, vcltq_s16, MOLT__FU16, MOLT__S16)
+MOLT__NEON2(molt_mm_cmplt_epi32, vcltq_s32, MOLT__FU32, MOLT__S32)
+/* (a0, b0, a1, b1, ...) from the low halves; (.., a_n-1, b_n-1) from the high */
+MOLT__NEON2(molt_mm_unpacklo_epi8, vzip1q_s8, MOLT__FS8, MOLT__S8)
+MOLT__NEON2(molt_mm_unpackhi_epi8, vzip2q_s8, MOLT__FS8, MOLT__S8)
+MOLT__NEON2(molt_mm_unpacklo_epi16, vzip1q_s16, MOLT__FS16, MOLT__S16)
+MOLT__NEON2(molt_mm_unpackhi_epi16, vzip2q_s16, MOLT__FS16, MOLT__S16)
+MOLT__NEON2(molt_mm_unpacklo_epi32, vzip1q_s32, MOLT__S32, MOLT__S32)
+MOLT__NEON2(molt_mm_unpackhi_epi32, vzip2q_s32, MOLT__S32, MOLT__S32)
+MOLT__NEON2(molt_mm_unpacklo_epi64, vzip1q_s64, MOLT__FS64, MOLT__S64)
+MOLT__NEON2(molt_mm_unpackhi_epi64, vzip2q_s64, MOLT__FS64, MOLT__S64)
+/* horizontal pairs: (a0+a1, a2+a3, ..., b0+b1, ...); hsub a0-a1; s = saturating */
+MOLT__NEON2(molt_mm_hadd_epi16, vpaddq_s16, MOLT__FS16, MOLT__S16)
+MOLT__NEON2(molt_mm_hadd_epi32, vpaddq_s32, MOLT__S32, MOLT__S32)
+static inline molt_m128i molt_mm_hsub_epi16(molt_m128i a, molt_m128i b)
+{
+    return MOLT__FS16(vsubq_s16(vuzp1q_s16(MOLT__S16(a), MOLT__S16(b)), vuzp2q_s16(MOLT__S16(a), MOLT__S16(b))));
+}
+static inline molt_m128i molt_mm_hsub_epi32(molt_m128i a, molt_m128i b) { return vsubq_s32(vuzp1q_s32(a, b), vuzp2q_s32(a, b)); }
+static inline molt_m128i molt_mm_hadds_epi16(molt_m128i a, molt_m128i b)
+{
+    return MOLT__FS16(vqaddq_s16(vuzp1q_s16(MOLT__S16(a), MOLT__S16(b)), vuzp2q_s16(MOLT__S16(a), MOLT__S16(b))));
+}
+static inline molt_m128i molt_mm_hsubs_epi16(molt_m128i a, molt_m128i b)
+{
+    return MOLT__FS16(vqsubq_s16(vuzp1q_s16(MOLT__S16(a), MOLT__S16(b)), vuzp2q_s16(MOLT__S16(a), MOLT__S16(b))));
+}
+
+/* high 16 bits of the 32-bit products */
+static inline molt_m128i molt_mm_mulhi_epi16(molt_m128i a, molt_m128i b)
+{
+    int32x4_t lo = vmull_s16(vget_low_s16(MOLT__S16(a)), vget_low_s16(MOLT__S16(b)));
+    int32x4_t hi = vmull_high_s16(MOLT__S16(a), MOLT__S16(b));
+    return MOLT__FS16(vuzp2q_s16(vreinterpretq_s16_s32(lo), vreinterpretq_s16_s32(hi)));
+}
+static inline molt_m128i molt_mm_mulhi_epu16(molt_m128i a, molt_m128i b)
+{
+    uint32x4_t lo = vmull_u16(vget_low_u16(MOLT__U16(a)), vget_low_u16(MOLT__U16(b)));
+    uint32x4_t hi = vmull_high_u16(MOLT__U16(a), MOLT__U16(b));
+    return MOLT__FU16(vuzp2q_u16(vreinterpretq_u16_u32(lo), vreinterpretq_u16_u32(hi)));
+}
+/* (a*b + 0x4000) >> 15, low 16 bits (so -32768 * -32768 gives 0x8000, where
+ * NEON's vqrdmulh would saturate) */
+static inline molt_m128i molt_mm_mulhrs_epi16(molt_m128i a, molt_m128i b)
+{
+    int32x4_t lo = vmull_s16(vget_low_s16(MOLT__S16(a)), vget_low_s16(MOLT__S16(b)));
+    int32x4_t hi = vmull_high_s16(MOLT__S16(a), MOLT__S16(b));
+    lo = vaddq_s32(lo, vdupq_n_s32(0x4000));
+    hi = vaddq_s32(hi, vdupq_n_s32(0x4000));
+    return MOLT__FS16(vcombine_s16(vshrn_n_s32(lo, 15), vshrn_n_s32(hi, 15)));
+}
+/* unsigned/signed 32 x 32 -> 64 of the even 32-bit lanes */
+static inline molt_m128i molt_mm_mul_epu32(molt_m128i a, molt_m128i b)
+{
+    return MOLT__FU64(vmull_u32(vmovn_u64(MOLT__U64(a)), vmovn_u64(MOLT__U64(b))));
+}
+static inline molt_m128i molt_mm_mul_epi32(molt_m128i a, molt_m128i b)
+{
+    return MOLT__FS64(vmull_s32(vmovn_s64(MOLT__S64(a)), vmovn_s64(MOLT__S64(b))));
+}
+/* int16 products, adjacent pairs summed to int32 (wrapping: only
+ * -32768*-32768 twice overflows, to 0x80000000 as on x86) */
+static inline molt_m128i molt_mm_madd_epi16(molt_m128i a, molt_m128i b)
+{
+    int32x4_t lo = vmull_s16(vget_low_s16(MOLT__S16(a)), vget_low_s16(MOLT__S16(b)));
+    int32x4_t hi = vmull_high_s16(MOLT__S16(a), MOLT__S16(b));
+    return vpaddq_s32(lo, hi);
+}
+/* unsigned bytes of a times signed bytes of b, adjacent pairs summed with
+ * signed 16-bit saturation */
+static inline molt_m128i molt_mm_maddubs_epi16(molt_m128i a, molt_m128i b)
+{
+    int16x8_t lo = vmulq_s16(vreinterpretq_s16_u16(vmovl_u8(vget_low_u8(MOLT__U8(a)))), vmovl_s8(vget_low_s8(MOLT__S8(b))));
+    int16x8_t hi = vmulq_s16(vreinterpretq_s16_u16(vmovl_high_u8(MOLT__U8(a))), vmovl_high_s8(MOLT__S8(b)));
+    return MOLT__FS16(vqaddq_s16(vuzp1q_s16(lo, hi), vuzp2q_s16(lo, hi)));
+}
+/* sums of |a - b| over each 8 bytes, in the low 16 bits of each 64-bit lane */
+static inline molt_m128i molt_mm_sad_epu8(molt_m128i a, molt_m128i b)
+{
+    uint8x16_t d = vabdq_u8(MOLT__U8(a), MOLT__U8(b));
+    return MOLT__FU64(vpaddlq_u32(vpaddlq_u16(vpaddlq_u8(d))));
+}
+/* b < 0: -a; b == 0: 0; b > 0: a (wrapping negation) */
+static inline molt_m128i molt_mm_sign_epi8(molt_m128i a, molt_m128i b)
+{
+    int8x16_t x = MOLT__S8(a), y = MOLT__S8(b);
+    int8x16_t r = vbslq_s8(vcltzq_s8(y), vnegq_s8(x), x);
+    return MOLT__FS8(vbicq_s8(r, vreinterpretq_s8_u8(vceqzq_s8(y))));
+}
+static inline molt_m128i molt_mm_sign_epi16(molt_m128i a, molt_m128i b)
+{
+    int16x8_t x = MOLT__S16(a), y = MOLT__S16(b);
+    int16x8_t r = vbslq_s16(vcltzq_s16(y), vnegq_s16(x), x);
+    return MOLT__FS16(vbicq_s16(r, vreinterpretq_s16_u16(vceqzq_s16(y))));
+}
+static inline molt_m128i molt_mm_sign_epi32(molt_m128i a, molt_m128i b)
+{
+    int32x4_t r = vbslq_s32(vcltzq_s32(b), vnegq_s32(a), a);
+    return vbicq_s32(r, vreinterpretq_s32_u32(vceqzq_s32(b)));
+}
+
+/* Saturating narrowing: a's lanes, then b's. */
+static inline molt_m128i molt_mm_packs_epi16(molt_m128i a, molt_m128i b)
+{
+    return MOLT__FS8(vcombine_s8(vqmovn_s16(MOLT__S16(a)), vqmovn_s16(MOLT__S16(b))));
+}
+static inline molt_m128i molt_mm_packs_epi32(molt_m128i a, molt_m128i b)
+{
+    return MOLT__FS16(vcombine_s16(vqmovn_s32(a), vqmovn_s32(b)));
+}
+static inline molt_m128i molt_mm_packus_epi16(molt_m128i a, molt_m128i b)
+{
+    return MOLT__FU8(vcombine_u8(vqmovun_s16(MOLT__S16(a)), vqmovun_s16(MOLT__S16(b))));
+}
+static inline molt_m128i molt_mm_packus_epi32(molt_m128i a, molt_m128i b)
+{
+    return MOLT__FU16(vcombine_u16(vqmovun_s32(a), vqmovun_s32(b)));
+}
+
+/* Shifts by an immediate count (0..255) or by the low 64 bits of a vector:
+ * a count above the lane width minus 1 gives 0 (logical) or the sign in
+ * every bit (arithmetic), as on x86. */
+static inline molt_m128i molt_mm_slli_epi16(molt_m128i a, int imm)
+{
+    unsigned n = (unsigned)imm & 0xff;
+    return n > 15 ? vdupq_n_s32(0) : MOLT__FS16(vshlq_s16(MOLT__S16(a), vdupq_n_s16((int16_t)n)));
+}
+static inline molt_m128i molt_mm_srli_epi16(molt_m128i a, int imm)
+{
+    unsigned n = (unsigned)imm & 0xff;
+    return n > 15 ? vdupq_n_s32(0) : MOLT__FU16(vshlq_u16(MOLT__U16(a), vdupq_n_s16((int16_t)-(int)n)));
+}
+static inline molt_m128i molt_mm_srai_epi16(molt_m128i a, int imm)
+{
+    unsigned n = (unsigned)imm & 0xff;
+    return MOLT__FS16(vshlq_s16(MOLT__S16(a), vdupq_n_s16((int16_t)-(int)(n > 15 ? 15 : n))));
+}
+static inline molt_m128i molt_mm_slli_epi64(molt_m128i a, int imm)
+{
+    unsigned n = (unsigned)imm & 0xff;
+    return n > 63 ? vdupq_n_s32(0) : MOLT__FS64(vshlq_s64(MOLT__S64(a), vdupq_n_s64((int64_t)n)));
+}
+static inline molt_m128i molt_mm_srli_epi64(molt_m128i a, int imm)
+{
+    unsigned n = (unsigned)imm & 0xff;
+    return n > 63 ? vdupq_n_s32(0) : MOLT__FU64(vshlq_u64(MOLT__U64(a), vdupq_n_s64(-(int64_t)n)));
+}
+/* the count as an immediate 0..255 (anything larger behaves like 255) */
+static inline int molt__count(molt_m128i count)
+{
+    uint64_t c = vgetq_lane_u64(MOLT__U64(count), 0);
+    return c > 255 ? 255 : (int)c;
+}
+static inline molt_m128i molt_mm_sll_epi16(molt_m128i a, molt_m128i count) { return molt_mm_slli_epi16(a, molt__count(count)); }
+static inline molt_m128i molt_mm_srl_epi16(molt_m128i a, molt_m128i count) { return molt_mm_srli_epi16(a, molt__count(count)); }
+static inline molt_m128i molt_mm_sra_epi16(molt_m128i a, molt_m128i count) { return molt_mm_srai_epi16(a, molt__count(count)); }
+static inline molt_m128i molt_mm_sll_epi32(molt_m128i a, molt_m128i count) { return molt_mm_slli_epi32(a, molt__count(count)); }
+static inline molt_m128i molt_mm_srl_epi32(molt_m128i a, molt_m128i count) { return molt_mm_srli_epi32(a, molt__count(count)); }
+static inline molt_m128i molt_mm_sra_epi32(molt_m128i a, molt_m128i count) { return molt_mm_srai_epi32(a, molt__count(count)); }
+static inline molt_m128i molt_mm_sll_epi64(molt_m128i a, molt_m128i count) { return molt_mm_slli_epi64(a, molt__count(count)); }
+static inline molt_m128i molt_mm_srl_epi64(molt_m128i a, molt_m128i count) { return molt_mm_srli_epi64(a, molt__count(count)); }
+
+/* Byte shifts of the whole register (counts above 15 give 0), through a
+ * table lookup whose out-of-range indices read as 0. */
+static inline molt_m128i molt_mm_slli_si128(molt_m128i a, int imm)
+{
+    unsigned n = (unsigned)imm & 0xff;
+    uint8x16_t idx = vsubq_u8(molt__iota8(), vdupq_n_u8((uint8_t)(n > 16 ? 16 : n)));
+    return MOLT__FU8(vqtbl1q_u8(MOLT__U8(a), idx));
+}
+static inline molt_m128i molt_mm_srli_si128(molt_m128i a, int imm)
+{
+    unsigned n = (unsigned)imm & 0xff;
+    uint8x16_t idx = vaddq_u8(molt__iota8(), vdupq_n_u8((uint8_t)(n > 16 ? 16 : n)));
+    return MOLT__FU8(vqtbl1q_u8(MOLT__U8(a), idx));
+}
+static inline molt_m128i molt_mm_bslli_si128(molt_m128i a, int imm) { return molt_mm_slli_si128(a, imm); }
+static inline molt_m128i molt_mm_bsrli_si128(molt_m128i a, int imm) { return molt_mm_srli_si128(a, imm); }
+/* bytes imm..imm+15 of the 32-byte a:b (b low), zero past the end */
+static inline molt_m128i molt_mm_alignr_epi8(molt_m128i a, molt_m128i b, int imm)
+{
+    unsigned n = (unsigned)imm & 0xff;
+    uint8x16x2_t t = {{MOLT__U8(b), MOLT__U8(a)}};
+    return MOLT__FU8(vqtbl2q_u8(t, vaddq_u8(molt__iota8(), vdupq_n_u8((uint8_t)(n > 32 ? 32 : n)))));
+}
+/* byte i = b[i] & 0x80 ? 0 : a[b[i] & 15] */
+static inline molt_m128i molt_mm_shuffle_epi8(molt_m128i a, molt_m128i b)
+{
+    return MOLT__FU8(vqtbl1q_u8(MOLT__U8(a), vandq_u8(MOLT__U8(b), vdupq_n_u8(0x8f))));
+}
+/* 16-bit lanes: lane i = a[sel[i]], through byte indices 2*sel, 2*sel+1 */
+static inline molt_m128i molt__shuffle16(molt_m128i a, const uint16_t sel[8])
+{
+    uint16x8_t idx = vmlaq_n_u16(vdupq_n_u16(0x0100), vld1q_u16(sel), 0x0202);
+    return MOLT__FU8(vqtbl1q_u8(MOLT__U8(a), vreinterpretq_u8_u16(idx)));
+}
+/* low four 16-bit lanes shuffled by imm as _mm_shuffle_epi32 does, high four kept */
+static inline molt_m128i molt_mm_shufflelo_epi16(molt_m128i a, int imm)
+{
+    const uint16_t sel[8] = {(uint16_t)(imm & 3), (uint16_t)((imm >> 2) & 3), (uint16_t)((imm >> 4) & 3),
+                             (uint16_t)((imm >> 6) & 3), 4, 5, 6, 7};
+    return molt__shuffle16(a, sel);
+}
+static inline molt_m128i molt_mm_shufflehi_epi16(molt_m128i a, int imm)
+{
+    const uint16_t sel[8] = {0, 1, 2, 3, (uint16_t)(4 + (imm & 3)), (uint16_t)(4 + ((imm >> 2) & 3)),
+                             (uint16_t)(4 + ((imm >> 4) & 3)), (uint16_t)(4 + ((imm >> 6) & 3))};
+    return molt__shuffle16(a, sel);
+}
+
+/* bit i = top bit of byte i */
+static inline int molt_mm_movemask_epi8(molt_m128i a)
+{
+    const int8_t shifts[16] = {0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7};
+    uint8x16_t bits = vshlq_u8(vshrq_n_u8(MOLT__U8(a), 7), vld1q_s8(shifts));
+    return (int)vaddv_u8(vget_low_u8(bits)) | ((int)vaddv_u8(vget_high_u8(bits)) << 8);
+}
+
+/* Lane access by a run-time index (imm is masked to the lane count, as x86
+ * uses only its low bits); extract zero-extends 8- and 16-bit lanes. */
+static inline int molt_mm_extract_epi8(molt_m128i a, int imm)
+{
+    uint8_t t[16];
+    vst1q_u8(t, MOLT__U8(a));
+    return t[imm & 15];
+}
+static inline int molt_mm_extract_epi16(molt_m128i a, int imm)
+{
+    uint16_t t[8];
+    vst1q_u16(t, MOLT__U16(a));
+    return t[imm & 7];
+}
+static inline int molt_mm_extract_epi32(molt_m128i a, int imm)
+{
+    int32_t t[4];
+    vst1q_s32(t, a);
+    return t[imm & 3];
+}
+static inline long long molt_mm_extract_epi64(molt_m128i a, int imm)
+{
+    int64_t t[2];
+    vst1q_s64(t, MOLT__S64(a));
+    return (long long)t[imm & 1];
+}
+static inline molt_m128i molt_mm_insert_epi8(molt_m128i a, int i, int imm)
+{
+    uint8_t t[16];
+    vst1q_u8(t, MOLT__U8(a));
+    t[imm & 15] = (uint8_t)i;
+    return MOLT__FU8(vld1q_u8(t));
+}
+static inline molt_m128i molt_mm_insert_epi16(molt_m128i a, int i, int imm)
+{
+    uint16_t t[8];
+    vst1q_u16(t, MOLT__U16(a));
+    t[imm & 7] = (uint16_t)i;
+    return MOLT__FU16(vld1q_u16(t));
+}
+static inline molt_m128i molt_mm_insert_epi32(molt_m128i a, int i, int imm)
+{
+    int32_t t[4];
+    vst1q_s32(t, a);
+    t[imm & 3] = i;
+    return vld1q_s32(t);
+}
+static inline molt_m128i molt_mm_insert_epi64(molt_m128i a, long long i, int imm)
+{
+    int64_t t[2];
+    vst1q_s64(t, MOLT__S64(a));
+    t[imm & 1] = (int64_t)i;
+    return MOLT__FS64(vld1q_s64(t));
+}
+
+/* 16-bit lane i from b where bit i of imm is set */
+static inline molt_m128i molt_mm_blend_epi16(molt_m128i a, molt_m128i b, int imm)
+{
+    const uint16_t bits[8] = {1, 2, 4, 8, 16, 32, 64, 128};
+    uint16x8_t m = vtstq_u16(vdupq_n_u16((uint16_t)imm), vld1q_u16(bits));
+    return MOLT__FU16(vbslq_u16(m, MOLT__U16(b), MOLT__U16(a)));
+}
+/* byte i from b where the top bit of mask byte i is set */
+static inline molt_m128i molt_mm_blendv_epi8(molt_m128i a, molt_m128i b, molt_m128i mask)
+{
+    return MOLT__FS8(vbslq_s8(vcltzq_s8(MOLT__S8(mask)), MOLT__S8(b), MOLT__S8(a)));
+}
+
+/* ZF = ((a & b) == 0), CF = ((~a & b) == 0) */
+static inline int molt_mm_testz_si128(molt_m128i a, molt_m128i b) { return vmaxvq_u32(MOLT__U32(vandq_s32(a, b))) == 0; }
+static inline int molt_mm_testc_si128(molt_m128i a, molt_m128i b) { return vmaxvq_u32(MOLT__U32(vbicq_s32(b, a))) == 0; }
+static inline int molt_mm_testnzc_si128(molt_m128i a, molt_m128i b)
+{
+    return !molt_mm_testz_si128(a, b) && !molt_mm_testc_si128(a, b);
+}
+
+/* Widening conversions of the low lanes: sign- (epi) or zero- (epu) extended. */
+static inline molt_m128i molt_mm_cvtepi8_epi16(molt_m128i a) { return MOLT__FS16(vmovl_s8(vget_low_s8(MOLT__S8(a)))); }
+static inline molt_m128i molt_mm_cvtepi8_epi32(molt_m128i a) { return vmovl_s16(vget_low_s16(vmovl_s8(vget_low_s8(MOLT__S8(a))))); }
+static inline molt_m128i molt_mm_cvtepi8_epi64(molt_m128i a) { return MOLT__FS64(vmovl_s32(vget_low_s32(molt_mm_cvtepi8_epi32(a)))); }
+static inline molt_m128i molt_mm_cvtepi16_epi32(molt_m128i a) { return vmovl_s16(vget_low_s16(MOLT__S16(a))); }
+static inline molt_m128i molt_mm_cvtepi16_epi64(molt_m128i a) { return MOLT__FS64(vmovl_s32(vget_low_s32(molt_mm_cvtepi16_epi32(a)))); }
+static inline molt_m128i molt_mm_cvtepi32_epi64(molt_m128i a) { return MOLT__FS64(vmovl_s32(vget_low_s32(a))); }
+static inline molt_m128i molt_mm_cvtepu8_epi16(molt_m128i a) { return MOLT__FU16(vmovl_u8(vget_low_u8(MOLT__U8(a)))); }
+static inline molt_m128i molt_mm_cvtepu8_epi32(molt_m128i a) { return MOLT__FU32(vmovl_u16(vget_low_u16(vmovl_u8(vget_low_u8(MOLT__U8(a)))))); }
+static inline molt_m128i molt_mm_cvtepu8_epi64(molt_m128i a) { return MOLT__FU64(vmovl_u32(vget_low_u32(MOLT__U32(molt_mm_cvtepu8_epi32(a))))); }
+static inline molt_m128i molt_mm_cvtepu16_epi32(molt_m128i a) { return MOLT__FU32(vmovl_u16(vget_low_u16(MOLT__U16(a)))); }
+static inline molt_m128i molt_mm_cvtepu16_epi64(molt_m128i a) { return MOLT__FU64(vmovl_u32(vget_low_u32(MOLT__U32(molt_mm_cvtepu16_epi32(a))))); }
+static inline molt_m128i molt_mm_cvtepu32_epi64(molt_m128i a) { return MOLT__FU64(vmovl_u32(vget_low_u32(MOLT__U32(a)))); }
+
+/* ------------------------------------------------------------------------ */
+/* SSE2 doubles                                                             */
+/* ------------------------------------------------------------------------ */
+
+#define MOLT__UD(x) vreinterpretq_u64_f64(x)
+#define MOLT__FD(x) vreinterpretq_f64_u64(x)
+
+static inline molt_m128d molt_mm_loadu_pd(const double *p) { return vld1q_f64(p); }
+/* x86 faults on a pointer not 16-byte aligned; this does not check. */
+static inline molt_m128d molt_mm_load_pd(const double *p) { return vld1q_f64(p); }
+static inline molt_m128d molt_mm_load_sd(const double *p) { return vsetq_lane_f64(*p, vdupq_n_f64(0.0), 0); }
+static inline molt_m128d molt_mm_load1_pd(const double *p) { return vld1q_dup_f64(p); }
+static inline void molt_mm_storeu_pd(double *p, molt_m128d a) { vst1q_f64(p, a); }
+static inline void molt_mm_store_pd(double *p, molt_m128d a) { vst1q_f64(p, a); }
+static inline void molt_mm_store_sd(double *p, molt_m128d a) { vst1q_lane_f64(p, a, 0); }
+static inline molt_m128d molt_mm_setr_pd(double e0, double e1) { return vcombine_f64(vdup_n_f64(e0), vdup_n_f64(e1)); }
+static inline molt_m128d molt_mm_set_pd(double e1, double e0) { return molt_mm_setr_pd(e0, e1); }
+static inline molt_m128d molt_mm_set1_pd(double a) { return vdupq_n_f64(a); }
+static inline molt_m128d molt_mm_set_sd(double a) { return vsetq_lane_f64(a, vdupq_n_f64(0.0), 0); }
+static inline molt_m128d molt_mm_setzero_pd(void) { return vdupq_n_f64(0.0); }
+static inline double molt_mm_cvtsd_f64(molt_m128d a) { return vgetq_lane_f64(a, 0); }
+
+static inline molt_m128d molt_mm_add_pd(molt_m128d a, molt_m128d b) { return vaddq_f64(a, b); }
+static inline molt_m128d molt_mm_sub_pd(molt_m128d a, molt_m128d b) { return vsubq_f64(a, b); }
+static inline molt_m128d molt_mm_mul_pd(molt_m128d a, molt_m128d b) { return vmulq_f64(a, b); }
+static inline molt_m128d molt_mm_div_pd(molt_m128d a, molt_m128d b) { return vdivq_f64(a, b); }
+static inline molt_m128d molt_mm_sqrt_pd(molt_m128d a) { return vsqrtq_f64(a); }
+/* x86 rule: b when either is NaN or both are zero (see molt_mm_max_ps) */
+static inline molt_m128d molt_mm_max_pd(molt_m128d a, molt_m128d b) { return vbslq_f64(vcgtq_f64(a, b), a, b); }
+static inline molt_m128d molt_mm_min_pd(molt_m128d a, molt_m128d b) { return vbslq_f64(vcltq_f64(a, b), a, b); }
+/* (a0+a1, b0+b1) and (a0-b0, a1+b1) */
+static inline molt_m128d molt_mm_hadd_pd(molt_m128d a, molt_m128d b) { return vpaddq_f64(a, b); }
+static inline molt_m128d molt_mm_addsub_pd(molt_m128d a, molt_m128d b)
+{
+    return vcombine_f64(vget_low_f64(vsubq_f64(a, b)), vget_high_f64(vaddq_f64(a, b)));
+}
+static inline molt_m128d molt_mm_and_pd(molt_m128d a, molt_m128d b) { return MOLT__FD(vandq_u64(MOLT__UD(a), MOLT__UD(b))); }
+static inline molt_m128d molt_mm_or_pd(molt_m128d a, molt_m128d b) { return MOLT__FD(vorrq_u64(MOLT__UD(a), MOLT__UD(b))); }
+static inline molt_m128d molt_mm_xor_pd(molt_m128d a, molt_m128d b) { return MOLT__FD(veorq_u64(MOLT__UD(a), MOLT__UD(b))); }
+/* (~a) & b */
+static inline molt_m128d molt_mm_andnot_pd(molt_m128d a, molt_m128d b) { return MOLT__FD(vbicq_u64(MOLT__UD(b), MOLT__UD(a))); }
+
+static inline uint64x2_t molt__ordered_pd(float64x2_t a, float64x2_t b)
+{
+    return vandq_u64(vceqq_f64(a, a), vceqq_f64(b, b));
+}
+static inline uint64x2_t molt__not64(uint64x2_t m) { return veorq_u64(m, vdupq_n_u64(~(uint64_t)0)); }
+/* the 32 predicates, as for molt_mm_cmp_ps */
+static inline uint64x2_t molt__cmp_mask_pd(float64x2_t a, float64x2_t b, int pred)
+{
+    switch (pred & 15) {
+    case 0x0: return vceqq_f64(a, b);
+    case 0x1: return vcltq_f64(a, b);
+    case 0x2: return vcleq_f64(a, b);
+    case 0x3: return molt__not64(molt__ordered_pd(a, b));
+    case 0x4: return molt__not64(vceqq_f64(a, b));
+    case 0x5: return molt__not64(vcltq_f64(a, b));
+    case 0x6: return molt__not64(vcleq_f64(a, b));
+    case 0x7: return molt__ordered_pd(a, b);
+    case 0x8: return vorrq_u64(vceqq_f64(a, b), molt__not64(molt__ordered_pd(a, b)));
+    case 0x9: return molt__not64(vcgeq_f64(a, b));
+    case 0xa: return molt__not64(vcgtq_f64(a, b));
+    case 0xb: return vdupq_n_u64(0);
+    case 0xc: return vandq_u64(molt__not64(vceqq_f64(a, b)), molt__ordered_pd(a, b));
+    case 0xd: return vcgeq_f64(a, b);
+    case 0xe: return vcgtq_f64(a, b);
+    default: return vdupq_n_u64(~(uint64_t)0);
+    }
+}
+static inline molt_m128d molt_mm_cmp_pd(molt_m128d a, molt_m128d b, int pred) { return MOLT__FD(molt__cmp_mask_pd(a, b, pred)); }
+static inline molt_m128d molt_mm_cmpeq_pd(molt_m128d a, molt_m128d b) { return MOLT__FD(vceqq_f64(a, b)); }
+static inline molt_m128d molt_mm_cmplt_pd(molt_m128d a, molt_m128d b) { return MOLT__FD(vcltq_f64(a, b)); }
+static inline molt_m128d molt_mm_cmple_pd(molt_m128d a, molt_m128d b) { return MOLT__FD(vcleq_f64(a, b)); }
+static inline molt_m128d molt_mm_cmpgt_pd(molt_m128d a, molt_m128d b) { return MOLT__FD(vcgtq_f64(a, b)); }
+static inline molt_m128d molt_mm_cmpge_pd(molt_m128d a, molt_m128d b) { return MOLT__FD(vcgeq_f64(a, b)); }
+static inline molt_m128d molt_mm_cmpneq_pd(molt_m128d a, molt_m128d b) { return MOLT__FD(molt__not64(vceqq_f64(a, b))); }
+static inline molt_m128d molt_mm_cmpord_pd(molt_m128d a, molt_m128d b) { return MOLT__FD(molt__ordered_pd(a, b)); }
+static inline molt_m128d molt_mm_cmpunord_pd(molt_m128d a, molt_m128d b) { return MOLT__FD(molt__not64(molt__ordered_pd(a, b))); }
+
+static inline int molt_mm_movemask_pd(molt_m128d a)
+{
+    uint64x2_t s = vshrq_n_u64(MOLT__UD(a), 63);
+    return (int)(vgetq_lane_u64(s, 0) | (vgetq_lane_u64(s, 1) << 1));
+}
+/* (a0, b0) and (a1, b1) */
+static inline molt_m128d molt_mm_unpacklo_pd(molt_m128d a, molt_m128d b) { return vzip1q_f64(a, b); }
+static inline molt_m128d molt_mm_unpackhi_pd(molt_m128d a, molt_m128d b) { return vzip2q_f64(a, b); }
+/* (a[imm bit 0], b[imm bit 1]) */
+static inline molt_m128d molt_mm_shuffle_pd(molt_m128d a, molt_m128d b, int imm)
+{
+    return vcombine_f64((imm & 1) ? vget_high_f64(a) : vget_low_f64(a), (imm & 2) ? vget_high_f64(b) : vget_low_f64(b));
+}
+static inline molt_m128d molt_mm_blend_pd(molt_m128d a, molt_m128d b, int imm)
+{
+    return vcombine_f64((imm & 1) ? vget_low_f64(b) : vget_low_f64(a), (imm & 2) ? vget_high_f64(b) : vget_high_f64(a));
+}
+static inline molt_m128d molt_mm_blendv_pd(molt_m128d a, molt_m128d b, molt_m128d mask)
+{
+    return vbslq_f64(vreinterpretq_u64_s64(vshrq_n_s64(vreinterpretq_s64_f64(mask), 63)), b, a);
+}
+static inline molt_m128d molt_mm_round_pd(molt_m128d a, int imm)
+{
+    if (imm & 4)
+        return vrndiq_f64(a);
+    switch (imm & 3) {
+    case 0: return vrndnq_f64(a);
+    case 1: return vrndmq_f64(a);
+    case 2: return vrndpq_f64(a);
+    default: return vrndq_f64(a);
+    }
+}
+static inline molt_m128d molt_mm_floor_pd(molt_m128d a) { return vrndmq_f64(a); }
+static inline molt_m128d molt_mm_ceil_pd(molt_m128d a) { return vrndpq_f64(a); }
+
+static inline molt_m128d molt_mm_castps_pd(molt_m128 a) { return vreinterpretq_f64_f32(a); }
+static inline molt_m128 molt_mm_castpd_ps(molt_m128d a) { return vreinterpretq_f32_f64(a); }
+static inline molt_m128i molt_mm_castpd_si128(molt_m128d a) { return vreinterpretq_s32_f64(a); }
+static inline molt_m128d molt_mm_castsi128_pd(molt_m128i a) { return vreinterpretq_f64_s32(a); }
+
+/* (double)a0, (double)a1: exact */
+static inline molt_m128d molt_mm_cvtps_pd(molt_m128 a) { return vcvt_f64_f32(vget_low_f32(a)); }
+/* rounded in the current mode; upper two lanes 0 */
+static inline molt_m128 molt_mm_cvtpd_ps(molt_m128d a) { return vcombine_f32(vcvt_f32_f64(a), vdup_n_f32(0.0f)); }
+static inline molt_m128d molt_mm_cvtepi32_pd(molt_m128i a) { return vcvtq_f64_s64(vmovl_s32(vget_low_s32(a))); }
+/* double -> int32 of an already integral value r; NaN and out-of-range give
+ * 0x80000000 as on x86; upper two lanes 0 */
+static inline molt_m128i molt__cvt_pd_fix(float64x2_t r)
+{
+    uint64x2_t ok = vandq_u64(vcgeq_f64(r, vdupq_n_f64(-2147483648.0)), vcltq_f64(r, vdupq_n_f64(2147483648.0)));
+    int64x2_t v = vbslq_s64(ok, vcvtq_s64_f64(r), vdupq_n_s64(INT32_MIN));
+    return vcombine_s32(vmovn_s64(v), vdup_n_s32(0));
+}
+static inline molt_m128i molt_mm_cvtpd_epi32(molt_m128d a) { return molt__cvt_pd_fix(vrndiq_f64(a)); }
+static inline molt_m128i molt_mm_cvttpd_epi32(molt_m128d a) { return molt__cvt_pd_fix(vrndq_f64(a)); }
+
+/* ------------------------------------------------------------------------ */
+/* AVX2 integers: the 128-bit operations on each half (which is also what   */
+/* AVX2 does: packs, unpacks, byte shuffles, alignr and the byte shifts act */
+/* within each 128-bit lane), plus the cross-lane ones                      */
+/* ------------------------------------------------------------------------ */
+
+static inline molt_m128i molt__half(molt_m256i a, int h) { return h ? a.hi : a.lo; }
+static inline molt_m256i molt__join(molt_m128i lo, molt_m128i hi) { return molt__m256i(lo, hi); }
+
+#define MOLT__SPLIT1(n256, n128) \
+    static inline molt_m256i n256(molt_m256i a) { return molt__join(n128(molt__half(a, 0)), n128(molt__half(a, 1))); }
+#define MOLT__SPLIT2(n256, n128)                                                          \
+    static inline molt_m256i n256(molt_m256i a, molt_m256i b)                             \
+    {                                                                                     \
+        return molt__join(n128(molt__half(a, 0), molt__half(b, 0)), n128(molt__half(a, 1), molt__half(b, 1))); \
+    }
+#define MOLT__SPLIT3(n256, n128)                                                          \
+    static inline molt_m256i n256(molt_m256i a, molt_m256i b, molt_m256i c)               \
+    {                                                                                     \
+        return molt__join(n128(molt__half(a, 0), molt__half(b, 0), molt__half(c, 0)),     \
+                          n128(molt__half(a, 1), molt__half(b, 1), molt__half(c, 1)));    \
+    }
+/* the same immediate for both halves */
+#define MOLT__SPLIT1I(n256, n128) \
+    static inline molt_m256i n256(molt_m256i a, int imm) { return molt__join(n128(molt__half(a, 0), imm), n128(molt__half(a, 1), imm)); }
+#define MOLT__SPLIT2I(n256, n128)                                                         \
+    static inline molt_m256i n256(molt_m256i a, molt_m256i b, int imm)                    \
+    {                                                                                     \
+        return molt__join(n128(molt__half(a, 0), molt__half(b, 0), imm), n128(molt__half(a, 1), molt__half(b, 1), imm)); \
+    }
+/* shifts by the low 64 bits of a 128-bit count */
+#define MOLT__SPLITC(n256, n128)                                                          \
+    static inline molt_m256i n256(molt_m256i a, molt_m128i count)                         \
+    {                                                                                     \
+        return molt__join(n128(molt__half(a, 0), count), n128(molt__half(a, 1), count));  \
+    }
+
+MOLT__SPLIT2(molt_mm256_add_epi8, molt_mm_add_epi8)
+MOLT__SPLIT2(molt_mm256_add_epi16, molt_mm_add_epi16)
+MOLT__SPLIT2(molt_mm256_add_epi64, molt_mm_add_epi64)
+MOLT__SPLIT2(molt_mm256_sub_epi8, molt_mm_sub_epi8)
+MOLT__SPLIT2(molt_mm256_sub_epi16, molt_mm_sub_epi16)
+MOLT__SPLIT2(molt_mm256_sub_epi64, molt_mm_sub_epi64)
+MOLT__SPLIT2(molt_mm256_adds_epi8, molt_mm_adds_epi8)
+MOLT__SPLIT2(molt_mm256_adds_epi16, molt_mm_adds_epi16)
+MOLT__SPLIT2(molt_mm256_adds_epu8, molt_mm_adds_epu8)
+MOLT__SPLIT2(molt_mm256_adds_epu16, molt_mm_adds_epu16)
+MOLT__SPLIT2(molt_mm256_subs_epi8, molt_mm_subs_epi8)
+MOLT__SPLIT2(molt_mm256_subs_epi16, molt_mm_subs_epi16)
+MOLT__SPLIT2(molt_mm256_subs_epu8, molt_mm_subs_epu8)
+MOLT__SPLIT2(molt_mm256_subs_epu16, molt_mm_subs_epu16)
+MOLT__SPLIT2(molt_mm256_mullo_epi16, molt_mm_mullo_epi16)
+MOLT__SPLIT2(molt_mm256_mulhi_epi16, molt_mm_mulhi_epi16)
+MOLT__SPLIT2(molt_mm256_mulhi_epu16, molt_mm_mulhi_epu16)
+MOLT__SPLIT2(molt_mm256_mulhrs_epi16, molt_mm_mulhrs_epi16)
+MOLT__SPLIT2(molt_mm256_mul_epu32, molt_mm_mul_epu32)
+MOLT__SPLIT2(molt_mm256_mul_epi32, molt_mm_mul_epi32)
+MOLT__SPLIT2(molt_mm256_madd_epi16, molt_mm_madd_epi16)
+MOLT__SPLIT2(molt_mm256_maddubs_epi16, molt_mm_maddubs_epi16)
+MOLT__SPLIT2(molt_mm256_sad_epu8, molt_mm_sad_epu8)
+MOLT__SPLIT2(molt_mm256_avg_epu8, molt_mm_avg_epu8)
+MOLT__SPLIT2(molt_mm256_avg_epu16, molt_mm_avg_epu16)
+MOLT__SPLIT2(molt_mm256_min_epi8, molt_mm_min_epi8)
+MOLT__SPLIT2(molt_mm256_max_epi8, molt_mm_max_epi8)
+MOLT__SPLIT2(molt_mm256_min_epu8, molt_mm_min_epu8)
+MOLT__SPLIT2(molt_mm256_max_epu8, molt_mm_max_epu8)
+MOLT__SPLIT2(molt_mm256_min_epi16, molt_mm_min_epi16)
+MOLT__SPLIT2(molt_mm256_max_epi16, molt_mm_max_epi16)
+MOLT__SPLIT2(molt_mm256_min_epu16, molt_mm_min_epu16)
+MOLT__SPLIT2(molt_mm256_max_epu16, molt_mm_max_epu16)
+MOLT__SPLIT2(molt_mm256_min_epu32, molt_mm_min_epu32)
+MOLT__SPLIT2(molt_mm256_max_epu32, molt_mm_max_epu32)
+MOLT__SPLIT1(molt_mm256_abs_epi8, molt_mm_abs_epi8)
+MOLT__SPLIT1(molt_mm256_abs_epi16, molt_mm_abs_epi16)
+MOLT__SPLIT2(molt_mm256_sign_epi8, molt_mm_sign_epi8)
+MOLT__SPLIT2(molt_mm256_sign_epi16, molt_mm_sign_epi16)
+MOLT__SPLIT2(molt_mm256_sign_epi32, molt_mm_sign_epi32)
+MOLT__SPLIT2(molt_mm256_hadd_epi16, molt_mm_hadd_epi16)
+MOLT__SPLIT2(molt_mm256_hadd_epi32, molt_mm_hadd_epi32)
+MOLT__SPLIT2(molt_mm256_hsub_epi16, molt_mm_hsub_epi16)
+MOLT__SPLIT2(molt_mm256_hsub_epi32, molt_mm_hsub_epi32)
+MOLT__SPLIT2(molt_mm256_hadds_epi16, molt_mm_hadds_epi16)
+MOLT__SPLIT2(molt_mm256_hsubs_epi16, molt_mm_hsubs_epi16)
+MOLT__SPLIT2(molt_mm256_cmpeq_epi8, molt_mm_cmpeq_epi8)
+MOLT__SPLIT2(molt_mm256_cmpeq_epi16, molt_mm_cmpeq_epi16)
+MOLT__SPLIT2(molt_mm256_cmpeq_epi64, molt_mm_cmpeq_epi64)
+MOLT__SPLIT2(molt_mm256_cmpgt_epi8, molt_mm_cmpgt_epi8)
+MOLT__SPLIT2(molt_mm256_cmpgt_epi16, molt_mm_cmpgt_epi16)
+MOLT__SPLIT2(molt_mm256_cmpgt_epi64, molt_mm_cmpgt_epi64)
+MOLT__SPLIT2(molt_mm256_unpacklo_epi8, molt_mm_unpacklo_epi8)
+MOLT__SPLIT2(molt_mm256_unpackhi_epi8, molt_mm_unpackhi_epi8)
+MOLT__SPLIT2(molt_mm256_unpacklo_epi16, molt_mm_unpacklo_epi16)
+MOLT__SPLIT2(molt_mm256_unpackhi_epi16, molt_mm_unpackhi_epi16)
+MOLT__SPLIT2(molt_mm256_unpacklo_epi32, molt_mm_unpacklo_epi32)
+MOLT__SPLIT2(molt_mm256_unpackhi_epi32, molt_mm_unpackhi_epi32)
+MOLT__SPLIT2(molt_mm256_unpacklo_epi64, molt_mm_unpacklo_epi64)
+MOLT__SPLIT2(molt_mm256_unpackhi_epi64, molt_mm_unpackhi_epi64)
+MOLT__SPLIT2(molt_mm256_packs_epi16, molt_mm_packs_epi16)
+MOLT__SPLIT2(molt_mm256_packs_epi32, molt_mm_packs_epi32)
+MOLT__SPLIT2(molt_mm256_packus_epi16, molt_mm_packus_epi16)
+MOLT__SPLIT2(molt_mm256_packus_epi32, molt_mm_packus_epi32)
+MOLT__SPLIT2(molt_mm256_shuffle_epi8, molt_mm_shuffle_epi8)
+MOLT__SPLIT3(molt_mm256_blendv_epi8, molt_mm_blendv_epi8)
+MOLT__SPLIT2I(molt_mm256_alignr_epi8, molt_mm_alignr_epi8)
+MOLT__SPLIT2I(molt_mm256_blend_epi16, molt_mm_blend_epi16)
+MOLT__SPLIT1I(molt_mm256_shuffle_epi32, molt_mm_shuffle_epi32)
+MOLT__SPLIT1I(molt_mm256_shufflelo_epi16, molt_mm_shufflelo_epi16)
+MOLT__SPLIT1I(molt_mm256_shufflehi_epi16, molt_mm_shufflehi_epi16)
+MOLT__SPLIT1I(molt_mm256_slli_si256, molt_mm_slli_si128)
+MOLT__SPLIT1I(molt_mm256_srli_si256, molt_mm_srli_si128)
+MOLT__SPLIT1I(molt_mm256_bslli_epi128, molt_mm_slli_si128)
+MOLT__SPLIT1I(molt_mm256_bsrli_epi128, molt_mm_srli_si128)
+MOLT__SPLIT1I(molt_mm256_slli_epi16, molt_mm_slli_epi16)
+MOLT__SPLIT1I(molt_mm256_srli_epi16, molt_mm_srli_epi16)
+MOLT__SPLIT1I(molt_mm256_srai_epi16, molt_mm_srai_epi16)
+MOLT__SPLIT1I(molt_mm256_slli_epi64, molt_mm_slli_epi64)
+MOLT__SPLIT1I(molt_mm256_srli_epi64, molt_mm_srli_epi64)
+MOLT__SPLITC(molt_mm256_sll_epi16, molt_mm_sll_epi16)
+MOLT__SPLITC(molt_mm256_srl_epi16, molt_mm_srl_epi16)
+MOLT__SPLITC(molt_mm256_sra_epi16, molt_mm_sra_epi16)
+MOLT__SPLITC(molt_mm256_sll_epi32, molt_mm_sll_epi32)
+MOLT__SPLITC(molt_mm256_srl_epi32, molt_mm_srl_epi32)
+MOLT__SPLITC(molt_mm256_sra_epi32, molt_mm_sra_epi32)
+MOLT__SPLITC(molt_mm256_sll_epi64, molt_mm_sll_epi64)
+MOLT__SPLITC(molt_mm256_srl_epi64, molt_mm_srl_epi64)
+
+/* Per-lane variable shifts (AVX2): counts above the width give 0, or the
+ * sign for srav. */
+static inline molt_m128i molt__varshift32(molt_m128i a, molt_m128i count, int kind)
+{
+    int32_t x[4], c[4];
+    molt_mm_storeu_si128((molt_m128i *)(void *)x, a);
+    molt_mm_storeu_si128((molt_m128i *)(void *)c, count);
+    for (int k = 0; k < 4; k++) {
+        uint32_t n = (uint32_t)c[k], u = (uint32_t)x[k];
+        if (kind == 0)
+            x[k] = n > 31 ? 0 : (int32_t)(u << n);
+        else if (kind == 1)
+            x[k] = n > 31 ? 0 : (int32_t)(u >> n);
+        else
+            x[k] = (int32_t)(x[k] < 0 ? ~(~u >> (n > 31 ? 31 : n)) : u >> (n > 31 ? 31 : n));
+    }
+    return molt_mm_loadu_si128((const molt_m128i *)(const void *)x);
+}
+static inline molt_m128i molt_mm_sllv_epi32(molt_m128i a, molt_m128i count) { return molt__varshift32(a, count, 0); }
+static inline molt_m128i molt_mm_srlv_epi32(molt_m128i a, molt_m128i count) { return molt__varshift32(a, count, 1); }
+static inline molt_m128i molt_mm_srav_epi32(molt_m128i a, molt_m128i count) { return molt__varshift32(a, count, 2); }
+MOLT__SPLIT2(molt_mm256_sllv_epi32, molt_mm_sllv_epi32)
+MOLT__SPLIT2(molt_mm256_srlv_epi32, molt_mm_srlv_epi32)
+MOLT__SPLIT2(molt_mm256_srav_epi32, molt_mm_srav_epi32)
+
+static inline int molt_mm256_movemask_epi8(molt_m256i a)
+{
+    return (int)((unsigned)molt_mm_movemask_epi8(molt__half(a, 0)) | ((unsigned)molt_mm_movemask_epi8(molt__half(a, 1)) << 16));
+}
+static inline int molt_mm256_testz_si256(molt_m256i a, molt_m256i b)
+{
+    return molt_mm_testz_si128(molt__half(a, 0), molt__half(b, 0)) && molt_mm_testz_si128(molt__half(a, 1), molt__half(b, 1));
+}
+static inline int molt_mm256_testc_si256(molt_m256i a, molt_m256i b)
+{
+    return molt_mm_testc_si128(molt__half(a, 0), molt__half(b, 0)) && molt_mm_testc_si128(molt__half(a, 1), molt__half(b, 1));
+}
+static inline int molt_mm256_testnzc_si256(molt_m256i a, molt_m256i b)
+{
+    return !molt_mm256_testz_si256(a, b) && !molt_mm256_testc_si256(a, b);
+}
+
+/* Widening conversions from a 128-bit source fill both halves. */
+#define MOLT__WIDEN256(n256, n128, bytes)                                                \
+    static inline molt_m256i n256(molt_m128i a)                                         \
+    {                                                                                   \
+        return molt__join(n128(a), n128(molt_mm_srli_si128(a, bytes)));                 \
+    }
+MOLT__WIDEN256(molt_mm256_cvtepi8_epi16, molt_mm_cvtepi8_epi16, 8)
+MOLT__WIDEN256(molt_mm256_cvtepi8_epi32, molt_mm_cvtepi8_epi32, 4)
+MOLT__WIDEN256(molt_mm256_cvtepi8_epi64, molt_mm_cvtepi8_epi64, 2)
+MOLT__WIDEN256(molt_mm256_cvtepi16_epi32, molt_mm_cvtepi16_epi32, 8)
+MOLT__WIDEN256(molt_mm256_cvtepi16_epi64, molt_mm_cvtepi16_epi64, 4)
+MOLT__WIDEN256(molt_mm256_cvtepi32_epi64, molt_mm_cvtepi32_epi64, 8)
+MOLT__WIDEN256(molt_mm256_cvtepu8_epi16, molt_mm_cvtepu8_epi16, 8)
+MOLT__WIDEN256(molt_mm256_cvtepu8_epi32, molt_mm_cvtepu8_epi32, 4)
+MOLT__WIDEN256(molt_mm256_cvtepu8_epi64, molt_mm_cvtepu8_epi64, 2)
+MOLT__WIDEN256(molt_mm256_cvtepu16_epi32, molt_mm_cvtepu16_epi32, 8)
+MOLT__WIDEN256(molt_mm256_cvtepu16_epi64, molt_mm_cvtepu16_epi64, 4)
+MOLT__WIDEN256(molt_mm256_cvtepu32_epi64, molt_mm_cvtepu32_epi64, 8)
+
+/* set, broadcast, 128-bit halves */
+static inline molt_m256i molt_mm256_set1_epi8(char a) { return molt__join(molt_mm_set1_epi8(a), molt_mm_set1_epi8(a)); }
+static inline molt_m256i molt_mm256_set1_epi16(short a) { return molt__join(molt_mm_set1_epi16(a), molt_mm_set1_epi16(a)); }
+static inline molt_m256i molt_mm256_set1_epi64x(long long a) { return molt__join(molt_mm_set1_epi64x(a), molt_mm_set1_epi64x(a)); }
+static inline molt_m256i molt_mm256_set_epi64x(long long e3, long long e2, long long e1, long long e0)
+{
+    return molt__join(molt_mm_set_epi64x(e1, e0), molt_mm_set_epi64x(e3, e2));
+}
+static inline molt_m256i molt_mm256_setr_epi64x(long long e0, long long e1, long long e2, long long e3)
+{
+    return molt__join(molt_mm_set_epi64x(e1, e0), molt_mm_set_epi64x(e3, e2));
+}
+static inline molt_m256i molt_mm256_setr_epi16(short e0, short e1, short e2, short e3, short e4, short e5, short e6,
+                                               short e7, short e8, short e9, short e10, short e11, short e12,
+                                               short e13, short e14, short e15)
+{
+    return molt__join(molt_mm_setr_epi16(e0, e1, e2, e3, e4, e5, e6, e7), molt_mm_setr_epi16(e8, e9, e10, e11, e12, e13, e14, e15));
+}
+static inline molt_m256i molt_mm256_set_epi16(short e15, short e14, short e13, short e12, short e11, short e10,
+                                              short e9, short e8, short e7, short e6, short e5, short e4, short e3,
+                                              short e2, short e1, short e0)
+{
+    return molt__join(molt_mm_setr_epi16(e0, e1, e2, e3, e4, e5, e6, e7), molt_mm_setr_epi16(e8, e9, e10, e11, e12, e13, e14, e15));
+}
+static inline molt_m256i molt_mm256_setr_epi8(char e0, char e1, char e2, char e3, char e4, char e5, char e6, char e7,
+                                              char e8, char e9, char e10, char e11, char e12, char e13, char e14,
+                                              char e15, char e16, char e17, char e18, char e19, char e20, char e21,
+                                              char e22, char e23, char e24, char e25, char e26, char e27, char e28,
+                                              char e29, char e30, char e31)
+{
+    return molt__join(molt_mm_setr_epi8(e0, e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11, e12, e13, e14, e15),
+                      molt_mm_setr_epi8(e16, e17, e18, e19, e20, e21, e22, e23, e24, e25, e26, e27, e28, e29, e30, e31));
+}
+static inline molt_m256i molt_mm256_set_epi8(char e31, char e30, char e29, char e28, char e27, char e26, char e25,
+                                             char e24, char e23, char e22, char e21, char e20, char e19, char e18,
+                                             char e17, char e16, char e15, char e14, char e13, char e12, char e11,
+                                             char e10, char e9, char e8, char e7, char e6, char e5, char e4, char e3,
+                                             char e2, char e1, char e0)
+{
+    return molt__join(molt_mm_setr_epi8(e0, e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11, e12, e13, e14, e15),
+                      molt_mm_setr_epi8(e16, e17, e18, e19, e20, e21, e22, e23, e24, e25, e26, e27, e28, e29, e30, e31));
+}
+static inline molt_m256i molt_mm256_set_m128i(molt_m128i hi, molt_m128i lo) { return molt__join(lo, hi); }
+static inline molt_m256i molt_mm256_setr_m128i(molt_m128i lo, molt_m128i hi) { return molt__join(lo, hi); }
+/* x86 leaves the upper half undefined; here it is zero. */
+static inline molt_m256i molt_mm256_castsi128_si256(molt_m128i a) { return molt__join(a, molt_mm_setzero_si128()); }
+static inline molt_m256i molt_mm256_zextsi128_si256(molt_m128i a) { return molt__join(a, molt_mm_setzero_si128()); }
+static inline molt_m256i molt_mm256_inserti128_si256(molt_m256i a, molt_m128i b, int imm)
+{
+    return (imm & 1) ? molt__join(molt__half(a, 0), b) : molt__join(b, molt__half(a, 1));
+}
+static inline molt_m256i molt_mm256_loadu2_m128i(const molt_m128i *hi, const molt_m128i *lo)
+{
+    return molt__join(molt_mm_loadu_si128(lo), molt_mm_loadu_si128(hi));
+}
+static inline void molt_mm256_storeu2_m128i(molt_m128i *hi, molt_m128i *lo, molt_m256i a)
+{
+    molt_mm_storeu_si128(lo, molt__half(a, 0));
+    molt_mm_storeu_si128(hi, molt__half(a, 1));
+}
+static inline molt_m128i molt_mm_broadcastb_epi8(molt_m128i a) { return molt_mm_set1_epi8((char)molt_mm_extract_epi8(a, 0)); }
+static inline molt_m128i molt_mm_broadcastw_epi16(molt_m128i a) { return molt_mm_set1_epi16((short)molt_mm_extract_epi16(a, 0)); }
+static inline molt_m128i molt_mm_broadcastd_epi32(molt_m128i a) { return molt_mm_set1_epi32(molt_mm_cvtsi128_si32(a)); }
+static inline molt_m128i molt_mm_broadcastq_epi64(molt_m128i a) { return molt_mm_set1_epi64x(molt_mm_cvtsi128_si64(a)); }
+static inline molt_m256i molt_mm256_broadcastb_epi8(molt_m128i a) { molt_m128i v = molt_mm_broadcastb_epi8(a); return molt__join(v, v); }
+static inline molt_m256i molt_mm256_broadcastw_epi16(molt_m128i a) { molt_m128i v = molt_mm_broadcastw_epi16(a); return molt__join(v, v); }
+static inline molt_m256i molt_mm256_broadcastd_epi32(molt_m128i a) { molt_m128i v = molt_mm_broadcastd_epi32(a); return molt__join(v, v); }
+static inline molt_m256i molt_mm256_broadcastq_epi64(molt_m128i a) { molt_m128i v = molt_mm_broadcastq_epi64(a); return molt__join(v, v); }
+static inline molt_m256i molt_mm256_broadcastsi128_si256(molt_m128i a) { return molt__join(a, a); }
+
+/* 256-bit lane access (imm masked to the lane count) */
+static inline int molt_mm256_extract_epi8(molt_m256i a, int imm) { return molt_mm_extract_epi8(molt__half(a, (imm >> 4) & 1), imm & 15); }
+static inline int molt_mm256_extract_epi16(molt_m256i a, int imm) { return molt_mm_extract_epi16(molt__half(a, (imm >> 3) & 1), imm & 7); }
+static inline int molt_mm256_extract_epi32(molt_m256i a, int imm) { return molt_mm_extract_epi32(molt__half(a, (imm >> 2) & 1), imm & 3); }
+static inline long long molt_mm256_extract_epi64(molt_m256i a, int imm) { return molt_mm_extract_epi64(molt__half(a, (imm >> 1) & 1), imm & 1); }
+static inline molt_m256i molt_mm256_insert_epi8(molt_m256i a, int i, int imm)
+{
+    int h = (imm >> 4) & 1;
+    molt_m128i v = molt_mm_insert_epi8(molt__half(a, h), i, imm & 15);
+    return h ? molt__join(molt__half(a, 0), v) : molt__join(v, molt__half(a, 1));
+}
+static inline molt_m256i molt_mm256_insert_epi16(molt_m256i a, int i, int imm)
+{
+    int h = (imm >> 3) & 1;
+    molt_m128i v = molt_mm_insert_epi16(molt__half(a, h), i, imm & 7);
+    return h ? molt__join(molt__half(a, 0), v) : molt__join(v, molt__half(a, 1));
+}
+static inline molt_m256i molt_mm256_insert_epi32(molt_m256i a, int i, int imm)
+{
+    int h = (imm >> 2) & 1;
+    molt_m128i v = molt_mm_insert_epi32(molt__half(a, h), i, imm & 3);
+    return h ? molt__join(molt__half(a, 0), v) : molt__join(v, molt__half(a, 1));
+}
+static inline molt_m256i molt_mm256_insert_epi64(molt_m256i a, long long i, int imm)
+{
+    int h = (imm >> 1) & 1;
+    molt_m128i v = molt_mm_insert_epi64(molt__half(a, h), i, imm & 1);
+    return h ? molt__join(molt__half(a, 0), v) : molt__join(v, molt__half(a, 1));
+}
+
+/* Cross-lane permutes. Each takes lanes through a small array, so the
+ * selectors need not be constants. */
+/* 128-bit halves: a.lo, a.hi, b.lo, b.hi (imm bits 0..1 and 4..5) or zero (bits 3, 7) */
+static inline molt_m128i molt__select128i(molt_m256i a, molt_m256i b, int ctl)
+{
+    if (ctl & 8)
+        return molt_mm_setzero_si128();
+    return molt__half((ctl & 2) ? b : a, ctl & 1);
+}
+static inline molt_m256i molt_mm256_permute2x128_si256(molt_m256i a, molt_m256i b, int imm)
+{
+    return molt__join(molt__select128i(a, b, imm & 15), molt__select128i(a, b, (imm >> 4) & 15));
+}
+/* 64-bit lane i = a[imm bits 2i..2i+1] */
+static inline molt_m256i molt_mm256_permute4x64_epi64(molt_m256i a, int imm)
+{
+    int64_t x[4], r[4];
+    molt_mm256_storeu_si256((molt_m256i *)(void *)x, a);
+    for (int k = 0; k < 4; k++)
+        r[k] = x[(imm >> (2 * k)) & 3];
+    return molt_mm256_loadu_si256((const molt_m256i *)(const void *)r);
+}
+/* 32-bit lane i = a[idx[i] & 7] */
+static inline molt_m256i molt_mm256_permutevar8x32_epi32(molt_m256i a, molt_m256i idx)
+{
+    return molt_mm256_castps_si256(molt_mm256_permutevar8x32_ps(molt_mm256_castsi256_ps(a), idx));
+}
+/* 32-bit lane i from b where bit i of imm is set */
+static inline molt_m256i molt_mm256_blend_epi32(molt_m256i a, molt_m256i b, int imm)
+{
+    return molt_mm256_castps_si256(molt_mm256_blend_ps(molt_mm256_castsi256_ps(a), molt_mm256_castsi256_ps(b), imm));
+}
+static inline molt_m128i molt_mm_blend_epi32(molt_m128i a, molt_m128i b, int imm)
+{
+    return molt_mm_castps_si128(molt_mm_blend_ps(molt_mm_castsi128_ps(a), molt_mm_castsi128_ps(b), imm & 15));
+}
+
+/* Masked loads and stores of 32-bit lanes (sign bit of the mask lane);
+ * lanes not selected are not touched in memory and load 0. */
+static inline molt_m128i molt_mm_maskload_epi32(const int *p, molt_m128i mask)
+{
+    int32_t m[4], r[4];
+    molt_mm_storeu_si128((molt_m128i *)(void *)m, mask);
+    for (int k = 0; k < 4; k++)
+        r[k] = m[k] < 0 ? p[k] : 0;
+    return molt_mm_loadu_si128((const molt_m128i *)(const void *)r);
+}
+static inline void molt_mm_maskstore_epi32(int *p, molt_m128i mask, molt_m128i a)
+{
+    int32_t m[4], v[4];
+    molt_mm_storeu_si128((molt_m128i *)(void *)m, mask);
+    molt_mm_storeu_si128((molt_m128i *)(void *)v, a);
+    for (int k = 0; k < 4; k++)
+        if (m[k] < 0)
+            p[k] = v[k];
+}
+static inline molt_m256i molt_mm256_maskload_epi32(const int *p, molt_m256i mask)
+{
+    return molt__join(molt_mm_maskload_epi32(p, molt__half(mask, 0)), molt_mm_maskload_epi32(p + 4, molt__half(mask, 1)));
+}
+static inline void molt_mm256_maskstore_epi32(int *p, molt_m256i mask, molt_m256i a)
+{
+    molt_mm_maskstore_epi32(p, molt__half(mask, 0), molt__half(a, 0));
+    molt_mm_maskstore_epi32(p + 4, molt__half(mask, 1), molt__half(a, 1));
+}
+static inline molt_m128 molt_mm_maskload_ps(const float *p, molt_m128i mask)
+{
+    return molt_mm_castsi128_ps(molt_mm_maskload_epi32((const int *)(const void *)p, mask));
+}
+static inline void molt_mm_maskstore_ps(float *p, molt_m128i mask, molt_m128 a)
+{
+    int32_t m[4];
+    float v[4];
+    molt_mm_storeu_si128((molt_m128i *)(void *)m, mask);
+    molt_mm_storeu_ps(v, a);
+    for (int k = 0; k < 4; k++)
+        if (m[k] < 0)
+            p[k] = v[k];
+}
+
+/* Gathers: lane i = *(base + idx[i] * scale bytes); scale is 1, 2, 4 or 8. */
+static inline molt_m128i molt_mm_i32gather_epi32(const int *base, molt_m128i idx, int scale)
+{
+    int32_t ix[4], r[4];
+    molt_mm_storeu_si128((molt_m128i *)(void *)ix, idx);
+    for (int k = 0; k < 4; k++)
+        memcpy(&r[k], (const char *)base + (ptrdiff_t)ix[k] * scale, 4);
+    return molt_mm_loadu_si128((const molt_m128i *)(const void *)r);
+}
+static inline molt_m256i molt_mm256_i32gather_epi32(const int *base, molt_m256i idx, int scale)
+{
+    return molt__join(molt_mm_i32gather_epi32(base, molt__half(idx, 0), scale), molt_mm_i32gather_epi32(base, molt__half(idx, 1), scale));
+}
+static inline molt_m128 molt_mm_i32gather_ps(const float *base, molt_m128i idx, int scale)
+{
+    return molt_mm_castsi128_ps(molt_mm_i32gather_epi32((const int *)(const void *)base, idx, scale));
+}
+static inline molt_m256 molt_mm256_i32gather_ps(const float *base, molt_m256i idx, int scale)
+{
+    return molt_mm256_castsi256_ps(molt_mm256_i32gather_epi32((const int *)(const void *)base, idx, scale));
+}
+
+/* float broadcasts and 128-bit float halves */
+static inline molt_m128 molt_mm_broadcastss_ps(molt_m128 a) { return molt_mm_set1_ps(molt_mm_cvtss_f32(a)); }
+static inline molt_m256 molt_mm256_broadcastss_ps(molt_m128 a) { return molt_mm256_set1_ps(molt_mm_cvtss_f32(a)); }
+static inline molt_m256 molt_mm256_broadcast_ps(const molt_m128 *p)
+{
+    molt_m128 v = molt_mm_loadu_ps((const float *)(const void *)p);
+    return molt_mm256_set_m128(v, v);
+}
+static inline molt_m256 molt_mm256_setr_m128(molt_m128 lo, molt_m128 hi) { return molt_mm256_set_m128(hi, lo); }
+static inline molt_m256 molt_mm256_loadu2_m128(const float *hi, const float *lo)
+{
+    return molt_mm256_set_m128(molt_mm_loadu_ps(hi), molt_mm_loadu_ps(lo));
+}
+static inline void molt_mm256_storeu2_m128(float *hi, float *lo, molt_m256 a)
+{
+    molt_mm_storeu_ps(lo, molt_mm256_castps256_ps128(a));
+    molt_mm_storeu_ps(hi, molt_mm256_extractf128_ps(a, 1));
+}
+static inline molt_m256i molt_mm256_permute2f128_si256(molt_m256i a, molt_m256i b, int imm)
+{
+    return molt_mm256_permute2x128_si256(a, b, imm);
+}
+static inline molt_m128i molt_mm256_extractf128_si256(molt_m256i a, int imm) { return molt__half(a, imm & 1); }
+static inline molt_m256i molt_mm256_insertf128_si256(molt_m256i a, molt_m128i b, int imm) { return molt_mm256_inserti128_si256(a, b, imm); }
+
+/* 256-bit doubles as two float64x2_t; FMA on doubles */
+static inline molt_m128d molt__halfd(molt_m256d a, int h) { return h ? a.hi : a.lo; }
+static inline molt_m256d molt__joind(molt_m128d lo, molt_m128d hi)
+{
+    molt_m256d r;
+    r.lo = lo;
+    r.hi = hi;
+    return r;
+}
+static inline molt_m256i molt_mm256_castpd_si256(molt_m256d a) { return molt__m256i(vreinterpretq_s32_f64(a.lo), vreinterpretq_s32_f64(a.hi)); }
+static inline molt_m256d molt_mm256_castsi256_pd(molt_m256i a) { return molt__joind(vreinterpretq_f64_s32(a.lo), vreinterpretq_f64_s32(a.hi)); }
+/* fused, one rounding: a*b+c, a*b-c, -(a*b)+c, -(a*b)-c */
+static inline molt_m128d molt_mm_fmadd_pd(molt_m128d a, molt_m128d b, molt_m128d c) { return vfmaq_f64(c, a, b); }
+static inline molt_m128d molt_mm_fmsub_pd(molt_m128d a, molt_m128d b, molt_m128d c) { return vfmaq_f64(vnegq_f64(c), a, b); }
+static inline molt_m128d molt_mm_fnmadd_pd(molt_m128d a, molt_m128d b, molt_m128d c) { return vfmsq_f64(c, a, b); }
+static inline molt_m128d molt_mm_fnmsub_pd(molt_m128d a, molt_m128d b, molt_m128d c) { return vfmsq_f64(vnegq_f64(c), a, b); }
+
+/* ------------------------------------------------------------------------ */
+/* AVX doubles: the 128-bit operations on each half                         */
+/* ------------------------------------------------------------------------ */
+
+#define MOLT__SPLITD1(n256, n128) \
+    static inline molt_m256d n256(molt_m256d a) { return molt__joind(n128(molt__halfd(a, 0)), n128(molt__halfd(a, 1))); }
+#define MOLT__SPLITD2(n256, n128)                                                          \
+    static inline molt_m256d n256(molt_m256d a, molt_m256d b)                              \
+    {                                                                                      \
+        return molt__joind(n128(molt__halfd(a, 0), molt__halfd(b, 0)), n128(molt__halfd(a, 1), molt__halfd(b, 1))); \
+    }
+#define MOLT__SPLITD3(n256, n128)                                                          \
+    static inline molt_m256d n256(molt_m256d a, molt_m256d b, molt_m256d c)                \
+    {                                                                                      \
+        return molt__joind(n128(molt__halfd(a, 0), molt__halfd(b, 0), molt__halfd(c, 0)),  \
+                           n128(molt__halfd(a, 1), molt__halfd(b, 1), molt__halfd(c, 1))); \
+    }
+
+static inline molt_m256d molt_mm256_loadu_pd(const double *p) { return molt__joind(molt_mm_loadu_pd(p), molt_mm_loadu_pd(p + 2)); }
+/* x86 faults on a pointer not 32-byte aligned; this does not check. */
+static inline molt_m256d molt_mm256_load_pd(const double *p) { return molt_mm256_loadu_pd(p); }
+static inline void molt_mm256_storeu_pd(double *p, molt_m256d a)
+{
+    molt_mm_storeu_pd(p, molt__halfd(a, 0));
+    molt_mm_storeu_pd(p + 2, molt__halfd(a, 1));
+}
+static inline void molt_mm256_store_pd(double *p, molt_m256d a) { molt_mm256_storeu_pd(p, a); }
+static inline molt_m256d molt_mm256_setr_pd(double e0, double e1, double e2, double e3)
+{
+    return molt__joind(molt_mm_setr_pd(e0, e1), molt_mm_setr_pd(e2, e3));
+}
+static inline molt_m256d molt_mm256_set_pd(double e3, double e2, double e1, double e0)
+{
+    return molt__joind(molt_mm_setr_pd(e0, e1), molt_mm_setr_pd(e2, e3));
+}
+static inline molt_m256d molt_mm256_set1_pd(double a) { return molt__joind(molt_mm_set1_pd(a), molt_mm_set1_pd(a)); }
+static inline molt_m256d molt_mm256_setzero_pd(void) { return molt__joind(molt_mm_setzero_pd(), molt_mm_setzero_pd()); }
+static inline molt_m256d molt_mm256_broadcast_sd(const double *p) { return molt__joind(molt_mm_load1_pd(p), molt_mm_load1_pd(p)); }
+static inline double molt_mm256_cvtsd_f64(molt_m256d a) { return molt_mm_cvtsd_f64(molt__halfd(a, 0)); }
+
+MOLT__SPLITD2(molt_mm256_add_pd, molt_mm_add_pd)
+MOLT__SPLITD2(molt_mm256_sub_pd, molt_mm_sub_pd)
+MOLT__SPLITD2(molt_mm256_mul_pd, molt_mm_mul_pd)
+MOLT__SPLITD2(molt_mm256_div_pd, molt_mm_div_pd)
+MOLT__SPLITD1(molt_mm256_sqrt_pd, molt_mm_sqrt_pd)
+MOLT__SPLITD2(molt_mm256_max_pd, molt_mm_max_pd)
+MOLT__SPLITD2(molt_mm256_min_pd, molt_mm_min_pd)
+MOLT__SPLITD2(molt_mm256_hadd_pd, molt_mm_hadd_pd)
+MOLT__SPLITD2(molt_mm256_addsub_pd, molt_mm_addsub_pd)
+MOLT__SPLITD2(molt_mm256_and_pd, molt_mm_and_pd)
+MOLT__SPLITD2(molt_mm256_or_pd, molt_mm_or_pd)
+MOLT__SPLITD2(molt_mm256_xor_pd, molt_mm_xor_pd)
+MOLT__SPLITD2(molt_mm256_andnot_pd, molt_mm_andnot_pd)
+MOLT__SPLITD2(molt_mm256_unpacklo_pd, molt_mm_unpacklo_pd)
+MOLT__SPLITD2(molt_mm256_unpackhi_pd, molt_mm_unpackhi_pd)
+MOLT__SPLITD3(molt_mm256_blendv_pd, molt_mm_blendv_pd)
+MOLT__SPLITD1(molt_mm256_floor_pd, molt_mm_floor_pd)
+MOLT__SPLITD1(molt_mm256_ceil_pd, molt_mm_ceil_pd)
+MOLT__SPLITD3(molt_mm256_fmadd_pd, molt_mm_fmadd_pd)
+MOLT__SPLITD3(molt_mm256_fmsub_pd, molt_mm_fmsub_pd)
+MOLT__SPLITD3(molt_mm256_fnmadd_pd, molt_mm_fnmadd_pd)
+MOLT__SPLITD3(molt_mm256_fnmsub_pd, molt_mm_fnmsub_pd)
+
+static inline molt_m256d molt_mm256_cmp_pd(molt_m256d a, molt_m256d b, int pred)
+{
+    return molt__joind(molt_mm_cmp_pd(molt__halfd(a, 0), molt__halfd(b, 0), pred), molt_mm_cmp_pd(molt__halfd(a, 1), molt__halfd(b, 1), pred));
+}
+static inline molt_m256d molt_mm256_round_pd(molt_m256d a, int imm)
+{
+    return molt__joind(molt_mm_round_pd(molt__halfd(a, 0), imm), molt_mm_round_pd(molt__halfd(a, 1), imm));
+}
+/* imm bits 0..1 for the low half, 2..3 for the high half */
+static inline molt_m256d molt_mm256_shuffle_pd(molt_m256d a, molt_m256d b, int imm)
+{
+    return molt__joind(molt_mm_shuffle_pd(molt__halfd(a, 0), molt__halfd(b, 0), imm & 3),
+                       molt_mm_shuffle_pd(molt__halfd(a, 1), molt__halfd(b, 1), (imm >> 2) & 3));
+}
+static inline molt_m256d molt_mm256_blend_pd(molt_m256d a, molt_m256d b, int imm)
+{
+    return molt__joind(molt_mm_blend_pd(molt__halfd(a, 0), molt__halfd(b, 0), imm & 3),
+                       molt_mm_blend_pd(molt__halfd(a, 1), molt__halfd(b, 1), (imm >> 2) & 3));
+}
+static inline int molt_mm256_movemask_pd(molt_m256d a)
+{
+    return molt_mm_movemask_pd(molt__halfd(a, 0)) | (molt_mm_movemask_pd(molt__halfd(a, 1)) << 2);
+}
+static inline molt_m128d molt_mm256_extractf128_pd(molt_m256d a, int imm) { return molt__halfd(a, imm & 1); }
+static inline molt_m256d molt_mm256_insertf128_pd(molt_m256d a, molt_m128d b, int imm)
+{
+    return (imm & 1) ? molt__joind(molt__halfd(a, 0), b) : molt__joind(b, molt__halfd(a, 1));
+}
+static inline molt_m256d molt_mm256_permute2f128_pd(molt_m256d a, molt_m256d b, int imm)
+{
+    return molt_mm256_castsi256_pd(molt_mm256_permute2x128_si256(molt_mm256_castpd_si256(a), molt_mm256_castpd_si256(b), imm));
+}
+static inline molt_m256d molt_mm256_permute4x64_pd(molt_m256d a, int imm)
+{
+    return molt_mm256_castsi256_pd(molt_mm256_permute4x64_epi64(molt_mm256_castpd_si256(a), imm));
+}
+static inline molt_m128d molt_mm256_castpd256_pd128(molt_m256d a) { return molt__halfd(a, 0); }
+/* x86 leaves the upper half undefined; here it is zero. */
+static inline molt_m256d molt_mm256_castpd128_pd256(molt_m128d a) { return molt__joind(a, molt_mm_setzero_pd()); }
+static inline molt_m256 molt_mm256_castpd_ps(molt_m256d a)
+{
+    return molt_mm256_set_m128(molt_mm_castpd_ps(molt__halfd(a, 1)), molt_mm_castpd_ps(molt__halfd(a, 0)));
+}
+static inline molt_m256d molt_mm256_castps_pd(molt_m256 a)
+{
+    return molt__joind(molt_mm_castps_pd(molt_mm256_extractf128_ps(a, 0)), molt_mm_castps_pd(molt_mm256_extractf128_ps(a, 1)));
+}
+/* exact */
+static inline molt_m256d molt_mm256_cvtps_pd(molt_m128 a)
+{
+    return molt__joind(molt_mm_cvtps_pd(a), molt_mm_cvtps_pd(molt_mm_movehl_ps(a, a)));
+}
+/* rounded in the current mode */
+static inline molt_m128 molt_mm256_cvtpd_ps(molt_m256d a)
+{
+    return molt_mm_movelh_ps(molt_mm_cvtpd_ps(molt__halfd(a, 0)), molt_mm_cvtpd_ps(molt__halfd(a, 1)));
+}
+static inline molt_m256d molt_mm256_cvtepi32_pd(molt_m128i a)
+{
+    return molt__joind(molt_mm_cvtepi32_pd(a), molt_mm_cvtepi32_pd(molt_mm_srli_si128(a, 8)));
+}
+/* NaN and out-of-range give 0x80000000 as on x86 */
+static inline molt_m128i molt_mm256_cvtpd_epi32(molt_m256d a)
+{
+    return molt_mm_unpacklo_epi64(molt_mm_cvtpd_epi32(molt__halfd(a, 0)), molt_mm_cvtpd_epi32(molt__halfd(a, 1)));
+}
+static inline molt_m128i molt_mm256_cvttpd_epi32(molt_m256d a)
+{
+    return molt_mm_unpacklo_epi64(molt_mm_cvttpd_epi32(molt__halfd(a, 0)), molt_mm_cvttpd_epi32(molt__halfd(a, 1)));
+}
 
 #undef MOLT__U
 #undef MOLT__F

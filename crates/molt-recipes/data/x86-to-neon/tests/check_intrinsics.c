@@ -75,6 +75,7 @@ typedef T(m256i) v256i;
 static uint32_t fa[NCASE][8], fb[NCASE][8], fc[NCASE][8];
 static uint32_t fr[NCASE][8]; /* fa without denormals or huge values, for rcp/rsqrt */
 static uint32_t ia[NCASE][8], ib[NCASE][8];
+static uint64_t da[NCASE][4], db[NCASE][4]; /* doubles */
 
 static const uint32_t SPECIAL_F[] = {
     0x00000000, /* +0 */
@@ -124,8 +125,49 @@ static const uint32_t SPECIAL_I[] = {
     0x00003039, /* 12345 */
     0xfffe7961, /* -99999 */
     0x00000007, 0x00000008, 0xfffffff8,
+    0x7f80ff01, 0x80017fff, 0x00ff0080, 0x7fff8000, 0x80808080, 0x7f7f7f7f, 0xff00ff00, 0x0f8f1f9f,
 };
 #define N_SPECIAL_I (sizeof SPECIAL_I / sizeof SPECIAL_I[0])
+
+static const uint64_t SPECIAL_D[] = {
+    0x0000000000000000, /* 0.0 */
+    0x8000000000000000, /* -0.0 */
+    0x3ff0000000000000, /* 1.0 */
+    0xbff0000000000000, /* -1.0 */
+    0x3fe0000000000000, /* 0.5 */
+    0xbfe0000000000000, /* -0.5 */
+    0x3ff8000000000000, /* 1.5 */
+    0x4004000000000000, /* 2.5 */
+    0xc004000000000000, /* -2.5 */
+    0x41dfffffffe00000, /* 2147483647.5 */
+    0xc1e0000000100000, /* -2147483648.5 */
+    0x41dfffffffa00000, /* 2147483646.5 */
+    0x41e0000000000000, /* 2^31 */
+    0xc1e0000000000000, /* -2^31 */
+    0xc1e0000000200000, /* -2147483649 */
+    0x41e65a0bc0000000, /* 3e9 */
+    0xc202a05f20000000, /* -1e10 */
+    0x7e37e43c8800759c, /* 1e300 */
+    0x81a56e1fc2f8f359, /* -1e-300 */
+    0x3fb999999999999a, /* 0.1 */
+    0x37a16c262777579c, /* 1e-40: a float denormal */
+    0x47effffff0000000, /* FLT_MAX rounding tie */
+    0x4330000000000001, /* 2^52 + 1 */
+    0xc01f000000000000, /* -7.75 */
+    0x40fe240c9fbe76c9, /* 123456.789 */
+    0x7fefffffffffffff, /* DBL_MAX */
+    0x0010000000000000, /* DBL_MIN */
+    0x0000000000000001, /* smallest denormal */
+    0x800fffffffffffff, /* -largest denormal */
+    0x7ff8000000000000, /* qNaN */
+    0xfff8000000000000, /* -qNaN (x86 "indefinite") */
+    0x7ff8000012345678, /* qNaN with a payload */
+    0x7ff4000000000000, /* sNaN */
+    0xfff0000000000001, /* -sNaN */
+    0x7ff0000000000000, /* +inf */
+    0xfff0000000000000, /* -inf */
+};
+#define N_SPECIAL_D (sizeof SPECIAL_D / sizeof SPECIAL_D[0])
 
 static uint64_t rng_state = 0x243F6A8885A308D3ull;
 
@@ -186,6 +228,25 @@ static void make_inputs(void)
             else
                 ia[k][l] = next32(), ib[k][l] = next32();
 
+            if (l < 4) {
+                for (int v = 0; v < 2; v++) {
+                    uint64_t x;
+                    if (k < 8)
+                        x = SPECIAL_D[next32() % N_SPECIAL_D];
+                    else if (k == 9)
+                        x = (uint64_t)0x3ff0000000000000ull + ((uint64_t)(l + 4 * v) << 48); /* distinct */
+                    else if (k < 16) /* about 2^-7 .. 2^3 */
+                        x = ((uint64_t)(next32() & 0x80000000u) << 32) | ((uint64_t)(1016 + next32() % 11) << 52) |
+                            (((uint64_t)next32() << 32 | next32()) & 0x000fffffffffffffull);
+                    else
+                        x = (uint64_t)next32() << 32 | next32(); /* any bits */
+                    if (v == 0)
+                        da[k][l] = x;
+                    else
+                        db[k][l] = x;
+                }
+            }
+
             /* rcp/rsqrt inputs: x86 reads denormals as 0 and flushes tiny
              * results, which the precise forms do not; keep |x| in
              * [2^-125, 2^125] or zero, infinity, NaN. */
@@ -210,6 +271,12 @@ NOINLINE static v256 ld256(const uint32_t *bits)
     float t[8];
     memcpy(t, bits, sizeof t);
     return I(_mm256_loadu_ps)(t);
+}
+NOINLINE static T(m128d) ld128d(const uint64_t *bits)
+{
+    double t[2];
+    memcpy(t, bits, sizeof t);
+    return I(_mm_loadu_pd)(t);
 }
 NOINLINE static v128i ld128i(const uint32_t *bits) { return I(_mm_loadu_si128)((const v128i *)(const void *)bits); }
 NOINLINE static v256i ld256i(const uint32_t *bits) { return I(_mm256_loadu_si256)((const v256i *)(const void *)bits); }
@@ -265,6 +332,35 @@ NOINLINE static void emit256i(const char *name, int imm, int k, v256i r)
     uint32_t b[8];
     I(_mm256_storeu_si256)((v256i *)(void *)b, r);
     emit(name, imm, k, b, 8, EXACT);
+}
+static int is_nan_bits64(uint64_t u) { return (u & 0x7ff0000000000000ull) == 0x7ff0000000000000ull && (u & 0x000fffffffffffffull); }
+NOINLINE static void emit64(const char *name, int imm, int k, const uint64_t *bits, int n, int mode)
+{
+    printf("%s", name);
+    if (imm >= 0)
+        printf("[0x%02x]", imm);
+    printf(" #%d:", k);
+    for (int i = 0; i < n; i++) {
+        if (mode != EXACT && is_nan_bits64(bits[i]))
+            printf(" nan");
+        else
+            printf(" %016llx", (unsigned long long)bits[i]);
+    }
+    printf("\n");
+    n_lines++;
+}
+NOINLINE static void emit128d(const char *name, int imm, int k, T(m128d) r, int mode)
+{
+    double t[2];
+    uint64_t b[2];
+    I(_mm_storeu_pd)(t, r);
+    memcpy(b, t, sizeof b);
+    emit64(name, imm, k, b, 2, mode);
+}
+NOINLINE static void emit_i64(const char *name, int imm, int k, long long v)
+{
+    uint64_t b = (uint64_t)v;
+    emit64(name, imm, k, &b, 1, EXACT);
 }
 NOINLINE static void emit_f32(const char *name, int k, float f)
 {
@@ -640,6 +736,668 @@ static void check_convert_int(void)
     SHIFTS(0) SHIFTS(1) SHIFTS(7) SHIFTS(16) SHIFTS(31) SHIFTS(32) SHIFTS(33) SHIFTS(100) SHIFTS(255)
 }
 
+/* ------------------------------------------------------------------------ */
+/* SSE2..SSE4.2 integers at every lane width, doubles                       */
+/* ------------------------------------------------------------------------ */
+
+/* Immediate sweeps on integer inputs: distinct small lanes, and any bits. */
+#define FOR_IMMCASE_I for (int k = 9; k < 22; k += 11)
+#define A128D(arr) ld128d(arr[k / 2] + 2 * (k % 2))
+#define D128_2(fn, mode) FOR128 emit128d(#fn, -1, k, I(fn)(A128D(da), A128D(db)), mode);
+#define D128_1(fn, mode) FOR128 emit128d(#fn, -1, k, I(fn)(A128D(da)), mode);
+
+#define SHUFFLELO16(imm) FOR_IMMCASE_I emit128i("_mm_shufflelo_epi16", imm, k, I(_mm_shufflelo_epi16)(ld128i(ia[k] + 4), imm));
+#define SHUFFLEHI16(imm) FOR_IMMCASE_I emit128i("_mm_shufflehi_epi16", imm, k, I(_mm_shufflehi_epi16)(ld128i(ia[k] + 4), imm));
+#define ALIGNR(imm) FOR_IMMCASE_I emit128i("_mm_alignr_epi8", imm, k, I(_mm_alignr_epi8)(ld128i(ia[k]), ld128i(ib[k]), imm));
+#define BYTESHIFT(imm)                                                                                  \
+    FOR_IMMCASE_I emit128i("_mm_slli_si128", imm, k, I(_mm_slli_si128)(ld128i(ia[k]), imm));           \
+    FOR_IMMCASE_I emit128i("_mm_srli_si128", imm, k, I(_mm_srli_si128)(ld128i(ia[k]), imm));           \
+    FOR_IMMCASE_I emit128i("_mm_bslli_si128", imm, k, I(_mm_bslli_si128)(ld128i(ia[k] + 4), imm));     \
+    FOR_IMMCASE_I emit128i("_mm_bsrli_si128", imm, k, I(_mm_bsrli_si128)(ld128i(ia[k] + 4), imm));
+#define BLEND16(imm) FOR_IMMCASE_I emit128i("_mm_blend_epi16", imm, k, I(_mm_blend_epi16)(ld128i(ia[k]), ld128i(ib[k]), imm));
+#define SHIFT_IMM(n)                                                                        \
+    FOR_IMMCASE_I emit128i("_mm_slli_epi16", n, k, I(_mm_slli_epi16)(ld128i(ia[k]), n));     \
+    FOR_IMMCASE_I emit128i("_mm_srli_epi16", n, k, I(_mm_srli_epi16)(ld128i(ia[k]), n));     \
+    FOR_IMMCASE_I emit128i("_mm_srai_epi16", n, k, I(_mm_srai_epi16)(ld128i(ia[k]), n));     \
+    FOR_IMMCASE_I emit128i("_mm_slli_epi64", n, k, I(_mm_slli_epi64)(ld128i(ia[k]), n));     \
+    FOR_IMMCASE_I emit128i("_mm_srli_epi64", n, k, I(_mm_srli_epi64)(ld128i(ia[k]), n));
+#define SHIFT_ALL(n)                                                                \
+    FOR128 emit128i("_mm_slli_epi16", n, k, I(_mm_slli_epi16)(A128I(ia), n));        \
+    FOR128 emit128i("_mm_srli_epi16", n, k, I(_mm_srli_epi16)(A128I(ia), n));        \
+    FOR128 emit128i("_mm_srai_epi16", n, k, I(_mm_srai_epi16)(A128I(ia), n));        \
+    FOR128 emit128i("_mm_slli_epi64", n, k, I(_mm_slli_epi64)(A128I(ia), n));        \
+    FOR128 emit128i("_mm_srli_epi64", n, k, I(_mm_srli_epi64)(A128I(ia), n));
+#define CMP_PD(pred) FOR128 emit128d("_mm_cmp_pd", pred, k, I(_mm_cmp_pd)(A128D(da), A128D(db), pred), EXACT);
+#define ROUND_PD(imm) FOR128 emit128d("_mm_round_pd", imm, k, I(_mm_round_pd)(A128D(da), imm), ARITH);
+
+static void sweep_shufflelo16(void) { REP256(SHUFFLELO16) }
+static void sweep_shufflehi16(void) { REP256(SHUFFLEHI16) }
+static void sweep_alignr(void) { REP256(ALIGNR) }
+static void sweep_byteshift(void) { REP256(BYTESHIFT) }
+static void sweep_blend16(void) { REP256(BLEND16) }
+static void sweep_shift_imm(void) { REP256(SHIFT_IMM) }
+static void sweep_cmp_pd(void) { REP32(CMP_PD) }
+
+static void check_int_set_memory(void)
+{
+    FOR256 {
+        const uint32_t *x = ia[k];
+        unsigned char c[16];
+        int16_t h[8];
+        long long q[2];
+        memcpy(c, x, 16);
+        memcpy(h, x + 4, 16);
+        memcpy(q, x + 2, 16);
+        emit128i("_mm_set_epi8", -1, k,
+                 I(_mm_set_epi8)((char)c[0], (char)c[1], (char)c[2], (char)c[3], (char)c[4], (char)c[5], (char)c[6],
+                                 (char)c[7], (char)c[8], (char)c[9], (char)c[10], (char)c[11], (char)c[12],
+                                 (char)c[13], (char)c[14], (char)c[15]));
+        emit128i("_mm_setr_epi8", -1, k,
+                 I(_mm_setr_epi8)((char)c[0], (char)c[1], (char)c[2], (char)c[3], (char)c[4], (char)c[5], (char)c[6],
+                                  (char)c[7], (char)c[8], (char)c[9], (char)c[10], (char)c[11], (char)c[12],
+                                  (char)c[13], (char)c[14], (char)c[15]));
+        emit128i("_mm_set_epi16", -1, k, I(_mm_set_epi16)(h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7]));
+        emit128i("_mm_setr_epi16", -1, k, I(_mm_setr_epi16)(h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7]));
+        emit128i("_mm_set1_epi8", -1, k, I(_mm_set1_epi8)((char)c[k % 16]));
+        emit128i("_mm_set1_epi16", -1, k, I(_mm_set1_epi16)(h[k % 8]));
+        emit128i("_mm_set_epi64x", -1, k, I(_mm_set_epi64x)(q[0], q[1]));
+        emit128i("_mm_set1_epi64x", -1, k, I(_mm_set1_epi64x)(q[k % 2]));
+        emit128i("_mm_cvtsi32_si128", -1, k, I(_mm_cvtsi32_si128)((int)x[3]));
+        emit128i("_mm_cvtsi64_si128", -1, k, I(_mm_cvtsi64_si128)(q[1]));
+        emit128i("_mm_cvtsi64x_si128", -1, k, I(_mm_cvtsi64x_si128)(q[0]));
+        emit_i64("_mm_cvtsi128_si64", -1, k, I(_mm_cvtsi128_si64)(ld128i(x + 1)));
+        emit_i64("_mm_cvtsi128_si64x", -1, k, I(_mm_cvtsi128_si64x)(ld128i(x + 2)));
+
+        const double *d = (const double *)(const void *)da[k];
+        double dd[4];
+        memcpy(dd, da[k], 32);
+        (void)d;
+        emit128d("_mm_set_pd", -1, k, I(_mm_set_pd)(dd[0], dd[1]), EXACT);
+        emit128d("_mm_setr_pd", -1, k, I(_mm_setr_pd)(dd[2], dd[3]), EXACT);
+        emit128d("_mm_set1_pd", -1, k, I(_mm_set1_pd)(dd[k % 4]), EXACT);
+        emit128d("_mm_set_sd", -1, k, I(_mm_set_sd)(dd[1]), EXACT);
+        emit128d("_mm_load_sd", -1, k, I(_mm_load_sd)(dd + 2), EXACT);
+        emit128d("_mm_load1_pd", -1, k, I(_mm_load1_pd)(dd + 3), EXACT);
+        _Alignas(16) double al[2];
+        memcpy(al, dd + 2 * (k % 2), 16);
+        emit128d("_mm_load_pd", -1, k, I(_mm_load_pd)(al), EXACT);
+        uint64_t cb;
+        double cv = I(_mm_cvtsd_f64)(ld128d(da[k] + 1));
+        memcpy(&cb, &cv, 8);
+        emit64("_mm_cvtsd_f64", -1, k, &cb, 1, EXACT);
+    }
+    emit128d("_mm_setzero_pd", -1, 0, I(_mm_setzero_pd)(), EXACT);
+
+    /* 64-bit loads and stores at every byte offset, into sentinels */
+    unsigned char src[40];
+    memcpy(src, ia[20], 32);
+    memcpy(src + 32, ib[21], 8);
+    for (int off = 0; off < 16; off++) {
+        emit128i("_mm_loadl_epi64", off, 0, I(_mm_loadl_epi64)((const v128i *)(const void *)(src + off)));
+        emit128i("_mm_loadu_si64", off, 0, I(_mm_loadu_si64)(src + off + 1));
+        emit128("_mm_loadl_pi", off, 0, I(_mm_loadl_pi)(ld128(fa[off]), (const T(m64) *)(const void *)(src + off)), EXACT);
+        emit128("_mm_loadh_pi", off, 0, I(_mm_loadh_pi)(ld128(fa[off]), (const T(m64) *)(const void *)(src + off)), EXACT);
+        emit128d("_mm_loadu_pd", off, 0, I(_mm_loadu_pd)((const double *)(const void *)(src + off)), EXACT);
+    }
+    static const char *names[6] = {"_mm_storel_epi64", "_mm_storeu_si64", "_mm_storel_pi", "_mm_storeh_pi",
+                                   "_mm_storeu_pd", "_mm_store_sd"};
+    for (int off = 0; off < 8; off++) {
+        for (int w = 0; w < 6; w++) {
+            float buf[8];
+            uint32_t bits[8];
+            for (int i = 0; i < 8; i++)
+                buf[i] = lf(0xdeadbeefu);
+            char *p = (char *)buf + off;
+            switch (w) {
+            case 0: I(_mm_storel_epi64)((v128i *)(void *)p, ld128i(ia[off])); break;
+            case 1: I(_mm_storeu_si64)(p, ld128i(ib[off])); break;
+            case 2: I(_mm_storel_pi)((T(m64) *)(void *)p, ld128(fa[off])); break;
+            case 3: I(_mm_storeh_pi)((T(m64) *)(void *)p, ld128(fa[off])); break;
+            case 4: I(_mm_storeu_pd)((double *)(void *)p, ld128d(da[off])); break;
+            default: I(_mm_store_sd)((double *)(void *)p, ld128d(da[off] + 1)); break;
+            }
+            memcpy(bits, buf, sizeof bits);
+            emit(names[w], off, 0, bits, 8, EXACT);
+        }
+    }
+    FOR256 {
+        _Alignas(16) double buf[2];
+        uint64_t bits[2];
+        I(_mm_store_pd)(buf, ld128d(da[k] + 2 * (k % 2)));
+        memcpy(bits, buf, sizeof bits);
+        emit64("_mm_store_pd", -1, k, bits, 2, EXACT);
+    }
+}
+
+static void check_int_lanes(void)
+{
+    I128_2(_mm_add_epi8) I128_2(_mm_add_epi16) I128_2(_mm_add_epi64)
+    I128_2(_mm_sub_epi8) I128_2(_mm_sub_epi16) I128_2(_mm_sub_epi64)
+    I128_2(_mm_adds_epi8) I128_2(_mm_adds_epi16) I128_2(_mm_adds_epu8) I128_2(_mm_adds_epu16)
+    I128_2(_mm_subs_epi8) I128_2(_mm_subs_epi16) I128_2(_mm_subs_epu8) I128_2(_mm_subs_epu16)
+    I128_2(_mm_mullo_epi16) I128_2(_mm_mulhi_epi16) I128_2(_mm_mulhi_epu16) I128_2(_mm_mulhrs_epi16)
+    I128_2(_mm_mul_epu32) I128_2(_mm_mul_epi32) I128_2(_mm_madd_epi16) I128_2(_mm_maddubs_epi16)
+    I128_2(_mm_sad_epu8) I128_2(_mm_avg_epu8) I128_2(_mm_avg_epu16)
+    I128_2(_mm_min_epi8) I128_2(_mm_max_epi8) I128_2(_mm_min_epu8) I128_2(_mm_max_epu8)
+    I128_2(_mm_min_epi16) I128_2(_mm_max_epi16) I128_2(_mm_min_epu16) I128_2(_mm_max_epu16)
+    I128_2(_mm_min_epu32) I128_2(_mm_max_epu32)
+    I128_1(_mm_abs_epi8) I128_1(_mm_abs_epi16)
+    I128_2(_mm_sign_epi8) I128_2(_mm_sign_epi16) I128_2(_mm_sign_epi32)
+    I128_2(_mm_hadd_epi16) I128_2(_mm_hadd_epi32) I128_2(_mm_hsub_epi16) I128_2(_mm_hsub_epi32)
+    I128_2(_mm_hadds_epi16) I128_2(_mm_hsubs_epi16)
+    I128_2(_mm_cmpeq_epi8) I128_2(_mm_cmpeq_epi16) I128_2(_mm_cmpeq_epi64)
+    I128_2(_mm_cmpgt_epi8) I128_2(_mm_cmpgt_epi16) I128_2(_mm_cmpgt_epi64)
+    I128_2(_mm_cmplt_epi8) I128_2(_mm_cmplt_epi16) I128_2(_mm_cmplt_epi32)
+    /* equal inputs and inputs differing in one lane, for the all-ones masks */
+    FOR128 emit128i("_mm_cmpeq_epi8(a,a)", -1, k, I(_mm_cmpeq_epi8)(A128I(ia), A128I(ia)));
+    FOR128 emit128i("_mm_cmpeq_epi64(a,a^1)", -1, k, I(_mm_cmpeq_epi64)(A128I(ia), I(_mm_xor_si128)(A128I(ia), I(_mm_cvtsi32_si128)(1))));
+    I128_2(_mm_unpacklo_epi8) I128_2(_mm_unpackhi_epi8) I128_2(_mm_unpacklo_epi16) I128_2(_mm_unpackhi_epi16)
+    I128_2(_mm_unpacklo_epi32) I128_2(_mm_unpackhi_epi32) I128_2(_mm_unpacklo_epi64) I128_2(_mm_unpackhi_epi64)
+    I128_2(_mm_packs_epi16) I128_2(_mm_packs_epi32) I128_2(_mm_packus_epi16) I128_2(_mm_packus_epi32)
+    I128_2(_mm_shuffle_epi8)
+    /* shuffle_epi8 with indices 0..15 only (no zeroing) */
+    FOR128 emit128i("_mm_shuffle_epi8(idx&15)", -1, k, I(_mm_shuffle_epi8)(A128I(ia), I(_mm_and_si128)(A128I(ib), I(_mm_set1_epi8)(15))));
+    FOR128 emit128i("_mm_blendv_epi8", -1, k, I(_mm_blendv_epi8)(A128I(ia), A128I(ib), A128I(fc)));
+    FOR128 emit_i32("_mm_movemask_epi8", k, I(_mm_movemask_epi8)(A128I(ia)));
+    FOR128 {
+        emit_i32("_mm_testz_si128", k, I(_mm_testz_si128)(A128I(ia), A128I(ib)));
+        emit_i32("_mm_testc_si128", k, I(_mm_testc_si128)(A128I(ia), A128I(ib)));
+        emit_i32("_mm_testnzc_si128", k, I(_mm_testnzc_si128)(A128I(ia), A128I(ib)));
+        /* b a subset of a, disjoint from a, and equal */
+        v128i a = A128I(ia), sub = I(_mm_and_si128)(A128I(ia), A128I(ib)), dis = I(_mm_andnot_si128)(A128I(ia), A128I(ib));
+        emit_i32("_mm_testz_si128(a,a&b)", k, I(_mm_testz_si128)(a, sub));
+        emit_i32("_mm_testc_si128(a,a&b)", k, I(_mm_testc_si128)(a, sub));
+        emit_i32("_mm_testnzc_si128(a,a&b)", k, I(_mm_testnzc_si128)(a, sub));
+        emit_i32("_mm_testz_si128(a,~a&b)", k, I(_mm_testz_si128)(a, dis));
+        emit_i32("_mm_testnzc_si128(a,~a&b)", k, I(_mm_testnzc_si128)(a, dis));
+    }
+    I128_1(_mm_cvtepi8_epi16) I128_1(_mm_cvtepi8_epi32) I128_1(_mm_cvtepi8_epi64)
+    I128_1(_mm_cvtepi16_epi32) I128_1(_mm_cvtepi16_epi64) I128_1(_mm_cvtepi32_epi64)
+    I128_1(_mm_cvtepu8_epi16) I128_1(_mm_cvtepu8_epi32) I128_1(_mm_cvtepu8_epi64)
+    I128_1(_mm_cvtepu16_epi32) I128_1(_mm_cvtepu16_epi64) I128_1(_mm_cvtepu32_epi64)
+
+    /* extract / insert at every lane */
+    FOR128 {
+        v128i a = A128I(ia);
+        int v = (int)ib[k / 2][k % 8];
+        long long v64 = (long long)((uint64_t)ib[k / 2][(k + 1) % 8] << 32 | ib[k / 2][k % 8]);
+#define EXTRACT8(i) emit_i32("_mm_extract_epi8[" #i "]", k, I(_mm_extract_epi8)(a, i)); \
+        emit128i("_mm_insert_epi8", i, k, I(_mm_insert_epi8)(a, v, i));
+        EXTRACT8(0) EXTRACT8(1) EXTRACT8(2) EXTRACT8(3) EXTRACT8(4) EXTRACT8(5) EXTRACT8(6) EXTRACT8(7)
+        EXTRACT8(8) EXTRACT8(9) EXTRACT8(10) EXTRACT8(11) EXTRACT8(12) EXTRACT8(13) EXTRACT8(14) EXTRACT8(15)
+#define EXTRACT16(i) emit_i32("_mm_extract_epi16[" #i "]", k, I(_mm_extract_epi16)(a, i)); \
+        emit128i("_mm_insert_epi16", i, k, I(_mm_insert_epi16)(a, v, i));
+        EXTRACT16(0) EXTRACT16(1) EXTRACT16(2) EXTRACT16(3) EXTRACT16(4) EXTRACT16(5) EXTRACT16(6) EXTRACT16(7)
+#define EXTRACT32(i) emit_i32("_mm_extract_epi32[" #i "]", k, I(_mm_extract_epi32)(a, i)); \
+        emit128i("_mm_insert_epi32", i, k, I(_mm_insert_epi32)(a, v, i));
+        EXTRACT32(0) EXTRACT32(1) EXTRACT32(2) EXTRACT32(3)
+        emit_i64("_mm_extract_epi64", 0, k, I(_mm_extract_epi64)(a, 0));
+        emit_i64("_mm_extract_epi64", 1, k, I(_mm_extract_epi64)(a, 1));
+        emit128i("_mm_insert_epi64", 0, k, I(_mm_insert_epi64)(a, v64, 0));
+        emit128i("_mm_insert_epi64", 1, k, I(_mm_insert_epi64)(a, v64, 1));
+    }
+
+    sweep_shufflelo16();
+    sweep_shufflehi16();
+    sweep_alignr();
+    sweep_byteshift();
+    sweep_blend16();
+    sweep_shift_imm();
+    SHIFT_ALL(0) SHIFT_ALL(1) SHIFT_ALL(5) SHIFT_ALL(15) SHIFT_ALL(16) SHIFT_ALL(31) SHIFT_ALL(32) SHIFT_ALL(63)
+    SHIFT_ALL(64) SHIFT_ALL(255)
+
+    /* shifts by a count vector: the low 64 bits count, the high 64 not */
+    static const uint32_t counts[][4] = {{0, 0, 5, 5}, {1, 0, 0, 0}, {7, 0, 1, 1}, {15, 0, 0, 0}, {16, 0, 0, 0},
+                                         {17, 0, 0, 0}, {31, 0, 0, 0}, {32, 0, 0, 0}, {33, 0, 0, 0}, {63, 0, 0, 0},
+                                         {64, 0, 0, 0}, {255, 0, 0, 0}, {256, 0, 0, 0}, {3, 1, 0, 0},
+                                         {0xffffffffu, 0xffffffffu, 0, 0}, {2, 0x80000000u, 0, 0}};
+    for (int c = 0; c < (int)(sizeof counts / sizeof counts[0]); c++) {
+        v128i n = ld128i(counts[c]);
+        for (int k = 0; k < 2 * NCASE; k += 3) {
+            emit128i("_mm_sll_epi16", c, k, I(_mm_sll_epi16)(A128I(ia), n));
+            emit128i("_mm_srl_epi16", c, k, I(_mm_srl_epi16)(A128I(ia), n));
+            emit128i("_mm_sra_epi16", c, k, I(_mm_sra_epi16)(A128I(ia), n));
+            emit128i("_mm_sll_epi32", c, k, I(_mm_sll_epi32)(A128I(ia), n));
+            emit128i("_mm_srl_epi32", c, k, I(_mm_srl_epi32)(A128I(ia), n));
+            emit128i("_mm_sra_epi32", c, k, I(_mm_sra_epi32)(A128I(ia), n));
+            emit128i("_mm_sll_epi64", c, k, I(_mm_sll_epi64)(A128I(ia), n));
+            emit128i("_mm_srl_epi64", c, k, I(_mm_srl_epi64)(A128I(ia), n));
+        }
+    }
+}
+
+static void check_pd(void)
+{
+    D128_2(_mm_add_pd, ARITH) D128_2(_mm_sub_pd, ARITH) D128_2(_mm_mul_pd, ARITH) D128_2(_mm_div_pd, ARITH)
+    D128_1(_mm_sqrt_pd, ARITH) D128_2(_mm_hadd_pd, ARITH) D128_2(_mm_addsub_pd, ARITH)
+    D128_2(_mm_min_pd, EXACT) D128_2(_mm_max_pd, EXACT)
+    D128_2(_mm_and_pd, EXACT) D128_2(_mm_or_pd, EXACT) D128_2(_mm_xor_pd, EXACT) D128_2(_mm_andnot_pd, EXACT)
+    D128_2(_mm_cmpeq_pd, EXACT) D128_2(_mm_cmplt_pd, EXACT) D128_2(_mm_cmple_pd, EXACT) D128_2(_mm_cmpgt_pd, EXACT)
+    D128_2(_mm_cmpge_pd, EXACT) D128_2(_mm_cmpneq_pd, EXACT) D128_2(_mm_cmpord_pd, EXACT) D128_2(_mm_cmpunord_pd, EXACT)
+    sweep_cmp_pd();
+    D128_2(_mm_unpacklo_pd, EXACT) D128_2(_mm_unpackhi_pd, EXACT)
+    D128_1(_mm_floor_pd, ARITH) D128_1(_mm_ceil_pd, ARITH)
+    ROUND_PD(0x00) ROUND_PD(0x01) ROUND_PD(0x02) ROUND_PD(0x03) ROUND_PD(0x04)
+    ROUND_PD(0x08) ROUND_PD(0x09) ROUND_PD(0x0a) ROUND_PD(0x0b) ROUND_PD(0x0c)
+    FOR128 {
+        T(m128d) a = A128D(da), b = A128D(db);
+        emit128d("_mm_shuffle_pd", 0, k, I(_mm_shuffle_pd)(a, b, 0), EXACT);
+        emit128d("_mm_shuffle_pd", 1, k, I(_mm_shuffle_pd)(a, b, 1), EXACT);
+        emit128d("_mm_shuffle_pd", 2, k, I(_mm_shuffle_pd)(a, b, 2), EXACT);
+        emit128d("_mm_shuffle_pd", 3, k, I(_mm_shuffle_pd)(a, b, 3), EXACT);
+        emit128d("_mm_blend_pd", 0, k, I(_mm_blend_pd)(a, b, 0), EXACT);
+        emit128d("_mm_blend_pd", 1, k, I(_mm_blend_pd)(a, b, 1), EXACT);
+        emit128d("_mm_blend_pd", 2, k, I(_mm_blend_pd)(a, b, 2), EXACT);
+        emit128d("_mm_blend_pd", 3, k, I(_mm_blend_pd)(a, b, 3), EXACT);
+        emit128d("_mm_blendv_pd", -1, k, I(_mm_blendv_pd)(a, b, I(_mm_castsi128_pd)(A128I(ia))), EXACT);
+        emit_i32("_mm_movemask_pd", k, I(_mm_movemask_pd)(a));
+        emit128("_mm_castpd_ps", -1, k, I(_mm_castpd_ps)(a), EXACT);
+        emit128d("_mm_castps_pd", -1, k, I(_mm_castps_pd)(A128(fa)), EXACT);
+        emit128i("_mm_castpd_si128", -1, k, I(_mm_castpd_si128)(a));
+        emit128d("_mm_castsi128_pd", -1, k, I(_mm_castsi128_pd)(A128I(ia)), EXACT);
+        /* float -> double is exact (NaNs quieted, payload kept) */
+        emit128d("_mm_cvtps_pd", -1, k, I(_mm_cvtps_pd)(A128(fa)), EXACT);
+        emit128("_mm_cvtpd_ps", -1, k, I(_mm_cvtpd_ps)(a), EXACT);
+        emit128d("_mm_cvtepi32_pd", -1, k, I(_mm_cvtepi32_pd)(A128I(ia)), EXACT);
+        emit128i("_mm_cvtpd_epi32", -1, k, I(_mm_cvtpd_epi32)(a));
+        emit128i("_mm_cvttpd_epi32", -1, k, I(_mm_cvttpd_epi32)(a));
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* AVX2 integers, broadcasts, gathers, masked loads, cross-lane permutes    */
+/* ------------------------------------------------------------------------ */
+
+#define ALIGNR256(imm) FOR_IMMCASE_I emit256i("_mm256_alignr_epi8", imm, k, I(_mm256_alignr_epi8)(ld256i(ia[k]), ld256i(ib[k]), imm));
+#define BLEND16_256(imm) FOR_IMMCASE_I emit256i("_mm256_blend_epi16", imm, k, I(_mm256_blend_epi16)(ld256i(ia[k]), ld256i(ib[k]), imm));
+#define BLEND32_256(imm) FOR_IMMCASE_I emit256i("_mm256_blend_epi32", imm, k, I(_mm256_blend_epi32)(ld256i(ia[k]), ld256i(ib[k]), imm));
+#define SHUF256(imm)                                                                                         \
+    FOR_IMMCASE_I emit256i("_mm256_shuffle_epi32", imm, k, I(_mm256_shuffle_epi32)(ld256i(ia[k]), imm));      \
+    FOR_IMMCASE_I emit256i("_mm256_shufflelo_epi16", imm, k, I(_mm256_shufflelo_epi16)(ld256i(ia[k]), imm));  \
+    FOR_IMMCASE_I emit256i("_mm256_shufflehi_epi16", imm, k, I(_mm256_shufflehi_epi16)(ld256i(ia[k]), imm));  \
+    FOR_IMMCASE_I emit256i("_mm256_permute4x64_epi64", imm, k, I(_mm256_permute4x64_epi64)(ld256i(ia[k]), imm));
+#define PERM2X128(imm)                                                                                                    \
+    FOR_IMMCASE_I emit256i("_mm256_permute2x128_si256", imm, k, I(_mm256_permute2x128_si256)(ld256i(ia[k]), ld256i(ib[k]), imm)); \
+    FOR_IMMCASE_I emit256i("_mm256_permute2f128_si256", imm, k, I(_mm256_permute2f128_si256)(ld256i(ib[k]), ld256i(ia[k]), imm));
+#define BYTESHIFT256(imm)                                                                                 \
+    FOR_IMMCASE_I emit256i("_mm256_slli_si256", imm, k, I(_mm256_slli_si256)(ld256i(ia[k]), imm));       \
+    FOR_IMMCASE_I emit256i("_mm256_srli_si256", imm, k, I(_mm256_srli_si256)(ld256i(ia[k]), imm));       \
+    FOR_IMMCASE_I emit256i("_mm256_bslli_epi128", imm, k, I(_mm256_bslli_epi128)(ld256i(ib[k]), imm));   \
+    FOR_IMMCASE_I emit256i("_mm256_bsrli_epi128", imm, k, I(_mm256_bsrli_epi128)(ld256i(ib[k]), imm));
+#define SHIFT_IMM256(n)                                                                           \
+    FOR_IMMCASE_I emit256i("_mm256_slli_epi16", n, k, I(_mm256_slli_epi16)(ld256i(ia[k]), n));     \
+    FOR_IMMCASE_I emit256i("_mm256_srli_epi16", n, k, I(_mm256_srli_epi16)(ld256i(ia[k]), n));     \
+    FOR_IMMCASE_I emit256i("_mm256_srai_epi16", n, k, I(_mm256_srai_epi16)(ld256i(ia[k]), n));     \
+    FOR_IMMCASE_I emit256i("_mm256_slli_epi64", n, k, I(_mm256_slli_epi64)(ld256i(ia[k]), n));     \
+    FOR_IMMCASE_I emit256i("_mm256_srli_epi64", n, k, I(_mm256_srli_epi64)(ld256i(ia[k]), n));     \
+    FOR_IMMCASE_I emit256i("_mm256_slli_epi32", n, k, I(_mm256_slli_epi32)(ld256i(ia[k]), n));     \
+    FOR_IMMCASE_I emit256i("_mm256_srli_epi32", n, k, I(_mm256_srli_epi32)(ld256i(ia[k]), n));     \
+    FOR_IMMCASE_I emit256i("_mm256_srai_epi32", n, k, I(_mm256_srai_epi32)(ld256i(ia[k]), n));
+#define SHIFT_ALL256(n)                                                                   \
+    FOR256 emit256i("_mm256_slli_epi16", n, k, I(_mm256_slli_epi16)(ld256i(ia[k]), n));    \
+    FOR256 emit256i("_mm256_srli_epi16", n, k, I(_mm256_srli_epi16)(ld256i(ia[k]), n));    \
+    FOR256 emit256i("_mm256_srai_epi16", n, k, I(_mm256_srai_epi16)(ld256i(ia[k]), n));    \
+    FOR256 emit256i("_mm256_slli_epi64", n, k, I(_mm256_slli_epi64)(ld256i(ia[k]), n));    \
+    FOR256 emit256i("_mm256_srli_epi64", n, k, I(_mm256_srli_epi64)(ld256i(ia[k]), n));
+#define BLEND32_128(imm) FOR_IMMCASE_I emit128i("_mm_blend_epi32", imm, k, I(_mm_blend_epi32)(ld128i(ia[k]), ld128i(ib[k]), imm));
+
+static void sweep_alignr256(void) { REP256(ALIGNR256) }
+static void sweep_blend16_256(void) { REP256(BLEND16_256) }
+static void sweep_blend32_256(void) { REP256(BLEND32_256) }
+static void sweep_shuf256(void) { REP256(SHUF256) }
+static void sweep_perm2x128(void) { REP256(PERM2X128) }
+static void sweep_byteshift256(void) { REP256(BYTESHIFT256) }
+static void sweep_shift_imm256(void) { REP256(SHIFT_IMM256) }
+static void sweep_blend32_128(void) { REP16(BLEND32_128, 0) }
+
+static void check_avx2_int(void)
+{
+    I256_2(_mm256_add_epi8) I256_2(_mm256_add_epi16) I256_2(_mm256_add_epi64)
+    I256_2(_mm256_sub_epi8) I256_2(_mm256_sub_epi16) I256_2(_mm256_sub_epi64)
+    I256_2(_mm256_adds_epi8) I256_2(_mm256_adds_epi16) I256_2(_mm256_adds_epu8) I256_2(_mm256_adds_epu16)
+    I256_2(_mm256_subs_epi8) I256_2(_mm256_subs_epi16) I256_2(_mm256_subs_epu8) I256_2(_mm256_subs_epu16)
+    I256_2(_mm256_mullo_epi16) I256_2(_mm256_mulhi_epi16) I256_2(_mm256_mulhi_epu16) I256_2(_mm256_mulhrs_epi16)
+    I256_2(_mm256_mul_epu32) I256_2(_mm256_mul_epi32) I256_2(_mm256_madd_epi16) I256_2(_mm256_maddubs_epi16)
+    I256_2(_mm256_sad_epu8) I256_2(_mm256_avg_epu8) I256_2(_mm256_avg_epu16)
+    I256_2(_mm256_min_epi8) I256_2(_mm256_max_epi8) I256_2(_mm256_min_epu8) I256_2(_mm256_max_epu8)
+    I256_2(_mm256_min_epi16) I256_2(_mm256_max_epi16) I256_2(_mm256_min_epu16) I256_2(_mm256_max_epu16)
+    I256_2(_mm256_min_epu32) I256_2(_mm256_max_epu32)
+    I256_1(_mm256_abs_epi8) I256_1(_mm256_abs_epi16)
+    I256_2(_mm256_sign_epi8) I256_2(_mm256_sign_epi16) I256_2(_mm256_sign_epi32)
+    I256_2(_mm256_hadd_epi16) I256_2(_mm256_hadd_epi32) I256_2(_mm256_hsub_epi16) I256_2(_mm256_hsub_epi32)
+    I256_2(_mm256_hadds_epi16) I256_2(_mm256_hsubs_epi16)
+    I256_2(_mm256_cmpeq_epi8) I256_2(_mm256_cmpeq_epi16) I256_2(_mm256_cmpeq_epi64)
+    I256_2(_mm256_cmpgt_epi8) I256_2(_mm256_cmpgt_epi16) I256_2(_mm256_cmpgt_epi64)
+    FOR256 emit256i("_mm256_cmpeq_epi8(a,a)", -1, k, I(_mm256_cmpeq_epi8)(ld256i(ia[k]), ld256i(ia[k])));
+    I256_2(_mm256_unpacklo_epi8) I256_2(_mm256_unpackhi_epi8) I256_2(_mm256_unpacklo_epi16) I256_2(_mm256_unpackhi_epi16)
+    I256_2(_mm256_unpacklo_epi32) I256_2(_mm256_unpackhi_epi32) I256_2(_mm256_unpacklo_epi64) I256_2(_mm256_unpackhi_epi64)
+    I256_2(_mm256_packs_epi16) I256_2(_mm256_packs_epi32) I256_2(_mm256_packus_epi16) I256_2(_mm256_packus_epi32)
+    I256_2(_mm256_shuffle_epi8)
+    I256_2(_mm256_sllv_epi32) I256_2(_mm256_srlv_epi32) I256_2(_mm256_srav_epi32)
+    I128_2(_mm_sllv_epi32) I128_2(_mm_srlv_epi32) I128_2(_mm_srav_epi32)
+    /* variable shifts with counts 0..39 */
+    FOR256 {
+        v256i n = I(_mm256_and_si256)(ld256i(ib[k]), I(_mm256_set1_epi32)(31));
+        n = I(_mm256_add_epi32)(n, I(_mm256_and_si256)(ld256i(ia[k]), I(_mm256_set1_epi32)(8)));
+        emit256i("_mm256_sllv_epi32(small)", -1, k, I(_mm256_sllv_epi32)(ld256i(ia[k]), n));
+        emit256i("_mm256_srlv_epi32(small)", -1, k, I(_mm256_srlv_epi32)(ld256i(ia[k]), n));
+        emit256i("_mm256_srav_epi32(small)", -1, k, I(_mm256_srav_epi32)(ld256i(ia[k]), n));
+    }
+    FOR256 emit256i("_mm256_blendv_epi8", -1, k, I(_mm256_blendv_epi8)(ld256i(ia[k]), ld256i(ib[k]), ld256i(fc[k])));
+    FOR256 emit_i32("_mm256_movemask_epi8", k, I(_mm256_movemask_epi8)(ld256i(ia[k])));
+    FOR256 {
+        v256i a = ld256i(ia[k]), b = ld256i(ib[k]);
+        v256i sub = I(_mm256_and_si256)(a, b), dis = I(_mm256_andnot_si256)(a, b);
+        emit_i32("_mm256_testz_si256", k, I(_mm256_testz_si256)(a, b));
+        emit_i32("_mm256_testc_si256", k, I(_mm256_testc_si256)(a, b));
+        emit_i32("_mm256_testnzc_si256", k, I(_mm256_testnzc_si256)(a, b));
+        emit_i32("_mm256_testc_si256(a,a&b)", k, I(_mm256_testc_si256)(a, sub));
+        emit_i32("_mm256_testz_si256(a,~a&b)", k, I(_mm256_testz_si256)(a, dis));
+        emit_i32("_mm256_testnzc_si256(a,a&b)", k, I(_mm256_testnzc_si256)(a, sub));
+    }
+    FOR128 {
+        v128i a = A128I(ia);
+        emit256i("_mm256_cvtepi8_epi16", -1, k, I(_mm256_cvtepi8_epi16)(a));
+        emit256i("_mm256_cvtepi8_epi32", -1, k, I(_mm256_cvtepi8_epi32)(a));
+        emit256i("_mm256_cvtepi8_epi64", -1, k, I(_mm256_cvtepi8_epi64)(a));
+        emit256i("_mm256_cvtepi16_epi32", -1, k, I(_mm256_cvtepi16_epi32)(a));
+        emit256i("_mm256_cvtepi16_epi64", -1, k, I(_mm256_cvtepi16_epi64)(a));
+        emit256i("_mm256_cvtepi32_epi64", -1, k, I(_mm256_cvtepi32_epi64)(a));
+        emit256i("_mm256_cvtepu8_epi16", -1, k, I(_mm256_cvtepu8_epi16)(a));
+        emit256i("_mm256_cvtepu8_epi32", -1, k, I(_mm256_cvtepu8_epi32)(a));
+        emit256i("_mm256_cvtepu8_epi64", -1, k, I(_mm256_cvtepu8_epi64)(a));
+        emit256i("_mm256_cvtepu16_epi32", -1, k, I(_mm256_cvtepu16_epi32)(a));
+        emit256i("_mm256_cvtepu16_epi64", -1, k, I(_mm256_cvtepu16_epi64)(a));
+        emit256i("_mm256_cvtepu32_epi64", -1, k, I(_mm256_cvtepu32_epi64)(a));
+        emit128i("_mm_broadcastb_epi8", -1, k, I(_mm_broadcastb_epi8)(a));
+        emit128i("_mm_broadcastw_epi16", -1, k, I(_mm_broadcastw_epi16)(a));
+        emit128i("_mm_broadcastd_epi32", -1, k, I(_mm_broadcastd_epi32)(a));
+        emit128i("_mm_broadcastq_epi64", -1, k, I(_mm_broadcastq_epi64)(a));
+        emit256i("_mm256_broadcastb_epi8", -1, k, I(_mm256_broadcastb_epi8)(a));
+        emit256i("_mm256_broadcastw_epi16", -1, k, I(_mm256_broadcastw_epi16)(a));
+        emit256i("_mm256_broadcastd_epi32", -1, k, I(_mm256_broadcastd_epi32)(a));
+        emit256i("_mm256_broadcastq_epi64", -1, k, I(_mm256_broadcastq_epi64)(a));
+        emit256i("_mm256_broadcastsi128_si256", -1, k, I(_mm256_broadcastsi128_si256)(a));
+        emit128("_mm_broadcastss_ps", -1, k, I(_mm_broadcastss_ps)(A128(fa)), EXACT);
+        emit256("_mm256_broadcastss_ps", -1, k, I(_mm256_broadcastss_ps)(A128(fa)), EXACT);
+        /* the upper half is undefined on x86 for the cast: only the lower one is compared */
+        emit128i("_mm256_castsi128_si256", -1, k, I(_mm256_castsi256_si128)(I(_mm256_castsi128_si256)(a)));
+    }
+
+    sweep_alignr256();
+    sweep_blend16_256();
+    sweep_blend32_256();
+    sweep_blend32_128();
+    sweep_shuf256();
+    sweep_perm2x128();
+    sweep_byteshift256();
+    sweep_shift_imm256();
+    SHIFT_ALL256(0) SHIFT_ALL256(1) SHIFT_ALL256(15) SHIFT_ALL256(16) SHIFT_ALL256(33) SHIFT_ALL256(64)
+    static const uint32_t counts[][4] = {{0, 0, 5, 5}, {1, 0, 0, 0}, {15, 0, 0, 0}, {16, 0, 0, 0}, {31, 0, 0, 0},
+                                         {32, 0, 0, 0}, {63, 0, 0, 0}, {64, 0, 0, 0}, {3, 1, 0, 0}};
+    for (int c = 0; c < (int)(sizeof counts / sizeof counts[0]); c++) {
+        v128i n = ld128i(counts[c]);
+        for (int k = 0; k < NCASE; k += 2) {
+            emit256i("_mm256_sll_epi16", c, k, I(_mm256_sll_epi16)(ld256i(ia[k]), n));
+            emit256i("_mm256_srl_epi16", c, k, I(_mm256_srl_epi16)(ld256i(ia[k]), n));
+            emit256i("_mm256_sra_epi16", c, k, I(_mm256_sra_epi16)(ld256i(ia[k]), n));
+            emit256i("_mm256_sll_epi32", c, k, I(_mm256_sll_epi32)(ld256i(ia[k]), n));
+            emit256i("_mm256_srl_epi32", c, k, I(_mm256_srl_epi32)(ld256i(ia[k]), n));
+            emit256i("_mm256_sra_epi32", c, k, I(_mm256_sra_epi32)(ld256i(ia[k]), n));
+            emit256i("_mm256_sll_epi64", c, k, I(_mm256_sll_epi64)(ld256i(ia[k]), n));
+            emit256i("_mm256_srl_epi64", c, k, I(_mm256_srl_epi64)(ld256i(ia[k]), n));
+        }
+    }
+
+    FOR256 {
+        const uint32_t *x = ia[k];
+        unsigned char c[32];
+        int16_t h[16];
+        long long q[4];
+        memcpy(c, x, 32);
+        memcpy(h, ib[k], 32);
+        memcpy(q, x, 32);
+#define C(i) (char)c[i]
+        emit256i("_mm256_set_epi8", -1, k,
+                 I(_mm256_set_epi8)(C(0), C(1), C(2), C(3), C(4), C(5), C(6), C(7), C(8), C(9), C(10), C(11), C(12),
+                                    C(13), C(14), C(15), C(16), C(17), C(18), C(19), C(20), C(21), C(22), C(23),
+                                    C(24), C(25), C(26), C(27), C(28), C(29), C(30), C(31)));
+        emit256i("_mm256_setr_epi8", -1, k,
+                 I(_mm256_setr_epi8)(C(0), C(1), C(2), C(3), C(4), C(5), C(6), C(7), C(8), C(9), C(10), C(11), C(12),
+                                     C(13), C(14), C(15), C(16), C(17), C(18), C(19), C(20), C(21), C(22), C(23),
+                                     C(24), C(25), C(26), C(27), C(28), C(29), C(30), C(31)));
+#undef C
+        emit256i("_mm256_set_epi16", -1, k,
+                 I(_mm256_set_epi16)(h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12],
+                                     h[13], h[14], h[15]));
+        emit256i("_mm256_setr_epi16", -1, k,
+                 I(_mm256_setr_epi16)(h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12],
+                                      h[13], h[14], h[15]));
+        emit256i("_mm256_set1_epi8", -1, k, I(_mm256_set1_epi8)((char)c[k]));
+        emit256i("_mm256_set1_epi16", -1, k, I(_mm256_set1_epi16)(h[k % 16]));
+        emit256i("_mm256_set1_epi64x", -1, k, I(_mm256_set1_epi64x)(q[k % 4]));
+        emit256i("_mm256_set_epi64x", -1, k, I(_mm256_set_epi64x)(q[0], q[1], q[2], q[3]));
+        emit256i("_mm256_setr_epi64x", -1, k, I(_mm256_setr_epi64x)(q[0], q[1], q[2], q[3]));
+        emit256i("_mm256_set_m128i", -1, k, I(_mm256_set_m128i)(ld128i(ia[k]), ld128i(ib[k])));
+        emit256i("_mm256_setr_m128i", -1, k, I(_mm256_setr_m128i)(ld128i(ia[k]), ld128i(ib[k])));
+        emit256("_mm256_setr_m128", -1, k, I(_mm256_setr_m128)(ld128(fa[k]), ld128(fb[k])), EXACT);
+        emit256i("_mm256_zextsi128_si256", -1, k, I(_mm256_zextsi128_si256)(ld128i(ia[k] + 2)));
+
+        v256i a = ld256i(ia[k]);
+        int v = (int)ib[k][k % 8];
+        long long v64 = q[(k + 1) % 4];
+        for (int h2 = 0; h2 < 1; h2++) {
+#define X256(i)                                                                       \
+    emit_i32("_mm256_extract_epi8[" #i "]", k, I(_mm256_extract_epi8)(a, i));       \
+    emit256i("_mm256_insert_epi8", i, k, I(_mm256_insert_epi8)(a, v, i));
+            X256(0) X256(5) X256(15) X256(16) X256(17) X256(31)
+#undef X256
+#define X256(i)                                                                       \
+    emit_i32("_mm256_extract_epi16[" #i "]", k, I(_mm256_extract_epi16)(a, i));     \
+    emit256i("_mm256_insert_epi16", i, k, I(_mm256_insert_epi16)(a, v, i));
+            X256(0) X256(3) X256(7) X256(8) X256(12) X256(15)
+#undef X256
+#define X256(i)                                                                       \
+    emit_i32("_mm256_extract_epi32[" #i "]", k, I(_mm256_extract_epi32)(a, i));     \
+    emit256i("_mm256_insert_epi32", i, k, I(_mm256_insert_epi32)(a, v, i));
+            X256(0) X256(1) X256(2) X256(3) X256(4) X256(5) X256(6) X256(7)
+#undef X256
+#define X256(i)                                                                       \
+    emit_i64("_mm256_extract_epi64", i, k, I(_mm256_extract_epi64)(a, i));          \
+    emit256i("_mm256_insert_epi64", i, k, I(_mm256_insert_epi64)(a, v64, i));
+            X256(0) X256(1) X256(2) X256(3)
+#undef X256
+        }
+        emit256i("_mm256_inserti128_si256", 0, k, I(_mm256_inserti128_si256)(a, ld128i(ib[k]), 0));
+        emit256i("_mm256_inserti128_si256", 1, k, I(_mm256_inserti128_si256)(a, ld128i(ib[k]), 1));
+        emit256i("_mm256_insertf128_si256", 0, k, I(_mm256_insertf128_si256)(a, ld128i(ib[k] + 4), 0));
+        emit256i("_mm256_insertf128_si256", 1, k, I(_mm256_insertf128_si256)(a, ld128i(ib[k] + 4), 1));
+        emit128i("_mm256_extractf128_si256", 0, k, I(_mm256_extractf128_si256)(a, 0));
+        emit128i("_mm256_extractf128_si256", 1, k, I(_mm256_extractf128_si256)(a, 1));
+        emit256i("_mm256_permutevar8x32_epi32", -1, k, I(_mm256_permutevar8x32_epi32)(a, ld256i(ib[k])));
+    }
+}
+
+static void check_avx2_memory(void)
+{
+    /* masked loads/stores, gathers at every scale, loadu2/storeu2, broadcasts */
+    FOR256 {
+        int32_t src[8], dst[10];
+        uint32_t bits[10];
+        memcpy(src, ia[k], 32);
+        emit256i("_mm256_maskload_epi32", -1, k, I(_mm256_maskload_epi32)(src, ld256i(ib[k])));
+        emit128i("_mm_maskload_epi32", -1, k, I(_mm_maskload_epi32)(src + 2, ld128i(ib[k] + 4)));
+        emit128("_mm_maskload_ps", -1, k, I(_mm_maskload_ps)((const float *)(const void *)fa[k], ld128i(ib[k])), EXACT);
+        for (int w = 0; w < 3; w++) {
+            for (int i = 0; i < 10; i++)
+                dst[i] = (int32_t)0xdeadbeef;
+            if (w == 0)
+                I(_mm256_maskstore_epi32)(dst + 1, ld256i(ib[k]), ld256i(ia[k]));
+            else if (w == 1)
+                I(_mm_maskstore_epi32)(dst + 1, ld128i(ib[k] + 4), ld128i(ia[k]));
+            else {
+                float fd[10];
+                memcpy(fd, dst, sizeof fd);
+                I(_mm_maskstore_ps)(fd + 1, ld128i(ib[k]), ld128(fa[k] + 4));
+                memcpy(dst, fd, sizeof fd);
+            }
+            memcpy(bits, dst, sizeof bits);
+            emit(w == 0 ? "_mm256_maskstore_epi32" : w == 1 ? "_mm_maskstore_epi32" : "_mm_maskstore_ps", -1, k, bits, 10, EXACT);
+        }
+    }
+    static int32_t table[64];
+    for (int i = 0; i < 64; i++)
+        table[i] = (int32_t)(ia[i / 8][i % 8] ^ ib[(i / 8) + 8][i % 8]);
+    FOR256 {
+        /* indices within the table at every scale, negative ones from its middle */
+        int32_t idx[8];
+        for (int i = 0; i < 8; i++)
+            idx[i] = (int32_t)(ib[k][i] % 15) - 7;
+        v256i vi = ld256i((const uint32_t *)idx);
+        v128i vi4 = ld128i((const uint32_t *)idx + 4);
+        const int *mid = table + 32;
+        const float *fmid = (const float *)(const void *)(table + 32);
+        emit256i("_mm256_i32gather_epi32", 1, k, I(_mm256_i32gather_epi32)(mid, vi, 1));
+        emit256i("_mm256_i32gather_epi32", 2, k, I(_mm256_i32gather_epi32)(mid, vi, 2));
+        emit256i("_mm256_i32gather_epi32", 4, k, I(_mm256_i32gather_epi32)(mid, vi, 4));
+        emit256i("_mm256_i32gather_epi32", 8, k, I(_mm256_i32gather_epi32)(mid, vi, 8));
+        emit128i("_mm_i32gather_epi32", 1, k, I(_mm_i32gather_epi32)(mid, vi4, 1));
+        emit128i("_mm_i32gather_epi32", 2, k, I(_mm_i32gather_epi32)(mid, vi4, 2));
+        emit128i("_mm_i32gather_epi32", 4, k, I(_mm_i32gather_epi32)(mid, vi4, 4));
+        emit128i("_mm_i32gather_epi32", 8, k, I(_mm_i32gather_epi32)(mid, vi4, 8));
+        emit256("_mm256_i32gather_ps", 1, k, I(_mm256_i32gather_ps)(fmid, vi, 1), EXACT);
+        emit256("_mm256_i32gather_ps", 2, k, I(_mm256_i32gather_ps)(fmid, vi, 2), EXACT);
+        emit256("_mm256_i32gather_ps", 4, k, I(_mm256_i32gather_ps)(fmid, vi, 4), EXACT);
+        emit256("_mm256_i32gather_ps", 8, k, I(_mm256_i32gather_ps)(fmid, vi, 8), EXACT);
+        emit128("_mm_i32gather_ps", 1, k, I(_mm_i32gather_ps)(fmid, vi4, 1), EXACT);
+        emit128("_mm_i32gather_ps", 2, k, I(_mm_i32gather_ps)(fmid, vi4, 2), EXACT);
+        emit128("_mm_i32gather_ps", 4, k, I(_mm_i32gather_ps)(fmid, vi4, 4), EXACT);
+        emit128("_mm_i32gather_ps", 8, k, I(_mm_i32gather_ps)(fmid, vi4, 8), EXACT);
+
+        uint32_t lo[4], hi[4], out[16];
+        memcpy(lo, ia[k], 16);
+        memcpy(hi, ib[k] + 4, 16);
+        emit256i("_mm256_loadu2_m128i", -1, k, I(_mm256_loadu2_m128i)((const v128i *)(const void *)hi, (const v128i *)(const void *)lo));
+        emit256("_mm256_loadu2_m128", -1, k, I(_mm256_loadu2_m128)((const float *)(const void *)fb[k], (const float *)(const void *)fa[k]), EXACT);
+        emit256("_mm256_broadcast_ps", -1, k, I(_mm256_broadcast_ps)((const v128 *)(const void *)fa[k]), EXACT);
+        float fo[16];
+        for (int i = 0; i < 16; i++)
+            out[i] = 0xdeadbeefu;
+        I(_mm256_storeu2_m128i)((v128i *)(void *)(out + 9), (v128i *)(void *)(out + 1), ld256i(ia[k]));
+        emit("_mm256_storeu2_m128i", -1, k, out, 16, EXACT);
+        for (int i = 0; i < 16; i++)
+            fo[i] = lf(0xdeadbeefu);
+        I(_mm256_storeu2_m128)(fo + 1, fo + 10, ld256(fa[k]));
+        memcpy(out, fo, sizeof out);
+        emit("_mm256_storeu2_m128", -1, k, out, 16, EXACT);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* AVX doubles, FMA on doubles                                              */
+/* ------------------------------------------------------------------------ */
+
+NOINLINE static T(m256d) ld256d(const uint64_t *bits)
+{
+    double t[4];
+    memcpy(t, bits, sizeof t);
+    return I(_mm256_loadu_pd)(t);
+}
+NOINLINE static void emit256d(const char *name, int imm, int k, T(m256d) r, int mode)
+{
+    double t[4];
+    uint64_t b[4];
+    I(_mm256_storeu_pd)(t, r);
+    memcpy(b, t, sizeof b);
+    emit64(name, imm, k, b, 4, mode);
+}
+#define DC128 ld128d(da[(k / 2 + 5) % NCASE] + 2 * (k % 2))
+#define DC256 ld256d(db[(k + 5) % NCASE])
+#define D256_2(fn, mode) FOR256 emit256d(#fn, -1, k, I(fn)(ld256d(da[k]), ld256d(db[k])), mode);
+#define D256_1(fn, mode) FOR256 emit256d(#fn, -1, k, I(fn)(ld256d(da[k])), mode);
+#define D256_3(fn, mode) FOR256 emit256d(#fn, -1, k, I(fn)(ld256d(da[k]), ld256d(db[k]), DC256), mode);
+#define D128_3(fn, mode) FOR128 emit128d(#fn, -1, k, I(fn)(A128D(da), A128D(db), DC128), mode);
+#define CMP_PD256(pred) FOR256 emit256d("_mm256_cmp_pd", pred, k, I(_mm256_cmp_pd)(ld256d(da[k]), ld256d(db[k]), pred), EXACT);
+#define ROUND_PD256(imm) FOR256 emit256d("_mm256_round_pd", imm, k, I(_mm256_round_pd)(ld256d(da[k]), imm), ARITH);
+#define PD256_IMM16(imm)                                                                                            \
+    FOR_IMMCASE emit256d("_mm256_shuffle_pd", imm, k, I(_mm256_shuffle_pd)(ld256d(da[k]), ld256d(db[k]), imm), EXACT); \
+    FOR_IMMCASE emit256d("_mm256_blend_pd", imm, k, I(_mm256_blend_pd)(ld256d(da[k]), ld256d(db[k]), imm), EXACT);
+#define PD256_IMM256(imm)                                                                                                   \
+    FOR_IMMCASE emit256d("_mm256_permute2f128_pd", imm, k, I(_mm256_permute2f128_pd)(ld256d(da[k]), ld256d(db[k]), imm), EXACT); \
+    FOR_IMMCASE emit256d("_mm256_permute4x64_pd", imm, k, I(_mm256_permute4x64_pd)(ld256d(da[k]), imm), EXACT);
+static void sweep_cmp_pd256(void) { REP32(CMP_PD256) }
+static void sweep_pd256_imm(void) { REP16(PD256_IMM16, 0) REP256(PD256_IMM256) }
+
+static void check_pd256(void)
+{
+    D256_2(_mm256_add_pd, ARITH) D256_2(_mm256_sub_pd, ARITH) D256_2(_mm256_mul_pd, ARITH) D256_2(_mm256_div_pd, ARITH)
+    D256_1(_mm256_sqrt_pd, ARITH) D256_2(_mm256_hadd_pd, ARITH) D256_2(_mm256_addsub_pd, ARITH)
+    D256_2(_mm256_max_pd, EXACT) D256_2(_mm256_min_pd, EXACT)
+    D256_2(_mm256_and_pd, EXACT) D256_2(_mm256_or_pd, EXACT) D256_2(_mm256_xor_pd, EXACT) D256_2(_mm256_andnot_pd, EXACT)
+    D256_2(_mm256_unpacklo_pd, EXACT) D256_2(_mm256_unpackhi_pd, EXACT)
+    D256_1(_mm256_floor_pd, ARITH) D256_1(_mm256_ceil_pd, ARITH)
+    D256_3(_mm256_fmadd_pd, ARITH) D256_3(_mm256_fmsub_pd, ARITH) D256_3(_mm256_fnmadd_pd, ARITH) D256_3(_mm256_fnmsub_pd, ARITH)
+    D128_3(_mm_fmadd_pd, ARITH) D128_3(_mm_fmsub_pd, ARITH) D128_3(_mm_fnmadd_pd, ARITH) D128_3(_mm_fnmsub_pd, ARITH)
+    /* fused: a*b+c with c = -a*b rounded shows the single rounding */
+    FOR128 {
+        T(m128d) a = A128D(da), b = A128D(db);
+        emit128d("_mm_fmadd_pd(a,b,-ab)", -1, k, I(_mm_fmadd_pd)(a, b, I(_mm_sub_pd)(I(_mm_setzero_pd)(), I(_mm_mul_pd)(a, b))), ARITH);
+    }
+    sweep_cmp_pd256();
+    sweep_pd256_imm();
+    ROUND_PD256(0x00) ROUND_PD256(0x01) ROUND_PD256(0x02) ROUND_PD256(0x03) ROUND_PD256(0x04)
+    ROUND_PD256(0x08) ROUND_PD256(0x09) ROUND_PD256(0x0a) ROUND_PD256(0x0b) ROUND_PD256(0x0c)
+    FOR256 {
+        T(m256d) a = ld256d(da[k]), b = ld256d(db[k]);
+        double dd[4];
+        memcpy(dd, da[k], 32);
+        emit256d("_mm256_blendv_pd", -1, k, I(_mm256_blendv_pd)(a, b, I(_mm256_castsi256_pd)(ld256i(ia[k]))), EXACT);
+        emit_i32("_mm256_movemask_pd", k, I(_mm256_movemask_pd)(a));
+        emit128d("_mm256_extractf128_pd", 0, k, I(_mm256_extractf128_pd)(a, 0), EXACT);
+        emit128d("_mm256_extractf128_pd", 1, k, I(_mm256_extractf128_pd)(a, 1), EXACT);
+        emit256d("_mm256_insertf128_pd", 0, k, I(_mm256_insertf128_pd)(a, ld128d(db[k]), 0), EXACT);
+        emit256d("_mm256_insertf128_pd", 1, k, I(_mm256_insertf128_pd)(a, ld128d(db[k]), 1), EXACT);
+        emit128d("_mm256_castpd256_pd128", -1, k, I(_mm256_castpd256_pd128)(a), EXACT);
+        emit128d("_mm256_castpd128_pd256", -1, k, I(_mm256_castpd256_pd128)(I(_mm256_castpd128_pd256)(ld128d(db[k] + 2))), EXACT);
+        emit256("_mm256_castpd_ps", -1, k, I(_mm256_castpd_ps)(a), EXACT);
+        emit256d("_mm256_castps_pd", -1, k, I(_mm256_castps_pd)(ld256(fa[k])), EXACT);
+        emit256i("_mm256_castpd_si256", -1, k, I(_mm256_castpd_si256)(a));
+        emit256d("_mm256_castsi256_pd", -1, k, I(_mm256_castsi256_pd)(ld256i(ia[k])), EXACT);
+        emit256d("_mm256_cvtps_pd", -1, k, I(_mm256_cvtps_pd)(ld128(fa[k] + 4 * (k % 2))), EXACT);
+        emit128("_mm256_cvtpd_ps", -1, k, I(_mm256_cvtpd_ps)(a), EXACT);
+        emit256d("_mm256_cvtepi32_pd", -1, k, I(_mm256_cvtepi32_pd)(ld128i(ia[k])), EXACT);
+        emit128i("_mm256_cvtpd_epi32", -1, k, I(_mm256_cvtpd_epi32)(a));
+        emit128i("_mm256_cvttpd_epi32", -1, k, I(_mm256_cvttpd_epi32)(a));
+        emit256d("_mm256_set_pd", -1, k, I(_mm256_set_pd)(dd[0], dd[1], dd[2], dd[3]), EXACT);
+        emit256d("_mm256_setr_pd", -1, k, I(_mm256_setr_pd)(dd[0], dd[1], dd[2], dd[3]), EXACT);
+        emit256d("_mm256_set1_pd", -1, k, I(_mm256_set1_pd)(dd[k % 4]), EXACT);
+        emit256d("_mm256_broadcast_sd", -1, k, I(_mm256_broadcast_sd)(dd + (k % 4)), EXACT);
+        uint64_t cb;
+        double cv = I(_mm256_cvtsd_f64)(a);
+        memcpy(&cb, &cv, 8);
+        emit64("_mm256_cvtsd_f64", -1, k, &cb, 1, EXACT);
+        _Alignas(32) double al[4];
+        memcpy(al, db[k], 32);
+        emit256d("_mm256_load_pd", -1, k, I(_mm256_load_pd)(al), EXACT);
+        I(_mm256_store_pd)(al, a);
+        uint64_t bits[4];
+        memcpy(bits, al, 32);
+        emit64("_mm256_store_pd", -1, k, bits, 4, EXACT);
+    }
+    emit256d("_mm256_setzero_pd", -1, 0, I(_mm256_setzero_pd)(), EXACT);
+    for (int off = 0; off < 8; off++) {
+        unsigned char src[48], buf[48];
+        memcpy(src, da[off], 32);
+        memcpy(src + 32, db[off], 16);
+        emit256d("_mm256_loadu_pd", off, 0, I(_mm256_loadu_pd)((const double *)(const void *)(src + off)), EXACT);
+        memset(buf, 0xee, sizeof buf);
+        I(_mm256_storeu_pd)((double *)(void *)(buf + off), ld256d(db[off]));
+        uint32_t bits[12];
+        memcpy(bits, buf, sizeof bits);
+        emit("_mm256_storeu_pd", off, 0, bits, 12, EXACT);
+    }
+}
+
 int main(void)
 {
     make_inputs();
@@ -649,6 +1407,12 @@ int main(void)
     check_bitwise_compare();
     check_shuffle();
     check_convert_int();
+    check_int_set_memory();
+    check_int_lanes();
+    check_pd();
+    check_avx2_int();
+    check_avx2_memory();
+    check_pd256();
     fprintf(stderr, "check_intrinsics (%s): %ld lines\n", MODE, n_lines);
     return 0;
 }
