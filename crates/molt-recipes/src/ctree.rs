@@ -78,9 +78,14 @@ pub fn item_start(item: Node<'_>, src: &str, masked: &[(usize, usize)]) -> Resul
 
 /// Number of ERROR and MISSING nodes in a tree.
 pub fn error_count(tree: &Tree) -> usize {
+    errors_within(tree.root_node(), 0, usize::MAX)
+}
+
+/// Number of ERROR and MISSING nodes under `node` that lie within `start..end`.
+pub fn errors_within(node: Node<'_>, start: usize, end: usize) -> usize {
     let mut count = 0;
-    walk(tree.root_node(), &mut |n| {
-        if n.is_error() || n.is_missing() {
+    walk(node, &mut |n| {
+        if (n.is_error() || n.is_missing()) && start <= n.start_byte() && n.end_byte() <= end {
             count += 1;
         }
     });

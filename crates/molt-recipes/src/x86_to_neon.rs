@@ -63,14 +63,17 @@ const X86_HEADERS: &[&str] = &[
 ];
 
 /// Site kinds, in the order they are migrated within a file.
+/// Headers and file-level macros come first (the code that uses them is
+/// ported independently of them, and an unported item must not block
+/// them), feature guards after every item, build flags last.
 pub const KINDS: &[&str] = &[
     "x86-header",
+    "x86-macro",
     "x86-vector-type",
     "x86-intrinsic",
     "x86-builtin",
     "x86-asm",
     "x86-cpuid",
-    "x86-macro",
     "x86-guard",
     "x86-build-flag",
 ];
@@ -251,11 +254,16 @@ impl X86ToNeon {
         let wanted_symbols: BTreeSet<&str> = targets.iter().filter_map(|s| s.symbol.as_deref()).collect();
         let wants_headers = targets.iter().any(|s| s.kind == "x86-header");
         let wants_guards = targets.iter().any(|s| s.kind == "x86-guard" && s.symbol.is_none());
+        let wants_macros = targets.iter().any(|s| s.kind == "x86-macro" && s.symbol.is_none());
         let selected: Vec<&Site> = current
             .iter()
             .filter(|s| match &s.symbol {
                 Some(sym) => wanted_symbols.contains(sym.as_str()),
-                None => (s.kind == "x86-header" && wants_headers) || (s.kind == "x86-guard" && wants_guards),
+                None => {
+                    (s.kind == "x86-header" && wants_headers)
+                        || (s.kind == "x86-guard" && wants_guards)
+                        || (s.kind == "x86-macro" && wants_macros)
+                }
             })
             .collect();
 
@@ -266,7 +274,8 @@ impl X86ToNeon {
         // Items: each enclosing item of a selected site, translated whole or not at all.
         let mut items: BTreeMap<usize, (Node<'_>, Vec<&Site>)> = BTreeMap::new();
         let mut stray: Vec<&Site> = Vec::new();
-        let file_level = |s: &Site| s.symbol.is_none() && matches!(s.kind.as_str(), "x86-header" | "x86-guard");
+        let file_level =
+            |s: &Site| s.symbol.is_none() && matches!(s.kind.as_str(), "x86-header" | "x86-guard" | "x86-macro");
         for site in selected.iter().copied().filter(|s| !file_level(s)) {
             let node = tree.root_node().descendant_for_byte_range(site.start, site.end);
             match node.and_then(ctree::enclosing_item) {
@@ -278,6 +287,7 @@ impl X86ToNeon {
             out.unmapped.push((site.clone(), "not inside a function or declaration the rules can wrap".to_owned()));
         }
         let masked = molt_syntax::masked_ranges(dialect.lang(), text.as_bytes());
+        let mut copied_errors = 0;
         for (item, sites) in items.values() {
             let start = match ctree::item_start(*item, text, &masked) {
                 Ok(start) => start,
@@ -288,10 +298,28 @@ impl X86ToNeon {
             };
             match self.translate_item(*item, text) {
                 Ok((translated, notes)) => {
+                    // The copy repeats what tree-sitter could not read in the
+                    // original (a `WEBP_RESTRICT` in a parameter list): no new error.
+                    copied_errors += ctree::errors_within(tree.root_node(), start, item.end_byte());
                     splices.push(wrap_item(*item, start, text, &translated, &notes));
                     out.mapped.extend(sites.iter().map(|s| (*s).clone()));
                 }
                 Err(why) => out.unmapped.extend(sites.iter().map(|s| ((*s).clone(), why.clone()))),
+            }
+        }
+
+        // Macros at file level: each `#define` kept for x86, translated for the rest.
+        for site in selected.iter().copied().filter(|s| s.kind == "x86-macro" && s.symbol.is_none()) {
+            let node = tree.root_node().descendant_for_byte_range(site.start, site.end);
+            let node = std::iter::successors(node, |n| n.parent())
+                .find(|n| n.start_byte() == site.start && matches!(n.kind(), "preproc_def" | "preproc_function_def"));
+            match node.map(|n| self.wrap_macro(n, text)) {
+                Some(Ok(splice)) => {
+                    splices.push(splice);
+                    out.mapped.push(site.clone());
+                }
+                Some(Err(why)) => out.unmapped.push((site.clone(), why)),
+                None => out.unmapped.push((site.clone(), "the macro's definition was not found".to_owned())),
             }
         }
 
@@ -362,7 +390,7 @@ impl X86ToNeon {
         }
         // The rewrite must parse as well as the original did.
         if let Some(after) = ctree::parse(dialect, &new_text) {
-            if ctree::error_count(&after) > ctree::error_count(&tree) {
+            if ctree::error_count(&after) > ctree::error_count(&tree) + copied_errors {
                 return Err(Error::Broken(path.to_owned()));
             }
         }
@@ -374,6 +402,7 @@ impl X86ToNeon {
     /// of the intrinsics it uses; or why it cannot be translated.
     fn translate_item(&self, item: Node<'_>, src: &str) -> std::result::Result<(String, Vec<String>), String> {
         let base = item.start_byte();
+        let own = own_macros(src);
         let mut edits: Vec<(usize, usize, &str)> = Vec::new();
         let mut problems: BTreeSet<String> = BTreeSet::new();
         let mut notes: BTreeSet<String> = BTreeSet::new();
@@ -392,20 +421,33 @@ impl X86ToNeon {
                     }
                     return;
                 }
+                "preproc_arg" => {
+                    // A macro body is text to the grammar: its words, one by one.
+                    for (start, end) in macro_words(ctree::text(node, src)) {
+                        let (start, end) = (node.start_byte() + start, node.start_byte() + end);
+                        self.rename(
+                            &src[start..end],
+                            (start - base, end - base),
+                            &own,
+                            &mut edits,
+                            &mut notes,
+                            &mut problems,
+                        );
+                    }
+                    return;
+                }
                 "identifier" | "type_identifier" | "primitive_type" => {}
                 _ => return,
             }
             let name = ctree::text(node, src);
-            if let Some(portable) = self.renames.get(name) {
-                edits.push((node.start_byte() - base, node.end_byte() - base, portable));
-                if let Some(note) = self.notes.get(name) {
-                    notes.insert(format!("{name}: {note}"));
-                }
-            } else if self.kept.contains(name) {
-                // Defined by the portable headers too.
-            } else if is_x86_name(name) {
-                problems.insert(format!("`{name}` has no mapping"));
-            }
+            self.rename(
+                name,
+                (node.start_byte() - base, node.end_byte() - base),
+                &own,
+                &mut edits,
+                &mut notes,
+                &mut problems,
+            );
         });
         if !problems.is_empty() {
             return Err(problems.into_iter().collect::<Vec<_>>().join(", "));
@@ -430,6 +472,62 @@ impl X86ToNeon {
             return self.is_ported_condition(ctree::text(cond, src)).then_some("x86-guard");
         }
         classify(node, src)
+    }
+
+    /// Records what one name becomes in the portable copy: its wrapper, or
+    /// nothing (a name the portable headers or the file itself define), or
+    /// a problem (an x86 name without a mapping).
+    fn rename<'s>(
+        &'s self,
+        name: &str,
+        at: (usize, usize),
+        own: &BTreeSet<String>,
+        edits: &mut Vec<(usize, usize, &'s str)>,
+        notes: &mut BTreeSet<String>,
+        problems: &mut BTreeSet<String>,
+    ) {
+        if let Some(portable) = self.renames.get(name) {
+            edits.push((at.0, at.1, portable));
+            if let Some(note) = self.notes.get(name) {
+                notes.insert(format!("{name}: {note}"));
+            }
+        } else if self.kept.contains(name) || own.contains(name) {
+            // Defined by the portable headers, or by the file itself (a
+            // project macro such as `_mm_shuffle_ps2`, ported on its own).
+        } else if is_x86_name(name) {
+            problems.insert(format!("`{name}` has no mapping"));
+        }
+    }
+
+    /// The splice that keeps a `#define` for x86 and adds its translation
+    /// for the rest; or why it cannot be translated.
+    fn wrap_macro(&self, node: Node<'_>, src: &str) -> std::result::Result<(usize, usize, String), String> {
+        let own = own_macros(src);
+        let value = node.child_by_field_name("value").ok_or("a macro without a body")?;
+        let body = ctree::text(value, src);
+        let mut edits = Vec::new();
+        let mut notes = BTreeSet::new();
+        let mut problems = BTreeSet::new();
+        for (start, end) in macro_words(body) {
+            self.rename(&body[start..end], (start, end), &own, &mut edits, &mut notes, &mut problems);
+        }
+        if !problems.is_empty() {
+            return Err(problems.into_iter().collect::<Vec<_>>().join(", "));
+        }
+        let mut translated = body.to_owned();
+        edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+        for (start, end, new) in edits {
+            translated.replace_range(start..end, new);
+        }
+        let original = ctree::text(node, src);
+        let newline = if original.ends_with('\n') { "" } else { "\n" };
+        let head = &src[node.start_byte()..value.start_byte()];
+        let tail = &src[value.end_byte()..node.end_byte()];
+        let tail = if tail.ends_with('\n') { tail.to_owned() } else { format!("{tail}\n") };
+        let text = format!(
+            "{X86_GUARD}\n{original}{newline}#else /* aarch64: NEON via molt_simd_neon.h; other targets: portable C via molt_simd_scalar.h */\n{head}{translated}{tail}#endif\n"
+        );
+        Ok((node.start_byte(), node.end_byte(), text))
     }
 
     /// Whether a preprocessor condition tests x86 features and only ones
@@ -519,6 +617,53 @@ impl X86ToNeon {
         }
         Ok(Ok(out))
     }
+}
+
+/// Names the text `#define`s itself.
+fn own_macros(src: &str) -> BTreeSet<String> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"(?m)^[ \t]*#[ \t]*define[ \t]+([A-Za-z_][A-Za-z0-9_]*)").unwrap_or_else(|_| unreachable!())
+    });
+    re.captures_iter(src).filter_map(|c| c.get(1)).map(|m| m.as_str().to_owned()).collect()
+}
+
+/// The identifiers of a macro body, outside string and character literals
+/// and comments, as byte ranges.
+fn macro_words(body: &str) -> Vec<(usize, usize)> {
+    let b = body.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' | b'\'' => {
+                let q = b[i];
+                i += 1;
+                while i < b.len() && b[i] != q {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i = body[i + 2..].find("*/").map_or(b.len(), |e| i + 2 + e + 2);
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => i = body[i..].find('\n').map_or(b.len(), |e| i + e),
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                let start = i;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                    i += 1;
+                }
+                out.push((start, i));
+            }
+            c if c.is_ascii_digit() => {
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'.') {
+                    i += 1;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    out
 }
 
 /// The identifiers of a preprocessor condition, comments left out.

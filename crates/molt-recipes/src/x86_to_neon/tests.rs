@@ -247,3 +247,42 @@ fn declaration_macros_and_macro_comments_do_not_break_the_rewrite() {
     assert!(text.contains("\nstatic double ratio(const int *p)"), "{text}");
     assert!(text.contains("#define ADD4(o, a, b) do {   \\\n  const __m128i s"), "the macro is untouched: {text}");
 }
+
+/// Real code (blake3) defines its own helpers with x86-looking names
+/// (`_mm_shuffle_ps2`) as macros over intrinsics: the macro is kept for x86
+/// and translated for the rest, and the functions that use it port.
+#[test]
+fn macros_over_intrinsics_are_translated_and_their_users_port() {
+    let src = "#include <emmintrin.h>\n\
+               #define _mm_shuffle_ps2(a, b, c) \\\n  (_mm_castps_si128(_mm_shuffle_ps(_mm_castsi128_ps(a), _mm_castsi128_ps(b), (c)))) /* \"_mm_x\" */\n\
+               #define LOADU(p) _mm_loadu_si128((const __m128i *)(p))\n\
+               #define GATHER(p) _mm512_abs_epi32(p)\n\
+               __m128i mix(const void *p) { return _mm_shuffle_ps2(LOADU(p), LOADU(p), 0x44); }\n";
+    let sites = recipe().find_sites("b.c", src);
+    let macros: Vec<&Site> = sites.iter().filter(|s| s.kind == "x86-macro").collect();
+    assert_eq!(macros.len(), 3, "{:?}", kinds(&sites));
+    let out = recipe().rewrite("b.c", src, &sites).unwrap();
+    let text = &out.text;
+    assert!(
+        text.contains("#else /* aarch64: NEON via molt_simd_neon.h; other targets: portable C via molt_simd_scalar.h */\n\
+                       #define _mm_shuffle_ps2(a, b, c) \\\n  (molt_mm_castps_si128(molt_mm_shuffle_ps(molt_mm_castsi128_ps(a), molt_mm_castsi128_ps(b), (c)))) /* \"_mm_x\" */\n#endif\n"),
+        "{text}"
+    );
+    assert!(text.contains("#define LOADU(p) molt_mm_loadu_si128((const molt_m128i *)(p))\n#endif\n"), "{text}");
+    assert!(
+        text.contains("molt_m128i mix(const void *p) { return _mm_shuffle_ps2(LOADU(p), LOADU(p), 0x44); }"),
+        "{text}"
+    );
+    // An intrinsic without a mapping leaves its macro (only) for the model.
+    let left: Vec<&str> = out
+        .unmapped
+        .iter()
+        .map(|(s, why)| if why.contains("_mm512_abs_epi32") { s.kind.as_str() } else { "?" })
+        .collect();
+    assert!(left.iter().all(|k| *k == "x86-macro") && !left.is_empty(), "{:?}", out.unmapped);
+    assert!(
+        text.contains("#define GATHER(p) _mm512_abs_epi32(p)\n__m128i")
+            || text.contains("#define GATHER(p) _mm512_abs_epi32(p)\n#if"),
+        "{text}"
+    );
+}
