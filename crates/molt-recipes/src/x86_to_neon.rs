@@ -366,6 +366,7 @@ impl X86ToNeon {
         }
 
         splices.sort_by_key(|s| std::cmp::Reverse(s.0));
+        let checked = splices.clone();
         let mut new_text = text.to_owned();
         let mut last_start = usize::MAX;
         for (start, end, replacement) in splices {
@@ -388,9 +389,14 @@ impl X86ToNeon {
                 Err(why) => out.unmapped.extend(guards.iter().map(|s| ((*s).clone(), why.clone()))),
             }
         }
-        // The rewrite must parse as well as the original did.
+        // The rewrite must parse as well as the original did. Around errors
+        // the file already had (a macro call without its `;`), tree-sitter
+        // may recover differently once `#if` lines stand nearby; then each
+        // splice must parse on its own as well as the text it replaced.
         if let Some(after) = ctree::parse(dialect, &new_text) {
-            if ctree::error_count(&after) > ctree::error_count(&tree) + copied_errors {
+            if ctree::error_count(&after) > ctree::error_count(&tree) + copied_errors
+                && !splices_parse_alone(dialect, text, &checked)
+            {
                 return Err(Error::Broken(path.to_owned()));
             }
         }
@@ -617,6 +623,15 @@ impl X86ToNeon {
         }
         Ok(Ok(out))
     }
+}
+
+/// Whether each splice's new text parses alone with no more errors than
+/// twice the text it replaces (an item's copy repeats the original's errors).
+fn splices_parse_alone(dialect: Dialect, text: &str, splices: &[(usize, usize, String)]) -> bool {
+    splices.iter().all(|(start, end, new)| {
+        let errors = |t: &str| ctree::parse(dialect, t).map_or(usize::MAX, |tree| ctree::error_count(&tree));
+        errors(new) <= 2 * errors(&text[*start..*end])
+    })
 }
 
 /// Names the text `#define`s itself.

@@ -286,3 +286,16 @@ fn macros_over_intrinsics_are_translated_and_their_users_port() {
         "{text}"
     );
 }
+
+#[test]
+fn a_splice_is_judged_alone_against_the_text_it_replaces() {
+    let text = "int f(void) { return 1; }\nint g(int WEIRD x) { return x; }\n";
+    let f_end = text.find('\n').unwrap();
+    let g = (f_end + 1, text.len());
+    let wrap = |s: &str| format!("#if defined(__x86_64__)\n{s}#else\n{s}#endif\n");
+    // The copy repeats g's own error: fine.
+    assert!(splices_parse_alone(Dialect::C, text, &[(g.0, g.1, wrap(&text[g.0..g.1]))]));
+    // A copy that loses a brace is a break.
+    let broken = wrap("int f(void) { return 1;\n");
+    assert!(!splices_parse_alone(Dialect::C, text, &[(0, f_end + 1, broken)]));
+}
