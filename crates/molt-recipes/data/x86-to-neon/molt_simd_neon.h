@@ -46,8 +46,13 @@
 #endif
 
 #include <arm_neon.h>
+#if defined(__ARM_FEATURE_CRC32)
+#include <arm_acle.h>
+#endif
+#include <fenv.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ------------------------------------------------------------------------ */
@@ -125,6 +130,26 @@ typedef int64x1_t molt_m64; /* __m64: 64 bits (only as the memory operand of loa
 #define MOLT_MM_FROUND_TRUNC (MOLT_MM_FROUND_TO_ZERO | MOLT_MM_FROUND_RAISE_EXC)
 #define MOLT_MM_FROUND_RINT (MOLT_MM_FROUND_CUR_DIRECTION | MOLT_MM_FROUND_RAISE_EXC)
 #define MOLT_MM_FROUND_NEARBYINT (MOLT_MM_FROUND_CUR_DIRECTION | MOLT_MM_FROUND_NO_EXC)
+
+/* _mm_prefetch hints, MXCSR rounding modes and exception flags (x86's values) */
+#define MOLT_MM_HINT_NTA 0
+#define MOLT_MM_HINT_T2 1
+#define MOLT_MM_HINT_T1 2
+#define MOLT_MM_HINT_T0 3
+#define MOLT_MM_HINT_ET1 6
+#define MOLT_MM_HINT_ET0 7
+#define MOLT_MM_ROUND_NEAREST 0x0000
+#define MOLT_MM_ROUND_DOWN 0x2000
+#define MOLT_MM_ROUND_UP 0x4000
+#define MOLT_MM_ROUND_TOWARD_ZERO 0x6000
+#define MOLT_MM_ROUND_MASK 0x6000
+#define MOLT_MM_EXCEPT_INVALID 0x0001
+#define MOLT_MM_EXCEPT_DENORM 0x0002
+#define MOLT_MM_EXCEPT_DIV_ZERO 0x0004
+#define MOLT_MM_EXCEPT_OVERFLOW 0x0008
+#define MOLT_MM_EXCEPT_UNDERFLOW 0x0010
+#define MOLT_MM_EXCEPT_INEXACT 0x0020
+#define MOLT_MM_EXCEPT_MASK 0x003f
 
 /* ------------------------------------------------------------------------ */
 /* Internal helpers                                                         */
@@ -1824,6 +1849,355 @@ static inline molt_m128i molt_mm256_cvtpd_epi32(molt_m256d a)
 static inline molt_m128i molt_mm256_cvttpd_epi32(molt_m256d a)
 {
     return molt_mm_unpacklo_epi64(molt_mm_cvttpd_epi32(molt__halfd(a, 0)), molt_mm_cvttpd_epi32(molt__halfd(a, 1)));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Scalar extensions: BMI1, BMI2, LZCNT, POPCNT (portable C: the compiler   */
+/* picks the instructions); CRC32C; aligned allocation; F16C helpers        */
+/* ------------------------------------------------------------------------ */
+
+static inline unsigned int molt_andn_u32(unsigned int a, unsigned int b) { return ~a & b; }
+static inline unsigned long long molt_andn_u64(unsigned long long a, unsigned long long b) { return ~a & b; }
+/* lowest set bit cleared / isolated / mask up to and including it */
+static inline unsigned int molt_blsr_u32(unsigned int a) { return a & (a - 1u); }
+static inline unsigned long long molt_blsr_u64(unsigned long long a) { return a & (a - 1u); }
+static inline unsigned int molt_blsi_u32(unsigned int a) { return a & (0u - a); }
+static inline unsigned long long molt_blsi_u64(unsigned long long a) { return a & (0u - a); }
+static inline unsigned int molt_blsmsk_u32(unsigned int a) { return a ^ (a - 1u); }
+static inline unsigned long long molt_blsmsk_u64(unsigned long long a) { return a ^ (a - 1u); }
+/* bits start..start+len-1 of a (start, len: the low 8 bits of each); bits
+ * past the top read as 0 */
+static inline unsigned long long molt__bextr(unsigned long long a, unsigned start, unsigned len, unsigned width)
+{
+    start &= 0xff;
+    len &= 0xff;
+    if (start >= width)
+        return 0;
+    a >>= start;
+    return len >= 64 ? a : a & ((1ull << len) - 1u);
+}
+static inline unsigned int molt_bextr_u32(unsigned int a, unsigned int start, unsigned int len)
+{
+    return (unsigned int)molt__bextr(a, start, len, 32);
+}
+static inline unsigned long long molt_bextr_u64(unsigned long long a, unsigned int start, unsigned int len)
+{
+    return molt__bextr(a, start, len, 64);
+}
+/* bits at and above index (its low 8 bits) cleared */
+static inline unsigned int molt_bzhi_u32(unsigned int a, unsigned int index)
+{
+    unsigned n = index & 0xff;
+    return n >= 32 ? a : a & ((1u << n) - 1u);
+}
+static inline unsigned long long molt_bzhi_u64(unsigned long long a, unsigned int index)
+{
+    unsigned n = index & 0xff;
+    return n >= 64 ? a : a & ((1ull << n) - 1u);
+}
+/* deposit the low bits of a at the set bits of mask / gather the bits of a
+ * at the set bits of mask into the low bits */
+static inline unsigned long long molt__pdep(unsigned long long a, unsigned long long mask)
+{
+    unsigned long long r = 0, bit = 1;
+    for (; mask; mask &= mask - 1u, bit <<= 1)
+        if (a & bit)
+            r |= mask & (0u - mask);
+    return r;
+}
+static inline unsigned long long molt__pext(unsigned long long a, unsigned long long mask)
+{
+    unsigned long long r = 0, bit = 1;
+    for (; mask; mask &= mask - 1u, bit <<= 1)
+        if (a & mask & (0u - mask))
+            r |= bit;
+    return r;
+}
+static inline unsigned int molt_pdep_u32(unsigned int a, unsigned int mask) { return (unsigned int)molt__pdep(a, mask); }
+static inline unsigned long long molt_pdep_u64(unsigned long long a, unsigned long long mask) { return molt__pdep(a, mask); }
+static inline unsigned int molt_pext_u32(unsigned int a, unsigned int mask) { return (unsigned int)molt__pext(a, mask); }
+static inline unsigned long long molt_pext_u64(unsigned long long a, unsigned long long mask) { return molt__pext(a, mask); }
+/* full products: low half returned, high half stored */
+static inline unsigned long long molt_mulx_u64(unsigned long long a, unsigned long long b, unsigned long long *hi)
+{
+    unsigned long long al = a & 0xffffffffu, ah = a >> 32, bl = b & 0xffffffffu, bh = b >> 32;
+    unsigned long long ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+    unsigned long long mid = (ll >> 32) + (lh & 0xffffffffu) + (hl & 0xffffffffu);
+    *hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+    return (mid << 32) | (ll & 0xffffffffu);
+}
+
+/* CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), as the SSE4.2
+ * crc32 instruction: no inversion on entry or exit. */
+static inline uint32_t molt__crc32c(uint32_t crc, uint64_t v, int bytes)
+{
+    for (int i = 0; i < bytes; i++) {
+        crc ^= (uint32_t)(v >> (8 * i)) & 0xffu;
+        for (int k = 0; k < 8; k++)
+            crc = (crc >> 1) ^ (0x82f63b78u & (0u - (crc & 1u)));
+    }
+    return crc;
+}
+
+/* Aligned allocation (align a power of two; otherwise NULL, as x86's
+ * posix_memalign-based _mm_malloc). Free with molt_mm_free only. */
+static inline void *molt_mm_malloc(size_t size, size_t align)
+{
+    if (align == 0 || (align & (align - 1)) != 0)
+        return NULL;
+    if (align < sizeof(void *))
+        align = sizeof(void *);
+    if (size > (size_t)-1 - align - sizeof(void *))
+        return NULL;
+    void *raw = malloc(size + align + sizeof(void *));
+    if (!raw)
+        return NULL;
+    uintptr_t p = ((uintptr_t)raw + sizeof(void *) + align - 1) & ~(uintptr_t)(align - 1);
+    memcpy((void *)(p - sizeof(void *)), &raw, sizeof raw);
+    return (void *)p;
+}
+static inline void molt_mm_free(void *p)
+{
+    if (p) {
+        void *raw;
+        memcpy(&raw, (char *)p - sizeof raw, sizeof raw);
+        free(raw);
+    }
+}
+
+/* float bits -> half bits, rounding: 0 nearest even, 1 down, 2 up, 3 toward
+ * zero. NaNs keep the top payload bits and are made quiet. */
+static inline uint16_t molt__f2h(uint32_t x, int mode)
+{
+    uint32_t sign = (x >> 16) & 0x8000u, e = (x >> 23) & 0xffu, m = x & 0x7fffffu;
+    if (e == 0xff)
+        return (uint16_t)(sign | 0x7c00u | (m ? 0x200u | (m >> 13) : 0u));
+    uint32_t full = e ? (m | 0x800000u) : m;
+    int exp2 = (e ? (int)e : 1) - 150;          /* value = full * 2^exp2 */
+    int E = (e ? (int)e : 1) - 127;             /* unbiased exponent (normal floats) */
+    int ulp = (E < -14 ? -14 : E) - 10;         /* exponent of the half ulp */
+    int shift = ulp - exp2;
+    if (shift > 26)
+        shift = 26;
+    uint32_t q = full >> shift, rem = full & ((1u << shift) - 1u), halfway = 1u << (shift - 1);
+    int up;
+    switch (mode & 3) {
+    case 0: up = rem > halfway || (rem == halfway && (q & 1u)); break;
+    case 1: up = rem != 0 && sign; break;
+    case 2: up = rem != 0 && !sign; break;
+    default: up = 0; break;
+    }
+    q += (uint32_t)up;
+    uint32_t bits = E < -14 ? q : ((uint32_t)(E + 14) << 10) + q;
+    if (bits >= 0x7c00u) {
+        int to_inf = (mode & 3) == 0 || ((mode & 3) == 2 && !sign) || ((mode & 3) == 1 && sign);
+        bits = to_inf ? 0x7c00u : 0x7bffu;
+    }
+    return (uint16_t)(sign | bits);
+}
+/* half bits -> float: exact; NaNs made quiet */
+static inline float molt__h2f(uint16_t h)
+{
+    uint32_t sign = (uint32_t)(h & 0x8000u) << 16, e = (h >> 10) & 0x1fu, m = h & 0x3ffu, bits;
+    if (e == 0x1f)
+        bits = sign | 0x7f800000u | (m ? 0x400000u | (m << 13) : 0u);
+    else if (e == 0) {
+        float v = (float)m * 5.9604644775390625e-8f; /* m * 2^-24, exact */
+        uint32_t vb;
+        memcpy(&vb, &v, 4);
+        bits = sign | vb;
+    } else
+        bits = sign | ((e + 112u) << 23) | (m << 13);
+    float f;
+    memcpy(&f, &bits, 4);
+    return f;
+}
+/* rounding control of the F16C immediate: bit 2 set = the current mode */
+static inline int molt__f16c_mode(int imm)
+{
+    if (!(imm & 4))
+        return imm & 3;
+#if defined(FE_DOWNWARD) && defined(FE_UPWARD) && defined(FE_TOWARDZERO)
+    switch (fegetround()) {
+    case FE_DOWNWARD: return 1;
+    case FE_UPWARD: return 2;
+    case FE_TOWARDZERO: return 3;
+    default: return 0;
+    }
+#else
+    return 0;
+#endif
+}
+static inline float molt_cvtsh_ss(unsigned short a) { return molt__h2f(a); }
+static inline unsigned short molt_cvtss_sh(float a, int imm)
+{
+    uint32_t x;
+    memcpy(&x, &a, 4);
+    return molt__f2h(x, molt__f16c_mode(imm));
+}
+/* 4 (8) floats -> halves in the low 64 (all 128) bits, the rest 0 */
+static inline molt_m128i molt_mm_cvtps_ph(molt_m128 a, int imm)
+{
+    float f[4];
+    uint16_t h[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    molt_mm_storeu_ps(f, a);
+    int mode = molt__f16c_mode(imm);
+    for (int k = 0; k < 4; k++) {
+        uint32_t x;
+        memcpy(&x, &f[k], 4);
+        h[k] = molt__f2h(x, mode);
+    }
+    return molt_mm_loadu_si128((const molt_m128i *)(const void *)h);
+}
+static inline molt_m128i molt_mm256_cvtps_ph(molt_m256 a, int imm)
+{
+    molt_m128i lo = molt_mm_cvtps_ph(molt_mm256_extractf128_ps(a, 0), imm);
+    molt_m128i hi = molt_mm_cvtps_ph(molt_mm256_extractf128_ps(a, 1), imm);
+    return molt_mm_unpacklo_epi64(lo, hi);
+}
+
+/* MXCSR, as far as the C floating-point environment models it: rounding
+ * (bits 13..14) and the exception flags (bits 0, 2..5) are real; the
+ * exception masks read as all set (0x1F80, x86's default) and writes to
+ * them, to the denormal flag (bit 1), DAZ (bit 6) and FTZ (bit 15) are
+ * ignored. */
+static inline unsigned int molt_MM_GET_ROUNDING_MODE(void)
+{
+#if defined(FE_DOWNWARD) && defined(FE_UPWARD) && defined(FE_TOWARDZERO)
+    switch (fegetround()) {
+    case FE_DOWNWARD: return 0x2000u;
+    case FE_UPWARD: return 0x4000u;
+    case FE_TOWARDZERO: return 0x6000u;
+    default: return 0x0000u;
+    }
+#else
+    return 0x0000u;
+#endif
+}
+static inline void molt_MM_SET_ROUNDING_MODE(unsigned int mode)
+{
+#if defined(FE_DOWNWARD) && defined(FE_UPWARD) && defined(FE_TOWARDZERO)
+    switch (mode & 0x6000u) {
+    case 0x2000u: fesetround(FE_DOWNWARD); break;
+    case 0x4000u: fesetround(FE_UPWARD); break;
+    case 0x6000u: fesetround(FE_TOWARDZERO); break;
+    default: fesetround(FE_TONEAREST); break;
+    }
+#else
+    (void)mode;
+#endif
+}
+static inline unsigned int molt_MM_GET_EXCEPTION_STATE(void)
+{
+    unsigned int r = 0;
+#if defined(FE_INVALID)
+    r |= fetestexcept(FE_INVALID) ? 0x01u : 0u;
+#endif
+#if defined(FE_DIVBYZERO)
+    r |= fetestexcept(FE_DIVBYZERO) ? 0x04u : 0u;
+#endif
+#if defined(FE_OVERFLOW)
+    r |= fetestexcept(FE_OVERFLOW) ? 0x08u : 0u;
+#endif
+#if defined(FE_UNDERFLOW)
+    r |= fetestexcept(FE_UNDERFLOW) ? 0x10u : 0u;
+#endif
+#if defined(FE_INEXACT)
+    r |= fetestexcept(FE_INEXACT) ? 0x20u : 0u;
+#endif
+    return r;
+}
+static inline void molt_MM_SET_EXCEPTION_STATE(unsigned int flags)
+{
+#if defined(FE_ALL_EXCEPT)
+    feclearexcept(FE_ALL_EXCEPT);
+#endif
+#if defined(FE_INVALID)
+    if (flags & 0x01u)
+        feraiseexcept(FE_INVALID);
+#endif
+#if defined(FE_DIVBYZERO)
+    if (flags & 0x04u)
+        feraiseexcept(FE_DIVBYZERO);
+#endif
+#if defined(FE_OVERFLOW)
+    if (flags & 0x08u)
+        feraiseexcept(FE_OVERFLOW);
+#endif
+#if defined(FE_UNDERFLOW)
+    if (flags & 0x10u)
+        feraiseexcept(FE_UNDERFLOW);
+#endif
+#if defined(FE_INEXACT)
+    if (flags & 0x20u)
+        feraiseexcept(FE_INEXACT);
+#endif
+    (void)flags;
+}
+static inline unsigned int molt_mm_getcsr(void) { return 0x1f80u | molt_MM_GET_ROUNDING_MODE() | molt_MM_GET_EXCEPTION_STATE(); }
+static inline void molt_mm_setcsr(unsigned int csr)
+{
+    molt_MM_SET_ROUNDING_MODE(csr);
+    molt_MM_SET_EXCEPTION_STATE(csr & 0x3fu);
+}
+
+/* ------------------------------------------------------------------------ */
+/* POPCNT, LZCNT, TZCNT, CRC32, hints and fences (aarch64)                  */
+/* ------------------------------------------------------------------------ */
+
+static inline int molt_mm_popcnt_u32(unsigned int a) { return (int)vaddv_u8(vcnt_u8(vcreate_u8(a))); }
+static inline long long molt_mm_popcnt_u64(unsigned long long a) { return (long long)vaddv_u8(vcnt_u8(vcreate_u8(a))); }
+/* leading / trailing zero counts, the width for 0 (like LZCNT and TZCNT,
+ * unlike BSR/BSF) */
+static inline unsigned int molt_lzcnt_u32(unsigned int a) { return a ? (unsigned int)__builtin_clz(a) : 32u; }
+static inline unsigned long long molt_lzcnt_u64(unsigned long long a) { return a ? (unsigned long long)__builtin_clzll(a) : 64u; }
+static inline unsigned int molt_tzcnt_u32(unsigned int a) { return a ? (unsigned int)__builtin_ctz(a) : 32u; }
+static inline unsigned long long molt_tzcnt_u64(unsigned long long a) { return a ? (unsigned long long)__builtin_ctzll(a) : 64u; }
+
+/* CRC-32C: the ARMv8 CRC32C instructions when the target has them
+ * (-march=armv8-a+crc, or any ARMv8.1-A and later), else a bitwise loop. */
+#if defined(__ARM_FEATURE_CRC32)
+static inline unsigned int molt_mm_crc32_u8(unsigned int crc, unsigned char v) { return __crc32cb(crc, v); }
+static inline unsigned int molt_mm_crc32_u16(unsigned int crc, unsigned short v) { return __crc32ch(crc, v); }
+static inline unsigned int molt_mm_crc32_u32(unsigned int crc, unsigned int v) { return __crc32cw(crc, v); }
+static inline unsigned long long molt_mm_crc32_u64(unsigned long long crc, unsigned long long v)
+{
+    return __crc32cd((uint32_t)crc, v);
+}
+#else
+static inline unsigned int molt_mm_crc32_u8(unsigned int crc, unsigned char v) { return molt__crc32c(crc, v, 1); }
+static inline unsigned int molt_mm_crc32_u16(unsigned int crc, unsigned short v) { return molt__crc32c(crc, v, 2); }
+static inline unsigned int molt_mm_crc32_u32(unsigned int crc, unsigned int v) { return molt__crc32c(crc, v, 4); }
+static inline unsigned long long molt_mm_crc32_u64(unsigned long long crc, unsigned long long v)
+{
+    return molt__crc32c((uint32_t)crc, v, 8);
+}
+#endif
+
+/* Prefetch hints: T0/T1/T2 = locality 3/2/1, NTA = 0, ET0/ET1 = for writing. */
+static inline void molt_mm_prefetch(const void *p, int hint)
+{
+    switch (hint) {
+    case 7: __builtin_prefetch(p, 1, 3); break;
+    case 6: __builtin_prefetch(p, 1, 2); break;
+    case 3: __builtin_prefetch(p, 0, 3); break;
+    case 2: __builtin_prefetch(p, 0, 2); break;
+    case 1: __builtin_prefetch(p, 0, 1); break;
+    default: __builtin_prefetch(p, 0, 0); break;
+    }
+}
+/* spin-wait hint */
+static inline void molt_mm_pause(void) { __asm__ __volatile__("yield" ::: "memory"); }
+/* x86 sfence orders stores, lfence loads, mfence both */
+static inline void molt_mm_sfence(void) { __asm__ __volatile__("dmb ishst" ::: "memory"); }
+static inline void molt_mm_lfence(void) { __asm__ __volatile__("dmb ishld" ::: "memory"); }
+static inline void molt_mm_mfence(void) { __asm__ __volatile__("dmb ish" ::: "memory"); }
+
+/* 4 (8) halves -> floats: exact (vcvt_f32_f16; NaNs made quiet) */
+static inline molt_m128 molt_mm_cvtph_ps(molt_m128i a) { return vcvt_f32_f16(vreinterpret_f16_s32(vget_low_s32(a))); }
+static inline molt_m256 molt_mm256_cvtph_ps(molt_m128i a)
+{
+    return molt__m256(vcvt_f32_f16(vreinterpret_f16_s32(vget_low_s32(a))), vcvt_f32_f16(vreinterpret_f16_s32(vget_high_s32(a))));
 }
 
 #undef MOLT__U

@@ -17,17 +17,21 @@
  * header: rcp/rsqrt are precise (1/x, 1/sqrt(x)) where x86 approximates,
  * and the payload/sign of NaNs made by arithmetic is the host's.
  *
- * Needs the C math library (-lm) for sqrtf, fmaf, floorf, ceilf, truncf,
- * rintf. Build with -ffp-contract=off (or -std=c11, which implies it with
+ * Needs the C math library (-lm) for sqrtf, sqrt, fmaf and fma. Build with -ffp-contract=off (or -std=c11, which implies it with
  * GCC) so that separate mul and add calls are not fused.
  */
 #ifndef MOLT_SIMD_SCALAR_H
 #define MOLT_SIMD_SCALAR_H
 
+#include <fenv.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#if !defined(__STDC_NO_ATOMICS__)
+#include <stdatomic.h>
+#endif
 
 /* ------------------------------------------------------------------------ */
 /* Types                                                                    */
@@ -111,6 +115,26 @@ typedef struct {
 #define MOLT_MM_FROUND_RINT (MOLT_MM_FROUND_CUR_DIRECTION | MOLT_MM_FROUND_RAISE_EXC)
 #define MOLT_MM_FROUND_NEARBYINT (MOLT_MM_FROUND_CUR_DIRECTION | MOLT_MM_FROUND_NO_EXC)
 
+/* _mm_prefetch hints, MXCSR rounding modes and exception flags (x86's values) */
+#define MOLT_MM_HINT_NTA 0
+#define MOLT_MM_HINT_T2 1
+#define MOLT_MM_HINT_T1 2
+#define MOLT_MM_HINT_T0 3
+#define MOLT_MM_HINT_ET1 6
+#define MOLT_MM_HINT_ET0 7
+#define MOLT_MM_ROUND_NEAREST 0x0000
+#define MOLT_MM_ROUND_DOWN 0x2000
+#define MOLT_MM_ROUND_UP 0x4000
+#define MOLT_MM_ROUND_TOWARD_ZERO 0x6000
+#define MOLT_MM_ROUND_MASK 0x6000
+#define MOLT_MM_EXCEPT_INVALID 0x0001
+#define MOLT_MM_EXCEPT_DENORM 0x0002
+#define MOLT_MM_EXCEPT_DIV_ZERO 0x0004
+#define MOLT_MM_EXCEPT_OVERFLOW 0x0008
+#define MOLT_MM_EXCEPT_UNDERFLOW 0x0010
+#define MOLT_MM_EXCEPT_INEXACT 0x0020
+#define MOLT_MM_EXCEPT_MASK 0x003f
+
 /* ------------------------------------------------------------------------ */
 /* Scalar helpers                                                           */
 /* ------------------------------------------------------------------------ */
@@ -129,18 +153,77 @@ static inline float molt__float(uint32_t u)
     return x;
 }
 
+/* trunc, floor and ceil by bit manipulation: exact in every rounding mode
+ * (C library versions may compute (x + 2^23) - 2^23, which gives -0.0
+ * for small positive x when rounding down, where x86 gives +0.0) */
+static inline float molt__truncf(float x)
+{
+    uint32_t u = molt__bits(x);
+    int e = (int)((u >> 23) & 0xffu) - 127;
+    if (e >= 23) /* integral, infinity or NaN */
+        return x;
+    if (e < 0)
+        return molt__float(u & 0x80000000u);
+    return molt__float(u & ~(0x7fffffu >> e));
+}
+static inline float molt__floorf(float x) { float t = molt__truncf(x); return x < t ? t - 1.0f : t; }
+static inline float molt__ceilf(float x) { float t = molt__truncf(x); return x > t ? t + 1.0f : t; }
+static inline double molt__trunc(double x)
+{
+    uint64_t u;
+    memcpy(&u, &x, 8);
+    int e = (int)((u >> 52) & 0x7ffu) - 1023;
+    if (e >= 52)
+        return x;
+    u = e < 0 ? u & 0x8000000000000000ull : u & ~(0x000fffffffffffffull >> e);
+    memcpy(&x, &u, 8);
+    return x;
+}
+static inline double molt__floor(double x) { double t = molt__trunc(x); return x < t ? t - 1.0 : t; }
+static inline double molt__ceil(double x) { double t = molt__trunc(x); return x > t ? t + 1.0 : t; }
+
 static inline float molt__mask(int cond) { return molt__float(cond ? 0xffffffffu : 0u); }
 
 /* x86 maxps/minps: (a > b ? a : b), (a < b ? a : b); b on NaN or +-0. */
 static inline float molt__max(float a, float b) { return a > b ? a : b; }
 static inline float molt__min(float a, float b) { return a < b ? a : b; }
 
+
+/* Round to nearest, ties to even, independent of the rounding mode. */
+static inline float molt__round_even(float x)
+{
+    if (!(fabsf(x) < 8388608.0f)) /* NaN, infinity, or already integral */
+        return x;
+    float t = molt__truncf(x);
+    float d = x - t; /* exact */
+    if (fabsf(d) > 0.5f || (fabsf(d) == 0.5f && ((int32_t)t & 1) != 0))
+        t += (x < 0.0f) ? -1.0f : 1.0f;
+    return t;
+}
+
+/* Rounding to an integer in the current rounding mode. rintf itself is
+ * not used: some C libraries compute it as (x + 2^23) - 2^23, which gives
+ * -0.0 for small positive x when rounding down, where x86 gives +0.0. */
+static inline float molt__rintf(float x)
+{
+#if defined(FE_DOWNWARD) && defined(FE_UPWARD) && defined(FE_TOWARDZERO)
+    switch (fegetround()) {
+    case FE_DOWNWARD: return molt__floorf(x);
+    case FE_UPWARD: return molt__ceilf(x);
+    case FE_TOWARDZERO: return molt__truncf(x);
+    default: return molt__round_even(x);
+    }
+#else
+    return rintf(x);
+#endif
+}
+
 /* float -> int32, x86 rule: NaN and out-of-range give INT32_MIN. */
 static inline int32_t molt__cvt_round(float x)
 {
     if (!(x >= -2147483648.0f && x < 2147483648.0f))
         return INT32_MIN;
-    return (int32_t)rintf(x); /* current rounding mode, like MXCSR */
+    return (int32_t)molt__rintf(x); /* current rounding mode, like MXCSR */
 }
 static inline int32_t molt__cvt_trunc(float x)
 {
@@ -149,27 +232,15 @@ static inline int32_t molt__cvt_trunc(float x)
     return (int32_t)x;
 }
 
-/* Round to nearest, ties to even, independent of the rounding mode. */
-static inline float molt__round_even(float x)
-{
-    if (!(fabsf(x) < 8388608.0f)) /* NaN, infinity, or already integral */
-        return x;
-    float t = truncf(x);
-    float d = x - t; /* exact */
-    if (fabsf(d) > 0.5f || (fabsf(d) == 0.5f && ((int32_t)t & 1) != 0))
-        t += (x < 0.0f) ? -1.0f : 1.0f;
-    return t;
-}
-
 static inline float molt__round(float x, int imm)
 {
     if (imm & 4)
-        return rintf(x);
+        return molt__rintf(x);
     switch (imm & 3) {
     case 0: return molt__round_even(x);
-    case 1: return floorf(x);
-    case 2: return ceilf(x);
-    default: return truncf(x);
+    case 1: return molt__floorf(x);
+    case 2: return molt__ceilf(x);
+    default: return molt__truncf(x);
     }
 }
 
@@ -379,8 +450,8 @@ MOLT__F1_BOTH(molt_mm_rsqrt_ps, molt_mm256_rsqrt_ps, 1.0f / sqrtf(x))
 /* x86 rule: b when either is NaN or both are zero */
 MOLT__FF_BOTH(molt_mm_max_ps, molt_mm256_max_ps, molt__max(x, y))
 MOLT__FF_BOTH(molt_mm_min_ps, molt_mm256_min_ps, molt__min(x, y))
-MOLT__F1_BOTH(molt_mm_floor_ps, molt_mm256_floor_ps, floorf(x))
-MOLT__F1_BOTH(molt_mm_ceil_ps, molt_mm256_ceil_ps, ceilf(x))
+MOLT__F1_BOTH(molt_mm_floor_ps, molt_mm256_floor_ps, molt__floorf(x))
+MOLT__F1_BOTH(molt_mm_ceil_ps, molt_mm256_ceil_ps, molt__ceilf(x))
 
 /* FMA: one rounding */
 MOLT__F3_BOTH(molt_mm_fmadd_ps, molt_mm256_fmadd_ps, fmaf(x, y, z))
@@ -1202,21 +1273,34 @@ static inline double molt__round_even_d(double x)
 {
     if (!(fabs(x) < 4503599627370496.0)) /* NaN, infinity, or already integral */
         return x;
-    double t = trunc(x);
+    double t = molt__trunc(x);
     double d = x - t; /* exact */
     if (fabs(d) > 0.5 || (fabs(d) == 0.5 && fmod(t, 2.0) != 0.0))
         t += (x < 0.0) ? -1.0 : 1.0;
     return t;
 }
+static inline double molt__rint_d(double x)
+{
+#if defined(FE_DOWNWARD) && defined(FE_UPWARD) && defined(FE_TOWARDZERO)
+    switch (fegetround()) {
+    case FE_DOWNWARD: return molt__floor(x);
+    case FE_UPWARD: return molt__ceil(x);
+    case FE_TOWARDZERO: return molt__trunc(x);
+    default: return molt__round_even_d(x);
+    }
+#else
+    return rint(x);
+#endif
+}
 static inline double molt__round_d(double x, int imm)
 {
     if (imm & 4)
-        return rint(x);
+        return molt__rint_d(x);
     switch (imm & 3) {
     case 0: return molt__round_even_d(x);
-    case 1: return floor(x);
-    case 2: return ceil(x);
-    default: return trunc(x);
+    case 1: return molt__floor(x);
+    case 2: return molt__ceil(x);
+    default: return molt__trunc(x);
     }
 }
 static inline molt_m128d molt_mm_round_pd(molt_m128d a, int imm)
@@ -1225,8 +1309,8 @@ static inline molt_m128d molt_mm_round_pd(molt_m128d a, int imm)
     a.d[1] = molt__round_d(a.d[1], imm);
     return a;
 }
-static inline molt_m128d molt_mm_floor_pd(molt_m128d a) { a.d[0] = floor(a.d[0]); a.d[1] = floor(a.d[1]); return a; }
-static inline molt_m128d molt_mm_ceil_pd(molt_m128d a) { a.d[0] = ceil(a.d[0]); a.d[1] = ceil(a.d[1]); return a; }
+static inline molt_m128d molt_mm_floor_pd(molt_m128d a) { a.d[0] = molt__floor(a.d[0]); a.d[1] = molt__floor(a.d[1]); return a; }
+static inline molt_m128d molt_mm_ceil_pd(molt_m128d a) { a.d[0] = molt__ceil(a.d[0]); a.d[1] = molt__ceil(a.d[1]); return a; }
 
 static inline molt_m128d molt_mm_castps_pd(molt_m128 a) { molt_m128d r; memcpy(r.d, a.f, 16); return r; }
 static inline molt_m128 molt_mm_castpd_ps(molt_m128d a) { molt_m128 r; memcpy(r.f, a.d, 16); return r; }
@@ -1241,8 +1325,8 @@ static inline int32_t molt__cvt_d(double r)
 {
     return (r >= -2147483648.0 && r < 2147483648.0) ? (int32_t)r : INT32_MIN;
 }
-static inline molt_m128i molt_mm_cvtpd_epi32(molt_m128d a) { molt_m128i r = {{molt__cvt_d(rint(a.d[0])), molt__cvt_d(rint(a.d[1])), 0, 0}}; return r; }
-static inline molt_m128i molt_mm_cvttpd_epi32(molt_m128d a) { molt_m128i r = {{molt__cvt_d(trunc(a.d[0])), molt__cvt_d(trunc(a.d[1])), 0, 0}}; return r; }
+static inline molt_m128i molt_mm_cvtpd_epi32(molt_m128d a) { molt_m128i r = {{molt__cvt_d(molt__rint_d(a.d[0])), molt__cvt_d(molt__rint_d(a.d[1])), 0, 0}}; return r; }
+static inline molt_m128i molt_mm_cvttpd_epi32(molt_m128d a) { molt_m128i r = {{molt__cvt_d(molt__trunc(a.d[0])), molt__cvt_d(molt__trunc(a.d[1])), 0, 0}}; return r; }
 
 /* ------------------------------------------------------------------------ */
 /* AVX2 integers: the 128-bit operations on each half (which is also what   */
@@ -1812,6 +1896,385 @@ static inline molt_m128i molt_mm256_cvtpd_epi32(molt_m256d a)
 static inline molt_m128i molt_mm256_cvttpd_epi32(molt_m256d a)
 {
     return molt_mm_unpacklo_epi64(molt_mm_cvttpd_epi32(molt__halfd(a, 0)), molt_mm_cvttpd_epi32(molt__halfd(a, 1)));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Scalar extensions: BMI1, BMI2, LZCNT, POPCNT (portable C: the compiler   */
+/* picks the instructions); CRC32C; aligned allocation; F16C helpers        */
+/* ------------------------------------------------------------------------ */
+
+static inline unsigned int molt_andn_u32(unsigned int a, unsigned int b) { return ~a & b; }
+static inline unsigned long long molt_andn_u64(unsigned long long a, unsigned long long b) { return ~a & b; }
+/* lowest set bit cleared / isolated / mask up to and including it */
+static inline unsigned int molt_blsr_u32(unsigned int a) { return a & (a - 1u); }
+static inline unsigned long long molt_blsr_u64(unsigned long long a) { return a & (a - 1u); }
+static inline unsigned int molt_blsi_u32(unsigned int a) { return a & (0u - a); }
+static inline unsigned long long molt_blsi_u64(unsigned long long a) { return a & (0u - a); }
+static inline unsigned int molt_blsmsk_u32(unsigned int a) { return a ^ (a - 1u); }
+static inline unsigned long long molt_blsmsk_u64(unsigned long long a) { return a ^ (a - 1u); }
+/* bits start..start+len-1 of a (start, len: the low 8 bits of each); bits
+ * past the top read as 0 */
+static inline unsigned long long molt__bextr(unsigned long long a, unsigned start, unsigned len, unsigned width)
+{
+    start &= 0xff;
+    len &= 0xff;
+    if (start >= width)
+        return 0;
+    a >>= start;
+    return len >= 64 ? a : a & ((1ull << len) - 1u);
+}
+static inline unsigned int molt_bextr_u32(unsigned int a, unsigned int start, unsigned int len)
+{
+    return (unsigned int)molt__bextr(a, start, len, 32);
+}
+static inline unsigned long long molt_bextr_u64(unsigned long long a, unsigned int start, unsigned int len)
+{
+    return molt__bextr(a, start, len, 64);
+}
+/* bits at and above index (its low 8 bits) cleared */
+static inline unsigned int molt_bzhi_u32(unsigned int a, unsigned int index)
+{
+    unsigned n = index & 0xff;
+    return n >= 32 ? a : a & ((1u << n) - 1u);
+}
+static inline unsigned long long molt_bzhi_u64(unsigned long long a, unsigned int index)
+{
+    unsigned n = index & 0xff;
+    return n >= 64 ? a : a & ((1ull << n) - 1u);
+}
+/* deposit the low bits of a at the set bits of mask / gather the bits of a
+ * at the set bits of mask into the low bits */
+static inline unsigned long long molt__pdep(unsigned long long a, unsigned long long mask)
+{
+    unsigned long long r = 0, bit = 1;
+    for (; mask; mask &= mask - 1u, bit <<= 1)
+        if (a & bit)
+            r |= mask & (0u - mask);
+    return r;
+}
+static inline unsigned long long molt__pext(unsigned long long a, unsigned long long mask)
+{
+    unsigned long long r = 0, bit = 1;
+    for (; mask; mask &= mask - 1u, bit <<= 1)
+        if (a & mask & (0u - mask))
+            r |= bit;
+    return r;
+}
+static inline unsigned int molt_pdep_u32(unsigned int a, unsigned int mask) { return (unsigned int)molt__pdep(a, mask); }
+static inline unsigned long long molt_pdep_u64(unsigned long long a, unsigned long long mask) { return molt__pdep(a, mask); }
+static inline unsigned int molt_pext_u32(unsigned int a, unsigned int mask) { return (unsigned int)molt__pext(a, mask); }
+static inline unsigned long long molt_pext_u64(unsigned long long a, unsigned long long mask) { return molt__pext(a, mask); }
+/* full products: low half returned, high half stored */
+static inline unsigned long long molt_mulx_u64(unsigned long long a, unsigned long long b, unsigned long long *hi)
+{
+    unsigned long long al = a & 0xffffffffu, ah = a >> 32, bl = b & 0xffffffffu, bh = b >> 32;
+    unsigned long long ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+    unsigned long long mid = (ll >> 32) + (lh & 0xffffffffu) + (hl & 0xffffffffu);
+    *hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+    return (mid << 32) | (ll & 0xffffffffu);
+}
+
+/* CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), as the SSE4.2
+ * crc32 instruction: no inversion on entry or exit. */
+static inline uint32_t molt__crc32c(uint32_t crc, uint64_t v, int bytes)
+{
+    for (int i = 0; i < bytes; i++) {
+        crc ^= (uint32_t)(v >> (8 * i)) & 0xffu;
+        for (int k = 0; k < 8; k++)
+            crc = (crc >> 1) ^ (0x82f63b78u & (0u - (crc & 1u)));
+    }
+    return crc;
+}
+
+/* Aligned allocation (align a power of two; otherwise NULL, as x86's
+ * posix_memalign-based _mm_malloc). Free with molt_mm_free only. */
+static inline void *molt_mm_malloc(size_t size, size_t align)
+{
+    if (align == 0 || (align & (align - 1)) != 0)
+        return NULL;
+    if (align < sizeof(void *))
+        align = sizeof(void *);
+    if (size > (size_t)-1 - align - sizeof(void *))
+        return NULL;
+    void *raw = malloc(size + align + sizeof(void *));
+    if (!raw)
+        return NULL;
+    uintptr_t p = ((uintptr_t)raw + sizeof(void *) + align - 1) & ~(uintptr_t)(align - 1);
+    memcpy((void *)(p - sizeof(void *)), &raw, sizeof raw);
+    return (void *)p;
+}
+static inline void molt_mm_free(void *p)
+{
+    if (p) {
+        void *raw;
+        memcpy(&raw, (char *)p - sizeof raw, sizeof raw);
+        free(raw);
+    }
+}
+
+/* float bits -> half bits, rounding: 0 nearest even, 1 down, 2 up, 3 toward
+ * zero. NaNs keep the top payload bits and are made quiet. */
+static inline uint16_t molt__f2h(uint32_t x, int mode)
+{
+    uint32_t sign = (x >> 16) & 0x8000u, e = (x >> 23) & 0xffu, m = x & 0x7fffffu;
+    if (e == 0xff)
+        return (uint16_t)(sign | 0x7c00u | (m ? 0x200u | (m >> 13) : 0u));
+    uint32_t full = e ? (m | 0x800000u) : m;
+    int exp2 = (e ? (int)e : 1) - 150;          /* value = full * 2^exp2 */
+    int E = (e ? (int)e : 1) - 127;             /* unbiased exponent (normal floats) */
+    int ulp = (E < -14 ? -14 : E) - 10;         /* exponent of the half ulp */
+    int shift = ulp - exp2;
+    if (shift > 26)
+        shift = 26;
+    uint32_t q = full >> shift, rem = full & ((1u << shift) - 1u), halfway = 1u << (shift - 1);
+    int up;
+    switch (mode & 3) {
+    case 0: up = rem > halfway || (rem == halfway && (q & 1u)); break;
+    case 1: up = rem != 0 && sign; break;
+    case 2: up = rem != 0 && !sign; break;
+    default: up = 0; break;
+    }
+    q += (uint32_t)up;
+    uint32_t bits = E < -14 ? q : ((uint32_t)(E + 14) << 10) + q;
+    if (bits >= 0x7c00u) {
+        int to_inf = (mode & 3) == 0 || ((mode & 3) == 2 && !sign) || ((mode & 3) == 1 && sign);
+        bits = to_inf ? 0x7c00u : 0x7bffu;
+    }
+    return (uint16_t)(sign | bits);
+}
+/* half bits -> float: exact; NaNs made quiet */
+static inline float molt__h2f(uint16_t h)
+{
+    uint32_t sign = (uint32_t)(h & 0x8000u) << 16, e = (h >> 10) & 0x1fu, m = h & 0x3ffu, bits;
+    if (e == 0x1f)
+        bits = sign | 0x7f800000u | (m ? 0x400000u | (m << 13) : 0u);
+    else if (e == 0) {
+        float v = (float)m * 5.9604644775390625e-8f; /* m * 2^-24, exact */
+        uint32_t vb;
+        memcpy(&vb, &v, 4);
+        bits = sign | vb;
+    } else
+        bits = sign | ((e + 112u) << 23) | (m << 13);
+    float f;
+    memcpy(&f, &bits, 4);
+    return f;
+}
+/* rounding control of the F16C immediate: bit 2 set = the current mode */
+static inline int molt__f16c_mode(int imm)
+{
+    if (!(imm & 4))
+        return imm & 3;
+#if defined(FE_DOWNWARD) && defined(FE_UPWARD) && defined(FE_TOWARDZERO)
+    switch (fegetround()) {
+    case FE_DOWNWARD: return 1;
+    case FE_UPWARD: return 2;
+    case FE_TOWARDZERO: return 3;
+    default: return 0;
+    }
+#else
+    return 0;
+#endif
+}
+static inline float molt_cvtsh_ss(unsigned short a) { return molt__h2f(a); }
+static inline unsigned short molt_cvtss_sh(float a, int imm)
+{
+    uint32_t x;
+    memcpy(&x, &a, 4);
+    return molt__f2h(x, molt__f16c_mode(imm));
+}
+/* 4 (8) floats -> halves in the low 64 (all 128) bits, the rest 0 */
+static inline molt_m128i molt_mm_cvtps_ph(molt_m128 a, int imm)
+{
+    float f[4];
+    uint16_t h[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    molt_mm_storeu_ps(f, a);
+    int mode = molt__f16c_mode(imm);
+    for (int k = 0; k < 4; k++) {
+        uint32_t x;
+        memcpy(&x, &f[k], 4);
+        h[k] = molt__f2h(x, mode);
+    }
+    return molt_mm_loadu_si128((const molt_m128i *)(const void *)h);
+}
+static inline molt_m128i molt_mm256_cvtps_ph(molt_m256 a, int imm)
+{
+    molt_m128i lo = molt_mm_cvtps_ph(molt_mm256_extractf128_ps(a, 0), imm);
+    molt_m128i hi = molt_mm_cvtps_ph(molt_mm256_extractf128_ps(a, 1), imm);
+    return molt_mm_unpacklo_epi64(lo, hi);
+}
+
+/* MXCSR, as far as the C floating-point environment models it: rounding
+ * (bits 13..14) and the exception flags (bits 0, 2..5) are real; the
+ * exception masks read as all set (0x1F80, x86's default) and writes to
+ * them, to the denormal flag (bit 1), DAZ (bit 6) and FTZ (bit 15) are
+ * ignored. */
+static inline unsigned int molt_MM_GET_ROUNDING_MODE(void)
+{
+#if defined(FE_DOWNWARD) && defined(FE_UPWARD) && defined(FE_TOWARDZERO)
+    switch (fegetround()) {
+    case FE_DOWNWARD: return 0x2000u;
+    case FE_UPWARD: return 0x4000u;
+    case FE_TOWARDZERO: return 0x6000u;
+    default: return 0x0000u;
+    }
+#else
+    return 0x0000u;
+#endif
+}
+static inline void molt_MM_SET_ROUNDING_MODE(unsigned int mode)
+{
+#if defined(FE_DOWNWARD) && defined(FE_UPWARD) && defined(FE_TOWARDZERO)
+    switch (mode & 0x6000u) {
+    case 0x2000u: fesetround(FE_DOWNWARD); break;
+    case 0x4000u: fesetround(FE_UPWARD); break;
+    case 0x6000u: fesetround(FE_TOWARDZERO); break;
+    default: fesetround(FE_TONEAREST); break;
+    }
+#else
+    (void)mode;
+#endif
+}
+static inline unsigned int molt_MM_GET_EXCEPTION_STATE(void)
+{
+    unsigned int r = 0;
+#if defined(FE_INVALID)
+    r |= fetestexcept(FE_INVALID) ? 0x01u : 0u;
+#endif
+#if defined(FE_DIVBYZERO)
+    r |= fetestexcept(FE_DIVBYZERO) ? 0x04u : 0u;
+#endif
+#if defined(FE_OVERFLOW)
+    r |= fetestexcept(FE_OVERFLOW) ? 0x08u : 0u;
+#endif
+#if defined(FE_UNDERFLOW)
+    r |= fetestexcept(FE_UNDERFLOW) ? 0x10u : 0u;
+#endif
+#if defined(FE_INEXACT)
+    r |= fetestexcept(FE_INEXACT) ? 0x20u : 0u;
+#endif
+    return r;
+}
+static inline void molt_MM_SET_EXCEPTION_STATE(unsigned int flags)
+{
+#if defined(FE_ALL_EXCEPT)
+    feclearexcept(FE_ALL_EXCEPT);
+#endif
+#if defined(FE_INVALID)
+    if (flags & 0x01u)
+        feraiseexcept(FE_INVALID);
+#endif
+#if defined(FE_DIVBYZERO)
+    if (flags & 0x04u)
+        feraiseexcept(FE_DIVBYZERO);
+#endif
+#if defined(FE_OVERFLOW)
+    if (flags & 0x08u)
+        feraiseexcept(FE_OVERFLOW);
+#endif
+#if defined(FE_UNDERFLOW)
+    if (flags & 0x10u)
+        feraiseexcept(FE_UNDERFLOW);
+#endif
+#if defined(FE_INEXACT)
+    if (flags & 0x20u)
+        feraiseexcept(FE_INEXACT);
+#endif
+    (void)flags;
+}
+static inline unsigned int molt_mm_getcsr(void) { return 0x1f80u | molt_MM_GET_ROUNDING_MODE() | molt_MM_GET_EXCEPTION_STATE(); }
+static inline void molt_mm_setcsr(unsigned int csr)
+{
+    molt_MM_SET_ROUNDING_MODE(csr);
+    molt_MM_SET_EXCEPTION_STATE(csr & 0x3fu);
+}
+
+/* ------------------------------------------------------------------------ */
+/* POPCNT, LZCNT, TZCNT, CRC32, hints and fences                            */
+/* ------------------------------------------------------------------------ */
+
+static inline int molt_mm_popcnt_u32(unsigned int a)
+{
+    int n = 0;
+    for (; a; a &= a - 1u)
+        n++;
+    return n;
+}
+static inline long long molt_mm_popcnt_u64(unsigned long long a)
+{
+    long long n = 0;
+    for (; a; a &= a - 1u)
+        n++;
+    return n;
+}
+/* leading / trailing zero counts, the width for 0 */
+static inline unsigned int molt_lzcnt_u32(unsigned int a)
+{
+    unsigned int n = 0;
+    for (unsigned int bit = 0x80000000u; bit && !(a & bit); bit >>= 1)
+        n++;
+    return n;
+}
+static inline unsigned long long molt_lzcnt_u64(unsigned long long a)
+{
+    unsigned long long n = 0;
+    for (unsigned long long bit = 1ull << 63; bit && !(a & bit); bit >>= 1)
+        n++;
+    return n;
+}
+static inline unsigned int molt_tzcnt_u32(unsigned int a)
+{
+    unsigned int n = 0;
+    for (unsigned int bit = 1; bit && !(a & bit); bit <<= 1)
+        n++;
+    return n;
+}
+static inline unsigned long long molt_tzcnt_u64(unsigned long long a)
+{
+    unsigned long long n = 0;
+    for (unsigned long long bit = 1; bit && !(a & bit); bit <<= 1)
+        n++;
+    return n;
+}
+
+/* CRC-32C */
+static inline unsigned int molt_mm_crc32_u8(unsigned int crc, unsigned char v) { return molt__crc32c(crc, v, 1); }
+static inline unsigned int molt_mm_crc32_u16(unsigned int crc, unsigned short v) { return molt__crc32c(crc, v, 2); }
+static inline unsigned int molt_mm_crc32_u32(unsigned int crc, unsigned int v) { return molt__crc32c(crc, v, 4); }
+static inline unsigned long long molt_mm_crc32_u64(unsigned long long crc, unsigned long long v)
+{
+    return molt__crc32c((uint32_t)crc, v, 8);
+}
+
+/* hints: nothing to do in portable C */
+static inline void molt_mm_prefetch(const void *p, int hint) { (void)p; (void)hint; }
+static inline void molt_mm_pause(void) {}
+/* fences: a sequentially consistent fence where C11 atomics exist */
+static inline void molt__fence(void)
+{
+#if !defined(__STDC_NO_ATOMICS__)
+    atomic_thread_fence(memory_order_seq_cst);
+#endif
+}
+static inline void molt_mm_sfence(void) { molt__fence(); }
+static inline void molt_mm_lfence(void) { molt__fence(); }
+static inline void molt_mm_mfence(void) { molt__fence(); }
+
+/* 4 (8) halves -> floats: exact; NaNs made quiet */
+static inline molt_m128 molt_mm_cvtph_ps(molt_m128i a)
+{
+    uint16_t h[8];
+    memcpy(h, a.i, 16);
+    molt_m128 r = {{molt__h2f(h[0]), molt__h2f(h[1]), molt__h2f(h[2]), molt__h2f(h[3])}};
+    return r;
+}
+static inline molt_m256 molt_mm256_cvtph_ps(molt_m128i a)
+{
+    uint16_t h[8];
+    memcpy(h, a.i, 16);
+    molt_m256 r;
+    for (int k = 0; k < 8; k++)
+        r.f[k] = molt__h2f(h[k]);
+    return r;
 }
 
 #endif /* MOLT_SIMD_SCALAR_H */

@@ -1398,6 +1398,216 @@ static void check_pd256(void)
     }
 }
 
+/* ------------------------------------------------------------------------ */
+/* Scalar extensions, CRC32, F16C, allocation, hints, MXCSR                 */
+/* ------------------------------------------------------------------------ */
+
+NOINLINE static void emit_u64(const char *name, int imm, int k, unsigned long long v)
+{
+    uint64_t b = (uint64_t)v;
+    emit64(name, imm, k, &b, 1, EXACT);
+}
+
+static void check_bits(void)
+{
+    static const uint64_t special[] = {0, 1, 2, 3, 0x80000000u, 0xffffffffu, 0x7fffffffu, 0x100000000ull,
+                                       0x8000000000000000ull, 0xffffffffffffffffull, 0x00f0f0f000ff00ffull,
+                                       0xaaaaaaaaaaaaaaaaull, 0x5555555555555555ull, 0x0000ffff0000ffffull};
+    for (int k = 0; k < 64; k++) {
+        uint64_t a = k < 14 ? special[k] : ((uint64_t)ia[k % NCASE][k % 8] << 32 | ib[k % NCASE][(k + 3) % 8]);
+        uint64_t b = k < 14 ? special[13 - k] : ((uint64_t)ib[(k + 7) % NCASE][k % 8] << 32 | ia[(k + 5) % NCASE][(k + 1) % 8]);
+        if (k >= 40 && k < 52) /* sparse masks */
+            b &= b >> 1 & b >> 3;
+        unsigned a32 = (unsigned)a, b32 = (unsigned)b;
+        emit_i32("_mm_popcnt_u32", k, I(_mm_popcnt_u32)(a32));
+        emit_i64("_mm_popcnt_u64", -1, k, I(_mm_popcnt_u64)(a));
+        emit_i32("_lzcnt_u32", k, (int)I(_lzcnt_u32)(a32));
+        emit_u64("_lzcnt_u64", -1, k, I(_lzcnt_u64)(a));
+        emit_i32("_tzcnt_u32", k, (int)I(_tzcnt_u32)(a32));
+        emit_u64("_tzcnt_u64", -1, k, I(_tzcnt_u64)(a));
+        emit_i32("_andn_u32", k, (int)I(_andn_u32)(a32, b32));
+        emit_u64("_andn_u64", -1, k, I(_andn_u64)(a, b));
+        emit_i32("_blsr_u32", k, (int)I(_blsr_u32)(a32));
+        emit_u64("_blsr_u64", -1, k, I(_blsr_u64)(a));
+        emit_i32("_blsi_u32", k, (int)I(_blsi_u32)(a32));
+        emit_u64("_blsi_u64", -1, k, I(_blsi_u64)(a));
+        emit_i32("_blsmsk_u32", k, (int)I(_blsmsk_u32)(a32));
+        emit_u64("_blsmsk_u64", -1, k, I(_blsmsk_u64)(a));
+        emit_i32("_pdep_u32", k, (int)I(_pdep_u32)(a32, b32));
+        emit_u64("_pdep_u64", -1, k, I(_pdep_u64)(a, b));
+        emit_i32("_pext_u32", k, (int)I(_pext_u32)(a32, b32));
+        emit_u64("_pext_u64", -1, k, I(_pext_u64)(a, b));
+        unsigned long long hi64;
+        emit_u64("_mulx_u64", -1, k, I(_mulx_u64)(a, b, &hi64));
+        emit_u64("_mulx_u64(hi)", -1, k, hi64);
+        unsigned crc = (unsigned)(b >> 7);
+        emit_i32("_mm_crc32_u8", k, (int)I(_mm_crc32_u8)(crc, (unsigned char)a));
+        emit_i32("_mm_crc32_u16", k, (int)I(_mm_crc32_u16)(crc, (unsigned short)a));
+        emit_i32("_mm_crc32_u32", k, (int)I(_mm_crc32_u32)(crc, a32));
+        emit_u64("_mm_crc32_u64", -1, k, I(_mm_crc32_u64)(b, a));
+    }
+    /* start/length and index at every value that matters, and beyond */
+    for (int k = 0; k < 6; k++) {
+        uint64_t a = k == 0 ? ~0ull : ((uint64_t)ia[k + 14][k] << 32 | ib[k + 14][k + 1]);
+        for (unsigned s = 0; s < 70; s += (s < 34 ? 1 : 5)) {
+            emit_i32("_bzhi_u32", (int)s, (int)I(_bzhi_u32)((unsigned)a, s));
+            emit_u64("_bzhi_u64", (int)s, k, I(_bzhi_u64)(a, s));
+            for (unsigned l = 0; l < 70; l += (l < 8 ? 1 : 7)) {
+                emit_i32("_bextr_u32", (int)s, (int)I(_bextr_u32)((unsigned)a, s, l));
+                emit_u64("_bextr_u64", (int)s, k, I(_bextr_u64)(a, s, l));
+            }
+        }
+        emit_i32("_bzhi_u32", 256 + 3, (int)I(_bzhi_u32)((unsigned)a, 256 + 3));
+        emit_u64("_bzhi_u64", 256 + 3, k, I(_bzhi_u64)(a, 256 + 3));
+    }
+    /* a CRC over a buffer, as code uses it */
+    unsigned crc = 0xffffffffu;
+    const unsigned char *bytes = (const unsigned char *)(const void *)ia;
+    for (int i = 0; i < 256; i++)
+        crc = I(_mm_crc32_u8)(crc, bytes[i]);
+    emit_i32("_mm_crc32_u8(buffer)", 0, (int)~crc);
+}
+
+static void check_f16c(void)
+{
+    static const uint32_t edge[] = {
+        0x477fe000, /* 65504: the largest half */
+        0x477fefff, /* just below the rounding point to infinity */
+        0x477ff000, /* 65520: ties to infinity */
+        0x477ff001, 0x47800000, /* 65536 */
+        0x33800000, /* 2^-24: the smallest half denormal */
+        0x33000000, /* 2^-25: ties to 0 */
+        0x33000001, 0x33400000, /* 1.5 * 2^-25 */
+        0x38800000, /* 2^-14: the smallest normal half */
+        0x387fc000, /* just below it: a half denormal */
+        0x387fe000, /* a tie between the largest denormal and 2^-14 */
+        0x3f801000, /* 1 + 2^-11: a tie */
+        0x3f803000, /* 1 + 3 * 2^-11: a tie, rounds up */
+        0x3f800001, 0xbf801001, 0x7f800001, 0xffc0dead, 0x7fa12345, 0x00000000, 0x80000000, 0x80000001,
+        0x3eaaaaab, 0xc2f6e979, 0x4b000001, 0xcb7fffff, 0x3f7ff000, 0xb3800000,
+    };
+    _Static_assert(sizeof edge == 7 * 16, "edge: 7 groups of 4");
+    for (int k = 0; k < 2 * NCASE + 7; k++) {
+        float in[4];
+        if (k < 2 * NCASE)
+            memcpy(in, fa[k / 2] + 4 * (k % 2), 16);
+        else
+            memcpy(in, edge + 4 * (k - 2 * NCASE), 16);
+        v128 a = I(_mm_loadu_ps)(in);
+#define CVTPS_PH(imm) emit128i("_mm_cvtps_ph", imm, k, I(_mm_cvtps_ph)(a, imm));
+        CVTPS_PH(0) CVTPS_PH(1) CVTPS_PH(2) CVTPS_PH(3) CVTPS_PH(4) CVTPS_PH(8) CVTPS_PH(9) CVTPS_PH(10) CVTPS_PH(11) CVTPS_PH(12)
+        emit_i32("_cvtss_sh[0]", k, I(_cvtss_sh)(in[0], 0));
+        emit_i32("_cvtss_sh[1]", k, I(_cvtss_sh)(in[1], 1));
+        emit_i32("_cvtss_sh[2]", k, I(_cvtss_sh)(in[2], 2));
+        emit_i32("_cvtss_sh[3]", k, I(_cvtss_sh)(in[3], 3));
+        emit_i32("_cvtss_sh[4]", k, I(_cvtss_sh)(in[k % 4], 4));
+    }
+    FOR256 {
+        emit128i("_mm256_cvtps_ph", 0, k, I(_mm256_cvtps_ph)(ld256(fa[k]), 0));
+        emit128i("_mm256_cvtps_ph", 3, k, I(_mm256_cvtps_ph)(ld256(fb[k]), 3));
+    }
+    /* halves -> floats: every 16-bit pattern */
+    for (int base = 0; base < 65536; base += 8) {
+        uint16_t h[8];
+        for (int i = 0; i < 8; i++)
+            h[i] = (uint16_t)(base + i);
+        v128i v = ld128i((const uint32_t *)(const void *)h);
+        if (base % 64 == 0) {
+            emit256("_mm256_cvtph_ps", -1, base, I(_mm256_cvtph_ps)(v), EXACT);
+            emit_f32("_cvtsh_ss", base, I(_cvtsh_ss)(h[3]));
+        }
+        emit128("_mm_cvtph_ps", -1, base, I(_mm_cvtph_ps)(v), EXACT);
+        emit128("_mm_cvtph_ps(hi)", -1, base, I(_mm_cvtph_ps)(I(_mm_srli_si128)(v, 8)), EXACT);
+    }
+}
+
+static void check_misc(void)
+{
+    /* aligned allocation: alignment honoured, memory usable */
+    for (size_t align = 1; align <= 8192; align *= 2) {
+        unsigned char *p = (unsigned char *)I(_mm_malloc)(1000, align);
+        int ok = p != NULL && ((uintptr_t)p % align) == 0;
+        if (p) {
+            memset(p, 0x5a, 1000);
+            ok = ok && p[0] == 0x5a && p[999] == 0x5a;
+        }
+        I(_mm_free)(p);
+        emit_i32("_mm_malloc+_mm_free", (int)align, ok);
+    }
+    I(_mm_free)(NULL);
+    emit_i32("_mm_malloc(3 not a power of 2)", 0, I(_mm_malloc)(64, 3) == NULL);
+    /* hints and fences: present, and no effect on data */
+    int data[16];
+    for (int i = 0; i < 16; i++)
+        data[i] = i * 7;
+    I(_mm_prefetch)((const char *)data, K(_MM_HINT_T0));
+    I(_mm_prefetch)((const char *)(data + 4), K(_MM_HINT_T1));
+    I(_mm_prefetch)((const char *)(data + 8), K(_MM_HINT_T2));
+    I(_mm_prefetch)((const char *)(data + 12), K(_MM_HINT_NTA));
+    I(_mm_prefetch)((const char *)(data + 2), K(_MM_HINT_ET0));
+    I(_mm_prefetch)((const char *)(data + 6), K(_MM_HINT_ET1));
+    I(_mm_pause)();
+    I(_mm_sfence)();
+    I(_mm_lfence)();
+    I(_mm_mfence)();
+    emit_i32("_mm_prefetch+_mm_pause+fences", 0, data[5] + data[15]);
+    int hints[6] = {K(_MM_HINT_T0), K(_MM_HINT_T1), K(_MM_HINT_T2), K(_MM_HINT_NTA), K(_MM_HINT_ET0), K(_MM_HINT_ET1)};
+    emit("_MM_HINT_T0,T1,T2,NTA,ET0,ET1", -1, 0, (const uint32_t *)(const void *)hints, 6, EXACT);
+    int consts[12] = {K(_MM_ROUND_NEAREST), K(_MM_ROUND_DOWN), K(_MM_ROUND_UP), K(_MM_ROUND_TOWARD_ZERO), K(_MM_ROUND_MASK),
+                      K(_MM_EXCEPT_INVALID), K(_MM_EXCEPT_DENORM), K(_MM_EXCEPT_DIV_ZERO), K(_MM_EXCEPT_OVERFLOW),
+                      K(_MM_EXCEPT_UNDERFLOW), K(_MM_EXCEPT_INEXACT), K(_MM_EXCEPT_MASK)};
+    emit("_MM_ROUND_*,_MM_EXCEPT_*", -1, 0, (const uint32_t *)(const void *)consts, 12, EXACT);
+}
+
+/* Rounding modes: every mode, then conversions and arithmetic in it. */
+static volatile float sink_f;
+static void check_mxcsr(void)
+{
+    static const unsigned modes[4] = {0x0000, 0x2000, 0x4000, 0x6000};
+    for (int m = 0; m < 4; m++) {
+        I(_MM_SET_ROUNDING_MODE)(modes[m]);
+        emit_i32("_MM_GET_ROUNDING_MODE", m, (int)I(_MM_GET_ROUNDING_MODE)());
+        emit_i32("_mm_getcsr&_MM_ROUND_MASK", m, (int)(I(_mm_getcsr)() & 0x6000u));
+        for (int k = 0; k < 2 * NCASE; k += 3) {
+            emit128i("_mm_cvtps_epi32(mode)", m, k, I(_mm_cvtps_epi32)(A128(fa)));
+            emit128("_mm_add_ps(mode)", m, k, I(_mm_add_ps)(A128(fa), A128(fb)), ARITH);
+            emit128("_mm_div_ps(mode)", m, k, I(_mm_div_ps)(A128(fa), A128(fb)), ARITH);
+            emit128("_mm_round_ps(CUR_DIRECTION)", m, k, I(_mm_round_ps)(A128(fa), K(_MM_FROUND_CUR_DIRECTION)), ARITH);
+            emit128i("_mm_cvtpd_epi32(mode)", m, k, I(_mm_cvtpd_epi32)(A128D(da)));
+            emit128i("_mm_cvtps_ph(4)", m, k, I(_mm_cvtps_ph)(A128(fa), 4));
+        }
+    }
+    I(_MM_SET_ROUNDING_MODE)(K(_MM_ROUND_NEAREST));
+    I(_mm_setcsr)(0x1f80u | 0x4000u);
+    emit_i32("_mm_setcsr(ROUND_UP)+_MM_GET_ROUNDING_MODE", 0, (int)I(_MM_GET_ROUNDING_MODE)());
+    I(_mm_setcsr)(0x1f80u);
+    emit_i32("_mm_getcsr", 0, (int)I(_mm_getcsr)());
+
+    /* exception flags raised by operations */
+    static const uint32_t ops[][2] = {
+        {0x3f800000, 0x40400000}, /* 1 / 3: inexact */
+        {0x3f800000, 0x00000000}, /* 1 / 0: divide by zero */
+        {0x00000000, 0x00000000}, /* 0 / 0: invalid */
+        {0x7f7fffff, 0x3f000000}, /* FLT_MAX / 0.5: overflow, inexact */
+        {0x0da24260, 0x7f7fffff}, /* 1e-30 / FLT_MAX: underflow, inexact */
+        {0x40000000, 0x3f800000}, /* 2 / 1: exact, nothing */
+    };
+    for (int i = 0; i < 6; i++) {
+        I(_MM_SET_EXCEPTION_STATE)(0);
+        /* all lanes alike: the flags come from every lane (the NEON _ss
+         * wrappers compute all four lanes, so their flags would differ) */
+        v128 r = I(_mm_div_ps)(I(_mm_set1_ps)(lf(ops[i][0])), I(_mm_set1_ps)(lf(ops[i][1])));
+        sink_f = I(_mm_cvtss_f32)(r);
+        emit_i32("_MM_GET_EXCEPTION_STATE", i, (int)I(_MM_GET_EXCEPTION_STATE)());
+        emit_i32("_mm_getcsr(flags)", i, (int)I(_mm_getcsr)());
+    }
+    I(_MM_SET_EXCEPTION_STATE)(K(_MM_EXCEPT_INEXACT) | K(_MM_EXCEPT_OVERFLOW));
+    emit_i32("_MM_SET_EXCEPTION_STATE", 0, (int)I(_MM_GET_EXCEPTION_STATE)());
+    I(_mm_setcsr)(0x1f80u | K(_MM_EXCEPT_INVALID));
+    emit_i32("_mm_setcsr(flags)", 0, (int)I(_mm_getcsr)());
+    I(_mm_setcsr)(0x1f80u);
+}
+
 int main(void)
 {
     make_inputs();
@@ -1413,6 +1623,10 @@ int main(void)
     check_avx2_int();
     check_avx2_memory();
     check_pd256();
+    check_bits();
+    check_f16c();
+    check_misc();
+    check_mxcsr();
     fprintf(stderr, "check_intrinsics (%s): %ld lines\n", MODE, n_lines);
     return 0;
 }
