@@ -2277,4 +2277,301 @@ static inline molt_m256 molt_mm256_cvtph_ps(molt_m128i a)
     return r;
 }
 
+/* ------------------------------------------------------------------------ */
+/* More SSE..SSE4.1: scalar-lane forms, scalar conversions, dot products,   */
+/* minpos, mpsadbw, insert/extract_ps, streaming stores, tests              */
+/* (written on the wrappers above, so the same in both headers)             */
+/* ------------------------------------------------------------------------ */
+
+/* (a0-a1, a2-a3, b0-b1, b2-b3); 256 bits per 128-bit half */
+static inline molt_m128 molt_mm_hsub_ps(molt_m128 a, molt_m128 b)
+{
+    return molt_mm_sub_ps(molt_mm_shuffle_ps(a, b, 0x88), molt_mm_shuffle_ps(a, b, 0xdd));
+}
+static inline molt_m128d molt_mm_hsub_pd(molt_m128d a, molt_m128d b)
+{
+    return molt_mm_sub_pd(molt_mm_unpacklo_pd(a, b), molt_mm_unpackhi_pd(a, b));
+}
+static inline molt_m256 molt_mm256_hsub_ps(molt_m256 a, molt_m256 b)
+{
+    return molt_mm256_set_m128(molt_mm_hsub_ps(molt_mm256_extractf128_ps(a, 1), molt_mm256_extractf128_ps(b, 1)),
+                               molt_mm_hsub_ps(molt_mm256_extractf128_ps(a, 0), molt_mm256_extractf128_ps(b, 0)));
+}
+MOLT__SPLITD2(molt_mm256_hsub_pd, molt_mm_hsub_pd)
+
+/* the low lane computed, the other lane(s) from a */
+static inline molt_m128d molt__sd(molt_m128d a, molt_m128d r) { return molt_mm_shuffle_pd(r, a, 2); }
+static inline molt_m128d molt_mm_add_sd(molt_m128d a, molt_m128d b) { return molt__sd(a, molt_mm_add_pd(a, b)); }
+static inline molt_m128d molt_mm_sub_sd(molt_m128d a, molt_m128d b) { return molt__sd(a, molt_mm_sub_pd(a, b)); }
+static inline molt_m128d molt_mm_mul_sd(molt_m128d a, molt_m128d b) { return molt__sd(a, molt_mm_mul_pd(a, b)); }
+static inline molt_m128d molt_mm_div_sd(molt_m128d a, molt_m128d b) { return molt__sd(a, molt_mm_div_pd(a, b)); }
+static inline molt_m128d molt_mm_min_sd(molt_m128d a, molt_m128d b) { return molt__sd(a, molt_mm_min_pd(a, b)); }
+static inline molt_m128d molt_mm_max_sd(molt_m128d a, molt_m128d b) { return molt__sd(a, molt_mm_max_pd(a, b)); }
+/* (sqrt(b0), a1) */
+static inline molt_m128d molt_mm_sqrt_sd(molt_m128d a, molt_m128d b) { return molt__sd(a, molt_mm_sqrt_pd(b)); }
+/* (b0, a1, a2, a3) and (b0, a1) */
+static inline molt_m128 molt_mm_move_ss(molt_m128 a, molt_m128 b) { return molt_mm_blend_ps(a, b, 1); }
+static inline molt_m128d molt_mm_move_sd(molt_m128d a, molt_m128d b) { return molt_mm_blend_pd(a, b, 1); }
+/* low 64 bits kept, high 64 bits zero */
+static inline molt_m128i molt_mm_move_epi64(molt_m128i a) { return molt_mm_unpacklo_epi64(a, molt_mm_setzero_si128()); }
+/* (a0, a0) */
+static inline molt_m128d molt_mm_movedup_pd(molt_m128d a) { return molt_mm_unpacklo_pd(a, a); }
+static inline molt_m128d molt_mm_loaddup_pd(const double *p) { return molt_mm_load1_pd(p); }
+static inline molt_m128i molt_mm_lddqu_si128(const molt_m128i *p) { return molt_mm_loadu_si128(p); }
+/* x86 leaves the contents undefined; here they are zero */
+static inline molt_m128 molt_mm_undefined_ps(void) { return molt_mm_setzero_ps(); }
+static inline molt_m128d molt_mm_undefined_pd(void) { return molt_mm_setzero_pd(); }
+static inline molt_m128i molt_mm_undefined_si128(void) { return molt_mm_setzero_si128(); }
+static inline molt_m256 molt_mm256_undefined_ps(void) { return molt_mm256_setzero_ps(); }
+static inline molt_m256d molt_mm256_undefined_pd(void) { return molt_mm256_setzero_pd(); }
+static inline molt_m256i molt_mm256_undefined_si256(void) { return molt_mm256_setzero_si256(); }
+
+/* Non-temporal (streaming) stores and loads: ordinary ones here (aligned
+ * pointers on x86; not checked) */
+static inline void molt_mm_stream_ps(float *p, molt_m128 a) { molt_mm_storeu_ps(p, a); }
+static inline void molt_mm_stream_pd(double *p, molt_m128d a) { molt_mm_storeu_pd(p, a); }
+static inline void molt_mm_stream_si128(molt_m128i *p, molt_m128i a) { molt_mm_storeu_si128(p, a); }
+static inline void molt_mm_stream_si32(int *p, int a) { *p = a; }
+static inline void molt_mm_stream_si64(long long *p, long long a) { *p = a; }
+static inline molt_m128i molt_mm_stream_load_si128(const molt_m128i *p) { return molt_mm_loadu_si128(p); }
+static inline void molt_mm256_stream_ps(float *p, molt_m256 a) { molt_mm256_storeu_ps(p, a); }
+static inline void molt_mm256_stream_pd(double *p, molt_m256d a) { molt_mm256_storeu_pd(p, a); }
+static inline void molt_mm256_stream_si256(molt_m256i *p, molt_m256i a) { molt_mm256_storeu_si256(p, a); }
+static inline molt_m256i molt_mm256_stream_load_si256(const molt_m256i *p) { return molt_mm256_loadu_si256(p); }
+
+/* SSE4.1 tests */
+static inline int molt_mm_test_all_zeros(molt_m128i a, molt_m128i mask) { return molt_mm_testz_si128(a, mask); }
+static inline int molt_mm_test_all_ones(molt_m128i a) { return molt_mm_testc_si128(a, molt_mm_set1_epi32(-1)); }
+static inline int molt_mm_test_mix_ones_zeros(molt_m128i a, molt_m128i mask) { return molt_mm_testnzc_si128(a, mask); }
+
+/* Scalar conversions. float/double -> int: NaN and out-of-range give
+ * INT32_MIN (INT64_MIN for 64 bits) as on x86; the rounding ones use the
+ * current mode. */
+static inline int molt_mm_cvtss_si32(molt_m128 a) { return molt_mm_cvtsi128_si32(molt_mm_cvtps_epi32(a)); }
+static inline int molt_mm_cvttss_si32(molt_m128 a) { return molt_mm_cvtsi128_si32(molt_mm_cvttps_epi32(a)); }
+static inline int molt_mm_cvt_ss2si(molt_m128 a) { return molt_mm_cvtss_si32(a); }
+static inline int molt_mm_cvtt_ss2si(molt_m128 a) { return molt_mm_cvttss_si32(a); }
+static inline int molt_mm_cvtsd_si32(molt_m128d a) { return molt_mm_cvtsi128_si32(molt_mm_cvtpd_epi32(a)); }
+static inline int molt_mm_cvttsd_si32(molt_m128d a) { return molt_mm_cvtsi128_si32(molt_mm_cvttpd_epi32(a)); }
+static inline long long molt__cvt64(double r)
+{
+    return (r >= -9223372036854775808.0 && r < 9223372036854775808.0) ? (long long)r : (long long)(-9223372036854775807LL - 1);
+}
+static inline long long molt_mm_cvtsd_si64(molt_m128d a) { return molt__cvt64(molt_mm_cvtsd_f64(molt_mm_round_pd(a, 4))); }
+static inline long long molt_mm_cvttsd_si64(molt_m128d a) { return molt__cvt64(molt_mm_cvtsd_f64(molt_mm_round_pd(a, 3))); }
+static inline long long molt_mm_cvtss_si64(molt_m128 a) { return molt__cvt64((double)molt_mm_cvtss_f32(molt_mm_round_ps(a, 4))); }
+static inline long long molt_mm_cvttss_si64(molt_m128 a) { return molt__cvt64((double)molt_mm_cvtss_f32(molt_mm_round_ps(a, 3))); }
+static inline long long molt_mm_cvtsd_si64x(molt_m128d a) { return molt_mm_cvtsd_si64(a); }
+static inline long long molt_mm_cvttsd_si64x(molt_m128d a) { return molt_mm_cvttsd_si64(a); }
+/* (int -> lane 0, the other lanes from a); the conversion rounds in the current mode */
+static inline molt_m128 molt_mm_cvtsi32_ss(molt_m128 a, int b) { return molt_mm_move_ss(a, molt_mm_cvtepi32_ps(molt_mm_cvtsi32_si128(b))); }
+static inline molt_m128d molt_mm_cvtsi32_sd(molt_m128d a, int b) { return molt_mm_move_sd(a, molt_mm_cvtepi32_pd(molt_mm_cvtsi32_si128(b))); }
+static inline molt_m128 molt_mm_cvtsi64_ss(molt_m128 a, long long b) { return molt_mm_move_ss(a, molt_mm_set_ss((float)b)); }
+static inline molt_m128d molt_mm_cvtsi64_sd(molt_m128d a, long long b) { return molt_mm_move_sd(a, molt_mm_set_sd((double)b)); }
+static inline molt_m128 molt_mm_cvt_si2ss(molt_m128 a, int b) { return molt_mm_cvtsi32_ss(a, b); }
+/* (double)b0 into lane 0 of a / (float)b0 into lane 0 of a */
+static inline molt_m128d molt_mm_cvtss_sd(molt_m128d a, molt_m128 b) { return molt_mm_move_sd(a, molt_mm_cvtps_pd(b)); }
+static inline molt_m128 molt_mm_cvtsd_ss(molt_m128 a, molt_m128d b) { return molt_mm_move_ss(a, molt_mm_cvtpd_ps(b)); }
+
+/* int bits of lane imm & 3 */
+static inline int molt_mm_extract_ps(molt_m128 a, int imm) { return molt_mm_extract_epi32(molt_mm_castps_si128(a), imm & 3); }
+/* lane imm[5:4] of a = lane imm[7:6] of b, then lanes set in imm[3:0] zeroed */
+static inline molt_m128 molt_mm_insert_ps(molt_m128 a, molt_m128 b, int imm)
+{
+    molt_m128i v = molt_mm_insert_epi32(molt_mm_castps_si128(a), molt_mm_extract_ps(b, (imm >> 6) & 3), (imm >> 4) & 3);
+    return molt_mm_blend_ps(molt_mm_castsi128_ps(v), molt_mm_setzero_ps(), imm & 15);
+}
+/* Dot products: products of the lanes in imm[7:4] (others +0.0), summed
+ * as x86 does ((p0 + p1) + (p2 + p3)), into the lanes in imm[3:0]. */
+static inline molt_m128 molt_mm_dp_ps(molt_m128 a, molt_m128 b, int imm)
+{
+    molt_m128 p = molt_mm_blend_ps(molt_mm_setzero_ps(), molt_mm_mul_ps(a, b), (imm >> 4) & 15);
+    molt_m128 s = molt_mm_hadd_ps(p, p); /* (p0+p1, p2+p3, ...) */
+    molt_m128 t = molt_mm_add_ps(s, molt_mm_shuffle_ps(s, s, 0x55));
+    return molt_mm_blend_ps(molt_mm_setzero_ps(), molt_mm_shuffle_ps(t, t, 0), imm & 15);
+}
+static inline molt_m128d molt_mm_dp_pd(molt_m128d a, molt_m128d b, int imm)
+{
+    molt_m128d p = molt_mm_blend_pd(molt_mm_setzero_pd(), molt_mm_mul_pd(a, b), (imm >> 4) & 3);
+    molt_m128d s = molt_mm_hadd_pd(p, p);
+    return molt_mm_blend_pd(molt_mm_setzero_pd(), s, imm & 3);
+}
+static inline molt_m256 molt_mm256_dp_ps(molt_m256 a, molt_m256 b, int imm)
+{
+    return molt_mm256_set_m128(molt_mm_dp_ps(molt_mm256_extractf128_ps(a, 1), molt_mm256_extractf128_ps(b, 1), imm),
+                               molt_mm_dp_ps(molt_mm256_extractf128_ps(a, 0), molt_mm256_extractf128_ps(b, 0), imm));
+}
+/* the smallest unsigned 16-bit lane in bits 0..15, its (first) index in
+ * bits 16..18, the rest 0 */
+static inline molt_m128i molt_mm_minpos_epu16(molt_m128i a)
+{
+    int best = 0, v = molt_mm_extract_epi16(a, 0);
+    for (int k = 1; k < 8; k++) {
+        int x = molt_mm_extract_epi16(a, k);
+        if (x < v)
+            v = x, best = k;
+    }
+    return molt_mm_cvtsi32_si128(v | best << 16);
+}
+/* eight sums of |a[ao+i+j] - b[bo+j]| (j = 0..3) with ao = 4 * imm[2],
+ * bo = 4 * imm[1:0] */
+static inline molt_m128i molt_mm_mpsadbw_epu8(molt_m128i a, molt_m128i b, int imm)
+{
+    int ao = ((imm >> 2) & 1) * 4, bo = (imm & 3) * 4;
+    int x[16], y[16];
+    for (int k = 0; k < 16; k++) {
+        x[k] = molt_mm_extract_epi8(a, k);
+        y[k] = molt_mm_extract_epi8(b, k);
+    }
+    short r[8];
+    for (int i = 0; i < 8; i++) {
+        int s = 0;
+        for (int j = 0; j < 4; j++) {
+            int d = x[ao + i + j] - y[bo + j];
+            s += d < 0 ? -d : d;
+        }
+        r[i] = (short)s;
+    }
+    return molt_mm_setr_epi16(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]);
+}
+
+/* PCLMULQDQ: carry-less product of a 64-bit half of a (imm bit 0) and of b
+ * (imm bit 4) */
+static inline molt_m128i molt__clmul(uint64_t x, uint64_t y)
+{
+    uint64_t lo = 0, hi = 0;
+    for (int i = 0; i < 64; i++)
+        if ((y >> i) & 1) {
+            lo ^= x << i;
+            hi ^= i ? x >> (64 - i) : 0;
+        }
+    return molt_mm_set_epi64x((long long)hi, (long long)lo);
+}
+#if defined(MOLT__NEON_PMULL)
+static inline molt_m128i molt_mm_clmulepi64_si128(molt_m128i a, molt_m128i b, int imm)
+{
+    uint64x2_t va = vreinterpretq_u64_s32(a), vb = vreinterpretq_u64_s32(b);
+    poly64_t x = (poly64_t)((imm & 1) ? vgetq_lane_u64(va, 1) : vgetq_lane_u64(va, 0));
+    poly64_t y = (poly64_t)((imm & 0x10) ? vgetq_lane_u64(vb, 1) : vgetq_lane_u64(vb, 0));
+    return vreinterpretq_s32_p128(vmull_p64(x, y));
+}
+#else
+static inline molt_m128i molt_mm_clmulepi64_si128(molt_m128i a, molt_m128i b, int imm)
+{
+    return molt__clmul((uint64_t)molt_mm_extract_epi64(a, imm & 1), (uint64_t)molt_mm_extract_epi64(b, (imm >> 4) & 1));
+}
+#endif
+
+/* AES-NI. State byte i is row i % 4 of column i / 4, as in FIPS-197. */
+static inline uint8_t molt__gmul(uint8_t a, uint8_t b)
+{
+    uint8_t p = 0;
+    while (b) {
+        if (b & 1)
+            p ^= a;
+        a = (uint8_t)((a << 1) ^ ((a & 0x80) ? 0x1b : 0));
+        b >>= 1;
+    }
+    return p;
+}
+static inline uint8_t molt__rotl8(uint8_t b, int n) { return (uint8_t)((b << n) | (b >> (8 - n))); }
+/* x^254, the inverse in GF(2^8) (0 for 0) */
+static inline uint8_t molt__ginv(uint8_t x)
+{
+    uint8_t r = x;
+    for (int i = 0; i < 6; i++)
+        r = molt__gmul(molt__gmul(r, r), x);
+    return molt__gmul(r, r);
+}
+static inline uint8_t molt__sbox(uint8_t x)
+{
+    uint8_t b = molt__ginv(x);
+    return (uint8_t)(b ^ molt__rotl8(b, 1) ^ molt__rotl8(b, 2) ^ molt__rotl8(b, 3) ^ molt__rotl8(b, 4) ^ 0x63);
+}
+static inline uint8_t molt__inv_sbox(uint8_t y)
+{
+    return molt__ginv((uint8_t)(molt__rotl8(y, 1) ^ molt__rotl8(y, 3) ^ molt__rotl8(y, 6) ^ 0x05));
+}
+/* one AES (inverse) round on s: shift rows and substitute, then mix columns if mix */
+static inline void molt__aes_round(uint8_t s[16], int inverse, int mix)
+{
+    uint8_t t[16];
+    for (int c = 0; c < 4; c++)
+        for (int r = 0; r < 4; r++) {
+            int from = inverse ? (c - r + 4) % 4 : (c + r) % 4;
+            t[r + 4 * c] = inverse ? molt__inv_sbox(s[r + 4 * from]) : molt__sbox(s[r + 4 * from]);
+        }
+    for (int c = 0; c < 4; c++) {
+        const uint8_t *a = t + 4 * c;
+        for (int r = 0; r < 4; r++) {
+            if (!mix)
+                s[r + 4 * c] = a[r];
+            else if (!inverse)
+                s[r + 4 * c] = (uint8_t)(molt__gmul(a[r], 2) ^ molt__gmul(a[(r + 1) % 4], 3) ^ a[(r + 2) % 4] ^ a[(r + 3) % 4]);
+            else
+                s[r + 4 * c] = (uint8_t)(molt__gmul(a[r], 14) ^ molt__gmul(a[(r + 1) % 4], 11) ^
+                                         molt__gmul(a[(r + 2) % 4], 13) ^ molt__gmul(a[(r + 3) % 4], 9));
+        }
+    }
+}
+static inline molt_m128i molt__aes_soft(molt_m128i a, molt_m128i key, int inverse, int mix)
+{
+    uint8_t s[16];
+    molt_mm_storeu_si128((molt_m128i *)(void *)s, a);
+    molt__aes_round(s, inverse, mix);
+    return molt_mm_xor_si128(molt_mm_loadu_si128((const molt_m128i *)(const void *)s), key);
+}
+#if defined(MOLT__NEON_AES)
+/* AESE/AESD xor the key first; with a zero key they are (Inv)SubBytes +
+ * (Inv)ShiftRows, then (Inv)MixColumns and the key as x86 orders them */
+static inline molt_m128i molt_mm_aesenc_si128(molt_m128i a, molt_m128i key)
+{
+    return veorq_s32(vreinterpretq_s32_u8(vaesmcq_u8(vaeseq_u8(vreinterpretq_u8_s32(a), vdupq_n_u8(0)))), key);
+}
+static inline molt_m128i molt_mm_aesenclast_si128(molt_m128i a, molt_m128i key)
+{
+    return veorq_s32(vreinterpretq_s32_u8(vaeseq_u8(vreinterpretq_u8_s32(a), vdupq_n_u8(0))), key);
+}
+static inline molt_m128i molt_mm_aesdec_si128(molt_m128i a, molt_m128i key)
+{
+    return veorq_s32(vreinterpretq_s32_u8(vaesimcq_u8(vaesdq_u8(vreinterpretq_u8_s32(a), vdupq_n_u8(0)))), key);
+}
+static inline molt_m128i molt_mm_aesdeclast_si128(molt_m128i a, molt_m128i key)
+{
+    return veorq_s32(vreinterpretq_s32_u8(vaesdq_u8(vreinterpretq_u8_s32(a), vdupq_n_u8(0))), key);
+}
+static inline molt_m128i molt_mm_aesimc_si128(molt_m128i a) { return vreinterpretq_s32_u8(vaesimcq_u8(vreinterpretq_u8_s32(a))); }
+#else
+static inline molt_m128i molt_mm_aesenc_si128(molt_m128i a, molt_m128i key) { return molt__aes_soft(a, key, 0, 1); }
+static inline molt_m128i molt_mm_aesenclast_si128(molt_m128i a, molt_m128i key) { return molt__aes_soft(a, key, 0, 0); }
+static inline molt_m128i molt_mm_aesdec_si128(molt_m128i a, molt_m128i key) { return molt__aes_soft(a, key, 1, 1); }
+static inline molt_m128i molt_mm_aesdeclast_si128(molt_m128i a, molt_m128i key) { return molt__aes_soft(a, key, 1, 0); }
+static inline molt_m128i molt_mm_aesimc_si128(molt_m128i a)
+{
+    uint8_t s[16], t[16];
+    molt_mm_storeu_si128((molt_m128i *)(void *)s, a);
+    for (int c = 0; c < 4; c++)
+        for (int r = 0; r < 4; r++) {
+            const uint8_t *x = s + 4 * c;
+            t[r + 4 * c] = (uint8_t)(molt__gmul(x[r], 14) ^ molt__gmul(x[(r + 1) % 4], 11) ^ molt__gmul(x[(r + 2) % 4], 13) ^
+                                     molt__gmul(x[(r + 3) % 4], 9));
+        }
+    return molt_mm_loadu_si128((const molt_m128i *)(const void *)t);
+}
+#endif
+/* (SubWord(X1), RotWord(SubWord(X1)) ^ rcon, SubWord(X3), RotWord(SubWord(X3)) ^ rcon),
+ * X1 and X3 the 32-bit lanes 1 and 3 of a */
+static inline molt_m128i molt_mm_aeskeygenassist_si128(molt_m128i a, int rcon)
+{
+    uint32_t w[2] = {(uint32_t)molt_mm_extract_epi32(a, 1), (uint32_t)molt_mm_extract_epi32(a, 3)}, r[4];
+    for (int i = 0; i < 2; i++) {
+        uint32_t s = 0;
+        for (int b = 0; b < 4; b++)
+            s |= (uint32_t)molt__sbox((uint8_t)(w[i] >> (8 * b))) << (8 * b);
+        r[2 * i] = s;
+        r[2 * i + 1] = ((s >> 8) | (s << 24)) ^ (uint32_t)(rcon & 0xff);
+    }
+    return molt_mm_setr_epi32((int)r[0], (int)r[1], (int)r[2], (int)r[3]);
+}
+
 #endif /* MOLT_SIMD_SCALAR_H */

@@ -1608,6 +1608,131 @@ static void check_mxcsr(void)
     I(_mm_setcsr)(0x1f80u);
 }
 
+/* ------------------------------------------------------------------------ */
+/* More SSE..SSE4.1, PCLMULQDQ, AES-NI                                      */
+/* ------------------------------------------------------------------------ */
+
+#define INSERT_PS(imm) FOR_IMMCASE emit128("_mm_insert_ps", imm, k, I(_mm_insert_ps)(ld128(fa[k]), ld128(fb[k] + 4), imm), EXACT);
+#define DP_PS(imm)                                                                                         \
+    for (int k = 8; k < 2 * NCASE; k += 7)                                                                 \
+        emit128("_mm_dp_ps", imm, k, I(_mm_dp_ps)(A128(fa), A128(fb), imm), ARITH);
+#define DP_PD_MPSAD(imm)                                                                                   \
+    for (int k = 8; k < 2 * NCASE; k += 5) {                                                               \
+        emit128d("_mm_dp_pd", imm, k, I(_mm_dp_pd)(A128D(da), A128D(db), imm), ARITH);                     \
+        emit128i("_mm_mpsadbw_epu8", imm, k, I(_mm_mpsadbw_epu8)(A128I(ia), A128I(ib), imm));              \
+    }
+#define DP_PS256(imm) FOR_IMMCASE emit256("_mm256_dp_ps", imm, k, I(_mm256_dp_ps)(ld256(fa[k + 4]), ld256(fb[k + 4]), imm), ARITH);
+static void sweep_insert_ps(void) { REP256(INSERT_PS) }
+static void sweep_dp(void) { REP256(DP_PS) REP256(DP_PD_MPSAD) REP256(DP_PS256) }
+
+static void check_sse_more(void)
+{
+    F128_2(_mm_hsub_ps, ARITH)
+    F256_2(_mm256_hsub_ps, ARITH)
+    D128_2(_mm_hsub_pd, ARITH)
+    D256_2(_mm256_hsub_pd, ARITH)
+    D128_2(_mm_add_sd, ARITH) D128_2(_mm_sub_sd, ARITH) D128_2(_mm_mul_sd, ARITH) D128_2(_mm_div_sd, ARITH)
+    D128_2(_mm_min_sd, EXACT) D128_2(_mm_max_sd, EXACT) D128_2(_mm_sqrt_sd, ARITH) D128_2(_mm_move_sd, EXACT)
+    F128_2(_mm_move_ss, EXACT)
+    D128_1(_mm_movedup_pd, EXACT)
+    I128_1(_mm_move_epi64)
+    sweep_insert_ps();
+    sweep_dp();
+    FOR128 {
+        v128 a = A128(fa);
+        T(m128d) d = A128D(da);
+        v128i x = A128I(ia);
+        emit_i32("_mm_extract_ps[0]", k, I(_mm_extract_ps)(a, 0));
+        emit_i32("_mm_extract_ps[1]", k, I(_mm_extract_ps)(a, 1));
+        emit_i32("_mm_extract_ps[2]", k, I(_mm_extract_ps)(a, 2));
+        emit_i32("_mm_extract_ps[3]", k, I(_mm_extract_ps)(a, 3));
+        emit_i32("_mm_cvtss_si32", k, I(_mm_cvtss_si32)(a));
+        emit_i32("_mm_cvttss_si32", k, I(_mm_cvttss_si32)(a));
+        emit_i32("_mm_cvt_ss2si", k, I(_mm_cvt_ss2si)(I(_mm_movehl_ps)(a, a)));
+        emit_i32("_mm_cvtt_ss2si", k, I(_mm_cvtt_ss2si)(I(_mm_movehl_ps)(a, a)));
+        emit_i32("_mm_cvtsd_si32", k, I(_mm_cvtsd_si32)(d));
+        emit_i32("_mm_cvttsd_si32", k, I(_mm_cvttsd_si32)(d));
+        emit_i64("_mm_cvtsd_si64", -1, k, I(_mm_cvtsd_si64)(d));
+        emit_i64("_mm_cvttsd_si64", -1, k, I(_mm_cvttsd_si64)(d));
+        emit_i64("_mm_cvtsd_si64x", -1, k, I(_mm_cvtsd_si64x)(I(_mm_unpackhi_pd)(d, d)));
+        emit_i64("_mm_cvttsd_si64x", -1, k, I(_mm_cvttsd_si64x)(I(_mm_unpackhi_pd)(d, d)));
+        emit_i64("_mm_cvtss_si64", -1, k, I(_mm_cvtss_si64)(a));
+        emit_i64("_mm_cvttss_si64", -1, k, I(_mm_cvttss_si64)(a));
+        int iv = (int)ia[k / 2][k % 8];
+        long long lv = (long long)((uint64_t)ib[k / 2][k % 8] << 32 | ia[k / 2][(k + 1) % 8]);
+        emit128("_mm_cvtsi32_ss", -1, k, I(_mm_cvtsi32_ss)(a, iv), EXACT);
+        emit128("_mm_cvt_si2ss", -1, k, I(_mm_cvt_si2ss)(a, iv >> (k % 9)), EXACT);
+        emit128d("_mm_cvtsi32_sd", -1, k, I(_mm_cvtsi32_sd)(d, iv), EXACT);
+        emit128("_mm_cvtsi64_ss", -1, k, I(_mm_cvtsi64_ss)(a, lv >> (k % 40)), EXACT);
+        emit128d("_mm_cvtsi64_sd", -1, k, I(_mm_cvtsi64_sd)(d, lv >> (k % 40)), EXACT);
+        emit128d("_mm_cvtss_sd", -1, k, I(_mm_cvtss_sd)(d, a), EXACT);
+        emit128("_mm_cvtsd_ss", -1, k, I(_mm_cvtsd_ss)(a, d), EXACT);
+        emit128i("_mm_minpos_epu16", -1, k, I(_mm_minpos_epu16)(x));
+        emit128i("_mm_minpos_epu16(ties)", -1, k, I(_mm_minpos_epu16)(I(_mm_and_si128)(x, I(_mm_set1_epi16)(3))));
+        emit_i32("_mm_test_all_zeros", k, I(_mm_test_all_zeros)(x, A128I(ib)));
+        emit_i32("_mm_test_all_zeros(a,~a)", k, I(_mm_test_all_zeros)(x, I(_mm_xor_si128)(x, I(_mm_set1_epi32)(-1))));
+        emit_i32("_mm_test_all_ones", k, I(_mm_test_all_ones)(x));
+        emit_i32("_mm_test_all_ones(a|b)", k, I(_mm_test_all_ones)(I(_mm_or_si128)(x, I(_mm_set1_epi32)(k % 3 ? -1 : 0x7fffffff))));
+        emit_i32("_mm_test_mix_ones_zeros", k, I(_mm_test_mix_ones_zeros)(x, A128I(ib)));
+    }
+    /* undefined: only that they exist (the contents are undefined on x86) */
+    v128 u1 = I(_mm_undefined_ps)();
+    T(m128d) u2 = I(_mm_undefined_pd)();
+    v128i u3 = I(_mm_undefined_si128)();
+    v256 u4 = I(_mm256_undefined_ps)();
+    T(m256d) u5 = I(_mm256_undefined_pd)();
+    v256i u6 = I(_mm256_undefined_si256)();
+    (void)u1, (void)u2, (void)u3, (void)u4, (void)u5, (void)u6;
+    emit_i32("_mm_undefined_ps+_mm_undefined_pd+_mm_undefined_si128+_mm256_undefined_ps+_mm256_undefined_pd+_mm256_undefined_si256", 0, 0);
+    /* streaming stores and loads, lddqu, loaddup */
+    FOR256 {
+        _Alignas(32) uint32_t buf[8 * 8 + 4];
+        memset(buf, 0xcc, sizeof buf);
+        I(_mm_stream_ps)((float *)(void *)buf, ld128(fa[k]));
+        I(_mm_stream_pd)((double *)(void *)(buf + 4), ld128d(da[k]));
+        I(_mm_stream_si128)((v128i *)(void *)(buf + 8), ld128i(ia[k]));
+        I(_mm_stream_si32)((int *)(void *)(buf + 12), (int)ib[k][0]);
+        I(_mm_stream_si64)((long long *)(void *)(buf + 14), (long long)db[k][1]);
+        I(_mm256_stream_ps)((float *)(void *)(buf + 16), ld256(fb[k]));
+        I(_mm256_stream_pd)((double *)(void *)(buf + 24), ld256d(db[k]));
+        I(_mm256_stream_si256)((v256i *)(void *)(buf + 32), ld256i(ib[k]));
+        emit("_mm_stream_ps+_pd+_si128+_si32+_si64+_mm256_stream_ps+_pd+_si256", -1, k, buf, 44, EXACT);
+        emit128i("_mm_stream_load_si128", -1, k, I(_mm_stream_load_si128)((v128i *)(void *)(buf + 8)));
+        emit256i("_mm256_stream_load_si256", -1, k, I(_mm256_stream_load_si256)((v256i *)(void *)(buf + 32)));
+        emit128i("_mm_lddqu_si128", -1, k, I(_mm_lddqu_si128)((const v128i *)(const void *)((const char *)ia[k] + k % 16)));
+        emit128d("_mm_loaddup_pd", -1, k, I(_mm_loaddup_pd)((const double *)(const void *)(buf + 4)), EXACT);
+    }
+}
+
+static void check_crypto(void)
+{
+    FOR128 {
+        v128i a = A128I(ia), b = A128I(ib);
+        emit128i("_mm_clmulepi64_si128", 0x00, k, I(_mm_clmulepi64_si128)(a, b, 0x00));
+        emit128i("_mm_clmulepi64_si128", 0x01, k, I(_mm_clmulepi64_si128)(a, b, 0x01));
+        emit128i("_mm_clmulepi64_si128", 0x10, k, I(_mm_clmulepi64_si128)(a, b, 0x10));
+        emit128i("_mm_clmulepi64_si128", 0x11, k, I(_mm_clmulepi64_si128)(a, b, 0x11));
+        emit128i("_mm_aesenc_si128", -1, k, I(_mm_aesenc_si128)(a, b));
+        emit128i("_mm_aesenclast_si128", -1, k, I(_mm_aesenclast_si128)(a, b));
+        emit128i("_mm_aesdec_si128", -1, k, I(_mm_aesdec_si128)(a, b));
+        emit128i("_mm_aesdeclast_si128", -1, k, I(_mm_aesdeclast_si128)(a, b));
+        emit128i("_mm_aesimc_si128", -1, k, I(_mm_aesimc_si128)(a));
+#define KEYGEN(r) emit128i("_mm_aeskeygenassist_si128", r, k, I(_mm_aeskeygenassist_si128)(a, r));
+        KEYGEN(0x00) KEYGEN(0x01) KEYGEN(0x02) KEYGEN(0x04) KEYGEN(0x08) KEYGEN(0x10) KEYGEN(0x20) KEYGEN(0x40)
+        KEYGEN(0x80) KEYGEN(0x1b) KEYGEN(0x36) KEYGEN(0xff)
+    }
+    /* every byte value through the S-box and its inverse */
+    for (int base = 0; base < 256; base += 16) {
+        unsigned char bytes[16];
+        for (int i = 0; i < 16; i++)
+            bytes[i] = (unsigned char)(base + i);
+        v128i s = ld128i((const uint32_t *)(const void *)bytes);
+        emit128i("_mm_aesenclast_si128(bytes)", -1, base, I(_mm_aesenclast_si128)(s, I(_mm_setzero_si128)()));
+        emit128i("_mm_aesdeclast_si128(bytes)", -1, base, I(_mm_aesdeclast_si128)(s, I(_mm_setzero_si128)()));
+        emit128i("_mm_aeskeygenassist_si128(bytes)", 0, base, I(_mm_aeskeygenassist_si128)(s, 0));
+    }
+}
+
 int main(void)
 {
     make_inputs();
@@ -1627,6 +1752,8 @@ int main(void)
     check_f16c();
     check_misc();
     check_mxcsr();
+    check_sse_more();
+    check_crypto();
     fprintf(stderr, "check_intrinsics (%s): %ld lines\n", MODE, n_lines);
     return 0;
 }
