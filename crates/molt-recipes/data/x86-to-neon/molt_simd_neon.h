@@ -1,5 +1,6 @@
 /*
- * molt_simd_neon.h: x86 SSE..AVX2/FMA intrinsics as aarch64 NEON.
+ * molt_simd_neon.h: x86 SSE..SSE4.2, AVX, AVX2, FMA, F16C, POPCNT, LZCNT, BMI1,
+ * BMI2, AES-NI and PCLMULQDQ intrinsics as aarch64 NEON.
  *
  * Part of molt's x86-to-neon recipe. The recipe keeps each x86 function
  * under `#if defined(__x86_64__) || defined(__i386__)` and adds a copy,
@@ -21,7 +22,13 @@
  *     0x7FC00000, and the operand a NaN propagates from may differ; the
  *     result is a NaN on both. Data movement, min/max, compares, blends
  *     and conversions are exact for NaNs too.
- *   - floating-point exception flags are not modelled.
+ *   - floating-point exception flags are not modelled, except that
+ *     _mm_getcsr / _MM_GET_EXCEPTION_STATE read them from <fenv.h> (the
+ *     wrappers may raise more of them than x86: the _ss forms compute all
+ *     four lanes); MXCSR masks, DAZ and FTZ are not modelled.
+ * CRC32C, AES and PCLMULQDQ use the ARMv8 instructions when the target has
+ * them (__ARM_FEATURE_CRC32, __ARM_FEATURE_AES / __ARM_FEATURE_CRYPTO) and
+ * portable C otherwise.
  * Denormals are handled like x86 with default MXCSR (no FTZ/DAZ), which
  * is the aarch64 Linux default (FPCR.FZ = 0).
  *

@@ -1,5 +1,6 @@
 /*
- * molt_simd_scalar.h: x86 SSE..AVX2/FMA intrinsics as portable C11.
+ * molt_simd_scalar.h: x86 SSE..SSE4.2, AVX, AVX2, FMA, F16C, POPCNT, LZCNT,
+ * BMI1, BMI2, AES-NI and PCLMULQDQ intrinsics as portable C11.
  *
  * The fallback of molt's x86-to-neon recipe, for the `#else` branch (neither
  * x86 nor aarch64), and a readable statement of what every wrapper in
