@@ -393,7 +393,25 @@ NOINLINE static void emit_i32(const char *name, int k, int v)
 #define I128_1(fn) FOR128 emit128i(#fn, -1, k, I(fn)(A128I(ia)));
 #define I256_1(fn) FOR256 emit256i(#fn, -1, k, I(fn)(ld256i(ia[k])));
 
-/* Immediates must be constants for x86: expand every value. */
+/* Immediates must be constants for x86: expand every value. The wrappers
+ * take them as ordinary ints, so their builds run the same values in a loop
+ * (same lines in the same order, and a build several times faster); the
+ * constant-immediate path is still exercised by the fixed values elsewhere
+ * (shift counts, _MM_SHUFFLE, lane numbers, rounding controls). */
+#if MOLT_NAMES
+#define REP16(M, x)                               \
+    for (int imm_ = (x); imm_ < (x) + 16; imm_++) { \
+        M(imm_)                                   \
+    }
+#define REP32(M)                            \
+    for (int imm_ = 0; imm_ < 32; imm_++) { \
+        M(imm_)                             \
+    }
+#define REP256(M)                            \
+    for (int imm_ = 0; imm_ < 256; imm_++) { \
+        M(imm_)                              \
+    }
+#else
 #define REP4(M, x) M((x)) M((x) + 1) M((x) + 2) M((x) + 3)
 #define REP16(M, x) REP4(M, x) REP4(M, (x) + 4) REP4(M, (x) + 8) REP4(M, (x) + 12)
 #define REP32(M) REP16(M, 0) REP16(M, 16)
@@ -401,6 +419,7 @@ NOINLINE static void emit_i32(const char *name, int k, int v)
     REP16(M, 0) REP16(M, 16) REP16(M, 32) REP16(M, 48) REP16(M, 64) REP16(M, 80) REP16(M, 96) \
     REP16(M, 112) REP16(M, 128) REP16(M, 144) REP16(M, 160) REP16(M, 176) REP16(M, 192)       \
     REP16(M, 208) REP16(M, 224) REP16(M, 240)
+#endif
 
 /* Immediate sweeps use two cases: distinct lane values, and specials. */
 #define FOR_IMMCASE for (int k = 8; k < 10; k++)
