@@ -2512,6 +2512,147 @@ static inline molt_m128i molt_mm_aeskeygenassist_si128(molt_m128i a, int rcon)
     return molt_mm_setr_epi32((int)r[0], (int)r[1], (int)r[2], (int)r[3]);
 }
 
+/* ------------------------------------------------------------------------ */
+/* SSE4.2 string compares (PCMPxSTRx), in portable C                        */
+/* ------------------------------------------------------------------------ */
+
+/* imm bits 0..1: unsigned bytes, unsigned words, signed bytes, signed words;
+ * 2..3: equal any, ranges, equal each, equal ordered; 4..5: polarity
+ * (negate, or negate only the valid elements of b); 6: most significant
+ * index / expanded mask. la, lb: the valid lengths. Returns IntRes2. */
+static inline unsigned molt__strcmp_mask(molt_m128i a, molt_m128i b, int la, int lb, int imm)
+{
+    int words = imm & 1, sgn = (imm >> 1) & 1, n = words ? 8 : 16;
+    int x[16], y[16];
+    for (int i = 0; i < n; i++) {
+        int u = words ? molt_mm_extract_epi16(a, i) : molt_mm_extract_epi8(a, i);
+        int v = words ? molt_mm_extract_epi16(b, i) : molt_mm_extract_epi8(b, i);
+        if (sgn) {
+            u = words ? (u ^ 0x8000) - 0x8000 : (u ^ 0x80) - 0x80;
+            v = words ? (v ^ 0x8000) - 0x8000 : (v ^ 0x80) - 0x80;
+        }
+        x[i] = u;
+        y[i] = v;
+    }
+    unsigned r = 0;
+    for (int j = 0; j < n; j++) {
+        int bit = 0;
+        switch ((imm >> 2) & 3) {
+        case 0: /* equal any: b[j] is one of a's valid elements */
+            for (int i = 0; i < la && j < lb; i++)
+                bit |= x[i] == y[j];
+            break;
+        case 1: /* ranges: a[i] <= b[j] <= a[i+1] for an even i */
+            for (int i = 0; i + 1 < n && j < lb; i += 2) {
+                int ge = i < la && y[j] >= x[i], le = i + 1 < la && y[j] <= x[i + 1];
+                bit |= ge && le;
+            }
+            break;
+        case 2: /* equal each: both invalid is a match, one invalid is not */
+            bit = (j >= la && j >= lb) || (j < la && j < lb && x[j] == y[j]);
+            break;
+        default: /* equal ordered: a (its valid part) occurs at b[j] */
+            bit = 1;
+            for (int k = 0; k + j < n && k < la; k++)
+                if (!(k + j < lb && x[k] == y[k + j])) {
+                    bit = 0;
+                    break;
+                }
+            break;
+        }
+        r |= (unsigned)bit << j;
+    }
+    unsigned all = (1u << n) - 1u, valid_b = lb >= n ? all : (1u << lb) - 1u;
+    switch ((imm >> 4) & 3) {
+    case 1: r ^= all; break;
+    case 3: r ^= valid_b; break;
+    default: break;
+    }
+    return r;
+}
+/* implicit length: up to the first zero element */
+static inline int molt__strlen(molt_m128i a, int imm)
+{
+    int n = (imm & 1) ? 8 : 16;
+    for (int i = 0; i < n; i++)
+        if (((imm & 1) ? molt_mm_extract_epi16(a, i) : molt_mm_extract_epi8(a, i)) == 0)
+            return i;
+    return n;
+}
+/* explicit length: |l| saturated to the element count */
+static inline int molt__strlen_e(int l, int imm)
+{
+    int n = (imm & 1) ? 8 : 16;
+    long long m = l < 0 ? -(long long)l : (long long)l;
+    return m > n ? n : (int)m;
+}
+static inline int molt__str_index(unsigned r, int imm)
+{
+    int n = (imm & 1) ? 8 : 16;
+    if (!r)
+        return n;
+    int i = 0;
+    if (imm & 0x40)
+        for (i = n - 1; !((r >> i) & 1); i--) {
+        }
+    else
+        for (; !((r >> i) & 1); i++) {
+        }
+    return i;
+}
+static inline molt_m128i molt__str_mask(unsigned r, int imm)
+{
+    if (!(imm & 0x40))
+        return molt_mm_cvtsi32_si128((int)r);
+    if (imm & 1) {
+        short w[8];
+        for (int i = 0; i < 8; i++)
+            w[i] = (short)((r >> i) & 1 ? -1 : 0);
+        return molt_mm_setr_epi16(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]);
+    }
+    char c[16];
+    for (int i = 0; i < 16; i++)
+        c[i] = (char)((r >> i) & 1 ? -1 : 0);
+    return molt_mm_setr_epi8(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12], c[13], c[14], c[15]);
+}
+#define MOLT__ISTR(a, b, imm) molt__strcmp_mask(a, b, molt__strlen(a, imm), molt__strlen(b, imm), imm)
+#define MOLT__ESTR(a, la, b, lb, imm) molt__strcmp_mask(a, b, molt__strlen_e(la, imm), molt__strlen_e(lb, imm), imm)
+static inline int molt_mm_cmpistri(molt_m128i a, molt_m128i b, int imm) { return molt__str_index(MOLT__ISTR(a, b, imm), imm); }
+static inline molt_m128i molt_mm_cmpistrm(molt_m128i a, molt_m128i b, int imm) { return molt__str_mask(MOLT__ISTR(a, b, imm), imm); }
+/* flags: c = any match, z = b shorter than the register, s = a shorter, o = bit 0, a = !c && !z */
+static inline int molt_mm_cmpistrc(molt_m128i a, molt_m128i b, int imm) { return MOLT__ISTR(a, b, imm) != 0; }
+static inline int molt_mm_cmpistrz(molt_m128i a, molt_m128i b, int imm) { (void)a; return molt__strlen(b, imm) < ((imm & 1) ? 8 : 16); }
+static inline int molt_mm_cmpistrs(molt_m128i a, molt_m128i b, int imm) { (void)b; return molt__strlen(a, imm) < ((imm & 1) ? 8 : 16); }
+static inline int molt_mm_cmpistro(molt_m128i a, molt_m128i b, int imm) { return (int)(MOLT__ISTR(a, b, imm) & 1u); }
+static inline int molt_mm_cmpistra(molt_m128i a, molt_m128i b, int imm)
+{
+    return MOLT__ISTR(a, b, imm) == 0 && !molt_mm_cmpistrz(a, b, imm);
+}
+static inline int molt_mm_cmpestri(molt_m128i a, int la, molt_m128i b, int lb, int imm)
+{
+    return molt__str_index(MOLT__ESTR(a, la, b, lb, imm), imm);
+}
+static inline molt_m128i molt_mm_cmpestrm(molt_m128i a, int la, molt_m128i b, int lb, int imm)
+{
+    return molt__str_mask(MOLT__ESTR(a, la, b, lb, imm), imm);
+}
+static inline int molt_mm_cmpestrc(molt_m128i a, int la, molt_m128i b, int lb, int imm) { return MOLT__ESTR(a, la, b, lb, imm) != 0; }
+static inline int molt_mm_cmpestrz(molt_m128i a, int la, molt_m128i b, int lb, int imm)
+{
+    (void)a, (void)la, (void)b;
+    return molt__strlen_e(lb, imm) < ((imm & 1) ? 8 : 16);
+}
+static inline int molt_mm_cmpestrs(molt_m128i a, int la, molt_m128i b, int lb, int imm)
+{
+    (void)a, (void)b, (void)lb;
+    return molt__strlen_e(la, imm) < ((imm & 1) ? 8 : 16);
+}
+static inline int molt_mm_cmpestro(molt_m128i a, int la, molt_m128i b, int lb, int imm) { return (int)(MOLT__ESTR(a, la, b, lb, imm) & 1u); }
+static inline int molt_mm_cmpestra(molt_m128i a, int la, molt_m128i b, int lb, int imm)
+{
+    return MOLT__ESTR(a, la, b, lb, imm) == 0 && !molt_mm_cmpestrz(a, la, b, lb, imm);
+}
+
 #undef MOLT__U
 #undef MOLT__F
 

@@ -1752,6 +1752,71 @@ static void check_crypto(void)
     }
 }
 
+/* ------------------------------------------------------------------------ */
+/* SSE4.2 string compares: every control byte (bit 7 is reserved)           */
+/* ------------------------------------------------------------------------ */
+
+static unsigned char str_a[16][16], str_b[16][16];
+static void make_strings(void)
+{
+    static const unsigned char alphabet[8] = {'a', 'b', 'c', 'z', 0x80, 0xff, 0x7f, 0x01};
+    for (int p = 0; p < 16; p++)
+        for (int i = 0; i < 16; i++) {
+            uint32_t r = next32();
+            if (p < 10) { /* small alphabet, a zero now and then */
+                str_a[p][i] = (r & 0x1f) == 0 ? 0 : alphabet[r % 8];
+                str_b[p][i] = ((r >> 8) & 0x1f) == 1 ? 0 : alphabet[(r >> 16) % 8];
+            } else if (p < 14) { /* any bytes */
+                str_a[p][i] = (unsigned char)r;
+                str_b[p][i] = (unsigned char)(r >> 8);
+            } else { /* a substring of b, ranges in a */
+                str_b[p][i] = alphabet[(r >> 4) % 4];
+                str_a[p][i] = i < 4 ? str_b[p][(i + 5) % 16] : (p == 15 && i < 6 ? "az"[i % 2] : 0);
+            }
+        }
+    memcpy(str_a[14], str_b[14] + 5, 3); /* a = b[5..7] */
+    str_a[14][3] = 0;
+    str_a[15][0] = 'a', str_a[15][1] = 'c', str_a[15][2] = 0x80, str_a[15][3] = 0xff, str_a[15][4] = 0;
+}
+static const int str_len[][2] = {{16, 16}, {3, 9}, {0, 16}, {17, -5}, {-16, 0}, {8, 15}, {INT32_MIN, 1}, {-3, -100}};
+
+#define ISTR(imm)                                                                                         \
+    for (int p = 0; p < 16; p++) {                                                                        \
+        v128i a = ld128i((const uint32_t *)(const void *)str_a[p]), b = ld128i((const uint32_t *)(const void *)str_b[p]); \
+        int f[6] = {I(_mm_cmpistri)(a, b, imm), I(_mm_cmpistrc)(a, b, imm), I(_mm_cmpistrz)(a, b, imm),  \
+                    I(_mm_cmpistrs)(a, b, imm), I(_mm_cmpistro)(a, b, imm), I(_mm_cmpistra)(a, b, imm)};  \
+        emit("_mm_cmpistri,c,z,s,o,a", imm, p, (const uint32_t *)(const void *)f, 6, EXACT);               \
+        emit128i("_mm_cmpistrm", imm, p, I(_mm_cmpistrm)(a, b, imm));                                     \
+    }
+#define ESTR(imm)                                                                                         \
+    for (int p = 0; p < 16; p += 2)                                                                       \
+        for (int l = 0; l < 8; l++) {                                                                     \
+            v128i a = ld128i((const uint32_t *)(const void *)str_a[p]), b = ld128i((const uint32_t *)(const void *)str_b[p + l % 2]); \
+            int la = str_len[l][0], lb = str_len[l][1];                                                   \
+            int f[6] = {I(_mm_cmpestri)(a, la, b, lb, imm), I(_mm_cmpestrc)(a, la, b, lb, imm),          \
+                        I(_mm_cmpestrz)(a, la, b, lb, imm), I(_mm_cmpestrs)(a, la, b, lb, imm),          \
+                        I(_mm_cmpestro)(a, la, b, lb, imm), I(_mm_cmpestra)(a, la, b, lb, imm)};         \
+            emit("_mm_cmpestri,c,z,s,o,a", imm, p * 8 + l, (const uint32_t *)(const void *)f, 6, EXACT);  \
+            emit128i("_mm_cmpestrm", imm, p * 8 + l, I(_mm_cmpestrm)(a, la, b, lb, imm));                 \
+        }
+#if MOLT_NAMES
+#define REP128(M)                            \
+    for (int imm_ = 0; imm_ < 128; imm_++) { \
+        M(imm_)                              \
+    }
+#else
+#define REP128(M) REP16(M, 0) REP16(M, 16) REP16(M, 32) REP16(M, 48) REP16(M, 64) REP16(M, 80) REP16(M, 96) REP16(M, 112)
+#endif
+static void sweep_istr(void) { REP128(ISTR) }
+static void sweep_estr(void) { REP128(ESTR) }
+
+static void check_strings(void)
+{
+    make_strings();
+    sweep_istr();
+    sweep_estr();
+}
+
 int main(void)
 {
     make_inputs();
@@ -1773,6 +1838,7 @@ int main(void)
     check_mxcsr();
     check_sse_more();
     check_crypto();
+    check_strings();
     fprintf(stderr, "check_intrinsics (%s): %ld lines\n", MODE, n_lines);
     return 0;
 }
