@@ -2653,6 +2653,184 @@ static inline int molt_mm_cmpestra(molt_m128i a, int la, molt_m128i b, int lb, i
     return MOLT__ESTR(a, la, b, lb, imm) == 0 && !molt_mm_cmpestrz(a, la, b, lb, imm);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Scalar-lane compares, comi/ucomi, in-lane variable permutes, 64-bit      */
+/* variable shifts, more 256-bit moves and masked loads                     */
+/* ------------------------------------------------------------------------ */
+
+/* lane 0: all ones if the relation holds (NaN: as the _ps forms), lanes 1.. from a */
+#define MOLT__CMPSS(name, pred)                                                         \
+    static inline molt_m128 name(molt_m128 a, molt_m128 b) { return molt_mm_move_ss(a, molt_mm_cmp_ps(a, b, pred)); }
+#define MOLT__CMPSD(name, pred)                                                         \
+    static inline molt_m128d name(molt_m128d a, molt_m128d b) { return molt_mm_move_sd(a, molt_mm_cmp_pd(a, b, pred)); }
+MOLT__CMPSS(molt_mm_cmpeq_ss, 0x0)
+MOLT__CMPSS(molt_mm_cmplt_ss, 0x1)
+MOLT__CMPSS(molt_mm_cmple_ss, 0x2)
+MOLT__CMPSS(molt_mm_cmpunord_ss, 0x3)
+MOLT__CMPSS(molt_mm_cmpneq_ss, 0x4)
+MOLT__CMPSS(molt_mm_cmpord_ss, 0x7)
+MOLT__CMPSD(molt_mm_cmpeq_sd, 0x0)
+MOLT__CMPSD(molt_mm_cmplt_sd, 0x1)
+MOLT__CMPSD(molt_mm_cmple_sd, 0x2)
+MOLT__CMPSD(molt_mm_cmpunord_sd, 0x3)
+MOLT__CMPSD(molt_mm_cmpneq_sd, 0x4)
+MOLT__CMPSD(molt_mm_cmpord_sd, 0x7)
+/* gt/ge: b < a, b <= a in lane 0 */
+static inline molt_m128 molt_mm_cmpgt_ss(molt_m128 a, molt_m128 b) { return molt_mm_move_ss(a, molt_mm_cmp_ps(b, a, 0x1)); }
+static inline molt_m128 molt_mm_cmpge_ss(molt_m128 a, molt_m128 b) { return molt_mm_move_ss(a, molt_mm_cmp_ps(b, a, 0x2)); }
+static inline molt_m128d molt_mm_cmpgt_sd(molt_m128d a, molt_m128d b) { return molt_mm_move_sd(a, molt_mm_cmp_pd(b, a, 0x1)); }
+static inline molt_m128d molt_mm_cmpge_sd(molt_m128d a, molt_m128d b) { return molt_mm_move_sd(a, molt_mm_cmp_pd(b, a, 0x2)); }
+static inline molt_m128 molt_mm_cmp_ss(molt_m128 a, molt_m128 b, int pred) { return molt_mm_move_ss(a, molt_mm_cmp_ps(a, b, pred)); }
+static inline molt_m128d molt_mm_cmp_sd(molt_m128d a, molt_m128d b, int pred) { return molt_mm_move_sd(a, molt_mm_cmp_pd(a, b, pred)); }
+
+/* comi/ucomi: 0 or 1 from lane 0 (comi and ucomi differ only in exception
+ * flags). With a NaN operand these follow GCC's x86 intrinsics, which read
+ * the raw COMISS flags (ZF = PF = CF = 1): eq, lt and le give 1, gt, ge and
+ * neq give 0. (Intel's guide and clang give 0 for eq/lt/le/gt/ge, 1 for neq.) */
+static inline int molt__comi(float a, float b, int rel)
+{
+    if (a != a || b != b)
+        return rel <= 2;
+    switch (rel) {
+    case 0: return a == b;
+    case 1: return a < b;
+    case 2: return a <= b;
+    case 3: return a > b;
+    case 4: return a >= b;
+    default: return !(a == b);
+    }
+}
+static inline int molt__comid(double a, double b, int rel)
+{
+    if (a != a || b != b)
+        return rel <= 2;
+    switch (rel) {
+    case 0: return a == b;
+    case 1: return a < b;
+    case 2: return a <= b;
+    case 3: return a > b;
+    case 4: return a >= b;
+    default: return !(a == b);
+    }
+}
+#define MOLT__COMI(name, rel) \
+    static inline int name(molt_m128 a, molt_m128 b) { return molt__comi(molt_mm_cvtss_f32(a), molt_mm_cvtss_f32(b), rel); }
+#define MOLT__COMID(name, rel) \
+    static inline int name(molt_m128d a, molt_m128d b) { return molt__comid(molt_mm_cvtsd_f64(a), molt_mm_cvtsd_f64(b), rel); }
+MOLT__COMI(molt_mm_comieq_ss, 0)
+MOLT__COMI(molt_mm_comilt_ss, 1)
+MOLT__COMI(molt_mm_comile_ss, 2)
+MOLT__COMI(molt_mm_comigt_ss, 3)
+MOLT__COMI(molt_mm_comige_ss, 4)
+MOLT__COMI(molt_mm_comineq_ss, 5)
+MOLT__COMI(molt_mm_ucomieq_ss, 0)
+MOLT__COMI(molt_mm_ucomilt_ss, 1)
+MOLT__COMI(molt_mm_ucomile_ss, 2)
+MOLT__COMI(molt_mm_ucomigt_ss, 3)
+MOLT__COMI(molt_mm_ucomige_ss, 4)
+MOLT__COMI(molt_mm_ucomineq_ss, 5)
+MOLT__COMID(molt_mm_comieq_sd, 0)
+MOLT__COMID(molt_mm_comilt_sd, 1)
+MOLT__COMID(molt_mm_comile_sd, 2)
+MOLT__COMID(molt_mm_comigt_sd, 3)
+MOLT__COMID(molt_mm_comige_sd, 4)
+MOLT__COMID(molt_mm_comineq_sd, 5)
+MOLT__COMID(molt_mm_ucomieq_sd, 0)
+MOLT__COMID(molt_mm_ucomilt_sd, 1)
+MOLT__COMID(molt_mm_ucomile_sd, 2)
+MOLT__COMID(molt_mm_ucomigt_sd, 3)
+MOLT__COMID(molt_mm_ucomige_sd, 4)
+MOLT__COMID(molt_mm_ucomineq_sd, 5)
+
+/* in-lane permutes by a vector: lane i = a[idx[i] & 3] (ps), a[(idx[i] >> 1) & 1] (pd) */
+static inline molt_m128 molt_mm_permutevar_ps(molt_m128 a, molt_m128i idx)
+{
+    int32_t x[4], r[4];
+    molt_mm_storeu_si128((molt_m128i *)(void *)x, molt_mm_castps_si128(a));
+    for (int k = 0; k < 4; k++)
+        r[k] = x[molt_mm_extract_epi32(idx, k) & 3];
+    return molt_mm_castsi128_ps(molt_mm_loadu_si128((const molt_m128i *)(const void *)r));
+}
+static inline molt_m256 molt_mm256_permutevar_ps(molt_m256 a, molt_m256i idx)
+{
+    return molt_mm256_set_m128(molt_mm_permutevar_ps(molt_mm256_extractf128_ps(a, 1), molt_mm256_extracti128_si256(idx, 1)),
+                               molt_mm_permutevar_ps(molt_mm256_extractf128_ps(a, 0), molt_mm256_extracti128_si256(idx, 0)));
+}
+/* lane i = a[imm bit i] (pd; 256 bits: bits 0..1 low half, 2..3 high half) */
+static inline molt_m128d molt_mm_permute_pd(molt_m128d a, int imm) { return molt_mm_shuffle_pd(a, a, imm & 3); }
+static inline molt_m256d molt_mm256_permute_pd(molt_m256d a, int imm) { return molt_mm256_shuffle_pd(a, a, imm & 15); }
+
+/* per-lane 64-bit shifts: counts above 63 give 0 */
+static inline molt_m128i molt__varshift64(molt_m128i a, molt_m128i count, int right)
+{
+    uint64_t x[2], c[2];
+    molt_mm_storeu_si128((molt_m128i *)(void *)x, a);
+    molt_mm_storeu_si128((molt_m128i *)(void *)c, count);
+    for (int k = 0; k < 2; k++)
+        x[k] = c[k] > 63 ? 0 : right ? x[k] >> c[k] : x[k] << c[k];
+    return molt_mm_loadu_si128((const molt_m128i *)(const void *)x);
+}
+static inline molt_m128i molt_mm_sllv_epi64(molt_m128i a, molt_m128i count) { return molt__varshift64(a, count, 0); }
+static inline molt_m128i molt_mm_srlv_epi64(molt_m128i a, molt_m128i count) { return molt__varshift64(a, count, 1); }
+MOLT__SPLIT2(molt_mm256_sllv_epi64, molt_mm_sllv_epi64)
+MOLT__SPLIT2(molt_mm256_srlv_epi64, molt_mm_srlv_epi64)
+
+/* 256-bit duplicating moves and double broadcast */
+static inline molt_m256 molt_mm256_movehdup_ps(molt_m256 a)
+{
+    return molt_mm256_set_m128(molt_mm_movehdup_ps(molt_mm256_extractf128_ps(a, 1)), molt_mm_movehdup_ps(molt_mm256_extractf128_ps(a, 0)));
+}
+static inline molt_m256 molt_mm256_moveldup_ps(molt_m256 a)
+{
+    return molt_mm256_set_m128(molt_mm_moveldup_ps(molt_mm256_extractf128_ps(a, 1)), molt_mm_moveldup_ps(molt_mm256_extractf128_ps(a, 0)));
+}
+MOLT__SPLITD1(molt_mm256_movedup_pd, molt_mm_movedup_pd)
+static inline molt_m256d molt_mm256_broadcastsd_pd(molt_m128d a) { return molt__joind(molt_mm_movedup_pd(a), molt_mm_movedup_pd(a)); }
+static inline molt_m128d molt_mm_broadcastsd_pd(molt_m128d a) { return molt_mm_movedup_pd(a); }
+
+/* masked loads/stores of 64-bit lanes (sign bit of the mask lane) */
+static inline molt_m128i molt_mm_maskload_epi64(const long long *p, molt_m128i mask)
+{
+    int64_t r[2] = {0, 0};
+    for (int k = 0; k < 2; k++)
+        if (molt_mm_extract_epi64(mask, k) < 0)
+            memcpy(&r[k], p + k, 8);
+    return molt_mm_loadu_si128((const molt_m128i *)(const void *)r);
+}
+static inline void molt_mm_maskstore_epi64(long long *p, molt_m128i mask, molt_m128i a)
+{
+    for (int k = 0; k < 2; k++)
+        if (molt_mm_extract_epi64(mask, k) < 0) {
+            long long v = molt_mm_extract_epi64(a, k);
+            memcpy(p + k, &v, 8);
+        }
+}
+static inline molt_m256i molt_mm256_maskload_epi64(const long long *p, molt_m256i mask)
+{
+    return molt__join(molt_mm_maskload_epi64(p, molt__half(mask, 0)), molt_mm_maskload_epi64(p + 2, molt__half(mask, 1)));
+}
+static inline void molt_mm256_maskstore_epi64(long long *p, molt_m256i mask, molt_m256i a)
+{
+    molt_mm_maskstore_epi64(p, molt__half(mask, 0), molt__half(a, 0));
+    molt_mm_maskstore_epi64(p + 2, molt__half(mask, 1), molt__half(a, 1));
+}
+static inline molt_m128d molt_mm_maskload_pd(const double *p, molt_m128i mask)
+{
+    return molt_mm_castsi128_pd(molt_mm_maskload_epi64((const long long *)(const void *)p, mask));
+}
+static inline void molt_mm_maskstore_pd(double *p, molt_m128i mask, molt_m128d a)
+{
+    molt_mm_maskstore_epi64((long long *)(void *)p, mask, molt_mm_castpd_si128(a));
+}
+static inline molt_m256d molt_mm256_maskload_pd(const double *p, molt_m256i mask)
+{
+    return molt_mm256_castsi256_pd(molt_mm256_maskload_epi64((const long long *)(const void *)p, mask));
+}
+static inline void molt_mm256_maskstore_pd(double *p, molt_m256i mask, molt_m256d a)
+{
+    molt_mm256_maskstore_epi64((long long *)(void *)p, mask, molt_mm256_castpd_si256(a));
+}
+
 #undef MOLT__U
 #undef MOLT__F
 

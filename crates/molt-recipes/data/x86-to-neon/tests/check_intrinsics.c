@@ -1817,6 +1817,87 @@ static void check_strings(void)
     sweep_estr();
 }
 
+/* ------------------------------------------------------------------------ */
+/* Scalar-lane compares, comi/ucomi, variable permutes and shifts, masks    */
+/* ------------------------------------------------------------------------ */
+
+#define CMP_SS_SD(pred)                                                                                   \
+    FOR128 {                                                                                              \
+        emit128("_mm_cmp_ss", pred, k, I(_mm_cmp_ss)(A128(fa), A128(fb), pred), EXACT);                    \
+        emit128d("_mm_cmp_sd", pred, k, I(_mm_cmp_sd)(A128D(da), A128D(db), pred), EXACT);                 \
+    }
+#define PERMUTE_PD256(imm) FOR_IMMCASE emit256d("_mm256_permute_pd", imm, k, I(_mm256_permute_pd)(ld256d(da[k]), imm), EXACT);
+static void sweep_cmp_ss_sd(void) { REP32(CMP_SS_SD) }
+static void sweep_permute_pd(void) { REP16(PERMUTE_PD256, 0) }
+
+static void check_scalar_lanes(void)
+{
+    F128_2(_mm_cmpeq_ss, EXACT) F128_2(_mm_cmplt_ss, EXACT) F128_2(_mm_cmple_ss, EXACT) F128_2(_mm_cmpgt_ss, EXACT)
+    F128_2(_mm_cmpge_ss, EXACT) F128_2(_mm_cmpneq_ss, EXACT) F128_2(_mm_cmpord_ss, EXACT) F128_2(_mm_cmpunord_ss, EXACT)
+    D128_2(_mm_cmpeq_sd, EXACT) D128_2(_mm_cmplt_sd, EXACT) D128_2(_mm_cmple_sd, EXACT) D128_2(_mm_cmpgt_sd, EXACT)
+    D128_2(_mm_cmpge_sd, EXACT) D128_2(_mm_cmpneq_sd, EXACT) D128_2(_mm_cmpord_sd, EXACT) D128_2(_mm_cmpunord_sd, EXACT)
+    sweep_cmp_ss_sd();
+    FOR128 {
+        v128 a = A128(fa), b = A128(fb);
+        T(m128d) c = A128D(da), d = A128D(db);
+        int f[12] = {I(_mm_comieq_ss)(a, b), I(_mm_comilt_ss)(a, b), I(_mm_comile_ss)(a, b),
+                     I(_mm_comigt_ss)(a, b), I(_mm_comige_ss)(a, b), I(_mm_comineq_ss)(a, b),
+                     I(_mm_ucomieq_ss)(a, b), I(_mm_ucomilt_ss)(a, b), I(_mm_ucomile_ss)(a, b),
+                     I(_mm_ucomigt_ss)(a, b), I(_mm_ucomige_ss)(a, b), I(_mm_ucomineq_ss)(a, b)};
+        emit("_mm_comieq,lt,le,gt,ge,neq_ss+_mm_ucomi*_ss", -1, k, (const uint32_t *)(const void *)f, 12, EXACT);
+        int g[12] = {I(_mm_comieq_sd)(c, d), I(_mm_comilt_sd)(c, d), I(_mm_comile_sd)(c, d),
+                     I(_mm_comigt_sd)(c, d), I(_mm_comige_sd)(c, d), I(_mm_comineq_sd)(c, d),
+                     I(_mm_ucomieq_sd)(c, d), I(_mm_ucomilt_sd)(c, d), I(_mm_ucomile_sd)(c, d),
+                     I(_mm_ucomigt_sd)(c, d), I(_mm_ucomige_sd)(c, d), I(_mm_ucomineq_sd)(c, d)};
+        emit("_mm_comieq,lt,le,gt,ge,neq_sd+_mm_ucomi*_sd", -1, k, (const uint32_t *)(const void *)g, 12, EXACT);
+        /* equal operands */
+        int h[4] = {I(_mm_comieq_ss)(a, a), I(_mm_ucomineq_ss)(a, a), I(_mm_comieq_sd)(c, c), I(_mm_ucomige_sd)(c, c)};
+        emit("_mm_comieq_ss(a,a)...", -1, k, (const uint32_t *)(const void *)h, 4, EXACT);
+        emit128("_mm_permutevar_ps", -1, k, I(_mm_permutevar_ps)(a, A128I(ia)), EXACT);
+        emit128d("_mm_permute_pd", 0, k, I(_mm_permute_pd)(c, 0), EXACT);
+        emit128d("_mm_permute_pd", 1, k, I(_mm_permute_pd)(c, 1), EXACT);
+        emit128d("_mm_permute_pd", 2, k, I(_mm_permute_pd)(c, 2), EXACT);
+        emit128d("_mm_permute_pd", 3, k, I(_mm_permute_pd)(c, 3), EXACT);
+        emit128d("_mm_broadcastsd_pd", -1, k, I(_mm_broadcastsd_pd)(c), EXACT);
+        v128i n = I(_mm_and_si128)(A128I(ib), I(_mm_set1_epi64x)(127));
+        emit128i("_mm_sllv_epi64", -1, k, I(_mm_sllv_epi64)(A128I(ia), n));
+        emit128i("_mm_srlv_epi64", -1, k, I(_mm_srlv_epi64)(A128I(ia), n));
+        emit128i("_mm_sllv_epi64(any)", -1, k, I(_mm_sllv_epi64)(A128I(ia), A128I(ib)));
+    }
+    sweep_permute_pd();
+    FOR256 {
+        v256i n = I(_mm256_and_si256)(ld256i(ib[k]), I(_mm256_set1_epi64x)(127));
+        emit256i("_mm256_sllv_epi64", -1, k, I(_mm256_sllv_epi64)(ld256i(ia[k]), n));
+        emit256i("_mm256_srlv_epi64", -1, k, I(_mm256_srlv_epi64)(ld256i(ia[k]), n));
+        emit256("_mm256_permutevar_ps", -1, k, I(_mm256_permutevar_ps)(ld256(fa[k]), ld256i(ia[k])), EXACT);
+        emit256("_mm256_movehdup_ps", -1, k, I(_mm256_movehdup_ps)(ld256(fa[k])), EXACT);
+        emit256("_mm256_moveldup_ps", -1, k, I(_mm256_moveldup_ps)(ld256(fa[k])), EXACT);
+        emit256d("_mm256_movedup_pd", -1, k, I(_mm256_movedup_pd)(ld256d(da[k])), EXACT);
+        emit256d("_mm256_broadcastsd_pd", -1, k, I(_mm256_broadcastsd_pd)(ld128d(db[k] + 1)), EXACT);
+        long long src[4], dst[6];
+        uint32_t bits[12];
+        memcpy(src, da[k], 32);
+        emit128i("_mm_maskload_epi64", -1, k, I(_mm_maskload_epi64)(src, ld128i(ib[k])));
+        emit256i("_mm256_maskload_epi64", -1, k, I(_mm256_maskload_epi64)(src, ld256i(ib[k])));
+        emit128d("_mm_maskload_pd", -1, k, I(_mm_maskload_pd)((const double *)(const void *)src, ld128i(ia[k])), EXACT);
+        emit256d("_mm256_maskload_pd", -1, k, I(_mm256_maskload_pd)((const double *)(const void *)src, ld256i(ia[k])), EXACT);
+        for (int w = 0; w < 4; w++) {
+            memset(dst, 0xdd, sizeof dst);
+            if (w == 0)
+                I(_mm_maskstore_epi64)(dst + 1, ld128i(ib[k]), ld128i(ia[k]));
+            else if (w == 1)
+                I(_mm256_maskstore_epi64)(dst + 1, ld256i(ib[k]), ld256i(ia[k]));
+            else if (w == 2)
+                I(_mm_maskstore_pd)((double *)(void *)(dst + 1), ld128i(ia[k]), ld128d(db[k]));
+            else
+                I(_mm256_maskstore_pd)((double *)(void *)(dst + 1), ld256i(ia[k]), ld256d(db[k]));
+            memcpy(bits, dst, sizeof bits);
+            emit(w == 0 ? "_mm_maskstore_epi64" : w == 1 ? "_mm256_maskstore_epi64" : w == 2 ? "_mm_maskstore_pd" : "_mm256_maskstore_pd",
+                 -1, k, bits, 12, EXACT);
+        }
+    }
+}
+
 int main(void)
 {
     make_inputs();
@@ -1839,6 +1920,7 @@ int main(void)
     check_sse_more();
     check_crypto();
     check_strings();
+    check_scalar_lanes();
     fprintf(stderr, "check_intrinsics (%s): %ld lines\n", MODE, n_lines);
     return 0;
 }
