@@ -2894,4 +2894,155 @@ static inline void molt_mm256_maskstore_pd(double *p, molt_m256i mask, molt_m256
     molt_mm256_maskstore_epi64((long long *)(void *)p, mask, molt_mm256_castpd_si256(a));
 }
 
+/* ------------------------------------------------------------------------ */
+/* More loads, stores and sets; scalar-lane rounding and estimates; more    */
+/* gathers                                                                  */
+/* ------------------------------------------------------------------------ */
+
+static inline molt_m128 molt_mm_set_ps1(float a) { return molt_mm_set1_ps(a); }
+static inline molt_m128 molt_mm_load1_ps(const float *p) { return molt_mm_set1_ps(*p); }
+static inline molt_m128 molt_mm_load_ps1(const float *p) { return molt_mm_set1_ps(*p); }
+/* (p[3], p[2], p[1], p[0]) */
+static inline molt_m128 molt_mm_loadr_ps(const float *p) { return molt_mm_shuffle_ps(molt_mm_loadu_ps(p), molt_mm_loadu_ps(p), 0x1b); }
+static inline void molt_mm_store1_ps(float *p, molt_m128 a) { molt_mm_storeu_ps(p, molt_mm_shuffle_ps(a, a, 0)); }
+static inline void molt_mm_store_ps1(float *p, molt_m128 a) { molt_mm_store1_ps(p, a); }
+static inline void molt_mm_storer_ps(float *p, molt_m128 a) { molt_mm_storeu_ps(p, molt_mm_shuffle_ps(a, a, 0x1b)); }
+static inline molt_m128d molt_mm_set_pd1(double a) { return molt_mm_set1_pd(a); }
+static inline molt_m128d molt_mm_load_pd1(const double *p) { return molt_mm_load1_pd(p); }
+static inline molt_m128d molt_mm_loadr_pd(const double *p) { molt_m128d v = molt_mm_loadu_pd(p); return molt_mm_shuffle_pd(v, v, 1); }
+/* (p[0], a1) and (a0, p[0]) */
+static inline molt_m128d molt_mm_loadl_pd(molt_m128d a, const double *p) { return molt_mm_move_sd(a, molt_mm_load_sd(p)); }
+static inline molt_m128d molt_mm_loadh_pd(molt_m128d a, const double *p) { return molt_mm_unpacklo_pd(a, molt_mm_load_sd(p)); }
+static inline void molt_mm_storel_pd(double *p, molt_m128d a) { molt_mm_store_sd(p, a); }
+static inline void molt_mm_storeh_pd(double *p, molt_m128d a) { molt_mm_store_sd(p, molt_mm_unpackhi_pd(a, a)); }
+static inline void molt_mm_store1_pd(double *p, molt_m128d a) { molt_mm_storeu_pd(p, molt_mm_unpacklo_pd(a, a)); }
+static inline void molt_mm_store_pd1(double *p, molt_m128d a) { molt_mm_store1_pd(p, a); }
+static inline void molt_mm_storer_pd(double *p, molt_m128d a) { molt_mm_storeu_pd(p, molt_mm_shuffle_pd(a, a, 1)); }
+static inline molt_m256d molt_mm256_set_m128d(molt_m128d hi, molt_m128d lo) { return molt__joind(lo, hi); }
+static inline molt_m256d molt_mm256_setr_m128d(molt_m128d lo, molt_m128d hi) { return molt__joind(lo, hi); }
+static inline molt_m256d molt_mm256_loadu2_m128d(const double *hi, const double *lo)
+{
+    return molt__joind(molt_mm_loadu_pd(lo), molt_mm_loadu_pd(hi));
+}
+static inline void molt_mm256_storeu2_m128d(double *hi, double *lo, molt_m256d a)
+{
+    molt_mm_storeu_pd(lo, molt__halfd(a, 0));
+    molt_mm_storeu_pd(hi, molt__halfd(a, 1));
+}
+
+/* lane 0 from b rounded / estimated, the other lanes from a */
+static inline molt_m128 molt_mm_round_ss(molt_m128 a, molt_m128 b, int imm) { return molt_mm_move_ss(a, molt_mm_round_ps(b, imm)); }
+static inline molt_m128d molt_mm_round_sd(molt_m128d a, molt_m128d b, int imm) { return molt_mm_move_sd(a, molt_mm_round_pd(b, imm)); }
+static inline molt_m128 molt_mm_floor_ss(molt_m128 a, molt_m128 b) { return molt_mm_move_ss(a, molt_mm_floor_ps(b)); }
+static inline molt_m128d molt_mm_floor_sd(molt_m128d a, molt_m128d b) { return molt_mm_move_sd(a, molt_mm_floor_pd(b)); }
+static inline molt_m128 molt_mm_ceil_ss(molt_m128 a, molt_m128 b) { return molt_mm_move_ss(a, molt_mm_ceil_ps(b)); }
+static inline molt_m128d molt_mm_ceil_sd(molt_m128d a, molt_m128d b) { return molt_mm_move_sd(a, molt_mm_ceil_pd(b)); }
+/* precise where x86 approximates (see molt_mm_rcp_ps); lanes 1..3 from a */
+static inline molt_m128 molt_mm_rcp_ss(molt_m128 a) { return molt_mm_move_ss(a, molt_mm_rcp_ps(a)); }
+static inline molt_m128 molt_mm_rsqrt_ss(molt_m128 a) { return molt_mm_move_ss(a, molt_mm_rsqrt_ps(a)); }
+
+/* Gathers of 32- or 64-bit elements by 32- or 64-bit indices: element i =
+ * the bytes at base + idx[i] * scale (scale 1, 2, 4 or 8). Masked forms
+ * load where the mask element's sign bit is set and keep src elsewhere. */
+static inline void molt__gather(void *dst, const void *base, const int64_t *idx, int n, int width, int scale)
+{
+    for (int i = 0; i < n; i++)
+        memcpy((char *)dst + i * width, (const char *)base + idx[i] * scale, (size_t)width);
+}
+static inline void molt__idx32(int64_t *out, molt_m128i v, int n)
+{
+    for (int i = 0; i < n; i++)
+        out[i] = molt_mm_extract_epi32(v, i);
+}
+static inline void molt__idx64(int64_t *out, molt_m128i v, int n)
+{
+    for (int i = 0; i < n; i++)
+        out[i] = molt_mm_extract_epi64(v, i);
+}
+static inline molt_m128d molt_mm_i32gather_pd(const double *base, molt_m128i idx, int scale)
+{
+    int64_t ix[2];
+    double r[2];
+    molt__idx32(ix, idx, 2);
+    molt__gather(r, base, ix, 2, 8, scale);
+    return molt_mm_loadu_pd(r);
+}
+static inline molt_m256d molt_mm256_i32gather_pd(const double *base, molt_m128i idx, int scale)
+{
+    return molt__joind(molt_mm_i32gather_pd(base, idx, scale), molt_mm_i32gather_pd(base, molt_mm_srli_si128(idx, 8), scale));
+}
+static inline molt_m128d molt_mm_i64gather_pd(const double *base, molt_m128i idx, int scale)
+{
+    int64_t ix[2];
+    double r[2];
+    molt__idx64(ix, idx, 2);
+    molt__gather(r, base, ix, 2, 8, scale);
+    return molt_mm_loadu_pd(r);
+}
+static inline molt_m256d molt_mm256_i64gather_pd(const double *base, molt_m256i idx, int scale)
+{
+    return molt__joind(molt_mm_i64gather_pd(base, molt__half(idx, 0), scale), molt_mm_i64gather_pd(base, molt__half(idx, 1), scale));
+}
+static inline molt_m128i molt_mm_i32gather_epi64(const long long *base, molt_m128i idx, int scale)
+{
+    return molt_mm_castpd_si128(molt_mm_i32gather_pd((const double *)(const void *)base, idx, scale));
+}
+static inline molt_m256i molt_mm256_i32gather_epi64(const long long *base, molt_m128i idx, int scale)
+{
+    return molt_mm256_castpd_si256(molt_mm256_i32gather_pd((const double *)(const void *)base, idx, scale));
+}
+static inline molt_m128i molt_mm_i64gather_epi64(const long long *base, molt_m128i idx, int scale)
+{
+    return molt_mm_castpd_si128(molt_mm_i64gather_pd((const double *)(const void *)base, idx, scale));
+}
+static inline molt_m256i molt_mm256_i64gather_epi64(const long long *base, molt_m256i idx, int scale)
+{
+    return molt_mm256_castpd_si256(molt_mm256_i64gather_pd((const double *)(const void *)base, idx, scale));
+}
+/* 64-bit indices, 32-bit elements: the results fill the low lanes, the rest 0 */
+static inline molt_m128i molt_mm_i64gather_epi32(const int *base, molt_m128i idx, int scale)
+{
+    int64_t ix[2];
+    int32_t r[4] = {0, 0, 0, 0};
+    molt__idx64(ix, idx, 2);
+    molt__gather(r, base, ix, 2, 4, scale);
+    return molt_mm_loadu_si128((const molt_m128i *)(const void *)r);
+}
+static inline molt_m128i molt_mm256_i64gather_epi32(const int *base, molt_m256i idx, int scale)
+{
+    return molt_mm_unpacklo_epi64(molt_mm_i64gather_epi32(base, molt__half(idx, 0), scale), molt_mm_i64gather_epi32(base, molt__half(idx, 1), scale));
+}
+static inline molt_m128 molt_mm_i64gather_ps(const float *base, molt_m128i idx, int scale)
+{
+    return molt_mm_castsi128_ps(molt_mm_i64gather_epi32((const int *)(const void *)base, idx, scale));
+}
+static inline molt_m128 molt_mm256_i64gather_ps(const float *base, molt_m256i idx, int scale)
+{
+    return molt_mm_castsi128_ps(molt_mm256_i64gather_epi32((const int *)(const void *)base, idx, scale));
+}
+static inline molt_m128i molt_mm_mask_i32gather_epi32(molt_m128i src, const int *base, molt_m128i idx, molt_m128i mask, int scale)
+{
+    int32_t r[4];
+    molt_mm_storeu_si128((molt_m128i *)(void *)r, src);
+    for (int i = 0; i < 4; i++)
+        if (molt_mm_extract_epi32(mask, i) < 0)
+            memcpy(&r[i], (const char *)base + (int64_t)molt_mm_extract_epi32(idx, i) * scale, 4);
+    return molt_mm_loadu_si128((const molt_m128i *)(const void *)r);
+}
+static inline molt_m256i molt_mm256_mask_i32gather_epi32(molt_m256i src, const int *base, molt_m256i idx, molt_m256i mask, int scale)
+{
+    return molt__join(molt_mm_mask_i32gather_epi32(molt__half(src, 0), base, molt__half(idx, 0), molt__half(mask, 0), scale),
+                      molt_mm_mask_i32gather_epi32(molt__half(src, 1), base, molt__half(idx, 1), molt__half(mask, 1), scale));
+}
+static inline molt_m128 molt_mm_mask_i32gather_ps(molt_m128 src, const float *base, molt_m128i idx, molt_m128 mask, int scale)
+{
+    return molt_mm_castsi128_ps(molt_mm_mask_i32gather_epi32(molt_mm_castps_si128(src), (const int *)(const void *)base, idx,
+                                                             molt_mm_castps_si128(mask), scale));
+}
+static inline molt_m256 molt_mm256_mask_i32gather_ps(molt_m256 src, const float *base, molt_m256i idx, molt_m256 mask, int scale)
+{
+    return molt_mm256_castsi256_ps(molt_mm256_mask_i32gather_epi32(molt_mm256_castps_si256(src), (const int *)(const void *)base, idx,
+                                                                   molt_mm256_castps_si256(mask), scale));
+}
+
 #endif /* MOLT_SIMD_SCALAR_H */

@@ -1898,6 +1898,114 @@ static void check_scalar_lanes(void)
     }
 }
 
+/* ------------------------------------------------------------------------ */
+/* More loads/stores/sets, scalar-lane rounding and estimates, gathers      */
+/* ------------------------------------------------------------------------ */
+
+#define ROUND_SS_SD(imm)                                                                              \
+    FOR128 {                                                                                          \
+        emit128("_mm_round_ss", imm, k, I(_mm_round_ss)(A128(fa), A128(fb), imm), ARITH);             \
+        emit128d("_mm_round_sd", imm, k, I(_mm_round_sd)(A128D(da), A128D(db), imm), ARITH);          \
+    }
+#define GATHERS(s)                                                                                                   \
+    emit128d("_mm_i32gather_pd", s, k, I(_mm_i32gather_pd)(dmid, vi4, s), EXACT);                                  \
+    emit256d("_mm256_i32gather_pd", s, k, I(_mm256_i32gather_pd)(dmid, vi4, s), EXACT);                            \
+    emit128d("_mm_i64gather_pd", s, k, I(_mm_i64gather_pd)(dmid, vq2, s), EXACT);                                  \
+    emit256d("_mm256_i64gather_pd", s, k, I(_mm256_i64gather_pd)(dmid, vq4, s), EXACT);                            \
+    emit128i("_mm_i32gather_epi64", s, k, I(_mm_i32gather_epi64)(qmid, vi4, s));                                   \
+    emit256i("_mm256_i32gather_epi64", s, k, I(_mm256_i32gather_epi64)(qmid, vi4, s));                             \
+    emit128i("_mm_i64gather_epi64", s, k, I(_mm_i64gather_epi64)(qmid, vq2, s));                                   \
+    emit256i("_mm256_i64gather_epi64", s, k, I(_mm256_i64gather_epi64)(qmid, vq4, s));                             \
+    emit128i("_mm_i64gather_epi32", s, k, I(_mm_i64gather_epi32)(imid, vq2, s));                                   \
+    emit128i("_mm256_i64gather_epi32", s, k, I(_mm256_i64gather_epi32)(imid, vq4, s));                             \
+    emit128("_mm_i64gather_ps", s, k, I(_mm_i64gather_ps)(fmid, vq2, s), EXACT);                                   \
+    emit128("_mm256_i64gather_ps", s, k, I(_mm256_i64gather_ps)(fmid, vq4, s), EXACT);                             \
+    emit128i("_mm_mask_i32gather_epi32", s, k, I(_mm_mask_i32gather_epi32)(ld128i(ia[k]), imid, vi4, ld128i(ib[k]), s)); \
+    emit256i("_mm256_mask_i32gather_epi32", s, k, I(_mm256_mask_i32gather_epi32)(ld256i(ia[k]), imid, vi8, ld256i(ib[k]), s)); \
+    emit128("_mm_mask_i32gather_ps", s, k, I(_mm_mask_i32gather_ps)(ld128(fa[k]), fmid, vi4, ld128(fb[k]), s), EXACT);  \
+    emit256("_mm256_mask_i32gather_ps", s, k, I(_mm256_mask_i32gather_ps)(ld256(fa[k]), fmid, vi8, ld256(fb[k]), s), EXACT);
+static void sweep_round_ss_sd(void)
+{
+    ROUND_SS_SD(0x00) ROUND_SS_SD(0x01) ROUND_SS_SD(0x02) ROUND_SS_SD(0x03) ROUND_SS_SD(0x04)
+    ROUND_SS_SD(0x08) ROUND_SS_SD(0x09) ROUND_SS_SD(0x0a) ROUND_SS_SD(0x0b) ROUND_SS_SD(0x0c)
+}
+
+static void check_more_memory(void)
+{
+    FOR128 {
+        emit128("_mm_floor_ss", -1, k, I(_mm_floor_ss)(A128(fa), A128(fb)), ARITH);
+        emit128("_mm_ceil_ss", -1, k, I(_mm_ceil_ss)(A128(fa), A128(fb)), ARITH);
+        emit128d("_mm_floor_sd", -1, k, I(_mm_floor_sd)(A128D(da), A128D(db)), ARITH);
+        emit128d("_mm_ceil_sd", -1, k, I(_mm_ceil_sd)(A128D(da), A128D(db)), ARITH);
+        emit128("_mm_rcp_ss", -1, k, I(_mm_rcp_ss)(A128(fr)), APPROX);
+        emit128("_mm_rsqrt_ss", -1, k, I(_mm_rsqrt_ss)(A128(fr)), APPROX);
+    }
+    sweep_round_ss_sd();
+    FOR256 {
+        float f[8];
+        double d[4];
+        uint32_t out[12];
+        memcpy(f, fa[k], 32);
+        memcpy(d, da[k], 32);
+        emit128("_mm_set_ps1", -1, k, I(_mm_set_ps1)(f[k % 8]), EXACT);
+        emit128("_mm_load1_ps", -1, k, I(_mm_load1_ps)(f + k % 8), EXACT);
+        emit128("_mm_load_ps1", -1, k, I(_mm_load_ps1)(f + (k + 1) % 8), EXACT);
+        emit128("_mm_loadr_ps", -1, k, I(_mm_loadr_ps)(f + 4 * (k % 2)), EXACT);
+        emit128d("_mm_set_pd1", -1, k, I(_mm_set_pd1)(d[k % 4]), EXACT);
+        emit128d("_mm_load_pd1", -1, k, I(_mm_load_pd1)(d + k % 4), EXACT);
+        emit128d("_mm_loadr_pd", -1, k, I(_mm_loadr_pd)(d + 2 * (k % 2)), EXACT);
+        emit128d("_mm_loadl_pd", -1, k, I(_mm_loadl_pd)(ld128d(db[k]), d + 1), EXACT);
+        emit128d("_mm_loadh_pd", -1, k, I(_mm_loadh_pd)(ld128d(db[k]), d + 2), EXACT);
+        emit256d("_mm256_set_m128d", -1, k, I(_mm256_set_m128d)(ld128d(da[k]), ld128d(db[k])), EXACT);
+        emit256d("_mm256_setr_m128d", -1, k, I(_mm256_setr_m128d)(ld128d(da[k]), ld128d(db[k])), EXACT);
+        emit256d("_mm256_loadu2_m128d", -1, k, I(_mm256_loadu2_m128d)(d, d + 2), EXACT);
+        for (int w = 0; w < 10; w++) {
+            _Alignas(16) float fb16[12];
+            for (int i = 0; i < 12; i++)
+                fb16[i] = lf(0xdeadbeefu);
+            double *dp = (double *)(void *)(fb16 + 2);
+            switch (w) {
+            case 0: I(_mm_store1_ps)(fb16 + 4, ld128(fb[k])); break;
+            case 1: I(_mm_store_ps1)(fb16 + 4, ld128(fb[k] + 4)); break;
+            case 2: I(_mm_storer_ps)(fb16 + 4, ld128(fb[k])); break;
+            case 3: I(_mm_storel_pd)(dp, ld128d(db[k])); break;
+            case 4: I(_mm_storeh_pd)(dp, ld128d(db[k])); break;
+            case 5: I(_mm_store1_pd)(dp, ld128d(db[k] + 1)); break;
+            case 6: I(_mm_store_pd1)(dp, ld128d(db[k])); break;
+            case 7: I(_mm_storer_pd)(dp, ld128d(db[k])); break;
+            case 8: I(_mm256_storeu2_m128d)(dp + 2, dp, ld256d(db[k])); break;
+            default: I(_mm256_storeu2_m128d)(dp, dp + 2, ld256d(da[k])); break;
+            }
+            memcpy(out, fb16, sizeof out);
+            static const char *names[10] = {"_mm_store1_ps", "_mm_store_ps1", "_mm_storer_ps", "_mm_storel_pd", "_mm_storeh_pd",
+                                            "_mm_store1_pd", "_mm_store_pd1", "_mm_storer_pd", "_mm256_storeu2_m128d", "_mm256_storeu2_m128d(swapped)"};
+            emit(names[w], -1, k, out, 12, EXACT);
+        }
+    }
+    /* gathers from the middle of a table, negative indices included */
+    static uint32_t table[128];
+    for (int i = 0; i < 128; i++)
+        table[i] = ia[i / 8 % NCASE][i % 8] ^ ib[(i / 8 + 3) % NCASE][i % 8];
+    FOR256 {
+        int32_t idx[8];
+        int64_t q[4];
+        for (int i = 0; i < 8; i++)
+            idx[i] = (int32_t)(ib[k][i] % 15) - 7;
+        for (int i = 0; i < 4; i++)
+            q[i] = (int64_t)(ia[k][i] % 13) - 6;
+        v128i vi4 = ld128i((const uint32_t *)idx);
+        v256i vi8 = ld256i((const uint32_t *)idx);
+        v128i vq2 = ld128i((const uint32_t *)(const void *)q);
+        v256i vq4 = ld256i((const uint32_t *)(const void *)q);
+        const void *mid = table + 64;
+        const double *dmid = (const double *)mid;
+        const long long *qmid = (const long long *)mid;
+        const int *imid = (const int *)mid;
+        const float *fmid = (const float *)mid;
+        GATHERS(1) GATHERS(2) GATHERS(4) GATHERS(8)
+    }
+}
+
 int main(void)
 {
     make_inputs();
@@ -1921,6 +2029,7 @@ int main(void)
     check_crypto();
     check_strings();
     check_scalar_lanes();
+    check_more_memory();
     fprintf(stderr, "check_intrinsics (%s): %ld lines\n", MODE, n_lines);
     return 0;
 }
