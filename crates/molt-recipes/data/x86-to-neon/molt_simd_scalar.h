@@ -30,8 +30,15 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#if !defined(__STDC_NO_ATOMICS__)
+/* a sequentially consistent fence, for the _mm_*fence wrappers */
+#if defined(__cplusplus)
+#include <atomic>
+#define MOLT__SEQ_CST_FENCE() std::atomic_thread_fence(std::memory_order_seq_cst)
+#elif !defined(__STDC_NO_ATOMICS__)
 #include <stdatomic.h>
+#define MOLT__SEQ_CST_FENCE() atomic_thread_fence(memory_order_seq_cst)
+#else
+#define MOLT__SEQ_CST_FENCE() ((void)0)
 #endif
 
 /* ------------------------------------------------------------------------ */
@@ -2250,12 +2257,7 @@ static inline unsigned long long molt_mm_crc32_u64(unsigned long long crc, unsig
 static inline void molt_mm_prefetch(const void *p, int hint) { (void)p; (void)hint; }
 static inline void molt_mm_pause(void) {}
 /* fences: a sequentially consistent fence where C11 atomics exist */
-static inline void molt__fence(void)
-{
-#if !defined(__STDC_NO_ATOMICS__)
-    atomic_thread_fence(memory_order_seq_cst);
-#endif
-}
+static inline void molt__fence(void) { MOLT__SEQ_CST_FENCE(); }
 static inline void molt_mm_sfence(void) { molt__fence(); }
 static inline void molt_mm_lfence(void) { molt__fence(); }
 static inline void molt_mm_mfence(void) { molt__fence(); }
