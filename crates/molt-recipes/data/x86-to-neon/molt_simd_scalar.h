@@ -3047,4 +3047,13 @@ static inline molt_m256 molt_mm256_mask_i32gather_ps(molt_m256 src, const float 
                                                                    molt_mm256_castps_si256(mask), scale));
 }
 
+/* (p[0], p[1], p[0], p[1]) from a 128-bit double vector in memory */
+static inline molt_m256d molt_mm256_broadcast_pd(const molt_m128d *p)
+{
+    molt_m128d v = molt_mm_loadu_pd((const double *)(const void *)p);
+    return molt__joind(v, v);
+}
+/* x86 zeroes all YMM registers; no register state to clear here */
+static inline void molt_mm256_zeroall(void) {}
+
 #endif /* MOLT_SIMD_SCALAR_H */

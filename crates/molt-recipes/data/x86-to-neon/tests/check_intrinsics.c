@@ -1404,6 +1404,9 @@ static void check_pd256(void)
         emit64("_mm256_store_pd", -1, k, bits, 4, EXACT);
     }
     emit256d("_mm256_setzero_pd", -1, 0, I(_mm256_setzero_pd)(), EXACT);
+    FOR256 emit256d("_mm256_broadcast_pd", -1, k, I(_mm256_broadcast_pd)((const T(m128d) *)(const void *)(db[k] + k % 3)), EXACT);
+    I(_mm256_zeroall)();
+    emit_i32("_mm256_zeroall", 0, 0);
     for (int off = 0; off < 8; off++) {
         unsigned char src[48], buf[48];
         memcpy(src, da[off], 32);
