@@ -218,7 +218,7 @@ impl X86ToNeon {
         let Some(tree) = ctree::parse(dialect, text) else { return Vec::new() };
         let mut sites = Vec::new();
         ctree::walk(tree.root_node(), &mut |node| {
-            let Some(kind) = self.classify(node, text) else { return };
+            let Some(kind) = self.classify(node, text).or_else(|| self.mapped_call(node, text)) else { return };
             let ported = |cond: &str| self.is_ported_condition(cond);
             if ctree::in_x86_only_branch(node, text, &ported) || ctree::in_dead_branch(node, text) {
                 return;
@@ -245,6 +245,16 @@ impl X86ToNeon {
             });
         });
         sites
+    }
+
+    /// A call of a mapped intrinsic whose name `classify` does not take for
+    /// x86 by its prefix (`_pdep_u32`, `_lzcnt_u32`, `_MM_SET_ROUNDING_MODE`).
+    fn mapped_call(&self, node: Node<'_>, src: &str) -> Option<&'static str> {
+        if node.kind() != "call_expression" {
+            return None;
+        }
+        let f = node.child_by_field_name("function")?;
+        (f.kind() == "identifier" && self.renames.contains_key(ctree::text(f, src))).then_some("x86-intrinsic")
     }
 
     /// Rewrites one C or C++ file.

@@ -1,5 +1,6 @@
 /*
- * molt_simd_scalar.h: x86 SSE..AVX2/FMA intrinsics as portable C11.
+ * molt_simd_scalar.h: x86 SSE..SSE4.2, AVX, AVX2, FMA, F16C, POPCNT, LZCNT,
+ * BMI1, BMI2, AES-NI and PCLMULQDQ intrinsics as portable C11.
  *
  * The fallback of molt's x86-to-neon recipe, for the `#else` branch (neither
  * x86 nor aarch64), and a readable statement of what every wrapper in
@@ -17,17 +18,28 @@
  * header: rcp/rsqrt are precise (1/x, 1/sqrt(x)) where x86 approximates,
  * and the payload/sign of NaNs made by arithmetic is the host's.
  *
- * Needs the C math library (-lm) for sqrtf, fmaf, floorf, ceilf, truncf,
- * rintf. Build with -ffp-contract=off (or -std=c11, which implies it with
+ * Needs the C math library (-lm) for sqrtf, sqrt, fmaf and fma. Build with -ffp-contract=off (or -std=c11, which implies it with
  * GCC) so that separate mul and add calls are not fused.
  */
 #ifndef MOLT_SIMD_SCALAR_H
 #define MOLT_SIMD_SCALAR_H
 
+#include <fenv.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+/* a sequentially consistent fence, for the _mm_*fence wrappers */
+#if defined(__cplusplus)
+#include <atomic>
+#define MOLT__SEQ_CST_FENCE() std::atomic_thread_fence(std::memory_order_seq_cst)
+#elif !defined(__STDC_NO_ATOMICS__)
+#include <stdatomic.h>
+#define MOLT__SEQ_CST_FENCE() atomic_thread_fence(memory_order_seq_cst)
+#else
+#define MOLT__SEQ_CST_FENCE() ((void)0)
+#endif
 
 /* ------------------------------------------------------------------------ */
 /* Types                                                                    */
@@ -111,6 +123,26 @@ typedef struct {
 #define MOLT_MM_FROUND_RINT (MOLT_MM_FROUND_CUR_DIRECTION | MOLT_MM_FROUND_RAISE_EXC)
 #define MOLT_MM_FROUND_NEARBYINT (MOLT_MM_FROUND_CUR_DIRECTION | MOLT_MM_FROUND_NO_EXC)
 
+/* _mm_prefetch hints, MXCSR rounding modes and exception flags (x86's values) */
+#define MOLT_MM_HINT_NTA 0
+#define MOLT_MM_HINT_T2 1
+#define MOLT_MM_HINT_T1 2
+#define MOLT_MM_HINT_T0 3
+#define MOLT_MM_HINT_ET1 6
+#define MOLT_MM_HINT_ET0 7
+#define MOLT_MM_ROUND_NEAREST 0x0000
+#define MOLT_MM_ROUND_DOWN 0x2000
+#define MOLT_MM_ROUND_UP 0x4000
+#define MOLT_MM_ROUND_TOWARD_ZERO 0x6000
+#define MOLT_MM_ROUND_MASK 0x6000
+#define MOLT_MM_EXCEPT_INVALID 0x0001
+#define MOLT_MM_EXCEPT_DENORM 0x0002
+#define MOLT_MM_EXCEPT_DIV_ZERO 0x0004
+#define MOLT_MM_EXCEPT_OVERFLOW 0x0008
+#define MOLT_MM_EXCEPT_UNDERFLOW 0x0010
+#define MOLT_MM_EXCEPT_INEXACT 0x0020
+#define MOLT_MM_EXCEPT_MASK 0x003f
+
 /* ------------------------------------------------------------------------ */
 /* Scalar helpers                                                           */
 /* ------------------------------------------------------------------------ */
@@ -129,18 +161,77 @@ static inline float molt__float(uint32_t u)
     return x;
 }
 
+/* trunc, floor and ceil by bit manipulation: exact in every rounding mode
+ * (C library versions may compute (x + 2^23) - 2^23, which gives -0.0
+ * for small positive x when rounding down, where x86 gives +0.0) */
+static inline float molt__truncf(float x)
+{
+    uint32_t u = molt__bits(x);
+    int e = (int)((u >> 23) & 0xffu) - 127;
+    if (e >= 23) /* integral, infinity or NaN */
+        return x;
+    if (e < 0)
+        return molt__float(u & 0x80000000u);
+    return molt__float(u & ~(0x7fffffu >> e));
+}
+static inline float molt__floorf(float x) { float t = molt__truncf(x); return x < t ? t - 1.0f : t; }
+static inline float molt__ceilf(float x) { float t = molt__truncf(x); return x > t ? t + 1.0f : t; }
+static inline double molt__trunc(double x)
+{
+    uint64_t u;
+    memcpy(&u, &x, 8);
+    int e = (int)((u >> 52) & 0x7ffu) - 1023;
+    if (e >= 52)
+        return x;
+    u = e < 0 ? u & 0x8000000000000000ull : u & ~(0x000fffffffffffffull >> e);
+    memcpy(&x, &u, 8);
+    return x;
+}
+static inline double molt__floor(double x) { double t = molt__trunc(x); return x < t ? t - 1.0 : t; }
+static inline double molt__ceil(double x) { double t = molt__trunc(x); return x > t ? t + 1.0 : t; }
+
 static inline float molt__mask(int cond) { return molt__float(cond ? 0xffffffffu : 0u); }
 
 /* x86 maxps/minps: (a > b ? a : b), (a < b ? a : b); b on NaN or +-0. */
 static inline float molt__max(float a, float b) { return a > b ? a : b; }
 static inline float molt__min(float a, float b) { return a < b ? a : b; }
 
+
+/* Round to nearest, ties to even, independent of the rounding mode. */
+static inline float molt__round_even(float x)
+{
+    if (!(fabsf(x) < 8388608.0f)) /* NaN, infinity, or already integral */
+        return x;
+    float t = molt__truncf(x);
+    float d = x - t; /* exact */
+    if (fabsf(d) > 0.5f || (fabsf(d) == 0.5f && ((int32_t)t & 1) != 0))
+        t += (x < 0.0f) ? -1.0f : 1.0f;
+    return t;
+}
+
+/* Rounding to an integer in the current rounding mode. rintf itself is
+ * not used: some C libraries compute it as (x + 2^23) - 2^23, which gives
+ * -0.0 for small positive x when rounding down, where x86 gives +0.0. */
+static inline float molt__rintf(float x)
+{
+#if defined(FE_DOWNWARD) && defined(FE_UPWARD) && defined(FE_TOWARDZERO)
+    switch (fegetround()) {
+    case FE_DOWNWARD: return molt__floorf(x);
+    case FE_UPWARD: return molt__ceilf(x);
+    case FE_TOWARDZERO: return molt__truncf(x);
+    default: return molt__round_even(x);
+    }
+#else
+    return rintf(x);
+#endif
+}
+
 /* float -> int32, x86 rule: NaN and out-of-range give INT32_MIN. */
 static inline int32_t molt__cvt_round(float x)
 {
     if (!(x >= -2147483648.0f && x < 2147483648.0f))
         return INT32_MIN;
-    return (int32_t)rintf(x); /* current rounding mode, like MXCSR */
+    return (int32_t)molt__rintf(x); /* current rounding mode, like MXCSR */
 }
 static inline int32_t molt__cvt_trunc(float x)
 {
@@ -149,27 +240,15 @@ static inline int32_t molt__cvt_trunc(float x)
     return (int32_t)x;
 }
 
-/* Round to nearest, ties to even, independent of the rounding mode. */
-static inline float molt__round_even(float x)
-{
-    if (!(fabsf(x) < 8388608.0f)) /* NaN, infinity, or already integral */
-        return x;
-    float t = truncf(x);
-    float d = x - t; /* exact */
-    if (fabsf(d) > 0.5f || (fabsf(d) == 0.5f && ((int32_t)t & 1) != 0))
-        t += (x < 0.0f) ? -1.0f : 1.0f;
-    return t;
-}
-
 static inline float molt__round(float x, int imm)
 {
     if (imm & 4)
-        return rintf(x);
+        return molt__rintf(x);
     switch (imm & 3) {
     case 0: return molt__round_even(x);
-    case 1: return floorf(x);
-    case 2: return ceilf(x);
-    default: return truncf(x);
+    case 1: return molt__floorf(x);
+    case 2: return molt__ceilf(x);
+    default: return molt__truncf(x);
     }
 }
 
@@ -379,8 +458,8 @@ MOLT__F1_BOTH(molt_mm_rsqrt_ps, molt_mm256_rsqrt_ps, 1.0f / sqrtf(x))
 /* x86 rule: b when either is NaN or both are zero */
 MOLT__FF_BOTH(molt_mm_max_ps, molt_mm256_max_ps, molt__max(x, y))
 MOLT__FF_BOTH(molt_mm_min_ps, molt_mm256_min_ps, molt__min(x, y))
-MOLT__F1_BOTH(molt_mm_floor_ps, molt_mm256_floor_ps, floorf(x))
-MOLT__F1_BOTH(molt_mm_ceil_ps, molt_mm256_ceil_ps, ceilf(x))
+MOLT__F1_BOTH(molt_mm_floor_ps, molt_mm256_floor_ps, molt__floorf(x))
+MOLT__F1_BOTH(molt_mm_ceil_ps, molt_mm256_ceil_ps, molt__ceilf(x))
 
 /* FMA: one rounding */
 MOLT__F3_BOTH(molt_mm_fmadd_ps, molt_mm256_fmadd_ps, fmaf(x, y, z))
@@ -1202,21 +1281,34 @@ static inline double molt__round_even_d(double x)
 {
     if (!(fabs(x) < 4503599627370496.0)) /* NaN, infinity, or already integral */
         return x;
-    double t = trunc(x);
+    double t = molt__trunc(x);
     double d = x - t; /* exact */
     if (fabs(d) > 0.5 || (fabs(d) == 0.5 && fmod(t, 2.0) != 0.0))
         t += (x < 0.0) ? -1.0 : 1.0;
     return t;
 }
+static inline double molt__rint_d(double x)
+{
+#if defined(FE_DOWNWARD) && defined(FE_UPWARD) && defined(FE_TOWARDZERO)
+    switch (fegetround()) {
+    case FE_DOWNWARD: return molt__floor(x);
+    case FE_UPWARD: return molt__ceil(x);
+    case FE_TOWARDZERO: return molt__trunc(x);
+    default: return molt__round_even_d(x);
+    }
+#else
+    return rint(x);
+#endif
+}
 static inline double molt__round_d(double x, int imm)
 {
     if (imm & 4)
-        return rint(x);
+        return molt__rint_d(x);
     switch (imm & 3) {
     case 0: return molt__round_even_d(x);
-    case 1: return floor(x);
-    case 2: return ceil(x);
-    default: return trunc(x);
+    case 1: return molt__floor(x);
+    case 2: return molt__ceil(x);
+    default: return molt__trunc(x);
     }
 }
 static inline molt_m128d molt_mm_round_pd(molt_m128d a, int imm)
@@ -1225,8 +1317,8 @@ static inline molt_m128d molt_mm_round_pd(molt_m128d a, int imm)
     a.d[1] = molt__round_d(a.d[1], imm);
     return a;
 }
-static inline molt_m128d molt_mm_floor_pd(molt_m128d a) { a.d[0] = floor(a.d[0]); a.d[1] = floor(a.d[1]); return a; }
-static inline molt_m128d molt_mm_ceil_pd(molt_m128d a) { a.d[0] = ceil(a.d[0]); a.d[1] = ceil(a.d[1]); return a; }
+static inline molt_m128d molt_mm_floor_pd(molt_m128d a) { a.d[0] = molt__floor(a.d[0]); a.d[1] = molt__floor(a.d[1]); return a; }
+static inline molt_m128d molt_mm_ceil_pd(molt_m128d a) { a.d[0] = molt__ceil(a.d[0]); a.d[1] = molt__ceil(a.d[1]); return a; }
 
 static inline molt_m128d molt_mm_castps_pd(molt_m128 a) { molt_m128d r; memcpy(r.d, a.f, 16); return r; }
 static inline molt_m128 molt_mm_castpd_ps(molt_m128d a) { molt_m128 r; memcpy(r.f, a.d, 16); return r; }
@@ -1241,8 +1333,8 @@ static inline int32_t molt__cvt_d(double r)
 {
     return (r >= -2147483648.0 && r < 2147483648.0) ? (int32_t)r : INT32_MIN;
 }
-static inline molt_m128i molt_mm_cvtpd_epi32(molt_m128d a) { molt_m128i r = {{molt__cvt_d(rint(a.d[0])), molt__cvt_d(rint(a.d[1])), 0, 0}}; return r; }
-static inline molt_m128i molt_mm_cvttpd_epi32(molt_m128d a) { molt_m128i r = {{molt__cvt_d(trunc(a.d[0])), molt__cvt_d(trunc(a.d[1])), 0, 0}}; return r; }
+static inline molt_m128i molt_mm_cvtpd_epi32(molt_m128d a) { molt_m128i r = {{molt__cvt_d(molt__rint_d(a.d[0])), molt__cvt_d(molt__rint_d(a.d[1])), 0, 0}}; return r; }
+static inline molt_m128i molt_mm_cvttpd_epi32(molt_m128d a) { molt_m128i r = {{molt__cvt_d(molt__trunc(a.d[0])), molt__cvt_d(molt__trunc(a.d[1])), 0, 0}}; return r; }
 
 /* ------------------------------------------------------------------------ */
 /* AVX2 integers: the 128-bit operations on each half (which is also what   */
@@ -1813,5 +1905,1155 @@ static inline molt_m128i molt_mm256_cvttpd_epi32(molt_m256d a)
 {
     return molt_mm_unpacklo_epi64(molt_mm_cvttpd_epi32(molt__halfd(a, 0)), molt_mm_cvttpd_epi32(molt__halfd(a, 1)));
 }
+
+/* ------------------------------------------------------------------------ */
+/* Scalar extensions: BMI1, BMI2, LZCNT, POPCNT (portable C: the compiler   */
+/* picks the instructions); CRC32C; aligned allocation; F16C helpers        */
+/* ------------------------------------------------------------------------ */
+
+static inline unsigned int molt_andn_u32(unsigned int a, unsigned int b) { return ~a & b; }
+static inline unsigned long long molt_andn_u64(unsigned long long a, unsigned long long b) { return ~a & b; }
+/* lowest set bit cleared / isolated / mask up to and including it */
+static inline unsigned int molt_blsr_u32(unsigned int a) { return a & (a - 1u); }
+static inline unsigned long long molt_blsr_u64(unsigned long long a) { return a & (a - 1u); }
+static inline unsigned int molt_blsi_u32(unsigned int a) { return a & (0u - a); }
+static inline unsigned long long molt_blsi_u64(unsigned long long a) { return a & (0u - a); }
+static inline unsigned int molt_blsmsk_u32(unsigned int a) { return a ^ (a - 1u); }
+static inline unsigned long long molt_blsmsk_u64(unsigned long long a) { return a ^ (a - 1u); }
+/* bits start..start+len-1 of a (start, len: the low 8 bits of each); bits
+ * past the top read as 0 */
+static inline unsigned long long molt__bextr(unsigned long long a, unsigned start, unsigned len, unsigned width)
+{
+    start &= 0xff;
+    len &= 0xff;
+    if (start >= width)
+        return 0;
+    a >>= start;
+    return len >= 64 ? a : a & ((1ull << len) - 1u);
+}
+static inline unsigned int molt_bextr_u32(unsigned int a, unsigned int start, unsigned int len)
+{
+    return (unsigned int)molt__bextr(a, start, len, 32);
+}
+static inline unsigned long long molt_bextr_u64(unsigned long long a, unsigned int start, unsigned int len)
+{
+    return molt__bextr(a, start, len, 64);
+}
+/* bits at and above index (its low 8 bits) cleared */
+static inline unsigned int molt_bzhi_u32(unsigned int a, unsigned int index)
+{
+    unsigned n = index & 0xff;
+    return n >= 32 ? a : a & ((1u << n) - 1u);
+}
+static inline unsigned long long molt_bzhi_u64(unsigned long long a, unsigned int index)
+{
+    unsigned n = index & 0xff;
+    return n >= 64 ? a : a & ((1ull << n) - 1u);
+}
+/* deposit the low bits of a at the set bits of mask / gather the bits of a
+ * at the set bits of mask into the low bits */
+static inline unsigned long long molt__pdep(unsigned long long a, unsigned long long mask)
+{
+    unsigned long long r = 0, bit = 1;
+    for (; mask; mask &= mask - 1u, bit <<= 1)
+        if (a & bit)
+            r |= mask & (0u - mask);
+    return r;
+}
+static inline unsigned long long molt__pext(unsigned long long a, unsigned long long mask)
+{
+    unsigned long long r = 0, bit = 1;
+    for (; mask; mask &= mask - 1u, bit <<= 1)
+        if (a & mask & (0u - mask))
+            r |= bit;
+    return r;
+}
+static inline unsigned int molt_pdep_u32(unsigned int a, unsigned int mask) { return (unsigned int)molt__pdep(a, mask); }
+static inline unsigned long long molt_pdep_u64(unsigned long long a, unsigned long long mask) { return molt__pdep(a, mask); }
+static inline unsigned int molt_pext_u32(unsigned int a, unsigned int mask) { return (unsigned int)molt__pext(a, mask); }
+static inline unsigned long long molt_pext_u64(unsigned long long a, unsigned long long mask) { return molt__pext(a, mask); }
+/* full products: low half returned, high half stored */
+static inline unsigned long long molt_mulx_u64(unsigned long long a, unsigned long long b, unsigned long long *hi)
+{
+    unsigned long long al = a & 0xffffffffu, ah = a >> 32, bl = b & 0xffffffffu, bh = b >> 32;
+    unsigned long long ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+    unsigned long long mid = (ll >> 32) + (lh & 0xffffffffu) + (hl & 0xffffffffu);
+    *hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+    return (mid << 32) | (ll & 0xffffffffu);
+}
+
+/* CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), as the SSE4.2
+ * crc32 instruction: no inversion on entry or exit. */
+static inline uint32_t molt__crc32c(uint32_t crc, uint64_t v, int bytes)
+{
+    for (int i = 0; i < bytes; i++) {
+        crc ^= (uint32_t)(v >> (8 * i)) & 0xffu;
+        for (int k = 0; k < 8; k++)
+            crc = (crc >> 1) ^ (0x82f63b78u & (0u - (crc & 1u)));
+    }
+    return crc;
+}
+
+/* Aligned allocation (align a power of two; otherwise NULL, as x86's
+ * posix_memalign-based _mm_malloc). Free with molt_mm_free only. */
+static inline void *molt_mm_malloc(size_t size, size_t align)
+{
+    if (align == 0 || (align & (align - 1)) != 0)
+        return NULL;
+    if (align < sizeof(void *))
+        align = sizeof(void *);
+    if (size > (size_t)-1 - align - sizeof(void *))
+        return NULL;
+    void *raw = malloc(size + align + sizeof(void *));
+    if (!raw)
+        return NULL;
+    uintptr_t p = ((uintptr_t)raw + sizeof(void *) + align - 1) & ~(uintptr_t)(align - 1);
+    memcpy((void *)(p - sizeof(void *)), &raw, sizeof raw);
+    return (void *)p;
+}
+static inline void molt_mm_free(void *p)
+{
+    if (p) {
+        void *raw;
+        memcpy(&raw, (char *)p - sizeof raw, sizeof raw);
+        free(raw);
+    }
+}
+
+/* float bits -> half bits, rounding: 0 nearest even, 1 down, 2 up, 3 toward
+ * zero. NaNs keep the top payload bits and are made quiet. */
+static inline uint16_t molt__f2h(uint32_t x, int mode)
+{
+    uint32_t sign = (x >> 16) & 0x8000u, e = (x >> 23) & 0xffu, m = x & 0x7fffffu;
+    if (e == 0xff)
+        return (uint16_t)(sign | 0x7c00u | (m ? 0x200u | (m >> 13) : 0u));
+    uint32_t full = e ? (m | 0x800000u) : m;
+    int exp2 = (e ? (int)e : 1) - 150;          /* value = full * 2^exp2 */
+    int E = (e ? (int)e : 1) - 127;             /* unbiased exponent (normal floats) */
+    int ulp = (E < -14 ? -14 : E) - 10;         /* exponent of the half ulp */
+    int shift = ulp - exp2;
+    if (shift > 26)
+        shift = 26;
+    uint32_t q = full >> shift, rem = full & ((1u << shift) - 1u), halfway = 1u << (shift - 1);
+    int up;
+    switch (mode & 3) {
+    case 0: up = rem > halfway || (rem == halfway && (q & 1u)); break;
+    case 1: up = rem != 0 && sign; break;
+    case 2: up = rem != 0 && !sign; break;
+    default: up = 0; break;
+    }
+    q += (uint32_t)up;
+    uint32_t bits = E < -14 ? q : ((uint32_t)(E + 14) << 10) + q;
+    if (bits >= 0x7c00u) {
+        int to_inf = (mode & 3) == 0 || ((mode & 3) == 2 && !sign) || ((mode & 3) == 1 && sign);
+        bits = to_inf ? 0x7c00u : 0x7bffu;
+    }
+    return (uint16_t)(sign | bits);
+}
+/* half bits -> float: exact; NaNs made quiet */
+static inline float molt__h2f(uint16_t h)
+{
+    uint32_t sign = (uint32_t)(h & 0x8000u) << 16, e = (h >> 10) & 0x1fu, m = h & 0x3ffu, bits;
+    if (e == 0x1f)
+        bits = sign | 0x7f800000u | (m ? 0x400000u | (m << 13) : 0u);
+    else if (e == 0) {
+        float v = (float)m * 5.9604644775390625e-8f; /* m * 2^-24, exact */
+        uint32_t vb;
+        memcpy(&vb, &v, 4);
+        bits = sign | vb;
+    } else
+        bits = sign | ((e + 112u) << 23) | (m << 13);
+    float f;
+    memcpy(&f, &bits, 4);
+    return f;
+}
+/* rounding control of the F16C immediate: bit 2 set = the current mode */
+static inline int molt__f16c_mode(int imm)
+{
+    if (!(imm & 4))
+        return imm & 3;
+#if defined(FE_DOWNWARD) && defined(FE_UPWARD) && defined(FE_TOWARDZERO)
+    switch (fegetround()) {
+    case FE_DOWNWARD: return 1;
+    case FE_UPWARD: return 2;
+    case FE_TOWARDZERO: return 3;
+    default: return 0;
+    }
+#else
+    return 0;
+#endif
+}
+static inline float molt_cvtsh_ss(unsigned short a) { return molt__h2f(a); }
+static inline unsigned short molt_cvtss_sh(float a, int imm)
+{
+    uint32_t x;
+    memcpy(&x, &a, 4);
+    return molt__f2h(x, molt__f16c_mode(imm));
+}
+/* 4 (8) floats -> halves in the low 64 (all 128) bits, the rest 0 */
+static inline molt_m128i molt_mm_cvtps_ph(molt_m128 a, int imm)
+{
+    float f[4];
+    uint16_t h[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    molt_mm_storeu_ps(f, a);
+    int mode = molt__f16c_mode(imm);
+    for (int k = 0; k < 4; k++) {
+        uint32_t x;
+        memcpy(&x, &f[k], 4);
+        h[k] = molt__f2h(x, mode);
+    }
+    return molt_mm_loadu_si128((const molt_m128i *)(const void *)h);
+}
+static inline molt_m128i molt_mm256_cvtps_ph(molt_m256 a, int imm)
+{
+    molt_m128i lo = molt_mm_cvtps_ph(molt_mm256_extractf128_ps(a, 0), imm);
+    molt_m128i hi = molt_mm_cvtps_ph(molt_mm256_extractf128_ps(a, 1), imm);
+    return molt_mm_unpacklo_epi64(lo, hi);
+}
+
+/* MXCSR, as far as the C floating-point environment models it: rounding
+ * (bits 13..14) and the exception flags (bits 0, 2..5) are real; the
+ * exception masks read as all set (0x1F80, x86's default) and writes to
+ * them, to the denormal flag (bit 1), DAZ (bit 6) and FTZ (bit 15) are
+ * ignored. */
+static inline unsigned int molt_MM_GET_ROUNDING_MODE(void)
+{
+#if defined(FE_DOWNWARD) && defined(FE_UPWARD) && defined(FE_TOWARDZERO)
+    switch (fegetround()) {
+    case FE_DOWNWARD: return 0x2000u;
+    case FE_UPWARD: return 0x4000u;
+    case FE_TOWARDZERO: return 0x6000u;
+    default: return 0x0000u;
+    }
+#else
+    return 0x0000u;
+#endif
+}
+static inline void molt_MM_SET_ROUNDING_MODE(unsigned int mode)
+{
+#if defined(FE_DOWNWARD) && defined(FE_UPWARD) && defined(FE_TOWARDZERO)
+    switch (mode & 0x6000u) {
+    case 0x2000u: fesetround(FE_DOWNWARD); break;
+    case 0x4000u: fesetround(FE_UPWARD); break;
+    case 0x6000u: fesetround(FE_TOWARDZERO); break;
+    default: fesetround(FE_TONEAREST); break;
+    }
+#else
+    (void)mode;
+#endif
+}
+static inline unsigned int molt_MM_GET_EXCEPTION_STATE(void)
+{
+    unsigned int r = 0;
+#if defined(FE_INVALID)
+    r |= fetestexcept(FE_INVALID) ? 0x01u : 0u;
+#endif
+#if defined(FE_DIVBYZERO)
+    r |= fetestexcept(FE_DIVBYZERO) ? 0x04u : 0u;
+#endif
+#if defined(FE_OVERFLOW)
+    r |= fetestexcept(FE_OVERFLOW) ? 0x08u : 0u;
+#endif
+#if defined(FE_UNDERFLOW)
+    r |= fetestexcept(FE_UNDERFLOW) ? 0x10u : 0u;
+#endif
+#if defined(FE_INEXACT)
+    r |= fetestexcept(FE_INEXACT) ? 0x20u : 0u;
+#endif
+    return r;
+}
+static inline void molt_MM_SET_EXCEPTION_STATE(unsigned int flags)
+{
+#if defined(FE_ALL_EXCEPT)
+    feclearexcept(FE_ALL_EXCEPT);
+#endif
+#if defined(FE_INVALID)
+    if (flags & 0x01u)
+        feraiseexcept(FE_INVALID);
+#endif
+#if defined(FE_DIVBYZERO)
+    if (flags & 0x04u)
+        feraiseexcept(FE_DIVBYZERO);
+#endif
+#if defined(FE_OVERFLOW)
+    if (flags & 0x08u)
+        feraiseexcept(FE_OVERFLOW);
+#endif
+#if defined(FE_UNDERFLOW)
+    if (flags & 0x10u)
+        feraiseexcept(FE_UNDERFLOW);
+#endif
+#if defined(FE_INEXACT)
+    if (flags & 0x20u)
+        feraiseexcept(FE_INEXACT);
+#endif
+    (void)flags;
+}
+static inline unsigned int molt_mm_getcsr(void) { return 0x1f80u | molt_MM_GET_ROUNDING_MODE() | molt_MM_GET_EXCEPTION_STATE(); }
+static inline void molt_mm_setcsr(unsigned int csr)
+{
+    molt_MM_SET_ROUNDING_MODE(csr);
+    molt_MM_SET_EXCEPTION_STATE(csr & 0x3fu);
+}
+
+/* ------------------------------------------------------------------------ */
+/* POPCNT, LZCNT, TZCNT, CRC32, hints and fences                            */
+/* ------------------------------------------------------------------------ */
+
+static inline int molt_mm_popcnt_u32(unsigned int a)
+{
+    int n = 0;
+    for (; a; a &= a - 1u)
+        n++;
+    return n;
+}
+static inline long long molt_mm_popcnt_u64(unsigned long long a)
+{
+    long long n = 0;
+    for (; a; a &= a - 1u)
+        n++;
+    return n;
+}
+/* leading / trailing zero counts, the width for 0 */
+static inline unsigned int molt_lzcnt_u32(unsigned int a)
+{
+    unsigned int n = 0;
+    for (unsigned int bit = 0x80000000u; bit && !(a & bit); bit >>= 1)
+        n++;
+    return n;
+}
+static inline unsigned long long molt_lzcnt_u64(unsigned long long a)
+{
+    unsigned long long n = 0;
+    for (unsigned long long bit = 1ull << 63; bit && !(a & bit); bit >>= 1)
+        n++;
+    return n;
+}
+static inline unsigned int molt_tzcnt_u32(unsigned int a)
+{
+    unsigned int n = 0;
+    for (unsigned int bit = 1; bit && !(a & bit); bit <<= 1)
+        n++;
+    return n;
+}
+static inline unsigned long long molt_tzcnt_u64(unsigned long long a)
+{
+    unsigned long long n = 0;
+    for (unsigned long long bit = 1; bit && !(a & bit); bit <<= 1)
+        n++;
+    return n;
+}
+
+/* CRC-32C */
+static inline unsigned int molt_mm_crc32_u8(unsigned int crc, unsigned char v) { return molt__crc32c(crc, v, 1); }
+static inline unsigned int molt_mm_crc32_u16(unsigned int crc, unsigned short v) { return molt__crc32c(crc, v, 2); }
+static inline unsigned int molt_mm_crc32_u32(unsigned int crc, unsigned int v) { return molt__crc32c(crc, v, 4); }
+static inline unsigned long long molt_mm_crc32_u64(unsigned long long crc, unsigned long long v)
+{
+    return molt__crc32c((uint32_t)crc, v, 8);
+}
+
+/* hints: nothing to do in portable C */
+static inline void molt_mm_prefetch(const void *p, int hint) { (void)p; (void)hint; }
+static inline void molt_mm_pause(void) {}
+/* fences: a sequentially consistent fence where C11 atomics exist */
+static inline void molt__fence(void) { MOLT__SEQ_CST_FENCE(); }
+static inline void molt_mm_sfence(void) { molt__fence(); }
+static inline void molt_mm_lfence(void) { molt__fence(); }
+static inline void molt_mm_mfence(void) { molt__fence(); }
+
+/* 4 (8) halves -> floats: exact; NaNs made quiet */
+static inline molt_m128 molt_mm_cvtph_ps(molt_m128i a)
+{
+    uint16_t h[8];
+    memcpy(h, a.i, 16);
+    molt_m128 r = {{molt__h2f(h[0]), molt__h2f(h[1]), molt__h2f(h[2]), molt__h2f(h[3])}};
+    return r;
+}
+static inline molt_m256 molt_mm256_cvtph_ps(molt_m128i a)
+{
+    uint16_t h[8];
+    memcpy(h, a.i, 16);
+    molt_m256 r;
+    for (int k = 0; k < 8; k++)
+        r.f[k] = molt__h2f(h[k]);
+    return r;
+}
+
+/* ------------------------------------------------------------------------ */
+/* More SSE..SSE4.1: scalar-lane forms, scalar conversions, dot products,   */
+/* minpos, mpsadbw, insert/extract_ps, streaming stores, tests              */
+/* (written on the wrappers above, so the same in both headers)             */
+/* ------------------------------------------------------------------------ */
+
+/* (a0-a1, a2-a3, b0-b1, b2-b3); 256 bits per 128-bit half */
+static inline molt_m128 molt_mm_hsub_ps(molt_m128 a, molt_m128 b)
+{
+    return molt_mm_sub_ps(molt_mm_shuffle_ps(a, b, 0x88), molt_mm_shuffle_ps(a, b, 0xdd));
+}
+static inline molt_m128d molt_mm_hsub_pd(molt_m128d a, molt_m128d b)
+{
+    return molt_mm_sub_pd(molt_mm_unpacklo_pd(a, b), molt_mm_unpackhi_pd(a, b));
+}
+static inline molt_m256 molt_mm256_hsub_ps(molt_m256 a, molt_m256 b)
+{
+    return molt_mm256_set_m128(molt_mm_hsub_ps(molt_mm256_extractf128_ps(a, 1), molt_mm256_extractf128_ps(b, 1)),
+                               molt_mm_hsub_ps(molt_mm256_extractf128_ps(a, 0), molt_mm256_extractf128_ps(b, 0)));
+}
+MOLT__SPLITD2(molt_mm256_hsub_pd, molt_mm_hsub_pd)
+
+/* the low lane computed, the other lane(s) from a */
+static inline molt_m128d molt__sd(molt_m128d a, molt_m128d r) { return molt_mm_shuffle_pd(r, a, 2); }
+static inline molt_m128d molt_mm_add_sd(molt_m128d a, molt_m128d b) { return molt__sd(a, molt_mm_add_pd(a, b)); }
+static inline molt_m128d molt_mm_sub_sd(molt_m128d a, molt_m128d b) { return molt__sd(a, molt_mm_sub_pd(a, b)); }
+static inline molt_m128d molt_mm_mul_sd(molt_m128d a, molt_m128d b) { return molt__sd(a, molt_mm_mul_pd(a, b)); }
+static inline molt_m128d molt_mm_div_sd(molt_m128d a, molt_m128d b) { return molt__sd(a, molt_mm_div_pd(a, b)); }
+static inline molt_m128d molt_mm_min_sd(molt_m128d a, molt_m128d b) { return molt__sd(a, molt_mm_min_pd(a, b)); }
+static inline molt_m128d molt_mm_max_sd(molt_m128d a, molt_m128d b) { return molt__sd(a, molt_mm_max_pd(a, b)); }
+/* (sqrt(b0), a1) */
+static inline molt_m128d molt_mm_sqrt_sd(molt_m128d a, molt_m128d b) { return molt__sd(a, molt_mm_sqrt_pd(b)); }
+/* (b0, a1, a2, a3) and (b0, a1) */
+static inline molt_m128 molt_mm_move_ss(molt_m128 a, molt_m128 b) { return molt_mm_blend_ps(a, b, 1); }
+static inline molt_m128d molt_mm_move_sd(molt_m128d a, molt_m128d b) { return molt_mm_blend_pd(a, b, 1); }
+/* low 64 bits kept, high 64 bits zero */
+static inline molt_m128i molt_mm_move_epi64(molt_m128i a) { return molt_mm_unpacklo_epi64(a, molt_mm_setzero_si128()); }
+/* (a0, a0) */
+static inline molt_m128d molt_mm_movedup_pd(molt_m128d a) { return molt_mm_unpacklo_pd(a, a); }
+static inline molt_m128d molt_mm_loaddup_pd(const double *p) { return molt_mm_load1_pd(p); }
+static inline molt_m128i molt_mm_lddqu_si128(const molt_m128i *p) { return molt_mm_loadu_si128(p); }
+/* x86 leaves the contents undefined; here they are zero */
+static inline molt_m128 molt_mm_undefined_ps(void) { return molt_mm_setzero_ps(); }
+static inline molt_m128d molt_mm_undefined_pd(void) { return molt_mm_setzero_pd(); }
+static inline molt_m128i molt_mm_undefined_si128(void) { return molt_mm_setzero_si128(); }
+static inline molt_m256 molt_mm256_undefined_ps(void) { return molt_mm256_setzero_ps(); }
+static inline molt_m256d molt_mm256_undefined_pd(void) { return molt_mm256_setzero_pd(); }
+static inline molt_m256i molt_mm256_undefined_si256(void) { return molt_mm256_setzero_si256(); }
+
+/* Non-temporal (streaming) stores and loads: ordinary ones here (aligned
+ * pointers on x86; not checked) */
+static inline void molt_mm_stream_ps(float *p, molt_m128 a) { molt_mm_storeu_ps(p, a); }
+static inline void molt_mm_stream_pd(double *p, molt_m128d a) { molt_mm_storeu_pd(p, a); }
+static inline void molt_mm_stream_si128(molt_m128i *p, molt_m128i a) { molt_mm_storeu_si128(p, a); }
+static inline void molt_mm_stream_si32(int *p, int a) { *p = a; }
+static inline void molt_mm_stream_si64(long long *p, long long a) { *p = a; }
+static inline molt_m128i molt_mm_stream_load_si128(const molt_m128i *p) { return molt_mm_loadu_si128(p); }
+static inline void molt_mm256_stream_ps(float *p, molt_m256 a) { molt_mm256_storeu_ps(p, a); }
+static inline void molt_mm256_stream_pd(double *p, molt_m256d a) { molt_mm256_storeu_pd(p, a); }
+static inline void molt_mm256_stream_si256(molt_m256i *p, molt_m256i a) { molt_mm256_storeu_si256(p, a); }
+static inline molt_m256i molt_mm256_stream_load_si256(const molt_m256i *p) { return molt_mm256_loadu_si256(p); }
+
+/* SSE4.1 tests */
+static inline int molt_mm_test_all_zeros(molt_m128i a, molt_m128i mask) { return molt_mm_testz_si128(a, mask); }
+static inline int molt_mm_test_all_ones(molt_m128i a) { return molt_mm_testc_si128(a, molt_mm_set1_epi32(-1)); }
+static inline int molt_mm_test_mix_ones_zeros(molt_m128i a, molt_m128i mask) { return molt_mm_testnzc_si128(a, mask); }
+
+/* Scalar conversions. float/double -> int: NaN and out-of-range give
+ * INT32_MIN (INT64_MIN for 64 bits) as on x86; the rounding ones use the
+ * current mode. */
+static inline int molt_mm_cvtss_si32(molt_m128 a) { return molt_mm_cvtsi128_si32(molt_mm_cvtps_epi32(a)); }
+static inline int molt_mm_cvttss_si32(molt_m128 a) { return molt_mm_cvtsi128_si32(molt_mm_cvttps_epi32(a)); }
+static inline int molt_mm_cvt_ss2si(molt_m128 a) { return molt_mm_cvtss_si32(a); }
+static inline int molt_mm_cvtt_ss2si(molt_m128 a) { return molt_mm_cvttss_si32(a); }
+static inline int molt_mm_cvtsd_si32(molt_m128d a) { return molt_mm_cvtsi128_si32(molt_mm_cvtpd_epi32(a)); }
+static inline int molt_mm_cvttsd_si32(molt_m128d a) { return molt_mm_cvtsi128_si32(molt_mm_cvttpd_epi32(a)); }
+static inline long long molt__cvt64(double r)
+{
+    return (r >= -9223372036854775808.0 && r < 9223372036854775808.0) ? (long long)r : (long long)(-9223372036854775807LL - 1);
+}
+static inline long long molt_mm_cvtsd_si64(molt_m128d a) { return molt__cvt64(molt_mm_cvtsd_f64(molt_mm_round_pd(a, 4))); }
+static inline long long molt_mm_cvttsd_si64(molt_m128d a) { return molt__cvt64(molt_mm_cvtsd_f64(molt_mm_round_pd(a, 3))); }
+static inline long long molt_mm_cvtss_si64(molt_m128 a) { return molt__cvt64((double)molt_mm_cvtss_f32(molt_mm_round_ps(a, 4))); }
+static inline long long molt_mm_cvttss_si64(molt_m128 a) { return molt__cvt64((double)molt_mm_cvtss_f32(molt_mm_round_ps(a, 3))); }
+static inline long long molt_mm_cvtsd_si64x(molt_m128d a) { return molt_mm_cvtsd_si64(a); }
+static inline long long molt_mm_cvttsd_si64x(molt_m128d a) { return molt_mm_cvttsd_si64(a); }
+/* (int -> lane 0, the other lanes from a); the conversion rounds in the current mode */
+static inline molt_m128 molt_mm_cvtsi32_ss(molt_m128 a, int b) { return molt_mm_move_ss(a, molt_mm_cvtepi32_ps(molt_mm_cvtsi32_si128(b))); }
+static inline molt_m128d molt_mm_cvtsi32_sd(molt_m128d a, int b) { return molt_mm_move_sd(a, molt_mm_cvtepi32_pd(molt_mm_cvtsi32_si128(b))); }
+static inline molt_m128 molt_mm_cvtsi64_ss(molt_m128 a, long long b) { return molt_mm_move_ss(a, molt_mm_set_ss((float)b)); }
+static inline molt_m128d molt_mm_cvtsi64_sd(molt_m128d a, long long b) { return molt_mm_move_sd(a, molt_mm_set_sd((double)b)); }
+static inline molt_m128 molt_mm_cvt_si2ss(molt_m128 a, int b) { return molt_mm_cvtsi32_ss(a, b); }
+/* (double)b0 into lane 0 of a / (float)b0 into lane 0 of a */
+static inline molt_m128d molt_mm_cvtss_sd(molt_m128d a, molt_m128 b) { return molt_mm_move_sd(a, molt_mm_cvtps_pd(b)); }
+static inline molt_m128 molt_mm_cvtsd_ss(molt_m128 a, molt_m128d b) { return molt_mm_move_ss(a, molt_mm_cvtpd_ps(b)); }
+
+/* int bits of lane imm & 3 */
+static inline int molt_mm_extract_ps(molt_m128 a, int imm) { return molt_mm_extract_epi32(molt_mm_castps_si128(a), imm & 3); }
+/* lane imm[5:4] of a = lane imm[7:6] of b, then lanes set in imm[3:0] zeroed */
+static inline molt_m128 molt_mm_insert_ps(molt_m128 a, molt_m128 b, int imm)
+{
+    molt_m128i v = molt_mm_insert_epi32(molt_mm_castps_si128(a), molt_mm_extract_ps(b, (imm >> 6) & 3), (imm >> 4) & 3);
+    return molt_mm_blend_ps(molt_mm_castsi128_ps(v), molt_mm_setzero_ps(), imm & 15);
+}
+/* Dot products: products of the lanes in imm[7:4] (others +0.0), summed
+ * as x86 does ((p0 + p1) + (p2 + p3)), into the lanes in imm[3:0]. */
+static inline molt_m128 molt_mm_dp_ps(molt_m128 a, molt_m128 b, int imm)
+{
+    molt_m128 p = molt_mm_blend_ps(molt_mm_setzero_ps(), molt_mm_mul_ps(a, b), (imm >> 4) & 15);
+    molt_m128 s = molt_mm_hadd_ps(p, p); /* (p0+p1, p2+p3, ...) */
+    molt_m128 t = molt_mm_add_ps(s, molt_mm_shuffle_ps(s, s, 0x55));
+    return molt_mm_blend_ps(molt_mm_setzero_ps(), molt_mm_shuffle_ps(t, t, 0), imm & 15);
+}
+static inline molt_m128d molt_mm_dp_pd(molt_m128d a, molt_m128d b, int imm)
+{
+    molt_m128d p = molt_mm_blend_pd(molt_mm_setzero_pd(), molt_mm_mul_pd(a, b), (imm >> 4) & 3);
+    molt_m128d s = molt_mm_hadd_pd(p, p);
+    return molt_mm_blend_pd(molt_mm_setzero_pd(), s, imm & 3);
+}
+static inline molt_m256 molt_mm256_dp_ps(molt_m256 a, molt_m256 b, int imm)
+{
+    return molt_mm256_set_m128(molt_mm_dp_ps(molt_mm256_extractf128_ps(a, 1), molt_mm256_extractf128_ps(b, 1), imm),
+                               molt_mm_dp_ps(molt_mm256_extractf128_ps(a, 0), molt_mm256_extractf128_ps(b, 0), imm));
+}
+/* the smallest unsigned 16-bit lane in bits 0..15, its (first) index in
+ * bits 16..18, the rest 0 */
+static inline molt_m128i molt_mm_minpos_epu16(molt_m128i a)
+{
+    int best = 0, v = molt_mm_extract_epi16(a, 0);
+    for (int k = 1; k < 8; k++) {
+        int x = molt_mm_extract_epi16(a, k);
+        if (x < v)
+            v = x, best = k;
+    }
+    return molt_mm_cvtsi32_si128(v | best << 16);
+}
+/* eight sums of |a[ao+i+j] - b[bo+j]| (j = 0..3) with ao = 4 * imm[2],
+ * bo = 4 * imm[1:0] */
+static inline molt_m128i molt_mm_mpsadbw_epu8(molt_m128i a, molt_m128i b, int imm)
+{
+    int ao = ((imm >> 2) & 1) * 4, bo = (imm & 3) * 4;
+    int x[16], y[16];
+    for (int k = 0; k < 16; k++) {
+        x[k] = molt_mm_extract_epi8(a, k);
+        y[k] = molt_mm_extract_epi8(b, k);
+    }
+    short r[8];
+    for (int i = 0; i < 8; i++) {
+        int s = 0;
+        for (int j = 0; j < 4; j++) {
+            int d = x[ao + i + j] - y[bo + j];
+            s += d < 0 ? -d : d;
+        }
+        r[i] = (short)s;
+    }
+    return molt_mm_setr_epi16(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]);
+}
+
+/* PCLMULQDQ: carry-less product of a 64-bit half of a (imm bit 0) and of b
+ * (imm bit 4) */
+static inline molt_m128i molt__clmul(uint64_t x, uint64_t y)
+{
+    uint64_t lo = 0, hi = 0;
+    for (int i = 0; i < 64; i++)
+        if ((y >> i) & 1) {
+            lo ^= x << i;
+            hi ^= i ? x >> (64 - i) : 0;
+        }
+    return molt_mm_set_epi64x((long long)hi, (long long)lo);
+}
+#if defined(MOLT__NEON_PMULL)
+static inline molt_m128i molt_mm_clmulepi64_si128(molt_m128i a, molt_m128i b, int imm)
+{
+    uint64x2_t va = vreinterpretq_u64_s32(a), vb = vreinterpretq_u64_s32(b);
+    poly64_t x = (poly64_t)((imm & 1) ? vgetq_lane_u64(va, 1) : vgetq_lane_u64(va, 0));
+    poly64_t y = (poly64_t)((imm & 0x10) ? vgetq_lane_u64(vb, 1) : vgetq_lane_u64(vb, 0));
+    return vreinterpretq_s32_p128(vmull_p64(x, y));
+}
+#else
+static inline molt_m128i molt_mm_clmulepi64_si128(molt_m128i a, molt_m128i b, int imm)
+{
+    return molt__clmul((uint64_t)molt_mm_extract_epi64(a, imm & 1), (uint64_t)molt_mm_extract_epi64(b, (imm >> 4) & 1));
+}
+#endif
+
+/* AES-NI. State byte i is row i % 4 of column i / 4, as in FIPS-197. */
+static inline uint8_t molt__gmul(uint8_t a, uint8_t b)
+{
+    uint8_t p = 0;
+    while (b) {
+        if (b & 1)
+            p ^= a;
+        a = (uint8_t)((a << 1) ^ ((a & 0x80) ? 0x1b : 0));
+        b >>= 1;
+    }
+    return p;
+}
+static inline uint8_t molt__rotl8(uint8_t b, int n) { return (uint8_t)((b << n) | (b >> (8 - n))); }
+/* x^254, the inverse in GF(2^8) (0 for 0) */
+static inline uint8_t molt__ginv(uint8_t x)
+{
+    uint8_t r = x;
+    for (int i = 0; i < 6; i++)
+        r = molt__gmul(molt__gmul(r, r), x);
+    return molt__gmul(r, r);
+}
+static inline uint8_t molt__sbox(uint8_t x)
+{
+    uint8_t b = molt__ginv(x);
+    return (uint8_t)(b ^ molt__rotl8(b, 1) ^ molt__rotl8(b, 2) ^ molt__rotl8(b, 3) ^ molt__rotl8(b, 4) ^ 0x63);
+}
+static inline uint8_t molt__inv_sbox(uint8_t y)
+{
+    return molt__ginv((uint8_t)(molt__rotl8(y, 1) ^ molt__rotl8(y, 3) ^ molt__rotl8(y, 6) ^ 0x05));
+}
+/* one AES (inverse) round on s: shift rows and substitute, then mix columns if mix */
+static inline void molt__aes_round(uint8_t s[16], int inverse, int mix)
+{
+    uint8_t t[16];
+    for (int c = 0; c < 4; c++)
+        for (int r = 0; r < 4; r++) {
+            int from = inverse ? (c - r + 4) % 4 : (c + r) % 4;
+            t[r + 4 * c] = inverse ? molt__inv_sbox(s[r + 4 * from]) : molt__sbox(s[r + 4 * from]);
+        }
+    for (int c = 0; c < 4; c++) {
+        const uint8_t *a = t + 4 * c;
+        for (int r = 0; r < 4; r++) {
+            if (!mix)
+                s[r + 4 * c] = a[r];
+            else if (!inverse)
+                s[r + 4 * c] = (uint8_t)(molt__gmul(a[r], 2) ^ molt__gmul(a[(r + 1) % 4], 3) ^ a[(r + 2) % 4] ^ a[(r + 3) % 4]);
+            else
+                s[r + 4 * c] = (uint8_t)(molt__gmul(a[r], 14) ^ molt__gmul(a[(r + 1) % 4], 11) ^
+                                         molt__gmul(a[(r + 2) % 4], 13) ^ molt__gmul(a[(r + 3) % 4], 9));
+        }
+    }
+}
+static inline molt_m128i molt__aes_soft(molt_m128i a, molt_m128i key, int inverse, int mix)
+{
+    uint8_t s[16];
+    molt_mm_storeu_si128((molt_m128i *)(void *)s, a);
+    molt__aes_round(s, inverse, mix);
+    return molt_mm_xor_si128(molt_mm_loadu_si128((const molt_m128i *)(const void *)s), key);
+}
+#if defined(MOLT__NEON_AES)
+/* AESE/AESD xor the key first; with a zero key they are (Inv)SubBytes +
+ * (Inv)ShiftRows, then (Inv)MixColumns and the key as x86 orders them */
+static inline molt_m128i molt_mm_aesenc_si128(molt_m128i a, molt_m128i key)
+{
+    return veorq_s32(vreinterpretq_s32_u8(vaesmcq_u8(vaeseq_u8(vreinterpretq_u8_s32(a), vdupq_n_u8(0)))), key);
+}
+static inline molt_m128i molt_mm_aesenclast_si128(molt_m128i a, molt_m128i key)
+{
+    return veorq_s32(vreinterpretq_s32_u8(vaeseq_u8(vreinterpretq_u8_s32(a), vdupq_n_u8(0))), key);
+}
+static inline molt_m128i molt_mm_aesdec_si128(molt_m128i a, molt_m128i key)
+{
+    return veorq_s32(vreinterpretq_s32_u8(vaesimcq_u8(vaesdq_u8(vreinterpretq_u8_s32(a), vdupq_n_u8(0)))), key);
+}
+static inline molt_m128i molt_mm_aesdeclast_si128(molt_m128i a, molt_m128i key)
+{
+    return veorq_s32(vreinterpretq_s32_u8(vaesdq_u8(vreinterpretq_u8_s32(a), vdupq_n_u8(0))), key);
+}
+static inline molt_m128i molt_mm_aesimc_si128(molt_m128i a) { return vreinterpretq_s32_u8(vaesimcq_u8(vreinterpretq_u8_s32(a))); }
+#else
+static inline molt_m128i molt_mm_aesenc_si128(molt_m128i a, molt_m128i key) { return molt__aes_soft(a, key, 0, 1); }
+static inline molt_m128i molt_mm_aesenclast_si128(molt_m128i a, molt_m128i key) { return molt__aes_soft(a, key, 0, 0); }
+static inline molt_m128i molt_mm_aesdec_si128(molt_m128i a, molt_m128i key) { return molt__aes_soft(a, key, 1, 1); }
+static inline molt_m128i molt_mm_aesdeclast_si128(molt_m128i a, molt_m128i key) { return molt__aes_soft(a, key, 1, 0); }
+static inline molt_m128i molt_mm_aesimc_si128(molt_m128i a)
+{
+    uint8_t s[16], t[16];
+    molt_mm_storeu_si128((molt_m128i *)(void *)s, a);
+    for (int c = 0; c < 4; c++)
+        for (int r = 0; r < 4; r++) {
+            const uint8_t *x = s + 4 * c;
+            t[r + 4 * c] = (uint8_t)(molt__gmul(x[r], 14) ^ molt__gmul(x[(r + 1) % 4], 11) ^ molt__gmul(x[(r + 2) % 4], 13) ^
+                                     molt__gmul(x[(r + 3) % 4], 9));
+        }
+    return molt_mm_loadu_si128((const molt_m128i *)(const void *)t);
+}
+#endif
+/* (SubWord(X1), RotWord(SubWord(X1)) ^ rcon, SubWord(X3), RotWord(SubWord(X3)) ^ rcon),
+ * X1 and X3 the 32-bit lanes 1 and 3 of a */
+static inline molt_m128i molt_mm_aeskeygenassist_si128(molt_m128i a, int rcon)
+{
+    uint32_t w[2] = {(uint32_t)molt_mm_extract_epi32(a, 1), (uint32_t)molt_mm_extract_epi32(a, 3)}, r[4];
+    for (int i = 0; i < 2; i++) {
+        uint32_t s = 0;
+        for (int b = 0; b < 4; b++)
+            s |= (uint32_t)molt__sbox((uint8_t)(w[i] >> (8 * b))) << (8 * b);
+        r[2 * i] = s;
+        r[2 * i + 1] = ((s >> 8) | (s << 24)) ^ (uint32_t)(rcon & 0xff);
+    }
+    return molt_mm_setr_epi32((int)r[0], (int)r[1], (int)r[2], (int)r[3]);
+}
+
+/* ------------------------------------------------------------------------ */
+/* SSE4.2 string compares (PCMPxSTRx), in portable C                        */
+/* ------------------------------------------------------------------------ */
+
+/* imm bits 0..1: unsigned bytes, unsigned words, signed bytes, signed words;
+ * 2..3: equal any, ranges, equal each, equal ordered; 4..5: polarity
+ * (negate, or negate only the valid elements of b); 6: most significant
+ * index / expanded mask. la, lb: the valid lengths. Returns IntRes2. */
+static inline unsigned molt__strcmp_mask(molt_m128i a, molt_m128i b, int la, int lb, int imm)
+{
+    int words = imm & 1, sgn = (imm >> 1) & 1, n = words ? 8 : 16;
+    int x[16], y[16];
+    for (int i = 0; i < n; i++) {
+        int u = words ? molt_mm_extract_epi16(a, i) : molt_mm_extract_epi8(a, i);
+        int v = words ? molt_mm_extract_epi16(b, i) : molt_mm_extract_epi8(b, i);
+        if (sgn) {
+            u = words ? (u ^ 0x8000) - 0x8000 : (u ^ 0x80) - 0x80;
+            v = words ? (v ^ 0x8000) - 0x8000 : (v ^ 0x80) - 0x80;
+        }
+        x[i] = u;
+        y[i] = v;
+    }
+    unsigned r = 0;
+    for (int j = 0; j < n; j++) {
+        int bit = 0;
+        switch ((imm >> 2) & 3) {
+        case 0: /* equal any: b[j] is one of a's valid elements */
+            for (int i = 0; i < la && j < lb; i++)
+                bit |= x[i] == y[j];
+            break;
+        case 1: /* ranges: a[i] <= b[j] <= a[i+1] for an even i */
+            for (int i = 0; i + 1 < n && j < lb; i += 2) {
+                int ge = i < la && y[j] >= x[i], le = i + 1 < la && y[j] <= x[i + 1];
+                bit |= ge && le;
+            }
+            break;
+        case 2: /* equal each: both invalid is a match, one invalid is not */
+            bit = (j >= la && j >= lb) || (j < la && j < lb && x[j] == y[j]);
+            break;
+        default: /* equal ordered: a (its valid part) occurs at b[j] */
+            bit = 1;
+            for (int k = 0; k + j < n && k < la; k++)
+                if (!(k + j < lb && x[k] == y[k + j])) {
+                    bit = 0;
+                    break;
+                }
+            break;
+        }
+        r |= (unsigned)bit << j;
+    }
+    unsigned all = (1u << n) - 1u, valid_b = lb >= n ? all : (1u << lb) - 1u;
+    switch ((imm >> 4) & 3) {
+    case 1: r ^= all; break;
+    case 3: r ^= valid_b; break;
+    default: break;
+    }
+    return r;
+}
+/* implicit length: up to the first zero element */
+static inline int molt__strlen(molt_m128i a, int imm)
+{
+    int n = (imm & 1) ? 8 : 16;
+    for (int i = 0; i < n; i++)
+        if (((imm & 1) ? molt_mm_extract_epi16(a, i) : molt_mm_extract_epi8(a, i)) == 0)
+            return i;
+    return n;
+}
+/* explicit length: |l| saturated to the element count */
+static inline int molt__strlen_e(int l, int imm)
+{
+    int n = (imm & 1) ? 8 : 16;
+    long long m = l < 0 ? -(long long)l : (long long)l;
+    return m > n ? n : (int)m;
+}
+static inline int molt__str_index(unsigned r, int imm)
+{
+    int n = (imm & 1) ? 8 : 16;
+    if (!r)
+        return n;
+    int i = 0;
+    if (imm & 0x40)
+        for (i = n - 1; !((r >> i) & 1); i--) {
+        }
+    else
+        for (; !((r >> i) & 1); i++) {
+        }
+    return i;
+}
+static inline molt_m128i molt__str_mask(unsigned r, int imm)
+{
+    if (!(imm & 0x40))
+        return molt_mm_cvtsi32_si128((int)r);
+    if (imm & 1) {
+        short w[8];
+        for (int i = 0; i < 8; i++)
+            w[i] = (short)((r >> i) & 1 ? -1 : 0);
+        return molt_mm_setr_epi16(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]);
+    }
+    char c[16];
+    for (int i = 0; i < 16; i++)
+        c[i] = (char)((r >> i) & 1 ? -1 : 0);
+    return molt_mm_setr_epi8(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12], c[13], c[14], c[15]);
+}
+#define MOLT__ISTR(a, b, imm) molt__strcmp_mask(a, b, molt__strlen(a, imm), molt__strlen(b, imm), imm)
+#define MOLT__ESTR(a, la, b, lb, imm) molt__strcmp_mask(a, b, molt__strlen_e(la, imm), molt__strlen_e(lb, imm), imm)
+static inline int molt_mm_cmpistri(molt_m128i a, molt_m128i b, int imm) { return molt__str_index(MOLT__ISTR(a, b, imm), imm); }
+static inline molt_m128i molt_mm_cmpistrm(molt_m128i a, molt_m128i b, int imm) { return molt__str_mask(MOLT__ISTR(a, b, imm), imm); }
+/* flags: c = any match, z = b shorter than the register, s = a shorter, o = bit 0, a = !c && !z */
+static inline int molt_mm_cmpistrc(molt_m128i a, molt_m128i b, int imm) { return MOLT__ISTR(a, b, imm) != 0; }
+static inline int molt_mm_cmpistrz(molt_m128i a, molt_m128i b, int imm) { (void)a; return molt__strlen(b, imm) < ((imm & 1) ? 8 : 16); }
+static inline int molt_mm_cmpistrs(molt_m128i a, molt_m128i b, int imm) { (void)b; return molt__strlen(a, imm) < ((imm & 1) ? 8 : 16); }
+static inline int molt_mm_cmpistro(molt_m128i a, molt_m128i b, int imm) { return (int)(MOLT__ISTR(a, b, imm) & 1u); }
+static inline int molt_mm_cmpistra(molt_m128i a, molt_m128i b, int imm)
+{
+    return MOLT__ISTR(a, b, imm) == 0 && !molt_mm_cmpistrz(a, b, imm);
+}
+static inline int molt_mm_cmpestri(molt_m128i a, int la, molt_m128i b, int lb, int imm)
+{
+    return molt__str_index(MOLT__ESTR(a, la, b, lb, imm), imm);
+}
+static inline molt_m128i molt_mm_cmpestrm(molt_m128i a, int la, molt_m128i b, int lb, int imm)
+{
+    return molt__str_mask(MOLT__ESTR(a, la, b, lb, imm), imm);
+}
+static inline int molt_mm_cmpestrc(molt_m128i a, int la, molt_m128i b, int lb, int imm) { return MOLT__ESTR(a, la, b, lb, imm) != 0; }
+static inline int molt_mm_cmpestrz(molt_m128i a, int la, molt_m128i b, int lb, int imm)
+{
+    (void)a, (void)la, (void)b;
+    return molt__strlen_e(lb, imm) < ((imm & 1) ? 8 : 16);
+}
+static inline int molt_mm_cmpestrs(molt_m128i a, int la, molt_m128i b, int lb, int imm)
+{
+    (void)a, (void)b, (void)lb;
+    return molt__strlen_e(la, imm) < ((imm & 1) ? 8 : 16);
+}
+static inline int molt_mm_cmpestro(molt_m128i a, int la, molt_m128i b, int lb, int imm) { return (int)(MOLT__ESTR(a, la, b, lb, imm) & 1u); }
+static inline int molt_mm_cmpestra(molt_m128i a, int la, molt_m128i b, int lb, int imm)
+{
+    return MOLT__ESTR(a, la, b, lb, imm) == 0 && !molt_mm_cmpestrz(a, la, b, lb, imm);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Scalar-lane compares, comi/ucomi, in-lane variable permutes, 64-bit      */
+/* variable shifts, more 256-bit moves and masked loads                     */
+/* ------------------------------------------------------------------------ */
+
+/* lane 0: all ones if the relation holds (NaN: as the _ps forms), lanes 1.. from a */
+#define MOLT__CMPSS(name, pred)                                                         \
+    static inline molt_m128 name(molt_m128 a, molt_m128 b) { return molt_mm_move_ss(a, molt_mm_cmp_ps(a, b, pred)); }
+#define MOLT__CMPSD(name, pred)                                                         \
+    static inline molt_m128d name(molt_m128d a, molt_m128d b) { return molt_mm_move_sd(a, molt_mm_cmp_pd(a, b, pred)); }
+MOLT__CMPSS(molt_mm_cmpeq_ss, 0x0)
+MOLT__CMPSS(molt_mm_cmplt_ss, 0x1)
+MOLT__CMPSS(molt_mm_cmple_ss, 0x2)
+MOLT__CMPSS(molt_mm_cmpunord_ss, 0x3)
+MOLT__CMPSS(molt_mm_cmpneq_ss, 0x4)
+MOLT__CMPSS(molt_mm_cmpord_ss, 0x7)
+MOLT__CMPSD(molt_mm_cmpeq_sd, 0x0)
+MOLT__CMPSD(molt_mm_cmplt_sd, 0x1)
+MOLT__CMPSD(molt_mm_cmple_sd, 0x2)
+MOLT__CMPSD(molt_mm_cmpunord_sd, 0x3)
+MOLT__CMPSD(molt_mm_cmpneq_sd, 0x4)
+MOLT__CMPSD(molt_mm_cmpord_sd, 0x7)
+/* gt/ge: b < a, b <= a in lane 0 */
+static inline molt_m128 molt_mm_cmpgt_ss(molt_m128 a, molt_m128 b) { return molt_mm_move_ss(a, molt_mm_cmp_ps(b, a, 0x1)); }
+static inline molt_m128 molt_mm_cmpge_ss(molt_m128 a, molt_m128 b) { return molt_mm_move_ss(a, molt_mm_cmp_ps(b, a, 0x2)); }
+static inline molt_m128d molt_mm_cmpgt_sd(molt_m128d a, molt_m128d b) { return molt_mm_move_sd(a, molt_mm_cmp_pd(b, a, 0x1)); }
+static inline molt_m128d molt_mm_cmpge_sd(molt_m128d a, molt_m128d b) { return molt_mm_move_sd(a, molt_mm_cmp_pd(b, a, 0x2)); }
+static inline molt_m128 molt_mm_cmp_ss(molt_m128 a, molt_m128 b, int pred) { return molt_mm_move_ss(a, molt_mm_cmp_ps(a, b, pred)); }
+static inline molt_m128d molt_mm_cmp_sd(molt_m128d a, molt_m128d b, int pred) { return molt_mm_move_sd(a, molt_mm_cmp_pd(a, b, pred)); }
+
+/* comi/ucomi: 0 or 1 from lane 0 (comi and ucomi differ only in exception
+ * flags). With a NaN operand these follow GCC's x86 intrinsics, which read
+ * the raw COMISS flags (ZF = PF = CF = 1): eq, lt and le give 1, gt, ge and
+ * neq give 0. (Intel's guide and clang give 0 for eq/lt/le/gt/ge, 1 for neq.) */
+static inline int molt__comi(float a, float b, int rel)
+{
+    if (a != a || b != b)
+        return rel <= 2;
+    switch (rel) {
+    case 0: return a == b;
+    case 1: return a < b;
+    case 2: return a <= b;
+    case 3: return a > b;
+    case 4: return a >= b;
+    default: return !(a == b);
+    }
+}
+static inline int molt__comid(double a, double b, int rel)
+{
+    if (a != a || b != b)
+        return rel <= 2;
+    switch (rel) {
+    case 0: return a == b;
+    case 1: return a < b;
+    case 2: return a <= b;
+    case 3: return a > b;
+    case 4: return a >= b;
+    default: return !(a == b);
+    }
+}
+#define MOLT__COMI(name, rel) \
+    static inline int name(molt_m128 a, molt_m128 b) { return molt__comi(molt_mm_cvtss_f32(a), molt_mm_cvtss_f32(b), rel); }
+#define MOLT__COMID(name, rel) \
+    static inline int name(molt_m128d a, molt_m128d b) { return molt__comid(molt_mm_cvtsd_f64(a), molt_mm_cvtsd_f64(b), rel); }
+MOLT__COMI(molt_mm_comieq_ss, 0)
+MOLT__COMI(molt_mm_comilt_ss, 1)
+MOLT__COMI(molt_mm_comile_ss, 2)
+MOLT__COMI(molt_mm_comigt_ss, 3)
+MOLT__COMI(molt_mm_comige_ss, 4)
+MOLT__COMI(molt_mm_comineq_ss, 5)
+MOLT__COMI(molt_mm_ucomieq_ss, 0)
+MOLT__COMI(molt_mm_ucomilt_ss, 1)
+MOLT__COMI(molt_mm_ucomile_ss, 2)
+MOLT__COMI(molt_mm_ucomigt_ss, 3)
+MOLT__COMI(molt_mm_ucomige_ss, 4)
+MOLT__COMI(molt_mm_ucomineq_ss, 5)
+MOLT__COMID(molt_mm_comieq_sd, 0)
+MOLT__COMID(molt_mm_comilt_sd, 1)
+MOLT__COMID(molt_mm_comile_sd, 2)
+MOLT__COMID(molt_mm_comigt_sd, 3)
+MOLT__COMID(molt_mm_comige_sd, 4)
+MOLT__COMID(molt_mm_comineq_sd, 5)
+MOLT__COMID(molt_mm_ucomieq_sd, 0)
+MOLT__COMID(molt_mm_ucomilt_sd, 1)
+MOLT__COMID(molt_mm_ucomile_sd, 2)
+MOLT__COMID(molt_mm_ucomigt_sd, 3)
+MOLT__COMID(molt_mm_ucomige_sd, 4)
+MOLT__COMID(molt_mm_ucomineq_sd, 5)
+
+/* in-lane permutes by a vector: lane i = a[idx[i] & 3] (ps), a[(idx[i] >> 1) & 1] (pd) */
+static inline molt_m128 molt_mm_permutevar_ps(molt_m128 a, molt_m128i idx)
+{
+    int32_t x[4], r[4];
+    molt_mm_storeu_si128((molt_m128i *)(void *)x, molt_mm_castps_si128(a));
+    for (int k = 0; k < 4; k++)
+        r[k] = x[molt_mm_extract_epi32(idx, k) & 3];
+    return molt_mm_castsi128_ps(molt_mm_loadu_si128((const molt_m128i *)(const void *)r));
+}
+static inline molt_m256 molt_mm256_permutevar_ps(molt_m256 a, molt_m256i idx)
+{
+    return molt_mm256_set_m128(molt_mm_permutevar_ps(molt_mm256_extractf128_ps(a, 1), molt_mm256_extracti128_si256(idx, 1)),
+                               molt_mm_permutevar_ps(molt_mm256_extractf128_ps(a, 0), molt_mm256_extracti128_si256(idx, 0)));
+}
+/* lane i = a[imm bit i] (pd; 256 bits: bits 0..1 low half, 2..3 high half) */
+static inline molt_m128d molt_mm_permute_pd(molt_m128d a, int imm) { return molt_mm_shuffle_pd(a, a, imm & 3); }
+static inline molt_m256d molt_mm256_permute_pd(molt_m256d a, int imm) { return molt_mm256_shuffle_pd(a, a, imm & 15); }
+
+/* per-lane 64-bit shifts: counts above 63 give 0 */
+static inline molt_m128i molt__varshift64(molt_m128i a, molt_m128i count, int right)
+{
+    uint64_t x[2], c[2];
+    molt_mm_storeu_si128((molt_m128i *)(void *)x, a);
+    molt_mm_storeu_si128((molt_m128i *)(void *)c, count);
+    for (int k = 0; k < 2; k++)
+        x[k] = c[k] > 63 ? 0 : right ? x[k] >> c[k] : x[k] << c[k];
+    return molt_mm_loadu_si128((const molt_m128i *)(const void *)x);
+}
+static inline molt_m128i molt_mm_sllv_epi64(molt_m128i a, molt_m128i count) { return molt__varshift64(a, count, 0); }
+static inline molt_m128i molt_mm_srlv_epi64(molt_m128i a, molt_m128i count) { return molt__varshift64(a, count, 1); }
+MOLT__SPLIT2(molt_mm256_sllv_epi64, molt_mm_sllv_epi64)
+MOLT__SPLIT2(molt_mm256_srlv_epi64, molt_mm_srlv_epi64)
+
+/* 256-bit duplicating moves and double broadcast */
+static inline molt_m256 molt_mm256_movehdup_ps(molt_m256 a)
+{
+    return molt_mm256_set_m128(molt_mm_movehdup_ps(molt_mm256_extractf128_ps(a, 1)), molt_mm_movehdup_ps(molt_mm256_extractf128_ps(a, 0)));
+}
+static inline molt_m256 molt_mm256_moveldup_ps(molt_m256 a)
+{
+    return molt_mm256_set_m128(molt_mm_moveldup_ps(molt_mm256_extractf128_ps(a, 1)), molt_mm_moveldup_ps(molt_mm256_extractf128_ps(a, 0)));
+}
+MOLT__SPLITD1(molt_mm256_movedup_pd, molt_mm_movedup_pd)
+static inline molt_m256d molt_mm256_broadcastsd_pd(molt_m128d a) { return molt__joind(molt_mm_movedup_pd(a), molt_mm_movedup_pd(a)); }
+static inline molt_m128d molt_mm_broadcastsd_pd(molt_m128d a) { return molt_mm_movedup_pd(a); }
+
+/* masked loads/stores of 64-bit lanes (sign bit of the mask lane) */
+static inline molt_m128i molt_mm_maskload_epi64(const long long *p, molt_m128i mask)
+{
+    int64_t r[2] = {0, 0};
+    for (int k = 0; k < 2; k++)
+        if (molt_mm_extract_epi64(mask, k) < 0)
+            memcpy(&r[k], p + k, 8);
+    return molt_mm_loadu_si128((const molt_m128i *)(const void *)r);
+}
+static inline void molt_mm_maskstore_epi64(long long *p, molt_m128i mask, molt_m128i a)
+{
+    for (int k = 0; k < 2; k++)
+        if (molt_mm_extract_epi64(mask, k) < 0) {
+            long long v = molt_mm_extract_epi64(a, k);
+            memcpy(p + k, &v, 8);
+        }
+}
+static inline molt_m256i molt_mm256_maskload_epi64(const long long *p, molt_m256i mask)
+{
+    return molt__join(molt_mm_maskload_epi64(p, molt__half(mask, 0)), molt_mm_maskload_epi64(p + 2, molt__half(mask, 1)));
+}
+static inline void molt_mm256_maskstore_epi64(long long *p, molt_m256i mask, molt_m256i a)
+{
+    molt_mm_maskstore_epi64(p, molt__half(mask, 0), molt__half(a, 0));
+    molt_mm_maskstore_epi64(p + 2, molt__half(mask, 1), molt__half(a, 1));
+}
+static inline molt_m128d molt_mm_maskload_pd(const double *p, molt_m128i mask)
+{
+    return molt_mm_castsi128_pd(molt_mm_maskload_epi64((const long long *)(const void *)p, mask));
+}
+static inline void molt_mm_maskstore_pd(double *p, molt_m128i mask, molt_m128d a)
+{
+    molt_mm_maskstore_epi64((long long *)(void *)p, mask, molt_mm_castpd_si128(a));
+}
+static inline molt_m256d molt_mm256_maskload_pd(const double *p, molt_m256i mask)
+{
+    return molt_mm256_castsi256_pd(molt_mm256_maskload_epi64((const long long *)(const void *)p, mask));
+}
+static inline void molt_mm256_maskstore_pd(double *p, molt_m256i mask, molt_m256d a)
+{
+    molt_mm256_maskstore_epi64((long long *)(void *)p, mask, molt_mm256_castpd_si256(a));
+}
+
+/* ------------------------------------------------------------------------ */
+/* More loads, stores and sets; scalar-lane rounding and estimates; more    */
+/* gathers                                                                  */
+/* ------------------------------------------------------------------------ */
+
+static inline molt_m128 molt_mm_set_ps1(float a) { return molt_mm_set1_ps(a); }
+static inline molt_m128 molt_mm_load1_ps(const float *p) { return molt_mm_set1_ps(*p); }
+static inline molt_m128 molt_mm_load_ps1(const float *p) { return molt_mm_set1_ps(*p); }
+/* (p[3], p[2], p[1], p[0]) */
+static inline molt_m128 molt_mm_loadr_ps(const float *p) { return molt_mm_shuffle_ps(molt_mm_loadu_ps(p), molt_mm_loadu_ps(p), 0x1b); }
+static inline void molt_mm_store1_ps(float *p, molt_m128 a) { molt_mm_storeu_ps(p, molt_mm_shuffle_ps(a, a, 0)); }
+static inline void molt_mm_store_ps1(float *p, molt_m128 a) { molt_mm_store1_ps(p, a); }
+static inline void molt_mm_storer_ps(float *p, molt_m128 a) { molt_mm_storeu_ps(p, molt_mm_shuffle_ps(a, a, 0x1b)); }
+static inline molt_m128d molt_mm_set_pd1(double a) { return molt_mm_set1_pd(a); }
+static inline molt_m128d molt_mm_load_pd1(const double *p) { return molt_mm_load1_pd(p); }
+static inline molt_m128d molt_mm_loadr_pd(const double *p) { molt_m128d v = molt_mm_loadu_pd(p); return molt_mm_shuffle_pd(v, v, 1); }
+/* (p[0], a1) and (a0, p[0]) */
+static inline molt_m128d molt_mm_loadl_pd(molt_m128d a, const double *p) { return molt_mm_move_sd(a, molt_mm_load_sd(p)); }
+static inline molt_m128d molt_mm_loadh_pd(molt_m128d a, const double *p) { return molt_mm_unpacklo_pd(a, molt_mm_load_sd(p)); }
+static inline void molt_mm_storel_pd(double *p, molt_m128d a) { molt_mm_store_sd(p, a); }
+static inline void molt_mm_storeh_pd(double *p, molt_m128d a) { molt_mm_store_sd(p, molt_mm_unpackhi_pd(a, a)); }
+static inline void molt_mm_store1_pd(double *p, molt_m128d a) { molt_mm_storeu_pd(p, molt_mm_unpacklo_pd(a, a)); }
+static inline void molt_mm_store_pd1(double *p, molt_m128d a) { molt_mm_store1_pd(p, a); }
+static inline void molt_mm_storer_pd(double *p, molt_m128d a) { molt_mm_storeu_pd(p, molt_mm_shuffle_pd(a, a, 1)); }
+static inline molt_m256d molt_mm256_set_m128d(molt_m128d hi, molt_m128d lo) { return molt__joind(lo, hi); }
+static inline molt_m256d molt_mm256_setr_m128d(molt_m128d lo, molt_m128d hi) { return molt__joind(lo, hi); }
+static inline molt_m256d molt_mm256_loadu2_m128d(const double *hi, const double *lo)
+{
+    return molt__joind(molt_mm_loadu_pd(lo), molt_mm_loadu_pd(hi));
+}
+static inline void molt_mm256_storeu2_m128d(double *hi, double *lo, molt_m256d a)
+{
+    molt_mm_storeu_pd(lo, molt__halfd(a, 0));
+    molt_mm_storeu_pd(hi, molt__halfd(a, 1));
+}
+
+/* lane 0 from b rounded / estimated, the other lanes from a */
+static inline molt_m128 molt_mm_round_ss(molt_m128 a, molt_m128 b, int imm) { return molt_mm_move_ss(a, molt_mm_round_ps(b, imm)); }
+static inline molt_m128d molt_mm_round_sd(molt_m128d a, molt_m128d b, int imm) { return molt_mm_move_sd(a, molt_mm_round_pd(b, imm)); }
+static inline molt_m128 molt_mm_floor_ss(molt_m128 a, molt_m128 b) { return molt_mm_move_ss(a, molt_mm_floor_ps(b)); }
+static inline molt_m128d molt_mm_floor_sd(molt_m128d a, molt_m128d b) { return molt_mm_move_sd(a, molt_mm_floor_pd(b)); }
+static inline molt_m128 molt_mm_ceil_ss(molt_m128 a, molt_m128 b) { return molt_mm_move_ss(a, molt_mm_ceil_ps(b)); }
+static inline molt_m128d molt_mm_ceil_sd(molt_m128d a, molt_m128d b) { return molt_mm_move_sd(a, molt_mm_ceil_pd(b)); }
+/* precise where x86 approximates (see molt_mm_rcp_ps); lanes 1..3 from a */
+static inline molt_m128 molt_mm_rcp_ss(molt_m128 a) { return molt_mm_move_ss(a, molt_mm_rcp_ps(a)); }
+static inline molt_m128 molt_mm_rsqrt_ss(molt_m128 a) { return molt_mm_move_ss(a, molt_mm_rsqrt_ps(a)); }
+
+/* Gathers of 32- or 64-bit elements by 32- or 64-bit indices: element i =
+ * the bytes at base + idx[i] * scale (scale 1, 2, 4 or 8). Masked forms
+ * load where the mask element's sign bit is set and keep src elsewhere. */
+static inline void molt__gather(void *dst, const void *base, const int64_t *idx, int n, int width, int scale)
+{
+    for (int i = 0; i < n; i++)
+        memcpy((char *)dst + i * width, (const char *)base + idx[i] * scale, (size_t)width);
+}
+static inline void molt__idx32(int64_t *out, molt_m128i v, int n)
+{
+    for (int i = 0; i < n; i++)
+        out[i] = molt_mm_extract_epi32(v, i);
+}
+static inline void molt__idx64(int64_t *out, molt_m128i v, int n)
+{
+    for (int i = 0; i < n; i++)
+        out[i] = molt_mm_extract_epi64(v, i);
+}
+static inline molt_m128d molt_mm_i32gather_pd(const double *base, molt_m128i idx, int scale)
+{
+    int64_t ix[2];
+    double r[2];
+    molt__idx32(ix, idx, 2);
+    molt__gather(r, base, ix, 2, 8, scale);
+    return molt_mm_loadu_pd(r);
+}
+static inline molt_m256d molt_mm256_i32gather_pd(const double *base, molt_m128i idx, int scale)
+{
+    return molt__joind(molt_mm_i32gather_pd(base, idx, scale), molt_mm_i32gather_pd(base, molt_mm_srli_si128(idx, 8), scale));
+}
+static inline molt_m128d molt_mm_i64gather_pd(const double *base, molt_m128i idx, int scale)
+{
+    int64_t ix[2];
+    double r[2];
+    molt__idx64(ix, idx, 2);
+    molt__gather(r, base, ix, 2, 8, scale);
+    return molt_mm_loadu_pd(r);
+}
+static inline molt_m256d molt_mm256_i64gather_pd(const double *base, molt_m256i idx, int scale)
+{
+    return molt__joind(molt_mm_i64gather_pd(base, molt__half(idx, 0), scale), molt_mm_i64gather_pd(base, molt__half(idx, 1), scale));
+}
+static inline molt_m128i molt_mm_i32gather_epi64(const long long *base, molt_m128i idx, int scale)
+{
+    return molt_mm_castpd_si128(molt_mm_i32gather_pd((const double *)(const void *)base, idx, scale));
+}
+static inline molt_m256i molt_mm256_i32gather_epi64(const long long *base, molt_m128i idx, int scale)
+{
+    return molt_mm256_castpd_si256(molt_mm256_i32gather_pd((const double *)(const void *)base, idx, scale));
+}
+static inline molt_m128i molt_mm_i64gather_epi64(const long long *base, molt_m128i idx, int scale)
+{
+    return molt_mm_castpd_si128(molt_mm_i64gather_pd((const double *)(const void *)base, idx, scale));
+}
+static inline molt_m256i molt_mm256_i64gather_epi64(const long long *base, molt_m256i idx, int scale)
+{
+    return molt_mm256_castpd_si256(molt_mm256_i64gather_pd((const double *)(const void *)base, idx, scale));
+}
+/* 64-bit indices, 32-bit elements: the results fill the low lanes, the rest 0 */
+static inline molt_m128i molt_mm_i64gather_epi32(const int *base, molt_m128i idx, int scale)
+{
+    int64_t ix[2];
+    int32_t r[4] = {0, 0, 0, 0};
+    molt__idx64(ix, idx, 2);
+    molt__gather(r, base, ix, 2, 4, scale);
+    return molt_mm_loadu_si128((const molt_m128i *)(const void *)r);
+}
+static inline molt_m128i molt_mm256_i64gather_epi32(const int *base, molt_m256i idx, int scale)
+{
+    return molt_mm_unpacklo_epi64(molt_mm_i64gather_epi32(base, molt__half(idx, 0), scale), molt_mm_i64gather_epi32(base, molt__half(idx, 1), scale));
+}
+static inline molt_m128 molt_mm_i64gather_ps(const float *base, molt_m128i idx, int scale)
+{
+    return molt_mm_castsi128_ps(molt_mm_i64gather_epi32((const int *)(const void *)base, idx, scale));
+}
+static inline molt_m128 molt_mm256_i64gather_ps(const float *base, molt_m256i idx, int scale)
+{
+    return molt_mm_castsi128_ps(molt_mm256_i64gather_epi32((const int *)(const void *)base, idx, scale));
+}
+static inline molt_m128i molt_mm_mask_i32gather_epi32(molt_m128i src, const int *base, molt_m128i idx, molt_m128i mask, int scale)
+{
+    int32_t r[4];
+    molt_mm_storeu_si128((molt_m128i *)(void *)r, src);
+    for (int i = 0; i < 4; i++)
+        if (molt_mm_extract_epi32(mask, i) < 0)
+            memcpy(&r[i], (const char *)base + (int64_t)molt_mm_extract_epi32(idx, i) * scale, 4);
+    return molt_mm_loadu_si128((const molt_m128i *)(const void *)r);
+}
+static inline molt_m256i molt_mm256_mask_i32gather_epi32(molt_m256i src, const int *base, molt_m256i idx, molt_m256i mask, int scale)
+{
+    return molt__join(molt_mm_mask_i32gather_epi32(molt__half(src, 0), base, molt__half(idx, 0), molt__half(mask, 0), scale),
+                      molt_mm_mask_i32gather_epi32(molt__half(src, 1), base, molt__half(idx, 1), molt__half(mask, 1), scale));
+}
+static inline molt_m128 molt_mm_mask_i32gather_ps(molt_m128 src, const float *base, molt_m128i idx, molt_m128 mask, int scale)
+{
+    return molt_mm_castsi128_ps(molt_mm_mask_i32gather_epi32(molt_mm_castps_si128(src), (const int *)(const void *)base, idx,
+                                                             molt_mm_castps_si128(mask), scale));
+}
+static inline molt_m256 molt_mm256_mask_i32gather_ps(molt_m256 src, const float *base, molt_m256i idx, molt_m256 mask, int scale)
+{
+    return molt_mm256_castsi256_ps(molt_mm256_mask_i32gather_epi32(molt_mm256_castps_si256(src), (const int *)(const void *)base, idx,
+                                                                   molt_mm256_castps_si256(mask), scale));
+}
+
+/* (p[0], p[1], p[0], p[1]) from a 128-bit double vector in memory */
+static inline molt_m256d molt_mm256_broadcast_pd(const molt_m128d *p)
+{
+    molt_m128d v = molt_mm_loadu_pd((const double *)(const void *)p);
+    return molt__joind(v, v);
+}
+/* x86 zeroes all YMM registers; no register state to clear here */
+static inline void molt_mm256_zeroall(void) {}
 
 #endif /* MOLT_SIMD_SCALAR_H */

@@ -101,6 +101,22 @@ fn unknown_intrinsics_and_asm_are_left_for_the_model() {
 }
 
 #[test]
+fn mapped_intrinsics_without_the_mm_prefix_are_sites_and_are_renamed() {
+    let src = "#include <immintrin.h>\nunsigned f(unsigned a, unsigned m) { return _pdep_u32(a, m) + _lzcnt_u32(a); }\n\
+               void g(void) { _MM_SET_ROUNDING_MODE(_MM_ROUND_DOWN); }\nunsigned h(unsigned c) { return _mm_crc32_u8(c, 1); }\n";
+    let sites = recipe().find_sites("a.c", src);
+    let k = kinds(&sites);
+    for item in ["a.c::f", "a.c::g", "a.c::h"] {
+        assert!(k.iter().any(|s| s.ends_with(&format!("x86-intrinsic {item}"))), "{item}: {k:?}");
+    }
+    let out = recipe().rewrite("a.c", src, &sites).unwrap();
+    assert!(out.unmapped.is_empty(), "{:?}", out.unmapped);
+    assert!(out.text.contains("return molt_pdep_u32(a, m) + molt_lzcnt_u32(a);"), "{}", out.text);
+    assert!(out.text.contains("molt_MM_SET_ROUNDING_MODE(MOLT_MM_ROUND_DOWN);"), "{}", out.text);
+    assert!(recipe().find_sites("a.c", &out.text).is_empty(), "{:?}", kinds(&recipe().find_sites("a.c", &out.text)));
+}
+
+#[test]
 fn code_x86_keeps_for_itself_is_not_a_site_but_feature_guarded_code_is() {
     // The architecture's own branch, and a feature the table does not provide.
     let src = "#if defined(__x86_64__) || defined(__i386__)\n#include <immintrin.h>\n\

@@ -393,7 +393,25 @@ NOINLINE static void emit_i32(const char *name, int k, int v)
 #define I128_1(fn) FOR128 emit128i(#fn, -1, k, I(fn)(A128I(ia)));
 #define I256_1(fn) FOR256 emit256i(#fn, -1, k, I(fn)(ld256i(ia[k])));
 
-/* Immediates must be constants for x86: expand every value. */
+/* Immediates must be constants for x86: expand every value. The wrappers
+ * take them as ordinary ints, so their builds run the same values in a loop
+ * (same lines in the same order, and a build several times faster); the
+ * constant-immediate path is still exercised by the fixed values elsewhere
+ * (shift counts, _MM_SHUFFLE, lane numbers, rounding controls). */
+#if MOLT_NAMES
+#define REP16(M, x)                               \
+    for (int imm_ = (x); imm_ < (x) + 16; imm_++) { \
+        M(imm_)                                   \
+    }
+#define REP32(M)                            \
+    for (int imm_ = 0; imm_ < 32; imm_++) { \
+        M(imm_)                             \
+    }
+#define REP256(M)                            \
+    for (int imm_ = 0; imm_ < 256; imm_++) { \
+        M(imm_)                              \
+    }
+#else
 #define REP4(M, x) M((x)) M((x) + 1) M((x) + 2) M((x) + 3)
 #define REP16(M, x) REP4(M, x) REP4(M, (x) + 4) REP4(M, (x) + 8) REP4(M, (x) + 12)
 #define REP32(M) REP16(M, 0) REP16(M, 16)
@@ -401,6 +419,7 @@ NOINLINE static void emit_i32(const char *name, int k, int v)
     REP16(M, 0) REP16(M, 16) REP16(M, 32) REP16(M, 48) REP16(M, 64) REP16(M, 80) REP16(M, 96) \
     REP16(M, 112) REP16(M, 128) REP16(M, 144) REP16(M, 160) REP16(M, 176) REP16(M, 192)       \
     REP16(M, 208) REP16(M, 224) REP16(M, 240)
+#endif
 
 /* Immediate sweeps use two cases: distinct lane values, and specials. */
 #define FOR_IMMCASE for (int k = 8; k < 10; k++)
@@ -1385,6 +1404,9 @@ static void check_pd256(void)
         emit64("_mm256_store_pd", -1, k, bits, 4, EXACT);
     }
     emit256d("_mm256_setzero_pd", -1, 0, I(_mm256_setzero_pd)(), EXACT);
+    FOR256 emit256d("_mm256_broadcast_pd", -1, k, I(_mm256_broadcast_pd)((const T(m128d) *)(const void *)(db[k] + k % 3)), EXACT);
+    I(_mm256_zeroall)();
+    emit_i32("_mm256_zeroall", 0, 0);
     for (int off = 0; off < 8; off++) {
         unsigned char src[48], buf[48];
         memcpy(src, da[off], 32);
@@ -1395,6 +1417,595 @@ static void check_pd256(void)
         uint32_t bits[12];
         memcpy(bits, buf, sizeof bits);
         emit("_mm256_storeu_pd", off, 0, bits, 12, EXACT);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Scalar extensions, CRC32, F16C, allocation, hints, MXCSR                 */
+/* ------------------------------------------------------------------------ */
+
+NOINLINE static void emit_u64(const char *name, int imm, int k, unsigned long long v)
+{
+    uint64_t b = (uint64_t)v;
+    emit64(name, imm, k, &b, 1, EXACT);
+}
+
+static void check_bits(void)
+{
+    static const uint64_t special[] = {0, 1, 2, 3, 0x80000000u, 0xffffffffu, 0x7fffffffu, 0x100000000ull,
+                                       0x8000000000000000ull, 0xffffffffffffffffull, 0x00f0f0f000ff00ffull,
+                                       0xaaaaaaaaaaaaaaaaull, 0x5555555555555555ull, 0x0000ffff0000ffffull};
+    for (int k = 0; k < 64; k++) {
+        uint64_t a = k < 14 ? special[k] : ((uint64_t)ia[k % NCASE][k % 8] << 32 | ib[k % NCASE][(k + 3) % 8]);
+        uint64_t b = k < 14 ? special[13 - k] : ((uint64_t)ib[(k + 7) % NCASE][k % 8] << 32 | ia[(k + 5) % NCASE][(k + 1) % 8]);
+        if (k >= 40 && k < 52) /* sparse masks */
+            b &= b >> 1 & b >> 3;
+        unsigned a32 = (unsigned)a, b32 = (unsigned)b;
+        emit_i32("_mm_popcnt_u32", k, I(_mm_popcnt_u32)(a32));
+        emit_i64("_mm_popcnt_u64", -1, k, I(_mm_popcnt_u64)(a));
+        emit_i32("_lzcnt_u32", k, (int)I(_lzcnt_u32)(a32));
+        emit_u64("_lzcnt_u64", -1, k, I(_lzcnt_u64)(a));
+        emit_i32("_tzcnt_u32", k, (int)I(_tzcnt_u32)(a32));
+        emit_u64("_tzcnt_u64", -1, k, I(_tzcnt_u64)(a));
+        emit_i32("_andn_u32", k, (int)I(_andn_u32)(a32, b32));
+        emit_u64("_andn_u64", -1, k, I(_andn_u64)(a, b));
+        emit_i32("_blsr_u32", k, (int)I(_blsr_u32)(a32));
+        emit_u64("_blsr_u64", -1, k, I(_blsr_u64)(a));
+        emit_i32("_blsi_u32", k, (int)I(_blsi_u32)(a32));
+        emit_u64("_blsi_u64", -1, k, I(_blsi_u64)(a));
+        emit_i32("_blsmsk_u32", k, (int)I(_blsmsk_u32)(a32));
+        emit_u64("_blsmsk_u64", -1, k, I(_blsmsk_u64)(a));
+        emit_i32("_pdep_u32", k, (int)I(_pdep_u32)(a32, b32));
+        emit_u64("_pdep_u64", -1, k, I(_pdep_u64)(a, b));
+        emit_i32("_pext_u32", k, (int)I(_pext_u32)(a32, b32));
+        emit_u64("_pext_u64", -1, k, I(_pext_u64)(a, b));
+        unsigned long long hi64;
+        emit_u64("_mulx_u64", -1, k, I(_mulx_u64)(a, b, &hi64));
+        emit_u64("_mulx_u64(hi)", -1, k, hi64);
+        unsigned crc = (unsigned)(b >> 7);
+        emit_i32("_mm_crc32_u8", k, (int)I(_mm_crc32_u8)(crc, (unsigned char)a));
+        emit_i32("_mm_crc32_u16", k, (int)I(_mm_crc32_u16)(crc, (unsigned short)a));
+        emit_i32("_mm_crc32_u32", k, (int)I(_mm_crc32_u32)(crc, a32));
+        emit_u64("_mm_crc32_u64", -1, k, I(_mm_crc32_u64)(b, a));
+    }
+    /* start/length and index at every value that matters, and beyond */
+    for (int k = 0; k < 6; k++) {
+        uint64_t a = k == 0 ? ~0ull : ((uint64_t)ia[k + 14][k] << 32 | ib[k + 14][k + 1]);
+        for (unsigned s = 0; s < 70; s += (s < 34 ? 1 : 5)) {
+            emit_i32("_bzhi_u32", (int)s, (int)I(_bzhi_u32)((unsigned)a, s));
+            emit_u64("_bzhi_u64", (int)s, k, I(_bzhi_u64)(a, s));
+            for (unsigned l = 0; l < 70; l += (l < 8 ? 1 : 7)) {
+                emit_i32("_bextr_u32", (int)s, (int)I(_bextr_u32)((unsigned)a, s, l));
+                emit_u64("_bextr_u64", (int)s, k, I(_bextr_u64)(a, s, l));
+            }
+        }
+        emit_i32("_bzhi_u32", 256 + 3, (int)I(_bzhi_u32)((unsigned)a, 256 + 3));
+        emit_u64("_bzhi_u64", 256 + 3, k, I(_bzhi_u64)(a, 256 + 3));
+    }
+    /* a CRC over a buffer, as code uses it */
+    unsigned crc = 0xffffffffu;
+    const unsigned char *bytes = (const unsigned char *)(const void *)ia;
+    for (int i = 0; i < 256; i++)
+        crc = I(_mm_crc32_u8)(crc, bytes[i]);
+    emit_i32("_mm_crc32_u8(buffer)", 0, (int)~crc);
+}
+
+static void check_f16c(void)
+{
+    static const uint32_t edge[] = {
+        0x477fe000, /* 65504: the largest half */
+        0x477fefff, /* just below the rounding point to infinity */
+        0x477ff000, /* 65520: ties to infinity */
+        0x477ff001, 0x47800000, /* 65536 */
+        0x33800000, /* 2^-24: the smallest half denormal */
+        0x33000000, /* 2^-25: ties to 0 */
+        0x33000001, 0x33400000, /* 1.5 * 2^-25 */
+        0x38800000, /* 2^-14: the smallest normal half */
+        0x387fc000, /* just below it: a half denormal */
+        0x387fe000, /* a tie between the largest denormal and 2^-14 */
+        0x3f801000, /* 1 + 2^-11: a tie */
+        0x3f803000, /* 1 + 3 * 2^-11: a tie, rounds up */
+        0x3f800001, 0xbf801001, 0x7f800001, 0xffc0dead, 0x7fa12345, 0x00000000, 0x80000000, 0x80000001,
+        0x3eaaaaab, 0xc2f6e979, 0x4b000001, 0xcb7fffff, 0x3f7ff000, 0xb3800000,
+    };
+    _Static_assert(sizeof edge == 7 * 16, "edge: 7 groups of 4");
+    for (int k = 0; k < 2 * NCASE + 7; k++) {
+        float in[4];
+        if (k < 2 * NCASE)
+            memcpy(in, fa[k / 2] + 4 * (k % 2), 16);
+        else
+            memcpy(in, edge + 4 * (k - 2 * NCASE), 16);
+        v128 a = I(_mm_loadu_ps)(in);
+#define CVTPS_PH(imm) emit128i("_mm_cvtps_ph", imm, k, I(_mm_cvtps_ph)(a, imm));
+        CVTPS_PH(0) CVTPS_PH(1) CVTPS_PH(2) CVTPS_PH(3) CVTPS_PH(4) CVTPS_PH(8) CVTPS_PH(9) CVTPS_PH(10) CVTPS_PH(11) CVTPS_PH(12)
+        emit_i32("_cvtss_sh[0]", k, I(_cvtss_sh)(in[0], 0));
+        emit_i32("_cvtss_sh[1]", k, I(_cvtss_sh)(in[1], 1));
+        emit_i32("_cvtss_sh[2]", k, I(_cvtss_sh)(in[2], 2));
+        emit_i32("_cvtss_sh[3]", k, I(_cvtss_sh)(in[3], 3));
+        emit_i32("_cvtss_sh[4]", k, I(_cvtss_sh)(in[k % 4], 4));
+    }
+    FOR256 {
+        emit128i("_mm256_cvtps_ph", 0, k, I(_mm256_cvtps_ph)(ld256(fa[k]), 0));
+        emit128i("_mm256_cvtps_ph", 3, k, I(_mm256_cvtps_ph)(ld256(fb[k]), 3));
+    }
+    /* halves -> floats: every 16-bit pattern */
+    for (int base = 0; base < 65536; base += 8) {
+        uint16_t h[8];
+        for (int i = 0; i < 8; i++)
+            h[i] = (uint16_t)(base + i);
+        v128i v = ld128i((const uint32_t *)(const void *)h);
+        if (base % 64 == 0) {
+            emit256("_mm256_cvtph_ps", -1, base, I(_mm256_cvtph_ps)(v), EXACT);
+            emit_f32("_cvtsh_ss", base, I(_cvtsh_ss)(h[3]));
+        }
+        emit128("_mm_cvtph_ps", -1, base, I(_mm_cvtph_ps)(v), EXACT);
+        emit128("_mm_cvtph_ps(hi)", -1, base, I(_mm_cvtph_ps)(I(_mm_srli_si128)(v, 8)), EXACT);
+    }
+}
+
+static void check_misc(void)
+{
+    /* aligned allocation: alignment honoured, memory usable */
+    for (size_t align = 1; align <= 8192; align *= 2) {
+        unsigned char *p = (unsigned char *)I(_mm_malloc)(1000, align);
+        int ok = p != NULL && ((uintptr_t)p % align) == 0;
+        if (p) {
+            memset(p, 0x5a, 1000);
+            ok = ok && p[0] == 0x5a && p[999] == 0x5a;
+        }
+        I(_mm_free)(p);
+        emit_i32("_mm_malloc+_mm_free", (int)align, ok);
+    }
+    I(_mm_free)(NULL);
+    emit_i32("_mm_malloc(3 not a power of 2)", 0, I(_mm_malloc)(64, 3) == NULL);
+    /* hints and fences: present, and no effect on data */
+    int data[16];
+    for (int i = 0; i < 16; i++)
+        data[i] = i * 7;
+    I(_mm_prefetch)((const char *)data, K(_MM_HINT_T0));
+    I(_mm_prefetch)((const char *)(data + 4), K(_MM_HINT_T1));
+    I(_mm_prefetch)((const char *)(data + 8), K(_MM_HINT_T2));
+    I(_mm_prefetch)((const char *)(data + 12), K(_MM_HINT_NTA));
+    I(_mm_prefetch)((const char *)(data + 2), K(_MM_HINT_ET0));
+    I(_mm_prefetch)((const char *)(data + 6), K(_MM_HINT_ET1));
+    I(_mm_pause)();
+    I(_mm_sfence)();
+    I(_mm_lfence)();
+    I(_mm_mfence)();
+    emit_i32("_mm_prefetch+_mm_pause+fences", 0, data[5] + data[15]);
+    int hints[6] = {K(_MM_HINT_T0), K(_MM_HINT_T1), K(_MM_HINT_T2), K(_MM_HINT_NTA), K(_MM_HINT_ET0), K(_MM_HINT_ET1)};
+    emit("_MM_HINT_T0,T1,T2,NTA,ET0,ET1", -1, 0, (const uint32_t *)(const void *)hints, 6, EXACT);
+    int consts[12] = {K(_MM_ROUND_NEAREST), K(_MM_ROUND_DOWN), K(_MM_ROUND_UP), K(_MM_ROUND_TOWARD_ZERO), K(_MM_ROUND_MASK),
+                      K(_MM_EXCEPT_INVALID), K(_MM_EXCEPT_DENORM), K(_MM_EXCEPT_DIV_ZERO), K(_MM_EXCEPT_OVERFLOW),
+                      K(_MM_EXCEPT_UNDERFLOW), K(_MM_EXCEPT_INEXACT), K(_MM_EXCEPT_MASK)};
+    emit("_MM_ROUND_*,_MM_EXCEPT_*", -1, 0, (const uint32_t *)(const void *)consts, 12, EXACT);
+}
+
+/* Rounding modes: every mode, then conversions and arithmetic in it. */
+static volatile float sink_f;
+static void check_mxcsr(void)
+{
+    static const unsigned modes[4] = {0x0000, 0x2000, 0x4000, 0x6000};
+    for (int m = 0; m < 4; m++) {
+        I(_MM_SET_ROUNDING_MODE)(modes[m]);
+        emit_i32("_MM_GET_ROUNDING_MODE", m, (int)I(_MM_GET_ROUNDING_MODE)());
+        emit_i32("_mm_getcsr&_MM_ROUND_MASK", m, (int)(I(_mm_getcsr)() & 0x6000u));
+        for (int k = 0; k < 2 * NCASE; k += 3) {
+            emit128i("_mm_cvtps_epi32(mode)", m, k, I(_mm_cvtps_epi32)(A128(fa)));
+            emit128("_mm_add_ps(mode)", m, k, I(_mm_add_ps)(A128(fa), A128(fb)), ARITH);
+            emit128("_mm_div_ps(mode)", m, k, I(_mm_div_ps)(A128(fa), A128(fb)), ARITH);
+            emit128("_mm_round_ps(CUR_DIRECTION)", m, k, I(_mm_round_ps)(A128(fa), K(_MM_FROUND_CUR_DIRECTION)), ARITH);
+            emit128i("_mm_cvtpd_epi32(mode)", m, k, I(_mm_cvtpd_epi32)(A128D(da)));
+            emit128i("_mm_cvtps_ph(4)", m, k, I(_mm_cvtps_ph)(A128(fa), 4));
+        }
+    }
+    I(_MM_SET_ROUNDING_MODE)(K(_MM_ROUND_NEAREST));
+    I(_mm_setcsr)(0x1f80u | 0x4000u);
+    emit_i32("_mm_setcsr(ROUND_UP)+_MM_GET_ROUNDING_MODE", 0, (int)I(_MM_GET_ROUNDING_MODE)());
+    I(_mm_setcsr)(0x1f80u);
+    emit_i32("_mm_getcsr", 0, (int)I(_mm_getcsr)());
+
+    /* exception flags raised by operations */
+    static const uint32_t ops[][2] = {
+        {0x3f800000, 0x40400000}, /* 1 / 3: inexact */
+        {0x3f800000, 0x00000000}, /* 1 / 0: divide by zero */
+        {0x00000000, 0x00000000}, /* 0 / 0: invalid */
+        {0x7f7fffff, 0x3f000000}, /* FLT_MAX / 0.5: overflow, inexact */
+        {0x0da24260, 0x7f7fffff}, /* 1e-30 / FLT_MAX: underflow, inexact */
+        {0x40000000, 0x3f800000}, /* 2 / 1: exact, nothing */
+    };
+    for (int i = 0; i < 6; i++) {
+        I(_MM_SET_EXCEPTION_STATE)(0);
+        /* all lanes alike: the flags come from every lane (the NEON _ss
+         * wrappers compute all four lanes, so their flags would differ) */
+        v128 r = I(_mm_div_ps)(I(_mm_set1_ps)(lf(ops[i][0])), I(_mm_set1_ps)(lf(ops[i][1])));
+        sink_f = I(_mm_cvtss_f32)(r);
+        emit_i32("_MM_GET_EXCEPTION_STATE", i, (int)I(_MM_GET_EXCEPTION_STATE)());
+        emit_i32("_mm_getcsr(flags)", i, (int)I(_mm_getcsr)());
+    }
+    I(_MM_SET_EXCEPTION_STATE)(K(_MM_EXCEPT_INEXACT) | K(_MM_EXCEPT_OVERFLOW));
+    emit_i32("_MM_SET_EXCEPTION_STATE", 0, (int)I(_MM_GET_EXCEPTION_STATE)());
+    I(_mm_setcsr)(0x1f80u | K(_MM_EXCEPT_INVALID));
+    emit_i32("_mm_setcsr(flags)", 0, (int)I(_mm_getcsr)());
+    I(_mm_setcsr)(0x1f80u);
+}
+
+/* ------------------------------------------------------------------------ */
+/* More SSE..SSE4.1, PCLMULQDQ, AES-NI                                      */
+/* ------------------------------------------------------------------------ */
+
+#define INSERT_PS(imm) FOR_IMMCASE emit128("_mm_insert_ps", imm, k, I(_mm_insert_ps)(ld128(fa[k]), ld128(fb[k] + 4), imm), EXACT);
+#define DP_PS(imm)                                                                                         \
+    for (int k = 8; k < 2 * NCASE; k += 7)                                                                 \
+        emit128("_mm_dp_ps", imm, k, I(_mm_dp_ps)(A128(fa), A128(fb), imm), ARITH);
+#define DP_PD_MPSAD(imm)                                                                                   \
+    for (int k = 8; k < 2 * NCASE; k += 5) {                                                               \
+        emit128d("_mm_dp_pd", imm, k, I(_mm_dp_pd)(A128D(da), A128D(db), imm), ARITH);                     \
+        emit128i("_mm_mpsadbw_epu8", imm, k, I(_mm_mpsadbw_epu8)(A128I(ia), A128I(ib), imm));              \
+    }
+#define DP_PS256(imm) FOR_IMMCASE emit256("_mm256_dp_ps", imm, k, I(_mm256_dp_ps)(ld256(fa[k + 4]), ld256(fb[k + 4]), imm), ARITH);
+static void sweep_insert_ps(void) { REP256(INSERT_PS) }
+static void sweep_dp(void) { REP256(DP_PS) REP256(DP_PD_MPSAD) REP256(DP_PS256) }
+
+static void check_sse_more(void)
+{
+    F128_2(_mm_hsub_ps, ARITH)
+    F256_2(_mm256_hsub_ps, ARITH)
+    D128_2(_mm_hsub_pd, ARITH)
+    D256_2(_mm256_hsub_pd, ARITH)
+    D128_2(_mm_add_sd, ARITH) D128_2(_mm_sub_sd, ARITH) D128_2(_mm_mul_sd, ARITH) D128_2(_mm_div_sd, ARITH)
+    D128_2(_mm_min_sd, EXACT) D128_2(_mm_max_sd, EXACT) D128_2(_mm_sqrt_sd, ARITH) D128_2(_mm_move_sd, EXACT)
+    F128_2(_mm_move_ss, EXACT)
+    D128_1(_mm_movedup_pd, EXACT)
+    I128_1(_mm_move_epi64)
+    sweep_insert_ps();
+    sweep_dp();
+    FOR128 {
+        v128 a = A128(fa);
+        T(m128d) d = A128D(da);
+        v128i x = A128I(ia);
+        emit_i32("_mm_extract_ps[0]", k, I(_mm_extract_ps)(a, 0));
+        emit_i32("_mm_extract_ps[1]", k, I(_mm_extract_ps)(a, 1));
+        emit_i32("_mm_extract_ps[2]", k, I(_mm_extract_ps)(a, 2));
+        emit_i32("_mm_extract_ps[3]", k, I(_mm_extract_ps)(a, 3));
+        emit_i32("_mm_cvtss_si32", k, I(_mm_cvtss_si32)(a));
+        emit_i32("_mm_cvttss_si32", k, I(_mm_cvttss_si32)(a));
+        emit_i32("_mm_cvt_ss2si", k, I(_mm_cvt_ss2si)(I(_mm_movehl_ps)(a, a)));
+        emit_i32("_mm_cvtt_ss2si", k, I(_mm_cvtt_ss2si)(I(_mm_movehl_ps)(a, a)));
+        emit_i32("_mm_cvtsd_si32", k, I(_mm_cvtsd_si32)(d));
+        emit_i32("_mm_cvttsd_si32", k, I(_mm_cvttsd_si32)(d));
+        emit_i64("_mm_cvtsd_si64", -1, k, I(_mm_cvtsd_si64)(d));
+        emit_i64("_mm_cvttsd_si64", -1, k, I(_mm_cvttsd_si64)(d));
+        emit_i64("_mm_cvtsd_si64x", -1, k, I(_mm_cvtsd_si64x)(I(_mm_unpackhi_pd)(d, d)));
+        emit_i64("_mm_cvttsd_si64x", -1, k, I(_mm_cvttsd_si64x)(I(_mm_unpackhi_pd)(d, d)));
+        emit_i64("_mm_cvtss_si64", -1, k, I(_mm_cvtss_si64)(a));
+        emit_i64("_mm_cvttss_si64", -1, k, I(_mm_cvttss_si64)(a));
+        int iv = (int)ia[k / 2][k % 8];
+        long long lv = (long long)((uint64_t)ib[k / 2][k % 8] << 32 | ia[k / 2][(k + 1) % 8]);
+        emit128("_mm_cvtsi32_ss", -1, k, I(_mm_cvtsi32_ss)(a, iv), EXACT);
+        emit128("_mm_cvt_si2ss", -1, k, I(_mm_cvt_si2ss)(a, iv >> (k % 9)), EXACT);
+        emit128d("_mm_cvtsi32_sd", -1, k, I(_mm_cvtsi32_sd)(d, iv), EXACT);
+        emit128("_mm_cvtsi64_ss", -1, k, I(_mm_cvtsi64_ss)(a, lv >> (k % 40)), EXACT);
+        emit128d("_mm_cvtsi64_sd", -1, k, I(_mm_cvtsi64_sd)(d, lv >> (k % 40)), EXACT);
+        emit128d("_mm_cvtss_sd", -1, k, I(_mm_cvtss_sd)(d, a), EXACT);
+        emit128("_mm_cvtsd_ss", -1, k, I(_mm_cvtsd_ss)(a, d), EXACT);
+        emit128i("_mm_minpos_epu16", -1, k, I(_mm_minpos_epu16)(x));
+        emit128i("_mm_minpos_epu16(ties)", -1, k, I(_mm_minpos_epu16)(I(_mm_and_si128)(x, I(_mm_set1_epi16)(3))));
+        emit_i32("_mm_test_all_zeros", k, I(_mm_test_all_zeros)(x, A128I(ib)));
+        emit_i32("_mm_test_all_zeros(a,~a)", k, I(_mm_test_all_zeros)(x, I(_mm_xor_si128)(x, I(_mm_set1_epi32)(-1))));
+        emit_i32("_mm_test_all_ones", k, I(_mm_test_all_ones)(x));
+        emit_i32("_mm_test_all_ones(a|b)", k, I(_mm_test_all_ones)(I(_mm_or_si128)(x, I(_mm_set1_epi32)(k % 3 ? -1 : 0x7fffffff))));
+        emit_i32("_mm_test_mix_ones_zeros", k, I(_mm_test_mix_ones_zeros)(x, A128I(ib)));
+    }
+    /* undefined: only that they exist (the contents are undefined on x86) */
+    v128 u1 = I(_mm_undefined_ps)();
+    T(m128d) u2 = I(_mm_undefined_pd)();
+    v128i u3 = I(_mm_undefined_si128)();
+    v256 u4 = I(_mm256_undefined_ps)();
+    T(m256d) u5 = I(_mm256_undefined_pd)();
+    v256i u6 = I(_mm256_undefined_si256)();
+    (void)u1, (void)u2, (void)u3, (void)u4, (void)u5, (void)u6;
+    emit_i32("_mm_undefined_ps+_mm_undefined_pd+_mm_undefined_si128+_mm256_undefined_ps+_mm256_undefined_pd+_mm256_undefined_si256", 0, 0);
+    /* streaming stores and loads, lddqu, loaddup */
+    FOR256 {
+        _Alignas(32) uint32_t buf[8 * 8 + 4];
+        memset(buf, 0xcc, sizeof buf);
+        I(_mm_stream_ps)((float *)(void *)buf, ld128(fa[k]));
+        I(_mm_stream_pd)((double *)(void *)(buf + 4), ld128d(da[k]));
+        I(_mm_stream_si128)((v128i *)(void *)(buf + 8), ld128i(ia[k]));
+        I(_mm_stream_si32)((int *)(void *)(buf + 12), (int)ib[k][0]);
+        I(_mm_stream_si64)((long long *)(void *)(buf + 14), (long long)db[k][1]);
+        I(_mm256_stream_ps)((float *)(void *)(buf + 16), ld256(fb[k]));
+        I(_mm256_stream_pd)((double *)(void *)(buf + 24), ld256d(db[k]));
+        I(_mm256_stream_si256)((v256i *)(void *)(buf + 32), ld256i(ib[k]));
+        emit("_mm_stream_ps+_pd+_si128+_si32+_si64+_mm256_stream_ps+_pd+_si256", -1, k, buf, 44, EXACT);
+        emit128i("_mm_stream_load_si128", -1, k, I(_mm_stream_load_si128)((v128i *)(void *)(buf + 8)));
+        emit256i("_mm256_stream_load_si256", -1, k, I(_mm256_stream_load_si256)((v256i *)(void *)(buf + 32)));
+        emit128i("_mm_lddqu_si128", -1, k, I(_mm_lddqu_si128)((const v128i *)(const void *)((const char *)ia[k] + k % 16)));
+        emit128d("_mm_loaddup_pd", -1, k, I(_mm_loaddup_pd)((const double *)(const void *)(buf + 4)), EXACT);
+    }
+}
+
+static void check_crypto(void)
+{
+    FOR128 {
+        v128i a = A128I(ia), b = A128I(ib);
+        emit128i("_mm_clmulepi64_si128", 0x00, k, I(_mm_clmulepi64_si128)(a, b, 0x00));
+        emit128i("_mm_clmulepi64_si128", 0x01, k, I(_mm_clmulepi64_si128)(a, b, 0x01));
+        emit128i("_mm_clmulepi64_si128", 0x10, k, I(_mm_clmulepi64_si128)(a, b, 0x10));
+        emit128i("_mm_clmulepi64_si128", 0x11, k, I(_mm_clmulepi64_si128)(a, b, 0x11));
+        emit128i("_mm_aesenc_si128", -1, k, I(_mm_aesenc_si128)(a, b));
+        emit128i("_mm_aesenclast_si128", -1, k, I(_mm_aesenclast_si128)(a, b));
+        emit128i("_mm_aesdec_si128", -1, k, I(_mm_aesdec_si128)(a, b));
+        emit128i("_mm_aesdeclast_si128", -1, k, I(_mm_aesdeclast_si128)(a, b));
+        emit128i("_mm_aesimc_si128", -1, k, I(_mm_aesimc_si128)(a));
+#define KEYGEN(r) emit128i("_mm_aeskeygenassist_si128", r, k, I(_mm_aeskeygenassist_si128)(a, r));
+        KEYGEN(0x00) KEYGEN(0x01) KEYGEN(0x02) KEYGEN(0x04) KEYGEN(0x08) KEYGEN(0x10) KEYGEN(0x20) KEYGEN(0x40)
+        KEYGEN(0x80) KEYGEN(0x1b) KEYGEN(0x36) KEYGEN(0xff)
+    }
+    /* every byte value through the S-box and its inverse */
+    for (int base = 0; base < 256; base += 16) {
+        unsigned char bytes[16];
+        for (int i = 0; i < 16; i++)
+            bytes[i] = (unsigned char)(base + i);
+        v128i s = ld128i((const uint32_t *)(const void *)bytes);
+        emit128i("_mm_aesenclast_si128(bytes)", -1, base, I(_mm_aesenclast_si128)(s, I(_mm_setzero_si128)()));
+        emit128i("_mm_aesdeclast_si128(bytes)", -1, base, I(_mm_aesdeclast_si128)(s, I(_mm_setzero_si128)()));
+        emit128i("_mm_aeskeygenassist_si128(bytes)", 0, base, I(_mm_aeskeygenassist_si128)(s, 0));
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* SSE4.2 string compares: every control byte (bit 7 is reserved)           */
+/* ------------------------------------------------------------------------ */
+
+static unsigned char str_a[16][16], str_b[16][16];
+static void make_strings(void)
+{
+    static const unsigned char alphabet[8] = {'a', 'b', 'c', 'z', 0x80, 0xff, 0x7f, 0x01};
+    for (int p = 0; p < 16; p++)
+        for (int i = 0; i < 16; i++) {
+            uint32_t r = next32();
+            if (p < 10) { /* small alphabet, a zero now and then */
+                str_a[p][i] = (r & 0x1f) == 0 ? 0 : alphabet[r % 8];
+                str_b[p][i] = ((r >> 8) & 0x1f) == 1 ? 0 : alphabet[(r >> 16) % 8];
+            } else if (p < 14) { /* any bytes */
+                str_a[p][i] = (unsigned char)r;
+                str_b[p][i] = (unsigned char)(r >> 8);
+            } else { /* a substring of b, ranges in a */
+                str_b[p][i] = alphabet[(r >> 4) % 4];
+                str_a[p][i] = i < 4 ? str_b[p][(i + 5) % 16] : (p == 15 && i < 6 ? "az"[i % 2] : 0);
+            }
+        }
+    memcpy(str_a[14], str_b[14] + 5, 3); /* a = b[5..7] */
+    str_a[14][3] = 0;
+    str_a[15][0] = 'a', str_a[15][1] = 'c', str_a[15][2] = 0x80, str_a[15][3] = 0xff, str_a[15][4] = 0;
+}
+static const int str_len[][2] = {{16, 16}, {3, 9}, {0, 16}, {17, -5}, {-16, 0}, {8, 15}, {INT32_MIN, 1}, {-3, -100}};
+
+#define ISTR(imm)                                                                                         \
+    for (int p = 0; p < 16; p++) {                                                                        \
+        v128i a = ld128i((const uint32_t *)(const void *)str_a[p]), b = ld128i((const uint32_t *)(const void *)str_b[p]); \
+        int f[6] = {I(_mm_cmpistri)(a, b, imm), I(_mm_cmpistrc)(a, b, imm), I(_mm_cmpistrz)(a, b, imm),  \
+                    I(_mm_cmpistrs)(a, b, imm), I(_mm_cmpistro)(a, b, imm), I(_mm_cmpistra)(a, b, imm)};  \
+        emit("_mm_cmpistri,c,z,s,o,a", imm, p, (const uint32_t *)(const void *)f, 6, EXACT);               \
+        emit128i("_mm_cmpistrm", imm, p, I(_mm_cmpistrm)(a, b, imm));                                     \
+    }
+#define ESTR(imm)                                                                                         \
+    for (int p = 0; p < 16; p += 2)                                                                       \
+        for (int l = 0; l < 8; l++) {                                                                     \
+            v128i a = ld128i((const uint32_t *)(const void *)str_a[p]), b = ld128i((const uint32_t *)(const void *)str_b[p + l % 2]); \
+            int la = str_len[l][0], lb = str_len[l][1];                                                   \
+            int f[6] = {I(_mm_cmpestri)(a, la, b, lb, imm), I(_mm_cmpestrc)(a, la, b, lb, imm),          \
+                        I(_mm_cmpestrz)(a, la, b, lb, imm), I(_mm_cmpestrs)(a, la, b, lb, imm),          \
+                        I(_mm_cmpestro)(a, la, b, lb, imm), I(_mm_cmpestra)(a, la, b, lb, imm)};         \
+            emit("_mm_cmpestri,c,z,s,o,a", imm, p * 8 + l, (const uint32_t *)(const void *)f, 6, EXACT);  \
+            emit128i("_mm_cmpestrm", imm, p * 8 + l, I(_mm_cmpestrm)(a, la, b, lb, imm));                 \
+        }
+#if MOLT_NAMES
+#define REP128(M)                            \
+    for (int imm_ = 0; imm_ < 128; imm_++) { \
+        M(imm_)                              \
+    }
+#else
+#define REP128(M) REP16(M, 0) REP16(M, 16) REP16(M, 32) REP16(M, 48) REP16(M, 64) REP16(M, 80) REP16(M, 96) REP16(M, 112)
+#endif
+static void sweep_istr(void) { REP128(ISTR) }
+static void sweep_estr(void) { REP128(ESTR) }
+
+static void check_strings(void)
+{
+    make_strings();
+    sweep_istr();
+    sweep_estr();
+}
+
+/* ------------------------------------------------------------------------ */
+/* Scalar-lane compares, comi/ucomi, variable permutes and shifts, masks    */
+/* ------------------------------------------------------------------------ */
+
+#define CMP_SS_SD(pred)                                                                                   \
+    FOR128 {                                                                                              \
+        emit128("_mm_cmp_ss", pred, k, I(_mm_cmp_ss)(A128(fa), A128(fb), pred), EXACT);                    \
+        emit128d("_mm_cmp_sd", pred, k, I(_mm_cmp_sd)(A128D(da), A128D(db), pred), EXACT);                 \
+    }
+#define PERMUTE_PD256(imm) FOR_IMMCASE emit256d("_mm256_permute_pd", imm, k, I(_mm256_permute_pd)(ld256d(da[k]), imm), EXACT);
+static void sweep_cmp_ss_sd(void) { REP32(CMP_SS_SD) }
+static void sweep_permute_pd(void) { REP16(PERMUTE_PD256, 0) }
+
+static void check_scalar_lanes(void)
+{
+    F128_2(_mm_cmpeq_ss, EXACT) F128_2(_mm_cmplt_ss, EXACT) F128_2(_mm_cmple_ss, EXACT) F128_2(_mm_cmpgt_ss, EXACT)
+    F128_2(_mm_cmpge_ss, EXACT) F128_2(_mm_cmpneq_ss, EXACT) F128_2(_mm_cmpord_ss, EXACT) F128_2(_mm_cmpunord_ss, EXACT)
+    D128_2(_mm_cmpeq_sd, EXACT) D128_2(_mm_cmplt_sd, EXACT) D128_2(_mm_cmple_sd, EXACT) D128_2(_mm_cmpgt_sd, EXACT)
+    D128_2(_mm_cmpge_sd, EXACT) D128_2(_mm_cmpneq_sd, EXACT) D128_2(_mm_cmpord_sd, EXACT) D128_2(_mm_cmpunord_sd, EXACT)
+    sweep_cmp_ss_sd();
+    FOR128 {
+        v128 a = A128(fa), b = A128(fb);
+        T(m128d) c = A128D(da), d = A128D(db);
+        int f[12] = {I(_mm_comieq_ss)(a, b), I(_mm_comilt_ss)(a, b), I(_mm_comile_ss)(a, b),
+                     I(_mm_comigt_ss)(a, b), I(_mm_comige_ss)(a, b), I(_mm_comineq_ss)(a, b),
+                     I(_mm_ucomieq_ss)(a, b), I(_mm_ucomilt_ss)(a, b), I(_mm_ucomile_ss)(a, b),
+                     I(_mm_ucomigt_ss)(a, b), I(_mm_ucomige_ss)(a, b), I(_mm_ucomineq_ss)(a, b)};
+        emit("_mm_comieq,lt,le,gt,ge,neq_ss+_mm_ucomi*_ss", -1, k, (const uint32_t *)(const void *)f, 12, EXACT);
+        int g[12] = {I(_mm_comieq_sd)(c, d), I(_mm_comilt_sd)(c, d), I(_mm_comile_sd)(c, d),
+                     I(_mm_comigt_sd)(c, d), I(_mm_comige_sd)(c, d), I(_mm_comineq_sd)(c, d),
+                     I(_mm_ucomieq_sd)(c, d), I(_mm_ucomilt_sd)(c, d), I(_mm_ucomile_sd)(c, d),
+                     I(_mm_ucomigt_sd)(c, d), I(_mm_ucomige_sd)(c, d), I(_mm_ucomineq_sd)(c, d)};
+        emit("_mm_comieq,lt,le,gt,ge,neq_sd+_mm_ucomi*_sd", -1, k, (const uint32_t *)(const void *)g, 12, EXACT);
+        /* equal operands */
+        int h[4] = {I(_mm_comieq_ss)(a, a), I(_mm_ucomineq_ss)(a, a), I(_mm_comieq_sd)(c, c), I(_mm_ucomige_sd)(c, c)};
+        emit("_mm_comieq_ss(a,a)...", -1, k, (const uint32_t *)(const void *)h, 4, EXACT);
+        emit128("_mm_permutevar_ps", -1, k, I(_mm_permutevar_ps)(a, A128I(ia)), EXACT);
+        emit128d("_mm_permute_pd", 0, k, I(_mm_permute_pd)(c, 0), EXACT);
+        emit128d("_mm_permute_pd", 1, k, I(_mm_permute_pd)(c, 1), EXACT);
+        emit128d("_mm_permute_pd", 2, k, I(_mm_permute_pd)(c, 2), EXACT);
+        emit128d("_mm_permute_pd", 3, k, I(_mm_permute_pd)(c, 3), EXACT);
+        emit128d("_mm_broadcastsd_pd", -1, k, I(_mm_broadcastsd_pd)(c), EXACT);
+        v128i n = I(_mm_and_si128)(A128I(ib), I(_mm_set1_epi64x)(127));
+        emit128i("_mm_sllv_epi64", -1, k, I(_mm_sllv_epi64)(A128I(ia), n));
+        emit128i("_mm_srlv_epi64", -1, k, I(_mm_srlv_epi64)(A128I(ia), n));
+        emit128i("_mm_sllv_epi64(any)", -1, k, I(_mm_sllv_epi64)(A128I(ia), A128I(ib)));
+    }
+    sweep_permute_pd();
+    FOR256 {
+        v256i n = I(_mm256_and_si256)(ld256i(ib[k]), I(_mm256_set1_epi64x)(127));
+        emit256i("_mm256_sllv_epi64", -1, k, I(_mm256_sllv_epi64)(ld256i(ia[k]), n));
+        emit256i("_mm256_srlv_epi64", -1, k, I(_mm256_srlv_epi64)(ld256i(ia[k]), n));
+        emit256("_mm256_permutevar_ps", -1, k, I(_mm256_permutevar_ps)(ld256(fa[k]), ld256i(ia[k])), EXACT);
+        emit256("_mm256_movehdup_ps", -1, k, I(_mm256_movehdup_ps)(ld256(fa[k])), EXACT);
+        emit256("_mm256_moveldup_ps", -1, k, I(_mm256_moveldup_ps)(ld256(fa[k])), EXACT);
+        emit256d("_mm256_movedup_pd", -1, k, I(_mm256_movedup_pd)(ld256d(da[k])), EXACT);
+        emit256d("_mm256_broadcastsd_pd", -1, k, I(_mm256_broadcastsd_pd)(ld128d(db[k] + 1)), EXACT);
+        long long src[4], dst[6];
+        uint32_t bits[12];
+        memcpy(src, da[k], 32);
+        emit128i("_mm_maskload_epi64", -1, k, I(_mm_maskload_epi64)(src, ld128i(ib[k])));
+        emit256i("_mm256_maskload_epi64", -1, k, I(_mm256_maskload_epi64)(src, ld256i(ib[k])));
+        emit128d("_mm_maskload_pd", -1, k, I(_mm_maskload_pd)((const double *)(const void *)src, ld128i(ia[k])), EXACT);
+        emit256d("_mm256_maskload_pd", -1, k, I(_mm256_maskload_pd)((const double *)(const void *)src, ld256i(ia[k])), EXACT);
+        for (int w = 0; w < 4; w++) {
+            memset(dst, 0xdd, sizeof dst);
+            if (w == 0)
+                I(_mm_maskstore_epi64)(dst + 1, ld128i(ib[k]), ld128i(ia[k]));
+            else if (w == 1)
+                I(_mm256_maskstore_epi64)(dst + 1, ld256i(ib[k]), ld256i(ia[k]));
+            else if (w == 2)
+                I(_mm_maskstore_pd)((double *)(void *)(dst + 1), ld128i(ia[k]), ld128d(db[k]));
+            else
+                I(_mm256_maskstore_pd)((double *)(void *)(dst + 1), ld256i(ia[k]), ld256d(db[k]));
+            memcpy(bits, dst, sizeof bits);
+            emit(w == 0 ? "_mm_maskstore_epi64" : w == 1 ? "_mm256_maskstore_epi64" : w == 2 ? "_mm_maskstore_pd" : "_mm256_maskstore_pd",
+                 -1, k, bits, 12, EXACT);
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* More loads/stores/sets, scalar-lane rounding and estimates, gathers      */
+/* ------------------------------------------------------------------------ */
+
+#define ROUND_SS_SD(imm)                                                                              \
+    FOR128 {                                                                                          \
+        emit128("_mm_round_ss", imm, k, I(_mm_round_ss)(A128(fa), A128(fb), imm), ARITH);             \
+        emit128d("_mm_round_sd", imm, k, I(_mm_round_sd)(A128D(da), A128D(db), imm), ARITH);          \
+    }
+#define GATHERS(s)                                                                                                   \
+    emit128d("_mm_i32gather_pd", s, k, I(_mm_i32gather_pd)(dmid, vi4, s), EXACT);                                  \
+    emit256d("_mm256_i32gather_pd", s, k, I(_mm256_i32gather_pd)(dmid, vi4, s), EXACT);                            \
+    emit128d("_mm_i64gather_pd", s, k, I(_mm_i64gather_pd)(dmid, vq2, s), EXACT);                                  \
+    emit256d("_mm256_i64gather_pd", s, k, I(_mm256_i64gather_pd)(dmid, vq4, s), EXACT);                            \
+    emit128i("_mm_i32gather_epi64", s, k, I(_mm_i32gather_epi64)(qmid, vi4, s));                                   \
+    emit256i("_mm256_i32gather_epi64", s, k, I(_mm256_i32gather_epi64)(qmid, vi4, s));                             \
+    emit128i("_mm_i64gather_epi64", s, k, I(_mm_i64gather_epi64)(qmid, vq2, s));                                   \
+    emit256i("_mm256_i64gather_epi64", s, k, I(_mm256_i64gather_epi64)(qmid, vq4, s));                             \
+    emit128i("_mm_i64gather_epi32", s, k, I(_mm_i64gather_epi32)(imid, vq2, s));                                   \
+    emit128i("_mm256_i64gather_epi32", s, k, I(_mm256_i64gather_epi32)(imid, vq4, s));                             \
+    emit128("_mm_i64gather_ps", s, k, I(_mm_i64gather_ps)(fmid, vq2, s), EXACT);                                   \
+    emit128("_mm256_i64gather_ps", s, k, I(_mm256_i64gather_ps)(fmid, vq4, s), EXACT);                             \
+    emit128i("_mm_mask_i32gather_epi32", s, k, I(_mm_mask_i32gather_epi32)(ld128i(ia[k]), imid, vi4, ld128i(ib[k]), s)); \
+    emit256i("_mm256_mask_i32gather_epi32", s, k, I(_mm256_mask_i32gather_epi32)(ld256i(ia[k]), imid, vi8, ld256i(ib[k]), s)); \
+    emit128("_mm_mask_i32gather_ps", s, k, I(_mm_mask_i32gather_ps)(ld128(fa[k]), fmid, vi4, ld128(fb[k]), s), EXACT);  \
+    emit256("_mm256_mask_i32gather_ps", s, k, I(_mm256_mask_i32gather_ps)(ld256(fa[k]), fmid, vi8, ld256(fb[k]), s), EXACT);
+static void sweep_round_ss_sd(void)
+{
+    ROUND_SS_SD(0x00) ROUND_SS_SD(0x01) ROUND_SS_SD(0x02) ROUND_SS_SD(0x03) ROUND_SS_SD(0x04)
+    ROUND_SS_SD(0x08) ROUND_SS_SD(0x09) ROUND_SS_SD(0x0a) ROUND_SS_SD(0x0b) ROUND_SS_SD(0x0c)
+}
+
+static void check_more_memory(void)
+{
+    FOR128 {
+        emit128("_mm_floor_ss", -1, k, I(_mm_floor_ss)(A128(fa), A128(fb)), ARITH);
+        emit128("_mm_ceil_ss", -1, k, I(_mm_ceil_ss)(A128(fa), A128(fb)), ARITH);
+        emit128d("_mm_floor_sd", -1, k, I(_mm_floor_sd)(A128D(da), A128D(db)), ARITH);
+        emit128d("_mm_ceil_sd", -1, k, I(_mm_ceil_sd)(A128D(da), A128D(db)), ARITH);
+        emit128("_mm_rcp_ss", -1, k, I(_mm_rcp_ss)(A128(fr)), APPROX);
+        emit128("_mm_rsqrt_ss", -1, k, I(_mm_rsqrt_ss)(A128(fr)), APPROX);
+    }
+    sweep_round_ss_sd();
+    FOR256 {
+        float f[8];
+        double d[4];
+        uint32_t out[12];
+        memcpy(f, fa[k], 32);
+        memcpy(d, da[k], 32);
+        emit128("_mm_set_ps1", -1, k, I(_mm_set_ps1)(f[k % 8]), EXACT);
+        emit128("_mm_load1_ps", -1, k, I(_mm_load1_ps)(f + k % 8), EXACT);
+        emit128("_mm_load_ps1", -1, k, I(_mm_load_ps1)(f + (k + 1) % 8), EXACT);
+        emit128("_mm_loadr_ps", -1, k, I(_mm_loadr_ps)(f + 4 * (k % 2)), EXACT);
+        emit128d("_mm_set_pd1", -1, k, I(_mm_set_pd1)(d[k % 4]), EXACT);
+        emit128d("_mm_load_pd1", -1, k, I(_mm_load_pd1)(d + k % 4), EXACT);
+        emit128d("_mm_loadr_pd", -1, k, I(_mm_loadr_pd)(d + 2 * (k % 2)), EXACT);
+        emit128d("_mm_loadl_pd", -1, k, I(_mm_loadl_pd)(ld128d(db[k]), d + 1), EXACT);
+        emit128d("_mm_loadh_pd", -1, k, I(_mm_loadh_pd)(ld128d(db[k]), d + 2), EXACT);
+        emit256d("_mm256_set_m128d", -1, k, I(_mm256_set_m128d)(ld128d(da[k]), ld128d(db[k])), EXACT);
+        emit256d("_mm256_setr_m128d", -1, k, I(_mm256_setr_m128d)(ld128d(da[k]), ld128d(db[k])), EXACT);
+        emit256d("_mm256_loadu2_m128d", -1, k, I(_mm256_loadu2_m128d)(d, d + 2), EXACT);
+        for (int w = 0; w < 10; w++) {
+            _Alignas(16) float fb16[12];
+            for (int i = 0; i < 12; i++)
+                fb16[i] = lf(0xdeadbeefu);
+            double *dp = (double *)(void *)(fb16 + 2);
+            switch (w) {
+            case 0: I(_mm_store1_ps)(fb16 + 4, ld128(fb[k])); break;
+            case 1: I(_mm_store_ps1)(fb16 + 4, ld128(fb[k] + 4)); break;
+            case 2: I(_mm_storer_ps)(fb16 + 4, ld128(fb[k])); break;
+            case 3: I(_mm_storel_pd)(dp, ld128d(db[k])); break;
+            case 4: I(_mm_storeh_pd)(dp, ld128d(db[k])); break;
+            case 5: I(_mm_store1_pd)(dp, ld128d(db[k] + 1)); break;
+            case 6: I(_mm_store_pd1)(dp, ld128d(db[k])); break;
+            case 7: I(_mm_storer_pd)(dp, ld128d(db[k])); break;
+            case 8: I(_mm256_storeu2_m128d)(dp + 2, dp, ld256d(db[k])); break;
+            default: I(_mm256_storeu2_m128d)(dp, dp + 2, ld256d(da[k])); break;
+            }
+            memcpy(out, fb16, sizeof out);
+            static const char *names[10] = {"_mm_store1_ps", "_mm_store_ps1", "_mm_storer_ps", "_mm_storel_pd", "_mm_storeh_pd",
+                                            "_mm_store1_pd", "_mm_store_pd1", "_mm_storer_pd", "_mm256_storeu2_m128d", "_mm256_storeu2_m128d(swapped)"};
+            emit(names[w], -1, k, out, 12, EXACT);
+        }
+    }
+    /* gathers from the middle of a table, negative indices included */
+    static uint32_t table[128];
+    for (int i = 0; i < 128; i++)
+        table[i] = ia[i / 8 % NCASE][i % 8] ^ ib[(i / 8 + 3) % NCASE][i % 8];
+    FOR256 {
+        int32_t idx[8];
+        int64_t q[4];
+        for (int i = 0; i < 8; i++)
+            idx[i] = (int32_t)(ib[k][i] % 15) - 7;
+        for (int i = 0; i < 4; i++)
+            q[i] = (int64_t)(ia[k][i] % 13) - 6;
+        v128i vi4 = ld128i((const uint32_t *)idx);
+        v256i vi8 = ld256i((const uint32_t *)idx);
+        v128i vq2 = ld128i((const uint32_t *)(const void *)q);
+        v256i vq4 = ld256i((const uint32_t *)(const void *)q);
+        const void *mid = table + 64;
+        const double *dmid = (const double *)mid;
+        const long long *qmid = (const long long *)mid;
+        const int *imid = (const int *)mid;
+        const float *fmid = (const float *)mid;
+        GATHERS(1) GATHERS(2) GATHERS(4) GATHERS(8)
     }
 }
 
@@ -1413,6 +2024,15 @@ int main(void)
     check_avx2_int();
     check_avx2_memory();
     check_pd256();
+    check_bits();
+    check_f16c();
+    check_misc();
+    check_mxcsr();
+    check_sse_more();
+    check_crypto();
+    check_strings();
+    check_scalar_lanes();
+    check_more_memory();
     fprintf(stderr, "check_intrinsics (%s): %ld lines\n", MODE, n_lines);
     return 0;
 }

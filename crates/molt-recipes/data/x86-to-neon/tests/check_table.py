@@ -23,8 +23,9 @@ harness = open(os.path.join(here, "check_intrinsics.c")).read()
 
 
 def defined_wrappers(text):
-    """Names defined as `static inline T name(` or through a generator macro."""
-    names = set(re.findall(r"static inline [\w ]+?\b(molt_mm\w*?)\s*\(", text))
+    """Names defined as `static inline T name(` (molt_ and one underscore: molt__x
+    are internal helpers) or through a generator macro."""
+    names = set(re.findall(r"static inline [\w *]+?\b(molt_(?!_)\w*?)\s*\(", text))
     for m in re.finditer(r"MOLT__\w+\(\s*(molt_mm\w+)\s*,\s*(\w+)", text):
         names.add(m.group(1))
         if "_BOTH" in m.group(0) and m.group(2).startswith("molt_mm"):
@@ -47,7 +48,7 @@ def check(ok, what):
 listed = {i["wrapper"] for i in table["intrinsic"]}
 for i in table["intrinsic"]:
     check(i["wrapper"] == "molt" + i["name"], f"{i['name']}: wrapper name is not 'molt' + name")
-    check(i["isa"] in {"sse", "sse2", "sse3", "ssse3", "sse41", "sse42", "avx", "avx2", "fma"}, f"{i['name']}: isa {i['isa']}")
+    check(i["isa"] in {"sse", "sse2", "sse3", "ssse3", "sse41", "sse42", "avx", "avx2", "fma", "f16c", "popcnt", "lzcnt", "bmi1", "bmi2", "aes", "pclmul"}, f"{i['name']}: isa {i['isa']}")
     check(i["compare"] in {"bits", "bits-any-nan", "approx"}, f"{i['name']}: compare {i['compare']}")
     check(re.search(r"\b" + re.escape(i["name"]) + r"\b", harness) is not None, f"{i['name']}: not exercised by check_intrinsics.c")
 for name, text in headers.items():
