@@ -368,7 +368,7 @@ pub fn load(repo: &Path, spec: &Spec) -> Result<Report> {
         .ok_or_else(|| Error::State("there is no plan (.molt/plan.json); run `molt plan` or `molt run`".to_owned()))?;
     let state = RunState::load(repo)?
         .ok_or_else(|| Error::State("there is no run (.molt/state.json); start one with `molt run`".to_owned()))?;
-    let baseline = Baseline::load(repo).map_err(|e| Error::Verify(e.to_string()))?.unwrap_or_default();
+    let baseline = Baseline::load(repo)?.unwrap_or_default();
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     Ok(build(spec, &plan, &state, &baseline, &now))
 }
@@ -385,7 +385,7 @@ pub fn write_reports(repo: &Path, spec: &Spec) -> Result<Vec<PathBuf>> {
     // Check details and task errors carry what checks and models printed:
     // secrets of a known shape are redacted from all three files.
     write_atomic_redacted(&md, &markdown(&report))?;
-    let mut text = serde_json::to_string_pretty(&report).map_err(|e| Error::State(e.to_string()))?;
+    let mut text = serde_json::to_string_pretty(&report)?;
     text.push('\n');
     write_atomic_redacted(&json, &text)?;
     write_atomic_redacted(&page, &html(&report))?;

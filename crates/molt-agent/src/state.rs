@@ -188,11 +188,11 @@ impl RunState {
         };
         serde_json::from_str(&text)
             .map(Some)
-            .map_err(|e| Error::State(format!("{}: {e}; move it away to start the run afresh", path.display())))
+            .map_err(|source| Error::StateFile { path: path.display().to_string(), source })
     }
 
     pub fn save(&self, repo: &Path) -> Result<()> {
-        let text = serde_json::to_string_pretty(self).map_err(|e| Error::State(e.to_string()))?;
+        let text = serde_json::to_string_pretty(self)?;
         write_atomic_redacted(&Self::path(repo), &text)
     }
 

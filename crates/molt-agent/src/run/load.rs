@@ -24,14 +24,12 @@ pub fn load_spec(path: &Path) -> Result<Spec> {
 pub fn recipe_of(spec: &Spec, base: &Path) -> Result<&'static dyn Recipe> {
     match &spec.migration.recipe {
         Some(name) if name.starts_with(molt_git::PINNED_PREFIX) => {
-            let pin = molt_git::PinnedRef::parse(name).map_err(|e| Error::Recipe(format!("migration.recipe: {e}")))?;
-            let cache = molt_git::recipe_cache_dir().ok_or_else(|| {
-                Error::RecipeFetch("neither XDG_CACHE_HOME nor HOME is set, so there is no recipe cache".to_owned())
-            })?;
-            let folder = molt_git::fetch_pinned(&pin, &cache).map_err(|e| Error::RecipeFetch(e.to_string()))?;
-            molt_recipes::resolve(&folder.to_string_lossy(), base).map_err(|e| Error::Recipe(e.to_string()))
+            let pin = molt_git::PinnedRef::parse(name).map_err(Error::RecipePin)?;
+            let cache = molt_git::recipe_cache_dir().ok_or(Error::NoRecipeCache)?;
+            let folder = molt_git::fetch_pinned(&pin, &cache).map_err(Error::RecipeFetch)?;
+            Ok(molt_recipes::resolve(&folder.to_string_lossy(), base)?)
         }
-        Some(name) => molt_recipes::resolve(name, base).map_err(|e| Error::Recipe(e.to_string())),
+        Some(name) => Ok(molt_recipes::resolve(name, base)?),
         None => Ok(&GoalOnly),
     }
 }
@@ -66,8 +64,7 @@ impl Recipe for GoalOnly {
 
 /// The spec's path policy: where agents may write.
 pub fn path_policy(spec: &Spec) -> Result<molt_core::PathPolicy> {
-    molt_core::PathPolicy::new(&spec.migration.include, &spec.migration.protected, SPEC_FILE)
-        .map_err(|e| Error::Plan(e.to_string()))
+    molt_core::PathPolicy::new(&spec.migration.include, &spec.migration.protected, SPEC_FILE).map_err(Error::from)
 }
 
 /// The spec's file name, which no agent may read or write.
@@ -76,8 +73,7 @@ const SPEC_FILE: &str = "molt.toml";
 /// The files a migration may look at, read from `root` (a worktree at the
 /// base commit), filtered by the spec's include globs.
 pub fn source_files(root: &Path, spec: &Spec) -> Result<Vec<SourceFile>> {
-    let include = molt_core::policy::glob_set(&spec.migration.include, false, "include")
-        .map_err(|e| Error::Plan(e.to_string()))?;
+    let include = molt_core::policy::glob_set(&spec.migration.include, false, "include")?;
     let mut out = Vec::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -194,15 +190,11 @@ pub fn model_client(
     let Some(m) = model_config(spec, model_override)? else { return Ok(None) };
     let mut options = molt_llm::ClientOptions::from_config(&m);
     options.cassette = cassette.clone();
-    let client = molt_llm::Client::from_config_with(&m, env, options).map_err(|e| Error::Model(e.to_string()))?;
+    let client = molt_llm::Client::from_config_with(&m, env, options).map_err(Error::Model)?;
     Ok(Some((m, client, runtime.handle().clone())))
 }
 
 /// A runtime for model calls: small, shared by every worker thread.
 pub fn model_runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Model(format!("starting the async runtime: {e}")))
+    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(Error::Runtime)
 }

@@ -235,7 +235,7 @@ fn baseline(
     log: &EventLog,
     slot_maker: &mut Option<SlotMaker>,
 ) -> Result<Baseline> {
-    if let Some(b) = Baseline::load(root).map_err(|e| Error::Verify(e.to_string()))? {
+    if let Some(b) = Baseline::load(root)? {
         return Ok(b);
     }
     let wt = add_worktree(git, "baseline", base)?;
@@ -258,7 +258,7 @@ fn baseline(
     remove_worktree(git, &wt);
     let _ = git.delete_task_branch(&wt.task);
     let b = Baseline::from_results(results, Some(base.to_owned()));
-    b.save(root).map_err(|e| Error::Verify(e.to_string()))?;
+    b.save(root)?;
     Ok(b)
 }
 
