@@ -15,7 +15,9 @@ pub mod prompts;
 pub mod report;
 pub mod rules;
 pub mod run;
+pub mod spec;
 pub mod state;
+pub mod summary;
 pub mod tools;
 
 use std::path::Path;

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use chrono::Utc;
-use molt_core::{Event, EventKind, TaskId, TaskState};
+use molt_core::{Event, EventKind, Plan, TaskId, TaskState};
 use serde::{Deserialize, Serialize};
 
 use crate::{Error, Result};
@@ -274,6 +274,21 @@ impl EventLog {
         if let Some(o) = &self.observer {
             o(&event);
         }
+    }
+}
+
+/// `.molt/plan.json`: the plan of a run, as the user left it.
+pub fn plan_path(repo: &Path) -> PathBuf {
+    molt_dir(repo).join("plan.json")
+}
+
+/// The plan in `.molt/plan.json`, validated; `None` when there is none yet.
+pub fn load_plan(repo: &Path) -> Result<Option<Plan>> {
+    let path = plan_path(repo);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ok(Some(Plan::parse(".molt/plan.json", &text)?)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(&path, e)),
     }
 }
 

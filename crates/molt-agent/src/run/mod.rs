@@ -10,8 +10,8 @@
 //! The parts: [`options`] (how a run is configured), [`load`] (spec, recipe,
 //! plan, model), [`resume`] (what the state, the plan and the migration
 //! branch say each task's state is, pure), [`scheduler`] (the loop), a
-//! [`worker`] per task in one of the [`slots`], and [`summary`] (what a run
-//! ended with).
+//! [`worker`] per task in one of the [`slots`]. What a run ended with is
+//! [`crate::summary`].
 
 mod coder_input;
 mod load;
@@ -19,23 +19,20 @@ mod options;
 mod resume;
 mod scheduler;
 mod slots;
-mod summary;
 mod worker;
 
 use molt_core::{EventKind, Spec};
 use molt_verify::{Baseline, Outcome, RunOptions as CheckOptions};
 
-pub use load::{
-    load_plan, load_spec, make_plan, model_client, model_runtime, path_policy, plan_path, recipe_of, source_files,
-    Planned,
-};
+pub use crate::summary::{Coverage, RunSummary};
+pub use load::{make_plan, model_client, model_runtime, source_files, Planned};
 pub use options::{model_config, ModelOverride, RunConfig};
-pub use summary::{summary_of, Coverage, RunSummary};
 
-use crate::state::{EventLog, RunState};
+use crate::spec::{load_spec, path_policy, recipe_of};
+use crate::state::{load_plan, EventLog, RunState};
+use crate::summary::{summarize, summary_of};
 use crate::{Error, Result};
 use slots::{add_worktree, make_slots, remove_worktree, SlotMaker, SLOT_PREFIX};
-use summary::summarize;
 use worker::{confirm_bench, ModelCtx};
 
 /// Runs (or resumes) the migration.
@@ -79,7 +76,7 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
         ),
     };
     let commits = git.commits_on_branch(&branch).map_err(Error::from_git)?;
-    let on_branch = commits.iter().filter_map(|c| Some((c.trailer("Molt-Task")?, c.oid.as_str())));
+    let on_branch = commits.iter().filter_map(|c| Some((c.trailer(molt_git::TASK_TRAILER)?, c.oid.as_str())));
     resume::reconcile(&mut state, &plan, on_branch);
     state.save(&root)?;
 
@@ -193,7 +190,7 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
         log.emit(EventKind::CheckFinished {
             task: None,
             check: format!("final/{}", check.name),
-            passed: matches!(v.outcome, Outcome::Pass | Outcome::Fixed),
+            passed: v.outcome.passed(),
             duration_ms: r.duration_ms,
             detail: Some(v.detail()),
         });

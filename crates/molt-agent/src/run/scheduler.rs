@@ -12,9 +12,9 @@ use molt_recipes::Recipe;
 use molt_verify::{Baseline, RunOptions as CheckOptions};
 
 use super::slots::{Slot, SLOT_PREFIX};
-use super::summary::state_of;
 use super::worker::{Done, ModelCtx, Worker};
 use crate::state::{EventLog, RunState, TaskRecord};
+use crate::summary::state_of;
 use crate::Result;
 
 /// What the loop shares with every worker it starts.

@@ -13,9 +13,9 @@ use molt_verify::{Baseline, Outcome, RunOptions as CheckOptions, Verdict};
 
 use super::coder_input::{dedupe_reasons, report_of, symbols_of, unmapped_reasons};
 use super::slots::Slot;
-use super::summary::summarize;
 use crate::rules;
 use crate::state::{molt_dir, EventLog, TaskRecord};
+use crate::summary::summarize;
 use crate::{Error, Result};
 
 /// A finished worker's report.
@@ -207,7 +207,7 @@ impl Worker {
             self.log.emit(EventKind::CheckFinished {
                 task: Some(task.id.clone()),
                 check: check.name.clone(),
-                passed: matches!(v.outcome, Outcome::Pass | Outcome::Fixed),
+                passed: v.outcome.passed(),
                 duration_ms: r.duration_ms,
                 detail: Some(v.detail()),
             });
@@ -330,7 +330,7 @@ impl Worker {
         );
         let message = molt_git::CommitMessage::new(task.title.clone())
             .body(body)
-            .trailer("Molt-Task", task.id.to_string())
+            .trailer(molt_git::TASK_TRAILER, task.id.to_string())
             .trailer("Molt-Recipe", self.recipe.name())
             .trailer("Molt-Agent", record.agent.clone().unwrap_or_else(|| "rules".to_owned()))
             .trailer("Molt-Checks", checks_trailer.join(", "));

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use molt_core::{Plan, Spec, TaskId, TaskState};
-use molt_verify::{Baseline, Verdict};
+use molt_verify::{Baseline, Outcome, Verdict};
 
 use crate::state::{CheckSummary, RunState};
 
@@ -82,7 +82,7 @@ impl Coverage {
     }
 }
 
-pub(super) fn summarize(verdicts: &[Verdict]) -> Vec<CheckSummary> {
+pub(crate) fn summarize(verdicts: &[Verdict]) -> Vec<CheckSummary> {
     verdicts
         .iter()
         .map(|v| CheckSummary {
@@ -95,13 +95,13 @@ pub(super) fn summarize(verdicts: &[Verdict]) -> Vec<CheckSummary> {
         .collect()
 }
 
-pub(super) fn baseline_summary(b: &Baseline, spec: &Spec) -> Vec<CheckSummary> {
+pub(crate) fn baseline_summary(b: &Baseline, spec: &Spec) -> Vec<CheckSummary> {
     spec.checks
         .iter()
         .filter_map(|c| b.get(&c.name))
         .map(|r| CheckSummary {
             name: r.name.clone(),
-            outcome: if r.passed { "pass".to_owned() } else { "fail".to_owned() },
+            outcome: if r.passed { Outcome::Pass } else { Outcome::Fail }.as_str().to_owned(),
             blocking: false,
             detail: r
                 .counts
@@ -112,7 +112,7 @@ pub(super) fn baseline_summary(b: &Baseline, spec: &Spec) -> Vec<CheckSummary> {
         .collect()
 }
 
-pub(super) fn state_of(state: &RunState, id: &TaskId) -> TaskState {
+pub(crate) fn state_of(state: &RunState, id: &TaskId) -> TaskState {
     state.tasks.get(id).map_or(TaskState::Pending, |r| r.state)
 }
 
@@ -139,7 +139,7 @@ pub fn summary_of(spec: &Spec, plan: &Plan, state: &RunState, baseline: &Baselin
         }
     }
     let final_ok = !state.final_checks.is_empty()
-        && state.final_checks.iter().all(|c| matches!(c.outcome.as_str(), "pass" | "fixed"));
+        && state.final_checks.iter().all(|c| Outcome::from_name(&c.outcome).is_some_and(Outcome::passed));
     let committed = state.count(TaskState::Committed);
     RunSummary {
         migration: spec.migration.name.clone(),
