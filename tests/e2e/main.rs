@@ -19,6 +19,8 @@ mod secrets;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+pub use molt_test_support::repo::{copy_tree, git};
+
 /// The `molt` binary of this workspace. `cargo xtask test` (nextest over the
 /// workspace) builds it before any test runs; a lone `cargo test -p molt-e2e`
 /// does not, so it is built here when missing or older than any source file.
@@ -123,12 +125,6 @@ pub fn walk(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-pub fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git").args(args).current_dir(dir).output().expect("git");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 /// Copies a fixture (without build outputs) into a fresh git repository.
 pub fn fixture_repo(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -151,20 +147,4 @@ pub fn rules_only_repo(name: &str) -> tempfile::TempDir {
     std::fs::write(&spec, toml::to_string(&table).expect("toml")).expect("write molt.toml");
     git(dir.path(), &["commit", "-q", "-am", "rules only"]);
     dir
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read fixture") {
-        let entry = entry.expect("entry");
-        let name = entry.file_name();
-        if name == "build" || name.to_string_lossy().ends_with(".bin") {
-            continue;
-        }
-        if entry.file_type().expect("file type").is_dir() {
-            copy_tree(&entry.path(), &to.join(&name));
-        } else {
-            std::fs::copy(entry.path(), to.join(&name)).expect("copy");
-        }
-    }
 }

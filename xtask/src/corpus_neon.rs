@@ -223,7 +223,7 @@ fn port(recipe: &dyn molt_recipes::Recipe, work: &Path) -> Result<Port> {
     let spec = Spec::parse("molt.toml", spec_text).map_err(|e| anyhow::anyhow!("{e}"))?;
     let files = molt_agent::run::source_files(work, &spec).map_err(|e| anyhow::anyhow!("{e}"))?;
     let plan = rules_plan(&spec, recipe, &files);
-    let policy = molt_agent::run::path_policy(&spec).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let policy = molt_agent::spec::path_policy(&spec).map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut port = Port {
         files: files.iter().filter(|f: &&SourceFile| f.path.ends_with(".c") || f.path.ends_with(".h")).count(),
         tasks: plan.tasks.len(),

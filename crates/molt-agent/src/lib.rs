@@ -15,7 +15,9 @@ pub mod prompts;
 pub mod report;
 pub mod rules;
 pub mod run;
+pub mod spec;
 pub mod state;
+pub mod summary;
 pub mod tools;
 
 use std::path::Path;
@@ -29,29 +31,62 @@ pub enum Error {
     PlanFile(#[from] molt_core::PlanError),
     #[error("{0}")]
     Plan(String),
-    #[error("{0}")]
-    Recipe(String),
+    /// The spec's `include` or `protected` globs do not compile.
+    #[error(transparent)]
+    Glob(#[from] molt_core::policy::GlobError),
+    /// A prompt template that does not render.
+    #[error("prompt template {name}: {source}")]
+    Template {
+        name: &'static str,
+        #[source]
+        source: minijinja::Error,
+    },
+    #[error(transparent)]
+    Recipe(#[from] molt_recipes::Error),
+    /// `migration.recipe` is a `git+URL@COMMIT` that does not parse.
+    #[error("migration.recipe: {0}")]
+    RecipePin(#[source] molt_git::Error),
     /// A recipe pinned in another git repository could not be fetched: the
     /// network, the URL or the credentials, not the spec.
     #[error("recipe: {0}")]
-    RecipeFetch(String),
-    #[error("{0}")]
-    Path(String),
+    RecipeFetch(#[source] molt_git::Error),
+    /// There is nowhere to keep fetched recipes.
+    #[error("recipe: neither XDG_CACHE_HOME nor HOME is set, so there is no recipe cache")]
+    NoRecipeCache,
+    /// An agent's path the policy refuses.
+    #[error(transparent)]
+    Refused(#[from] molt_core::Refusal),
+    /// An agent's path that leaves the worktree (a symbolic link, `..`).
+    #[error(transparent)]
+    Confine(molt_syntax::Error),
     #[error("{0}")]
     State(String),
+    /// `.molt/state.json` is not a state file molt can read.
+    #[error("{path}: {source}; move it away to start the run afresh")]
+    StateFile {
+        path: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A value molt writes that does not serialize.
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
     /// Another molt process holds the repository's run lock.
     #[error("{0}")]
     Busy(String),
-    #[error("{0}")]
-    Verify(String),
+    #[error(transparent)]
+    Verify(#[from] molt_verify::Error),
     #[error("model: {0}")]
-    Model(String),
+    Model(#[source] molt_llm::Error),
+    /// The async runtime for model calls did not start.
+    #[error("model: starting the async runtime: {0}")]
+    Runtime(#[source] std::io::Error),
     #[error("git: {0}")]
-    Git(String),
+    Git(#[source] molt_git::Error),
     /// The machine failed the task: a git lock held past molt's back-off, a
     /// full disk, another I/O error in git.
     #[error("git: {0}")]
-    Environment(String),
+    Environment(#[source] molt_git::Error),
     #[error("{path}: {source}")]
     Io { path: String, source: std::io::Error },
 }
@@ -66,9 +101,9 @@ impl Error {
     /// failed for an environment reason.
     pub fn from_git(e: molt_git::Error) -> Self {
         if e.is_environment() {
-            Error::Environment(e.to_string())
+            Error::Environment(e)
         } else {
-            Error::Git(e.to_string())
+            Error::Git(e)
         }
     }
 

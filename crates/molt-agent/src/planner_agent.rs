@@ -229,7 +229,7 @@ fn validate(
     let answer: Answer =
         serde_json::from_value(input).map_err(|e| vec![format!("the arguments do not match the schema: {e}")])?;
     let mut errors = Vec::new();
-    let policy = crate::run::path_policy(spec).map_err(|e| vec![e.to_string()])?;
+    let policy = crate::spec::path_policy(spec).map_err(|e| vec![e.to_string()])?;
     let checks: BTreeSet<&str> = spec.checks.iter().map(|c| c.name.as_str()).collect();
     let mut used: BTreeMap<usize, String> = BTreeMap::new();
     let mut tasks = Vec::new();

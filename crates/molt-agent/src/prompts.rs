@@ -102,8 +102,8 @@ fn env() -> Environment<'static> {
     env
 }
 
-fn render(name: &str, source: &str, ctx: impl Serialize) -> Result<String> {
-    env().render_str(source, ctx).map_err(|e| Error::Plan(format!("prompt template {name}: {e}")))
+fn render(name: &'static str, source: &str, ctx: impl Serialize) -> Result<String> {
+    env().render_str(source, ctx).map_err(|source| Error::Template { name, source })
 }
 
 pub fn coder_system(ctx: &CoderSystem<'_>) -> Result<String> {

@@ -24,11 +24,11 @@ mod svg;
 use std::path::{Path, PathBuf};
 
 use molt_core::{CheckKind, Plan, Spec, TaskState};
-use molt_verify::Baseline;
+use molt_verify::{fmt_num, Baseline};
 use serde::Serialize;
 
-use crate::run::{summary_of, Coverage};
-use crate::state::{molt_dir, write_atomic_redacted, CheckSummary, RunState, TaskRecord};
+use crate::state::{load_plan, molt_dir, write_atomic_redacted, CheckSummary, RunState, TaskRecord};
+use crate::summary::{summary_of, Coverage};
 use crate::{Error, Result};
 
 pub use html::html;
@@ -364,11 +364,11 @@ fn parse_measure(detail: &str, name: &str, unit: &str) -> Option<Measure> {
 /// Reads `.molt/` under `repo` (plan, state, baseline) and builds the report
 /// of the run it holds, stamped now.
 pub fn load(repo: &Path, spec: &Spec) -> Result<Report> {
-    let plan = crate::run::load_plan(repo)?
+    let plan = load_plan(repo)?
         .ok_or_else(|| Error::State("there is no plan (.molt/plan.json); run `molt plan` or `molt run`".to_owned()))?;
     let state = RunState::load(repo)?
         .ok_or_else(|| Error::State("there is no run (.molt/state.json); start one with `molt run`".to_owned()))?;
-    let baseline = Baseline::load(repo).map_err(|e| Error::Verify(e.to_string()))?.unwrap_or_default();
+    let baseline = Baseline::load(repo)?.unwrap_or_default();
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     Ok(build(spec, &plan, &state, &baseline, &now))
 }
@@ -385,25 +385,11 @@ pub fn write_reports(repo: &Path, spec: &Spec) -> Result<Vec<PathBuf>> {
     // Check details and task errors carry what checks and models printed:
     // secrets of a known shape are redacted from all three files.
     write_atomic_redacted(&md, &markdown(&report))?;
-    let mut text = serde_json::to_string_pretty(&report).map_err(|e| Error::State(e.to_string()))?;
+    let mut text = serde_json::to_string_pretty(&report)?;
     text.push('\n');
     write_atomic_redacted(&json, &text)?;
     write_atomic_redacted(&page, &html(&report))?;
     Ok(vec![md, json, page])
-}
-
-/// A number with at most 4 decimals and no trailing zeros (as molt-verify
-/// writes bench medians).
-pub(crate) fn fmt_num(x: f64) -> String {
-    if x.is_finite() && x == x.trunc() && x.abs() < 1e15 {
-        return format!("{x:.0}");
-    }
-    let s = format!("{x:.4}");
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_owned()
-    } else {
-        s
-    }
 }
 
 /// Dollars with cents, or with four decimals below a cent so small model

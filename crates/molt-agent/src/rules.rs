@@ -26,8 +26,8 @@ pub struct RulesOutcome {
 /// `rel` on disk under `root` when the policy lets an agent write it and it
 /// does not pass through a symbolic link.
 fn writable(policy: &PathPolicy, root: &Path, rel: &str) -> Result<PathBuf> {
-    let rel = policy.writable(rel).map_err(|r| Error::Path(r.to_string()))?;
-    molt_syntax::confine(root, &rel).map_err(|e| Error::Path(e.to_string()))
+    let rel = policy.writable(rel)?;
+    molt_syntax::confine(root, &rel).map_err(Error::Confine)
 }
 
 /// Runs the recipe's rewrites for `task` in `worktree`.
@@ -45,7 +45,7 @@ pub fn apply(recipe: &dyn Recipe, task: &Task, worktree: &Path, policy: &PathPol
         // Messages name repository-relative paths, not the worktree's.
         let text = std::fs::read_to_string(&full).map_err(|e| Error::io(Path::new(path), e))?;
         let targets: Vec<Site> = task.sites.iter().filter(|s| s.path == path).cloned().collect();
-        let rewrite = recipe.rewrite(path, &text, &targets).map_err(|e| Error::Recipe(e.to_string()))?;
+        let rewrite = recipe.rewrite(path, &text, &targets)?;
         out.mapped.extend(rewrite.mapped);
         out.unmapped.extend(rewrite.unmapped);
         if rewrite.text != text {

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use chrono::Utc;
-use molt_core::{Event, EventKind, TaskId, TaskState};
+use molt_core::{Event, EventKind, Plan, TaskId, TaskState};
 use serde::{Deserialize, Serialize};
 
 use crate::{Error, Result};
@@ -188,11 +188,11 @@ impl RunState {
         };
         serde_json::from_str(&text)
             .map(Some)
-            .map_err(|e| Error::State(format!("{}: {e}; move it away to start the run afresh", path.display())))
+            .map_err(|source| Error::StateFile { path: path.display().to_string(), source })
     }
 
     pub fn save(&self, repo: &Path) -> Result<()> {
-        let text = serde_json::to_string_pretty(self).map_err(|e| Error::State(e.to_string()))?;
+        let text = serde_json::to_string_pretty(self)?;
         write_atomic_redacted(&Self::path(repo), &text)
     }
 
@@ -274,6 +274,21 @@ impl EventLog {
         if let Some(o) = &self.observer {
             o(&event);
         }
+    }
+}
+
+/// `.molt/plan.json`: the plan of a run, as the user left it.
+pub fn plan_path(repo: &Path) -> PathBuf {
+    molt_dir(repo).join("plan.json")
+}
+
+/// The plan in `.molt/plan.json`, validated; `None` when there is none yet.
+pub fn load_plan(repo: &Path) -> Result<Option<Plan>> {
+    let path = plan_path(repo);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ok(Some(Plan::parse(".molt/plan.json", &text)?)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(&path, e)),
     }
 }
 

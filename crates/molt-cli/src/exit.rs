@@ -44,8 +44,29 @@ pub fn report(err: &anyhow::Error, out: &Output) -> Exit {
         return Exit::Done;
     }
     let code = classify(err);
-    out.error(&format!("{err:#}"), code);
+    out.error(&chain(err), code);
     code
+}
+
+/// The error and each of its causes after a colon, as `{err:#}` writes them,
+/// except a cause whose text the error before it already holds: molt's
+/// errors say their cause in their own message and keep it as their source
+/// too (for the exit code, and for whoever handles them), and the cause said
+/// twice helps nobody.
+pub fn chain(err: &anyhow::Error) -> String {
+    let mut out = String::new();
+    let mut before = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if out.is_empty() {
+            out.push_str(&text);
+        } else if !before.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        before = text;
+    }
+    out
 }
 
 fn classify(err: &anyhow::Error) -> Exit {
@@ -58,10 +79,15 @@ fn classify(err: &anyhow::Error) -> Exit {
                 molt_agent::Error::Spec(_)
                 | molt_agent::Error::PlanFile(_)
                 | molt_agent::Error::Plan(_)
-                | molt_agent::Error::Recipe(_) => return Exit::Usage,
+                | molt_agent::Error::Glob(_)
+                | molt_agent::Error::Template { .. }
+                | molt_agent::Error::Recipe(_)
+                | molt_agent::Error::RecipePin(_) => return Exit::Usage,
                 molt_agent::Error::Io { .. }
                 | molt_agent::Error::Model(_)
+                | molt_agent::Error::Runtime(_)
                 | molt_agent::Error::RecipeFetch(_)
+                | molt_agent::Error::NoRecipeCache
                 | molt_agent::Error::Busy(_)
                 | molt_agent::Error::Environment(_) => return Exit::Environment,
                 _ => {}
@@ -73,3 +99,6 @@ fn classify(err: &anyhow::Error) -> Exit {
     }
     Exit::Incomplete
 }
+
+#[cfg(test)]
+mod tests;

@@ -228,3 +228,30 @@ pub fn write_c_project(root: &Path) -> anyhow::Result<()> {
     write_file(root, ".gitignore", b"build/\n")?;
     Ok(())
 }
+
+/// `git <args>` in `dir`; its stdout, as git wrote it. Panics (the test
+/// fails) when git fails, with git's error.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    crate::crash::git(dir, args).unwrap_or_else(|e| panic!("{e:#}"))
+}
+
+/// Copies the folder `from` to `to` (made when missing), leaving out build
+/// outputs: `build/` folders and `*.bin` files. Panics on an I/O error.
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("creating {}: {e}", to.display()));
+    let entries = std::fs::read_dir(from).unwrap_or_else(|e| panic!("reading {}: {e}", from.display()));
+    for entry in entries {
+        let entry = entry.unwrap_or_else(|e| panic!("reading {}: {e}", from.display()));
+        let name = entry.file_name();
+        if name == "build" || name.to_string_lossy().ends_with(".bin") {
+            continue;
+        }
+        let is_dir = entry.file_type().unwrap_or_else(|e| panic!("{}: {e}", entry.path().display())).is_dir();
+        if is_dir {
+            copy_tree(&entry.path(), &to.join(&name));
+        } else {
+            std::fs::copy(entry.path(), to.join(&name))
+                .unwrap_or_else(|e| panic!("copying {}: {e}", entry.path().display()));
+        }
+    }
+}

@@ -147,8 +147,9 @@ impl MetricComparison {
     }
 }
 
-/// A number with at most 4 significant decimals, no trailing zeros.
-pub(crate) fn fmt_num(x: f64) -> String {
+/// A number with at most 4 decimals and no trailing zeros: how bench
+/// medians are written, here and in molt's reports.
+pub fn fmt_num(x: f64) -> String {
     if x.is_finite() && x == x.trunc() && x.abs() < 1e15 {
         return format!("{x:.0}");
     }

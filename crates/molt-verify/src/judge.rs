@@ -33,6 +33,17 @@ impl Outcome {
             Self::StillFailing => "still failing",
         }
     }
+
+    /// The outcome [`Outcome::as_str`] names, for outcomes kept as text (the
+    /// state file, the reports).
+    pub fn from_name(name: &str) -> Option<Outcome> {
+        [Self::Pass, Self::Fixed, Self::Fail, Self::StillFailing].into_iter().find(|o| o.as_str() == name)
+    }
+
+    /// Whether the check passes now: it passed, or it was fixed.
+    pub fn passed(self) -> bool {
+        matches!(self, Self::Pass | Self::Fixed)
+    }
 }
 
 /// The judgement of one check's result.

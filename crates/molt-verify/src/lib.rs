@@ -49,7 +49,7 @@ mod sandbox;
 use std::path::PathBuf;
 
 pub use baseline::Baseline;
-pub use bench::{parse_bench_lines, summarize_runs, BenchSample, MetricComparison};
+pub use bench::{fmt_num, parse_bench_lines, summarize_runs, BenchSample, MetricComparison};
 pub use check::{run_check, run_checks, RunOptions};
 pub use diff::{compare_outputs, Tolerance};
 pub use env::{check_env, is_secret_name, ALLOWED_ENV};

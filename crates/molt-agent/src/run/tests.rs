@@ -1,4 +1,6 @@
-use super::*;
+use super::coder_input::{dedupe_reasons, unmapped_reasons};
+use super::worker::commit_paths;
+use super::Coverage;
 
 #[test]
 fn unmapped_sites_group_by_file_and_reason_with_runs_of_lines() {

@@ -46,8 +46,8 @@ pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
         .canonicalize()
         .map_err(|_| UsageError(format!("{}: no such spec; run `molt init` to write one", args.spec.display())))?;
     let repo = spec_path.parent().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
-    let spec = molt_agent::run::load_spec(&spec_path)?;
-    let plan = match molt_agent::run::load_plan(&repo)? {
+    let spec = molt_agent::spec::load_spec(&spec_path)?;
+    let plan = match molt_agent::state::load_plan(&repo)? {
         Some(p) if !args.force => p,
         _ => {
             // Planning adds a worktree and a branch: not beside a running molt.

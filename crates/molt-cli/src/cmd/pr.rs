@@ -57,7 +57,7 @@ pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
         .canonicalize()
         .map_err(|_| UsageError(format!("{}: no such spec; run `molt init` to write one", args.spec.display())))?;
     let root = spec_path.parent().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
-    let spec = molt_agent::run::load_spec(&spec_path)?;
+    let spec = molt_agent::spec::load_spec(&spec_path)?;
     let repo = MigrationRepo::open(&root, &spec.migration.name).map_err(git_error)?;
     let branch = repo.migration_branch();
     repo.branch_tip(&branch)

@@ -29,7 +29,7 @@ pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
         .canonicalize()
         .map_err(|_| UsageError(format!("{}: no such spec; run `molt init` to write one", args.spec.display())))?;
     let repo = spec_path.parent().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
-    let spec = molt_agent::run::load_spec(&spec_path)?;
+    let spec = molt_agent::spec::load_spec(&spec_path)?;
     if !molt_agent::state::RunState::path(&repo).exists() {
         return Err(UsageError(format!(
             "no run in {} (.molt/state.json is missing); start one with `molt run`",

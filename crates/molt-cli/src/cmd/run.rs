@@ -209,9 +209,10 @@ fn print_summary(s: &RunSummary, out: &Output) -> anyhow::Result<()> {
     for after in &s.final_checks {
         let before = s.baseline.iter().find(|b| b.name == after.name);
         let before = before.map(|b| format!("{} ({})", b.outcome, b.detail)).unwrap_or_default();
-        let outcome = match after.outcome.as_str() {
-            "pass" | "fixed" => out.good(&after.outcome),
-            _ => out.bad(&after.outcome),
+        let outcome = if molt_verify::Outcome::from_name(&after.outcome).is_some_and(molt_verify::Outcome::passed) {
+            out.good(&after.outcome)
+        } else {
+            out.bad(&after.outcome)
         };
         let detail =
             if after.detail.is_empty() { String::new() } else { format!(" ({})", truncate(&after.detail, 90)) };

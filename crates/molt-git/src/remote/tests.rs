@@ -1,7 +1,6 @@
-use std::process::Command;
 use std::sync::{Arc, Mutex};
 
-use molt_test_support::repo::TempRepo;
+use molt_test_support::repo::{git, TempRepo};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
 
@@ -9,10 +8,9 @@ use super::*;
 
 const TOKEN: &str = "ghs_test_push_token_0123456789";
 
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git").args(args).current_dir(dir).output().unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+/// The commit `rev` names in `dir`.
+fn rev_parse(dir: &Path, rev: &str) -> String {
+    git(dir, &["rev-parse", rev]).trim().to_owned()
 }
 
 /// A repository with a migration branch `molt/port` and `origin` at `url`.
@@ -45,21 +43,21 @@ fn pushes_to_a_bare_remote_and_replaces_other_commits_only_with_force() {
     let pushed = push_migration_branch(&repo, "origin", None, false).unwrap();
     assert_eq!(pushed.branch, "molt/port");
     assert_eq!(pushed.commit, tip);
-    assert_eq!(git(bare.path(), &["rev-parse", "refs/heads/molt/port"]), tip);
+    assert_eq!(rev_parse(bare.path(), "refs/heads/molt/port"), tip);
 
     // Someone else moves the remote branch to a commit molt does not have.
     git(temp.path(), &["commit", "-q", "--allow-empty", "-m", "a reviewer's fix"]);
     git(temp.path(), &["push", "-q", "origin", "HEAD:refs/heads/molt/port"]);
-    let theirs = git(temp.path(), &["rev-parse", "HEAD"]);
+    let theirs = rev_parse(temp.path(), "HEAD");
     git(temp.path(), &["reset", "-q", "--hard", "HEAD~1"]);
 
     let err = push_migration_branch(&repo, "origin", None, false).unwrap_err();
     assert!(matches!(err, Error::Push { .. }), "{err}");
     assert!(err.to_string().contains("pass --force to replace it"), "{err}");
-    assert_eq!(git(bare.path(), &["rev-parse", "refs/heads/molt/port"]), theirs, "a refused push changes nothing");
+    assert_eq!(rev_parse(bare.path(), "refs/heads/molt/port"), theirs, "a refused push changes nothing");
 
     push_migration_branch(&repo, "origin", None, true).unwrap();
-    assert_eq!(git(bare.path(), &["rev-parse", "refs/heads/molt/port"]), tip);
+    assert_eq!(rev_parse(bare.path(), "refs/heads/molt/port"), tip);
 }
 
 #[test]

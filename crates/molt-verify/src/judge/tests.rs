@@ -151,3 +151,19 @@ fn benchmark_gate_shows_the_spread() {
         "fail (blocks) | other 1 ns ±0.0%; benchmark metric \"dot\" of the baseline is missing",
     );
 }
+
+/// Outcomes kept as text (state file, reports) read back as the same
+/// outcome; only pass and fixed count as passing.
+#[test]
+fn an_outcome_reads_back_from_its_name() {
+    for o in [Outcome::Pass, Outcome::Fixed, Outcome::Fail, Outcome::StillFailing] {
+        assert_eq!(Outcome::from_name(o.as_str()), Some(o));
+    }
+    assert_eq!(Outcome::from_name("passed"), None);
+    let passing: Vec<&str> = [Outcome::Pass, Outcome::Fixed, Outcome::Fail, Outcome::StillFailing]
+        .into_iter()
+        .filter(|o| o.passed())
+        .map(Outcome::as_str)
+        .collect();
+    assert_eq!(passing, ["pass", "fixed"]);
+}

@@ -1,5 +1,7 @@
 use std::path::PathBuf;
 
+use molt_test_support::repo::git;
+
 use super::*;
 use crate::output::ColorChoice;
 use crate::Global;
@@ -67,17 +69,6 @@ fn a_bad_recipe_is_a_usage_error_naming_file_line_and_rule() {
     );
 }
 
-fn git(dir: &std::path::Path, args: &[&str]) -> String {
-    let out = std::process::Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap_or_else(|e| panic!("git: {e}"));
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
-
 #[test]
 fn git_recipes_are_pinned_to_a_commit_and_cached() {
     let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
@@ -86,8 +77,9 @@ fn git_recipes_are_pinned_to_a_commit_and_cached() {
     exit_of(new("shared", &repo, &quiet()));
     git(&repo, &["init", "--quiet"]);
     git(&repo, &["add", "."]);
-    git(&repo, &["commit", "--quiet", "-m", "recipe"]);
-    let commit = git(&repo, &["rev-parse", "HEAD"]);
+    let identity = ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"];
+    git(&repo, &[&identity[..], &["commit", "--quiet", "-m", "recipe"]].concat());
+    let commit = git(&repo, &["rev-parse", "HEAD"]).trim().to_owned();
     let cache = tmp.path().join("cache");
     let url = format!("file://{}", repo.display());
     let folder = fetch_git(&format!("{url}@{commit}#shared"), &cache).unwrap_or_else(|e| panic!("{e:#}"));

@@ -1,0 +1,127 @@
+//! What a run starts from besides the spec: the files it may look at, a
+//! new plan (made and written), and the model client.
+
+use std::path::Path;
+
+use molt_core::{Plan, Spec};
+
+use super::options::{model_config, ModelOverride};
+use crate::planner::{self, SourceFile};
+use crate::spec::recipe_of;
+use crate::state::plan_path;
+use crate::{Error, Result};
+
+/// The files a migration may look at, read from `root` (a worktree at the
+/// base commit), filtered by the spec's include globs.
+pub fn source_files(root: &Path, spec: &Spec) -> Result<Vec<SourceFile>> {
+    let include = molt_core::policy::glob_set(&spec.migration.include, false, "include")?;
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let mut entries: Vec<_> =
+            std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))?.filter_map(|e| e.ok()).collect();
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries.into_iter().rev() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let path = entry.path();
+            let Ok(ft) = entry.file_type() else { continue };
+            if ft.is_dir() {
+                if !name.starts_with('.') && name != "target" && name != "node_modules" {
+                    stack.push(path);
+                }
+                continue;
+            }
+            if !ft.is_file() {
+                continue;
+            }
+            let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            if !include.is_match(&rel) {
+                continue;
+            }
+            let Ok(meta) = entry.metadata() else { continue };
+            if meta.len() > 4 * 1024 * 1024 {
+                continue;
+            }
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                out.push(SourceFile { path: rel, text });
+            }
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+/// A plan just made, with what the user should know about how.
+#[derive(Debug)]
+pub struct Planned {
+    pub plan: Plan,
+    /// Warnings, one sentence each: a planner agent that gave no valid plan
+    /// (the rules' plan stands).
+    pub notes: Vec<String>,
+}
+
+/// Builds the plan from the tree at HEAD and writes `.molt/plan.json`.
+pub fn make_plan(
+    repo_root: &Path,
+    spec: &Spec,
+    model: Option<(&tokio::runtime::Handle, &molt_llm::Client)>,
+) -> Result<Planned> {
+    let mut notes = Vec::new();
+    let recipe = recipe_of(spec, repo_root)?;
+    let git = molt_git::MigrationRepo::open(repo_root, &spec.migration.name).map_err(Error::from_git)?;
+    let base = git.ensure_migration_branch().map_err(Error::from_git)?;
+    let wt = git.add_task_worktree("plan", &base).map_err(Error::from_git)?;
+    let files = source_files(&wt.path, spec);
+    let _ = git.remove_task_worktree(&wt);
+    let _ = git.delete_task_branch("plan");
+    let files = files?;
+    let mut plan = planner::rules_plan(spec, recipe, &files);
+    if let Some((rt, client)) = model {
+        // The planner agent refines the rules' plan; when it gives no valid
+        // plan the rules' plan stands (and without a recipe there is none).
+        let refined = crate::planner_agent::refine(rt, client, spec, &files, &plan);
+        if refined.accepted {
+            plan = refined.plan;
+        } else if plan.tasks.is_empty() {
+            return Err(Error::Plan(format!(
+                "the planner agent gave no valid plan: {}",
+                refined.rejections.join("; ")
+            )));
+        } else {
+            let why: String = refined.rejections.join("; ").chars().take(400).collect();
+            notes.push(format!(
+                "the model is configured but its planner gave no valid plan ({why}); the recipe's own plan is used"
+            ));
+        }
+    } else if spec.migration.recipe.is_none() {
+        return Err(Error::Plan(
+            "the spec names no recipe and no [model]: set `recipe = \"x86-to-neon\"` in [migration], or add a \
+             [model] table so a planner agent can plan from the goal"
+                .to_owned(),
+        ));
+    }
+    plan.validate()?;
+    crate::state::write_atomic_redacted(&plan_path(repo_root), &plan.to_json())?;
+    Ok(Planned { plan, notes })
+}
+
+/// The model of a run: the spec's `[model]` with the command line's overrides,
+/// its client, and the runtime its calls run on.
+pub fn model_client(
+    spec: &Spec,
+    model_override: &ModelOverride,
+    cassette: &molt_llm::CassetteMode,
+    env: &molt_llm::Env,
+    runtime: &tokio::runtime::Runtime,
+) -> Result<Option<(molt_core::ModelConfig, molt_llm::Client, tokio::runtime::Handle)>> {
+    let Some(m) = model_config(spec, model_override)? else { return Ok(None) };
+    let mut options = molt_llm::ClientOptions::from_config(&m);
+    options.cassette = cassette.clone();
+    let client = molt_llm::Client::from_config_with(&m, env, options).map_err(Error::Model)?;
+    Ok(Some((m, client, runtime.handle().clone())))
+}
+
+/// A runtime for model calls: small, shared by every worker thread.
+pub fn model_runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(Error::Runtime)
+}
