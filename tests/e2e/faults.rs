@@ -69,7 +69,7 @@ pub(crate) fn gather_repo(n: usize, model: &str) -> tempfile::TempDir {
                 "#include <immintrin.h>\n\n#include \"g{k}.h\"\n\n\
                  void gather{k}(const float *table, const int *idx, float *out)\n{{\n\
                  \x20   __m256i vi = _mm256_loadu_si256((const __m256i *)idx);\n\
-                 \x20   __m256 v = _mm256_i32gather_ps(table, vi, 4);\n\
+                 \x20   __m256 v = (__m256)__builtin_ia32_gathersiv8sf(_mm256_setzero_ps(), table, (__v8si)vi, _mm256_castsi256_ps(_mm256_set1_epi32(-1)), 4);\n\
                  \x20   _mm256_storeu_ps(out, v);\n}}\n"
             ),
         )

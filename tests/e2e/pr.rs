@@ -111,7 +111,7 @@ fn pr_pushes_the_branch_opens_a_pull_request_and_updates_it_when_run_again() {
         "| x86-test | test | pass",
         "Coverage: ",
         "## Unmapped sites",
-        "\\_mm256\\_i32gather\\_ps",
+        "\\_\\_builtin\\_ia32\\_gathersiv8sf",
     ] {
         assert!(body.contains(want), "the body lacks {want:?}:\n{body}");
     }

@@ -2,8 +2,9 @@
 //! orchestration adds on top of the model and the checks.
 //!
 //! It writes a git repository with N C files (64 by default), each holding
-//! one function built on an AVX2 gather, which the x86-to-neon table does not
-//! map, so every task goes to the model, and a few hundred lines of plain C
+//! one function built on an AVX2 gather written with GCC's builtin
+//! (`__builtin_ia32_gathersiv8sf`), which no rule rewrites, so every task
+//! goes to the model, and a few hundred lines of plain C
 //! around it. The x86 headers sit in `include/simd.h` and the x86 flags in
 //! the Makefile, both outside the spec's `include` globs, so the plan is
 //! exactly N tasks with no dependencies between them (the bench checks this

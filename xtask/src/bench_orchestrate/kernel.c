@@ -253,7 +253,7 @@ const float KPFX_scale = KSCALE.0f;
 void KPFX_gather(const float *table, const int *idx, float *out)
 {
     __m256i vi = _mm256_loadu_si256((const __m256i *)idx);
-    __m256 v = _mm256_i32gather_ps(table, vi, 4);
+    __m256 v = (__m256)__builtin_ia32_gathersiv8sf(_mm256_setzero_ps(), table, (__v8si)vi, _mm256_castsi256_ps(_mm256_set1_epi32(-1)), 4);
     v = _mm256_mul_ps(v, _mm256_set1_ps(KPFX_scale));
     _mm256_storeu_ps(out, v);
 }
