@@ -64,10 +64,17 @@ fn demo_migration_ports_tiny_infer_and_leaves_the_user_branch_alone() {
     assert_eq!(git(repo, &["rev-parse", "HEAD"]), head_before);
     assert_eq!(git(repo, &["status", "--porcelain"]), "");
 
-    // The wrapper headers arrive as shipped; the rest of the diff is reviewed as a snapshot.
+    // The wrapper headers arrive as shipped, each with the part both share
+    // (molt_simd_derived.h) written in; the rest of the diff is reviewed as a snapshot.
     let data = workspace_root().join("crates/molt-recipes/data/x86-to-neon");
+    let derived = std::fs::read_to_string(data.join("molt_simd_derived.h")).unwrap();
     for h in ["molt_simd_neon.h", "molt_simd_scalar.h"] {
-        let shipped = std::fs::read_to_string(data.join(h)).unwrap();
+        let source = std::fs::read_to_string(data.join(h)).unwrap();
+        let shipped: String = source
+            .split_inclusive('\n')
+            .map(|l| if l.starts_with("#include \"molt_simd_derived.h\"") { derived.as_str() } else { l })
+            .collect();
+        assert!(source.contains("#include \"molt_simd_derived.h\"") && !shipped.contains("molt_simd_derived.h\""));
         assert_eq!(git(repo, &["show", &format!("molt/graviton-port:src/{h}")]), shipped);
     }
     let diff = git(

@@ -38,8 +38,36 @@ pub const NAME: &str = "x86-to-neon";
 /// The guard that keeps the original code on x86.
 pub const X86_GUARD: &str = "#if defined(__x86_64__) || defined(__i386__)";
 
-const NEON_HEADER: &str = include_str!("../data/x86-to-neon/molt_simd_neon.h");
-const SCALAR_HEADER: &str = include_str!("../data/x86-to-neon/molt_simd_scalar.h");
+const NEON_SOURCE: &str = include_str!("../data/x86-to-neon/molt_simd_neon.h");
+const SCALAR_SOURCE: &str = include_str!("../data/x86-to-neon/molt_simd_scalar.h");
+/// The wrappers both headers write on their others, kept once in the data
+/// folder and included by each; molt writes each header whole.
+const DERIVED_SOURCE: &str = include_str!("../data/x86-to-neon/molt_simd_derived.h");
+
+/// `header` with its `#include "molt_simd_derived.h"` line replaced by that file.
+fn compose(header: &str) -> String {
+    let mut out = String::with_capacity(header.len() + DERIVED_SOURCE.len());
+    for line in header.split_inclusive('\n') {
+        if line.starts_with("#include \"molt_simd_derived.h\"") {
+            out.push_str(DERIVED_SOURCE);
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+/// The aarch64 header molt writes beside a ported file.
+fn neon_header() -> &'static str {
+    static HEADER: OnceLock<String> = OnceLock::new();
+    HEADER.get_or_init(|| compose(NEON_SOURCE))
+}
+
+/// The portable C header molt writes beside a ported file.
+fn scalar_header() -> &'static str {
+    static HEADER: OnceLock<String> = OnceLock::new();
+    HEADER.get_or_init(|| compose(SCALAR_SOURCE))
+}
 const TABLE: &str = include_str!("../data/x86-to-neon/intrinsics.toml");
 
 /// Headers that only exist on x86.
@@ -193,7 +221,7 @@ impl X86ToNeon {
         for c in &table.constants {
             renames.insert(c.x86.clone(), c.portable.clone());
         }
-        let kept = ["_MM_SHUFFLE", "_MM_SHUFFLE2"].into_iter().filter(|m| NEON_HEADER.contains(m)).collect();
+        let kept = ["_MM_SHUFFLE", "_MM_SHUFFLE2"].into_iter().filter(|m| neon_header().contains(m)).collect();
         let isas: BTreeSet<&str> = table.intrinsics.iter().map(|i| i.isa.as_str()).collect();
         let features = FEATURE_MACROS.iter().filter(|(_, isa)| isas.contains(isa)).map(|(m, _)| *m).collect();
         Ok(Self { table, renames, notes, kept, features })
@@ -370,8 +398,8 @@ impl X86ToNeon {
             out.mapped.extend(headers.iter().map(|s| (*s).clone()));
             let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
             let beside = |name: &str| if dir.is_empty() { name.to_owned() } else { format!("{dir}/{name}") };
-            out.new_files.push((beside("molt_simd_neon.h"), NEON_HEADER.to_owned()));
-            out.new_files.push((beside("molt_simd_scalar.h"), SCALAR_HEADER.to_owned()));
+            out.new_files.push((beside("molt_simd_neon.h"), neon_header().to_owned()));
+            out.new_files.push((beside("molt_simd_scalar.h"), scalar_header().to_owned()));
             let _ = first;
         }
 

@@ -18,7 +18,12 @@ except ImportError:  # Python < 3.11
 here = os.path.dirname(os.path.abspath(__file__))
 root = os.path.dirname(here)
 table = tomllib.load(open(os.path.join(root, "intrinsics.toml"), "rb"))
-headers = {n: open(os.path.join(root, n)).read() for n in ("molt_simd_neon.h", "molt_simd_scalar.h")}
+# Each header with the shared part it includes, as molt writes it beside a ported file.
+derived = open(os.path.join(root, "molt_simd_derived.h")).read()
+headers = {
+    n: re.sub(r'#include "molt_simd_derived.h"[^\n]*', lambda _: derived, open(os.path.join(root, n)).read())
+    for n in ("molt_simd_neon.h", "molt_simd_scalar.h")
+}
 harness = open(os.path.join(here, "check_intrinsics.c")).read()
 
 
