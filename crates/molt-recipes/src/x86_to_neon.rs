@@ -32,6 +32,8 @@ use tree_sitter::Node;
 use crate::ctree::{self, Dialect};
 use crate::recipe::{Recipe, Rewrite};
 use crate::{Error, Result};
+use guards::FEATURE_MACROS;
+use macros::{macro_words, own_macros};
 
 pub const NAME: &str = "x86-to-neon";
 
@@ -105,50 +107,6 @@ pub const KINDS: &[&str] = &[
     "x86-guard",
     "x86-build-flag",
 ];
-
-/// x86 feature-test macros, with the ISA of the mapping table (`isa`) that
-/// provides each feature's intrinsics on other targets. Code under a test of
-/// a covered feature is ported, and the test is widened to
-/// `(defined(__SSE2__) || defined(__aarch64__))` once everything it guards
-/// is portable.
-const FEATURE_MACROS: &[(&str, &str)] = &[
-    ("__SSE__", "sse"),
-    ("__SSE2__", "sse2"),
-    ("__SSE3__", "sse3"),
-    ("__SSSE3__", "ssse3"),
-    ("__SSE4_1__", "sse41"),
-    ("__SSE4_2__", "sse42"),
-    ("__AVX__", "avx"),
-    ("__AVX2__", "avx2"),
-    ("__FMA__", "fma"),
-    ("__F16C__", "f16c"),
-    ("__POPCNT__", "popcnt"),
-    ("__LZCNT__", "lzcnt"),
-    ("__BMI__", "bmi1"),
-    ("__BMI2__", "bmi2"),
-    ("__PCLMUL__", "pclmul"),
-    ("__AES__", "aes"),
-];
-
-/// Macros that name the x86 architecture itself: code under them is x86's own.
-const ARCH_MACROS: &[&str] =
-    &["__x86_64__", "__x86_64", "__amd64__", "__amd64", "__i386__", "__i386", "_M_X64", "_M_AMD64", "_M_IX86"];
-
-/// Macros of other architectures: a condition naming one already has a path there.
-const OTHER_ARCH_MACROS: &[&str] = &[
-    "__aarch64__",
-    "__arm__",
-    "__ARM_NEON",
-    "__ARM_NEON__",
-    "_M_ARM64",
-    "_M_ARM",
-    "__riscv",
-    "__powerpc__",
-    "__PPC__",
-];
-
-/// The aarch64 test a widened condition adds.
-const AARCH64: &str = "defined(__aarch64__)";
 
 /// The mapping table, `data/x86-to-neon/intrinsics.toml`.
 #[derive(Debug, Clone, Deserialize)]
@@ -517,150 +475,6 @@ impl X86ToNeon {
         }
         classify(node, src)
     }
-
-    /// Records what one name becomes in the portable copy: its wrapper, or
-    /// nothing (a name the portable headers or the file itself define), or
-    /// a problem (an x86 name without a mapping).
-    fn rename<'s>(
-        &'s self,
-        name: &str,
-        at: (usize, usize),
-        own: &BTreeSet<String>,
-        edits: &mut Vec<(usize, usize, &'s str)>,
-        notes: &mut BTreeSet<String>,
-        problems: &mut BTreeSet<String>,
-    ) {
-        if let Some(portable) = self.renames.get(name) {
-            edits.push((at.0, at.1, portable));
-            if let Some(note) = self.notes.get(name) {
-                notes.insert(format!("{name}: {note}"));
-            }
-        } else if self.kept.contains(name) || own.contains(name) {
-            // Defined by the portable headers, or by the file itself (a
-            // project macro such as `_mm_shuffle_ps2`, ported on its own).
-        } else if is_x86_name(name) {
-            problems.insert(format!("`{name}` has no mapping"));
-        }
-    }
-
-    /// The splice that keeps a `#define` for x86 and adds its translation
-    /// for the rest; or why it cannot be translated.
-    fn wrap_macro(&self, node: Node<'_>, src: &str) -> std::result::Result<(usize, usize, String), String> {
-        let own = own_macros(src);
-        let value = node.child_by_field_name("value").ok_or("a macro without a body")?;
-        let body = ctree::text(value, src);
-        let mut edits = Vec::new();
-        let mut notes = BTreeSet::new();
-        let mut problems = BTreeSet::new();
-        for (start, end) in macro_words(body) {
-            self.rename(&body[start..end], (start, end), &own, &mut edits, &mut notes, &mut problems);
-        }
-        if !problems.is_empty() {
-            return Err(problems.into_iter().collect::<Vec<_>>().join(", "));
-        }
-        let mut translated = body.to_owned();
-        edits.sort_by_key(|e| std::cmp::Reverse(e.0));
-        for (start, end, new) in edits {
-            translated.replace_range(start..end, new);
-        }
-        let original = ctree::text(node, src);
-        let newline = if original.ends_with('\n') { "" } else { "\n" };
-        let head = &src[node.start_byte()..value.start_byte()];
-        let tail = &src[value.end_byte()..node.end_byte()];
-        let tail = if tail.ends_with('\n') { tail.to_owned() } else { format!("{tail}\n") };
-        let text = format!(
-            "{X86_GUARD}\n{original}{newline}#else /* aarch64: NEON via molt_simd_neon.h; other targets: portable C via molt_simd_scalar.h */\n{head}{translated}{tail}#endif\n"
-        );
-        Ok((node.start_byte(), node.end_byte(), text))
-    }
-
-    /// Whether a preprocessor condition tests x86 features and only ones
-    /// the port provides: no architecture macro (`__x86_64__`: x86's own
-    /// code), no feature the table lacks (`__AVX512F__`), no other
-    /// architecture (`__aarch64__`: it already has a path there).
-    fn is_ported_condition(&self, cond: &str) -> bool {
-        let mut any = false;
-        for word in words(cond) {
-            if ARCH_MACROS.contains(&word) || OTHER_ARCH_MACROS.contains(&word) {
-                return false;
-            }
-            if self.features.contains(word) {
-                any = true;
-            } else if is_feature_macro(word) {
-                return false;
-            }
-        }
-        any
-    }
-
-    /// `cond` with each test of a ported feature made true on aarch64:
-    /// `defined(__SSE2__)` → `(defined(__SSE2__) || defined(__aarch64__))`.
-    fn widen(&self, cond: &str) -> String {
-        let names = self.features.iter().copied().collect::<Vec<_>>().join("|");
-        let re = Regex::new(&format!(r"defined\s*\(\s*({names})\s*\)|defined\s+({names})\b|\b({names})\b"))
-            .unwrap_or_else(|_| unreachable!("feature macro names are plain words"));
-        re.replace_all(cond, |c: &regex::Captures<'_>| match (c.get(1).or(c.get(2)), c.get(3)) {
-            (Some(name), _) => format!("(defined({}) || {AARCH64})", name.as_str()),
-            (None, Some(name)) => format!("({} || {AARCH64})", name.as_str()),
-            (None, None) => c[0].to_owned(),
-        })
-        .into_owned()
-    }
-
-    /// The splice that widens one guard directive, `(start, end, text)`.
-    fn widen_guard(&self, node: Node<'_>, src: &str) -> Option<(usize, usize, String)> {
-        if node.kind() == "preproc_ifdef" {
-            let name = node.child_by_field_name("name")?;
-            let name_text = ctree::text(name, src);
-            let negated = ctree::text(node, src).trim_start_matches(['#', ' ', '\t']).starts_with("ifndef");
-            let test = format!("defined({name_text}) || {AARCH64}");
-            let line = if negated { format!("#if !({test})") } else { format!("#if {test}") };
-            return Some((node.start_byte(), name.end_byte(), line));
-        }
-        let cond = node.child_by_field_name("condition")?;
-        Some((cond.start_byte(), cond.end_byte(), self.widen(ctree::text(cond, src))))
-    }
-
-    /// `text` with every feature guard outside an item widened; or why not:
-    /// a guard is widened only when nothing in the file is left to port, so
-    /// that aarch64 never compiles x86 code under a widened guard.
-    fn widen_file_guards(
-        &self,
-        path: &str,
-        text: &str,
-        dialect: Dialect,
-    ) -> Result<std::result::Result<String, String>> {
-        let sites = self.find_c_sites(path, text, dialect);
-        let pending: Vec<String> = sites
-            .iter()
-            .filter(|s| s.kind != "x86-guard")
-            .map(|s| format!("`{}` (line {})", first_line(&s.text), s.line))
-            .collect();
-        if !pending.is_empty() {
-            let more = if pending.len() > 3 { format!(" and {} more", pending.len() - 3) } else { String::new() };
-            return Ok(Err(format!(
-                "a feature guard is widened to aarch64 only when everything in the file is ported; still x86 here: {}{more}",
-                pending.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
-            )));
-        }
-        let tree = ctree::parse(dialect, text).ok_or_else(|| Error::Parse(path.to_owned()))?;
-        let mut splices = Vec::new();
-        for site in sites.iter().filter(|s| s.kind == "x86-guard" && s.symbol.is_none()) {
-            let node = tree.root_node().descendant_for_byte_range(site.start, site.end);
-            let node = std::iter::successors(node, |n| n.parent()).find(|n| {
-                n.start_byte() == site.start && matches!(n.kind(), "preproc_ifdef" | "preproc_if" | "preproc_elif")
-            });
-            if let Some(splice) = node.and_then(|n| self.widen_guard(n, text)) {
-                splices.push(splice);
-            }
-        }
-        splices.sort_by_key(|s| std::cmp::Reverse(s.0));
-        let mut out = text.to_owned();
-        for (start, end, new) in splices {
-            out.replace_range(start..end, &new);
-        }
-        Ok(Ok(out))
-    }
 }
 
 /// Whether each splice's new text parses alone with no more errors than
@@ -670,82 +484,6 @@ fn splices_parse_alone(dialect: Dialect, text: &str, splices: &[(usize, usize, S
         let errors = |t: &str| ctree::parse(dialect, t).map_or(usize::MAX, |tree| ctree::error_count(&tree));
         errors(new) <= 2 * errors(&text[*start..*end])
     })
-}
-
-/// Names the text `#define`s itself.
-fn own_macros(src: &str) -> BTreeSet<String> {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| {
-        Regex::new(r"(?m)^[ \t]*#[ \t]*define[ \t]+([A-Za-z_][A-Za-z0-9_]*)").unwrap_or_else(|_| unreachable!())
-    });
-    re.captures_iter(src).filter_map(|c| c.get(1)).map(|m| m.as_str().to_owned()).collect()
-}
-
-/// The identifiers of a macro body, outside string and character literals
-/// and comments, as byte ranges.
-fn macro_words(body: &str) -> Vec<(usize, usize)> {
-    let b = body.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'"' | b'\'' => {
-                let q = b[i];
-                i += 1;
-                while i < b.len() && b[i] != q {
-                    i += if b[i] == b'\\' { 2 } else { 1 };
-                }
-                i += 1;
-            }
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                i = body[i + 2..].find("*/").map_or(b.len(), |e| i + 2 + e + 2);
-            }
-            b'/' if b.get(i + 1) == Some(&b'/') => i = body[i..].find('\n').map_or(b.len(), |e| i + e),
-            c if c.is_ascii_alphabetic() || c == b'_' => {
-                let start = i;
-                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
-                    i += 1;
-                }
-                out.push((start, i));
-            }
-            c if c.is_ascii_digit() => {
-                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'.') {
-                    i += 1;
-                }
-            }
-            _ => i += 1,
-        }
-    }
-    out
-}
-
-/// The identifiers of a preprocessor condition, comments left out.
-fn words(cond: &str) -> impl Iterator<Item = &str> {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    static COMMENT: OnceLock<Regex> = OnceLock::new();
-    let comment = COMMENT.get_or_init(|| Regex::new(r"(?s)/\*.*?\*/|//.*").unwrap_or_else(|_| unreachable!()));
-    let re = RE.get_or_init(|| Regex::new(r"[A-Za-z_][A-Za-z0-9_]*").unwrap_or_else(|_| unreachable!()));
-    let mut spans: Vec<(usize, usize)> = Vec::new();
-    let comments: Vec<(usize, usize)> = comment.find_iter(cond).map(|m| (m.start(), m.end())).collect();
-    for m in re.find_iter(cond) {
-        if !comments.iter().any(|&(s, e)| s <= m.start() && m.end() <= e) {
-            spans.push((m.start(), m.end()));
-        }
-    }
-    spans.into_iter().map(move |(s, e)| &cond[s..e])
-}
-
-/// Whether `word` is an x86 feature-test macro (`__AVX512F__`, `__SHA__`),
-/// covered by the port or not.
-fn is_feature_macro(word: &str) -> bool {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    FEATURE_MACROS.iter().any(|(m, _)| *m == word)
-        || RE
-            .get_or_init(|| {
-                Regex::new(r"^__(SSE|SSSE|AVX|FMA|F16C|BMI|POPCNT|LZCNT|PCLMUL|VPCLMUL|AES|VAES|SHA|GFNI|XOP|FMA4|ADX|RDRND|RDSEED)[0-9A-Z_]*__$")
-                    .unwrap_or_else(|_| unreachable!())
-            })
-            .is_match(word)
 }
 
 /// What kind of site a node is, if any (all but the feature guards).
@@ -969,6 +707,9 @@ impl Recipe for X86ToNeon {
         KINDS
     }
 }
+
+mod guards;
+mod macros;
 
 #[cfg(test)]
 mod tests;
