@@ -42,6 +42,17 @@ struct Project {
     x86_flags: &'static [(&'static str, &'static str)],
     /// What a rules-only port cannot reach in this project, in words.
     residue: &'static str,
+    /// A check of the ported kernels against the project's own portable
+    /// code: a C driver of ours, the sources it links, run under qemu.
+    kernels: Option<KernelCheck>,
+}
+
+/// A driver that calls the ported kernels and the project's portable code
+/// on the same inputs and prints "N passed, M failed".
+struct KernelCheck {
+    driver: &'static str,
+    sources: &'static [&'static str],
+    flags: &'static [&'static str],
 }
 
 const PROJECTS: &[Project] = &[
@@ -76,6 +87,11 @@ const PROJECTS: &[Project] = &[
             ("avx512", "-mavx512f -mavx512vl"),
         ],
         residue: "the dispatcher (blake3_dispatch.c) picks kernels by cpuid under IS_X86; aarch64 needs its own path",
+        kernels: Some(KernelCheck {
+            driver: include_str!("corpus_neon/blake3_kernels.c"),
+            sources: &["blake3_portable.c", "blake3_sse2.c", "blake3_sse41.c", "blake3_avx2.c"],
+            flags: &["-I.", "-DBLAKE3_NO_AVX512"],
+        }),
     },
     Project {
         member: Member {
@@ -93,6 +109,7 @@ const PROJECTS: &[Project] = &[
         flags: &["-I."],
         x86_flags: &[("sse2", "-msse2"), ("sse41", "-msse4.1")],
         residue: "the kernels are chosen by VP8GetCPUInfo (cpuid) and WEBP_USE_SSE2/WEBP_USE_NEON from cpu.h",
+        kernels: None,
     },
     Project {
         member: Member {
@@ -113,6 +130,7 @@ const PROJECTS: &[Project] = &[
         x86_flags: &[],
         residue: "kernels use __attribute__((target(...))) and are chosen by cpuid in lib/x86/cpu_features.c; \
                   upstream's lib/arm stays (it is included by architecture), so its aarch64 figures count upstream's NEON",
+        kernels: None,
     },
     Project {
         member: Member {
@@ -130,6 +148,7 @@ const PROJECTS: &[Project] = &[
         flags: &["-I.", "-Icommon", "-DZSTD_DISABLE_ASM"],
         x86_flags: &[],
         residue: "zstd keeps its NEON paths inline (ZSTD_ARCH_ARM_NEON), so there is nothing upstream to remove",
+        kernels: None,
     },
 ];
 
@@ -167,7 +186,8 @@ pub fn run(args: &[String]) -> Result<()> {
         let before = compile_all(p, &work, "before")?;
         let port = port(recipe, &work)?;
         let after = compile_all(p, &work, "after")?;
-        rows.push(Row { name: p.member.name, port, before, after, residue: p.residue });
+        let kernels = p.kernels.as_ref().map(|k| check_kernels(k, &work)).transpose()?;
+        rows.push(Row { name: p.member.name, port, before, after, residue: p.residue, kernels });
     }
     print_table(&rows);
     Ok(())
@@ -211,6 +231,8 @@ struct Build {
 
 struct Row {
     name: &'static str,
+    /// The kernel check's "N passed, M failed", or why it did not run.
+    kernels: Option<String>,
     port: Port,
     before: Build,
     after: Build,
@@ -386,6 +408,30 @@ fn compile_all(p: &Project, work: &Path, label: &str) -> Result<Build> {
     Ok(build)
 }
 
+/// Builds the kernel check for aarch64 and runs it under qemu: its last
+/// line ("N passed, M failed"), or the first compiler error.
+fn check_kernels(k: &KernelCheck, work: &Path) -> Result<String> {
+    std::fs::write(work.join("molt_corpus_kernels.c"), k.driver)?;
+    let build = Command::new("aarch64-linux-gnu-gcc")
+        .args(["-O2", "-std=gnu11", "-w"])
+        .args(k.flags)
+        .arg("molt_corpus_kernels.c")
+        .args(k.sources)
+        .args(["-o", "molt_corpus_kernels"])
+        .current_dir(work)
+        .output()?;
+    if !build.status.success() {
+        return Ok(format!("does not build for aarch64: {}", first_error(&build.stderr)));
+    }
+    let run = Command::new("qemu-aarch64")
+        .args(["-L", "/usr/aarch64-linux-gnu", "./molt_corpus_kernels"])
+        .current_dir(work)
+        .output()
+        .context("running qemu-aarch64 (apt-get install qemu-user)")?;
+    let out = String::from_utf8_lossy(&run.stdout);
+    Ok(out.lines().last().unwrap_or("no output").to_owned())
+}
+
 /// The first error line of a compiler's output, with the scratch folder cut.
 fn first_error(stderr: &[u8]) -> String {
     let text = String::from_utf8_lossy(stderr);
@@ -448,6 +494,9 @@ fn print_table(rows: &[Row]) {
             "{}: {} tasks, {} ported whole; not reached by rules: {}",
             r.name, r.port.tasks, r.port.committed_tasks, r.residue
         );
+        if let Some(k) = &r.kernels {
+            println!("  ported kernels against the project's portable code, aarch64 under qemu: {k}");
+        }
         for e in &r.after.arm_errors {
             println!("  aarch64 error after the port: {e}");
         }
@@ -484,6 +533,9 @@ mod tests {
         assert!(port.migrated > 0, "{port:?}");
         assert_eq!((before.x86_ok, after.x86_ok), (before.files, after.files), "{:?}", after.x86_errors);
         assert!(after.arm_ok >= before.arm_ok, "{:?}", after.arm_errors);
+        // The ported kernels compute what blake3's portable code computes.
+        let kernels = check_kernels(p.kernels.as_ref().unwrap(), &work).unwrap();
+        assert!(kernels.ends_with(" passed, 0 failed") && !kernels.starts_with("0 "), "{kernels}");
     }
 
     #[test]
