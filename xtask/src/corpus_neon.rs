@@ -212,21 +212,47 @@ struct Port {
 
 #[derive(Debug, Default)]
 struct Build {
-    /// `.c` files, and how many compiled, for x86-64 and for aarch64.
+    /// `.c` files, and how many compiled for x86-64, with the first errors.
     files: usize,
     x86_ok: usize,
-    arm_ok: usize,
-    /// Vector instructions in the aarch64 objects.
-    arm_vector: usize,
+    x86_errors: Vec<String>,
+    /// For aarch64.
+    arm: Arm,
     /// aarch64 again with the x86 feature macros the port provides defined
     /// (`-D__SSE2__` ...): the kernels as aarch64 compiles them once a
-    /// dispatcher or build picks them. Objects and vector instructions.
-    forced_ok: usize,
-    forced_vector: usize,
-    forced_errors: Vec<String>,
-    /// The first few compiler errors, for aarch64 and x86-64.
-    arm_errors: Vec<String>,
-    x86_errors: Vec<String>,
+    /// dispatcher or build picks them.
+    forced: Arm,
+}
+
+/// One aarch64 build of every file: objects, their vector instructions, and
+/// the first few compiler errors.
+#[derive(Debug, Default)]
+struct Arm {
+    ok: usize,
+    vector: usize,
+    errors: Vec<String>,
+}
+
+impl Arm {
+    /// Compiles `src` for aarch64 with `flags` into `obj`, and counts it.
+    fn compile(&mut self, work: &Path, flags: &[&str], src: &Path, obj: &Path) -> Result<()> {
+        let out = Command::new("aarch64-linux-gnu-gcc")
+            .args(["-c", "-O2", "-fno-tree-vectorize", "-std=gnu11", "-w"])
+            .args(flags)
+            .arg(src)
+            .arg("-o")
+            .arg(obj)
+            .current_dir(work)
+            .output()?;
+        if out.status.success() {
+            self.ok += 1;
+            let dump = Command::new("aarch64-linux-gnu-objdump").arg("-d").arg(obj).output()?;
+            self.vector += count_vector_instructions(&String::from_utf8_lossy(&dump.stdout));
+        } else if self.errors.len() < 3 {
+            self.errors.push(first_error(&out.stderr));
+        }
+        Ok(())
+    }
 }
 
 struct Row {
@@ -372,37 +398,9 @@ fn compile_all(p: &Project, work: &Path, label: &str) -> Result<Build> {
             build.x86_errors.push(first_error(&x86.stderr));
         }
         let obj = out.join(format!("{n}-arm.o"));
-        let arm = Command::new("aarch64-linux-gnu-gcc")
-            .args(["-c", "-O2", "-fno-tree-vectorize", "-std=gnu11", "-w"])
-            .args(p.flags)
-            .arg(src)
-            .arg("-o")
-            .arg(&obj)
-            .current_dir(work)
-            .output()?;
-        if arm.status.success() {
-            build.arm_ok += 1;
-            let dump = Command::new("aarch64-linux-gnu-objdump").arg("-d").arg(&obj).output()?;
-            build.arm_vector += count_vector_instructions(&String::from_utf8_lossy(&dump.stdout));
-        } else if build.arm_errors.len() < 3 {
-            build.arm_errors.push(first_error(&arm.stderr));
-        }
-        let forced = Command::new("aarch64-linux-gnu-gcc")
-            .args(["-c", "-O2", "-fno-tree-vectorize", "-std=gnu11", "-w"])
-            .args(FORCED_FEATURES)
-            .args(p.flags)
-            .arg(src)
-            .arg("-o")
-            .arg(&obj)
-            .current_dir(work)
-            .output()?;
-        if forced.status.success() {
-            build.forced_ok += 1;
-            let dump = Command::new("aarch64-linux-gnu-objdump").arg("-d").arg(&obj).output()?;
-            build.forced_vector += count_vector_instructions(&String::from_utf8_lossy(&dump.stdout));
-        } else if build.forced_errors.len() < 3 {
-            build.forced_errors.push(first_error(&forced.stderr));
-        }
+        build.arm.compile(work, p.flags, src, &obj)?;
+        let forced: Vec<&str> = FORCED_FEATURES.iter().chain(p.flags).copied().collect();
+        build.forced.compile(work, &forced, src, &obj)?;
     }
     std::fs::remove_dir_all(&out)?;
     Ok(build)
@@ -474,15 +472,15 @@ fn print_table(rows: &[Row]) {
             top.join("; "),
             r.port.failed,
             r.port.blocked,
-            r.before.arm_ok,
-            r.after.arm_ok,
+            r.before.arm.ok,
+            r.after.arm.ok,
             r.after.files,
-            r.before.arm_vector,
-            r.after.arm_vector,
-            r.before.forced_ok,
-            r.after.forced_ok,
-            r.before.forced_vector,
-            r.after.forced_vector,
+            r.before.arm.vector,
+            r.after.arm.vector,
+            r.before.forced.ok,
+            r.after.forced.ok,
+            r.before.forced.vector,
+            r.after.forced.vector,
             r.before.x86_ok,
             r.after.x86_ok,
             r.after.files,
@@ -497,10 +495,10 @@ fn print_table(rows: &[Row]) {
         if let Some(k) = &r.kernels {
             println!("  ported kernels against the project's portable code, aarch64 under qemu: {k}");
         }
-        for e in &r.after.arm_errors {
+        for e in &r.after.arm.errors {
             println!("  aarch64 error after the port: {e}");
         }
-        for e in &r.after.forced_errors {
+        for e in &r.after.forced.errors {
             println!("  aarch64 (feature macros forced) error after the port: {e}");
         }
         for e in &r.after.x86_errors {
@@ -532,7 +530,7 @@ mod tests {
         assert_eq!(port.failed, 0, "no rewrite failed: {port:?}");
         assert!(port.migrated > 0, "{port:?}");
         assert_eq!((before.x86_ok, after.x86_ok), (before.files, after.files), "{:?}", after.x86_errors);
-        assert!(after.arm_ok >= before.arm_ok, "{:?}", after.arm_errors);
+        assert!(after.arm.ok >= before.arm.ok, "{:?}", after.arm.errors);
         // The ported kernels compute what blake3's portable code computes.
         let kernels = check_kernels(p.kernels.as_ref().unwrap(), &work).unwrap();
         assert!(kernels.ends_with(" passed, 0 failed") && !kernels.starts_with("0 "), "{kernels}");

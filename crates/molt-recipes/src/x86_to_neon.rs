@@ -153,6 +153,8 @@ pub struct X86ToNeon {
     kept: BTreeSet<&'static str>,
     /// The feature macros whose ISA the table covers.
     features: BTreeSet<&'static str>,
+    /// A test of one of them in a condition (see [`X86ToNeon::widen`]).
+    feature_test: Regex,
 }
 
 impl X86ToNeon {
@@ -182,7 +184,8 @@ impl X86ToNeon {
         let kept = ["_MM_SHUFFLE", "_MM_SHUFFLE2"].into_iter().filter(|m| neon_header().contains(m)).collect();
         let isas: BTreeSet<&str> = table.intrinsics.iter().map(|i| i.isa.as_str()).collect();
         let features = FEATURE_MACROS.iter().filter(|(_, isa)| isas.contains(isa)).map(|(m, _)| *m).collect();
-        Ok(Self { table, renames, notes, kept, features })
+        let feature_test = guards::feature_test_re(&features);
+        Ok(Self { table, renames, notes, kept, features, feature_test })
     }
 
     /// The shared instance: the table is parsed once per process.
@@ -283,6 +286,7 @@ impl X86ToNeon {
             out.unmapped.push((site.clone(), "not inside a function or declaration the rules can wrap".to_owned()));
         }
         let masked = molt_syntax::masked_ranges(dialect.lang(), text.as_bytes());
+        let own = own_macros(text);
         let mut copied_errors = 0;
         for (item, sites) in items.values() {
             let start = match ctree::item_start(*item, text, &masked) {
@@ -292,7 +296,7 @@ impl X86ToNeon {
                     continue;
                 }
             };
-            match self.translate_item(*item, text) {
+            match self.translate_item(*item, text, &own) {
                 Ok((translated, notes)) => {
                     // The copy repeats what tree-sitter could not read in the
                     // original (a `WEBP_RESTRICT` in a parameter list): no new error.
@@ -309,7 +313,7 @@ impl X86ToNeon {
             let node = tree.root_node().descendant_for_byte_range(site.start, site.end);
             let node = std::iter::successors(node, |n| n.parent())
                 .find(|n| n.start_byte() == site.start && matches!(n.kind(), "preproc_def" | "preproc_function_def"));
-            match node.map(|n| self.wrap_macro(n, text)) {
+            match node.map(|n| self.wrap_macro(n, text, &own)) {
                 Some(Ok(splice)) => {
                     splices.push(splice);
                     out.mapped.push(site.clone());
@@ -402,9 +406,14 @@ impl X86ToNeon {
 
     /// The item's text with every mapped name renamed, and the semantic notes
     /// of the intrinsics it uses; or why it cannot be translated.
-    fn translate_item(&self, item: Node<'_>, src: &str) -> std::result::Result<(String, Vec<String>), String> {
+    /// `own`: the names the file `#define`s itself ([`own_macros`]).
+    fn translate_item(
+        &self,
+        item: Node<'_>,
+        src: &str,
+        own: &BTreeSet<String>,
+    ) -> std::result::Result<(String, Vec<String>), String> {
         let base = item.start_byte();
-        let own = own_macros(src);
         let mut edits: Vec<(usize, usize, &str)> = Vec::new();
         let mut problems: BTreeSet<String> = BTreeSet::new();
         let mut notes: BTreeSet<String> = BTreeSet::new();
@@ -430,7 +439,7 @@ impl X86ToNeon {
                         self.rename(
                             &src[start..end],
                             (start - base, end - base),
-                            &own,
+                            own,
                             &mut edits,
                             &mut notes,
                             &mut problems,
@@ -445,7 +454,7 @@ impl X86ToNeon {
             self.rename(
                 name,
                 (node.start_byte() - base, node.end_byte() - base),
-                &own,
+                own,
                 &mut edits,
                 &mut notes,
                 &mut problems,

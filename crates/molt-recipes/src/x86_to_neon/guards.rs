@@ -1,6 +1,7 @@
 //! Feature guards: which preprocessor conditions test x86 features the
 //! port provides, and widening them to aarch64.
 
+use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -77,15 +78,13 @@ impl X86ToNeon {
     /// `cond` with each test of a ported feature made true on aarch64:
     /// `defined(__SSE2__)` → `(defined(__SSE2__) || defined(__aarch64__))`.
     pub(super) fn widen(&self, cond: &str) -> String {
-        let names = self.features.iter().copied().collect::<Vec<_>>().join("|");
-        let re = Regex::new(&format!(r"defined\s*\(\s*({names})\s*\)|defined\s+({names})\b|\b({names})\b"))
-            .unwrap_or_else(|_| unreachable!("feature macro names are plain words"));
-        re.replace_all(cond, |c: &regex::Captures<'_>| match (c.get(1).or(c.get(2)), c.get(3)) {
-            (Some(name), _) => format!("(defined({}) || {AARCH64})", name.as_str()),
-            (None, Some(name)) => format!("({} || {AARCH64})", name.as_str()),
-            (None, None) => c[0].to_owned(),
-        })
-        .into_owned()
+        self.feature_test
+            .replace_all(cond, |c: &regex::Captures<'_>| match (c.get(1).or(c.get(2)), c.get(3)) {
+                (Some(name), _) => format!("(defined({}) || {AARCH64})", name.as_str()),
+                (None, Some(name)) => format!("({} || {AARCH64})", name.as_str()),
+                (None, None) => c[0].to_owned(),
+            })
+            .into_owned()
     }
 
     /// The splice that widens one guard directive, `(start, end, text)`.
@@ -158,6 +157,13 @@ pub(super) fn words(cond: &str) -> impl Iterator<Item = &str> {
         }
     }
     spans.into_iter().map(move |(s, e)| &cond[s..e])
+}
+
+/// `defined(M)`, `defined M` or a bare `M`, for the feature macros `features`.
+pub(super) fn feature_test_re(features: &BTreeSet<&str>) -> Regex {
+    let names = features.iter().copied().collect::<Vec<_>>().join("|");
+    Regex::new(&format!(r"defined\s*\(\s*({names})\s*\)|defined\s+({names})\b|\b({names})\b"))
+        .unwrap_or_else(|_| unreachable!("feature macro names are plain words"))
 }
 
 /// Whether `word` is an x86 feature-test macro (`__AVX512F__`, `__SHA__`),

@@ -38,15 +38,19 @@ impl X86ToNeon {
 
     /// The splice that keeps a `#define` for x86 and adds its translation
     /// for the rest; or why it cannot be translated.
-    pub(super) fn wrap_macro(&self, node: Node<'_>, src: &str) -> std::result::Result<(usize, usize, String), String> {
-        let own = own_macros(src);
+    pub(super) fn wrap_macro(
+        &self,
+        node: Node<'_>,
+        src: &str,
+        own: &BTreeSet<String>,
+    ) -> std::result::Result<(usize, usize, String), String> {
         let value = node.child_by_field_name("value").ok_or("a macro without a body")?;
         let body = ctree::text(value, src);
         let mut edits = Vec::new();
         let mut notes = BTreeSet::new();
         let mut problems = BTreeSet::new();
         for (start, end) in macro_words(body) {
-            self.rename(&body[start..end], (start, end), &own, &mut edits, &mut notes, &mut problems);
+            self.rename(&body[start..end], (start, end), own, &mut edits, &mut notes, &mut problems);
         }
         if !problems.is_empty() {
             return Err(problems.into_iter().collect::<Vec<_>>().join(", "));
