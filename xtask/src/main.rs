@@ -11,6 +11,7 @@ mod fuzz;
 mod record;
 mod soak;
 mod system;
+mod test_env;
 mod tidy;
 
 use std::process::{Command, ExitCode};
@@ -46,6 +47,8 @@ Tasks:
            kills survived, tasks lost or committed twice, tasks failed for an environment reason and git
            locks left (--kills N, --seed S, --jobs J, --dir DIR)
   test     the whole suite: system packages, cargo fmt --check, clippy -D warnings, every test
+  test-env install the Python and npm packages the tests drive (once, cached) and print the variables
+           that name them, for running one test by hand: eval \"$(cargo xtask test-env)\"
   tidy     the repository's own rules (crate docs, no printing from libraries)
 ";
 
@@ -54,6 +57,11 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("test") => test(&args[1..]),
         Some("tidy") => tidy::run(&project_root()),
+        Some("test-env") => test_env::prepare(&project_root()).map(|vars| {
+            for (name, path) in vars {
+                println!("export {name}='{}'", path.display());
+            }
+        }),
         Some("bench") if args.get(1).map(String::as_str) == Some("syntax") => bench_syntax::bench(&args[2..]),
         Some("bench") if args.get(1).map(String::as_str) == Some("orchestrate") => bench_orchestrate::bench(&args[2..]),
         Some("demo") => demo::demo(&args[1..]),
@@ -99,14 +107,16 @@ fn cargo() -> Command {
 /// The README's test command: everything CI checks, in the order that fails fastest.
 fn test(extra: &[String]) -> Result<()> {
     system::ensure(system::TEST_PACKAGES)?;
+    system::ensure(system::CLIENT_PACKAGES)?;
     run(cargo().args(["fmt", "--all", "--check"]))?;
     run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
     tidy::run(&project_root())?;
+    let env = test_env::prepare(&project_root())?;
     if system::has_program("cargo-nextest") {
-        run(cargo().args(["nextest", "run", "--workspace", "--no-fail-fast"]).args(extra))?;
+        run(cargo().args(["nextest", "run", "--workspace", "--no-fail-fast"]).args(extra).envs(env))?;
     } else {
         eprintln!("cargo-nextest is not installed (cargo install cargo-nextest); using cargo test");
-        run(cargo().args(["test", "--workspace", "--no-fail-fast"]).args(extra))?;
+        run(cargo().args(["test", "--workspace", "--no-fail-fast"]).args(extra).envs(env))?;
     }
     Ok(())
 }

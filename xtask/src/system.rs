@@ -20,6 +20,10 @@ pub const TEST_PACKAGES: &[Requirement] = &[
     ("chromium", "chromium"),
 ];
 
+/// What only the suite needs beyond `TEST_PACKAGES`: Python's venv and npm,
+/// for the real clients and validators its tests drive (see `test_env`).
+pub const CLIENT_PACKAGES: &[Requirement] = &[("python3", "python3-venv"), ("npm", "npm")];
+
 pub fn has_program(name: &str) -> bool {
     let Some(path) = std::env::var_os("PATH") else { return false };
     std::env::split_paths(&path).any(|dir| dir.join(name).is_file())
