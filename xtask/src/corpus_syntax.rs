@@ -143,6 +143,9 @@ pub fn run(args: &[String]) -> Result<()> {
     }
     println!("all");
     print!("{}", total.render("  "));
+    if only.is_empty() {
+        print!("{}", crate::corpus_build::measure()?.render());
+    }
     Ok(())
 }
 

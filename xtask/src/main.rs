@@ -4,6 +4,7 @@
 
 mod bench_orchestrate;
 mod bench_syntax;
+mod corpus_build;
 mod corpus_neon;
 mod corpus_syntax;
 mod demo;
@@ -40,7 +41,8 @@ Tasks:
   syntax-corpus
            molt-syntax on real code: pinned crates.io/PyPI archives (sqlite's amalgamation, zstd, libFuzzer's
            C++, regex-syntax, requests), cached in ~/.cache/molt/corpus; every function body replaced by
-           symbol, checked against an independent splice, undone two ways, and broken sets refused; prints
+           symbol, checked against an independent splice, undone two ways, and broken sets refused; then
+           libdeflate indexed with and without its CMake compile_commands.json; prints
            the figures (--only NAME, repeatable; --verbose)
   soak     crash safety, measured: molt run on the kill-many fixture killed with SIGKILL 20 times (half
            at random moments, half right after a commit or inside a merge) and resumed each time; prints

@@ -18,6 +18,7 @@ pub const TEST_PACKAGES: &[Requirement] = &[
     ("aarch64-linux-gnu-gcc", "gcc-aarch64-linux-gnu"),
     ("qemu-aarch64", "qemu-user"),
     ("chromium", "chromium"),
+    ("cmake", "cmake"),
 ];
 
 /// What only the suite needs beyond `TEST_PACKAGES`: Python's venv and npm,

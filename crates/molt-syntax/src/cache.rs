@@ -109,8 +109,10 @@ pub(crate) struct Cache {
 impl Cache {
     /// Loads the cache at `path`; an absent, unreadable, corrupt or foreign
     /// cache is an empty one.
-    pub(crate) fn load(path: &Path) -> Self {
-        let fresh = Self { format: FORMAT, program: program().to_owned(), entries: HashMap::new() };
+    /// `key` is what else decides an index besides a file's bytes (what
+    /// the project's compiler said of its macros): another key, another cache.
+    pub(crate) fn load(path: &Path, key: &str) -> Self {
+        let fresh = Self { format: FORMAT, program: format!("{}{key}", program()), entries: HashMap::new() };
         let Ok(bytes) = std::fs::read(path) else { return fresh };
         match serde_json::from_slice::<Cache>(&bytes) {
             Ok(c) if c.format == FORMAT && c.program == fresh.program => c,
@@ -132,8 +134,8 @@ impl Cache {
     }
 
     /// Writes `entries` as the cache at `path`, atomically.
-    pub(crate) fn save(path: &Path, entries: HashMap<String, Entry>) -> std::io::Result<()> {
-        let cache = Cache { format: FORMAT, program: program().to_owned(), entries };
+    pub(crate) fn save(path: &Path, key: &str, entries: HashMap<String, Entry>) -> std::io::Result<()> {
+        let cache = Cache { format: FORMAT, program: format!("{}{key}", program()), entries };
         let bytes = serde_json::to_vec(&cache).map_err(std::io::Error::other)?;
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;

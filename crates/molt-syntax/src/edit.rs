@@ -23,10 +23,11 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use tree_sitter::{InputEdit, Node, Point, Tree};
 
+use crate::compiler::ProjectMacros;
 use crate::index::{index_tree, FileIndex};
 use crate::lang::Lang;
 use crate::mask::Masks;
-use crate::parse::{parse_masked, parse_tree};
+use crate::parse::{parse_masked, parse_tree_in};
 use crate::paths::{confine, normalize};
 use crate::repo::{resolve_in, split_symbol};
 use crate::{Error, Result};
@@ -229,6 +230,10 @@ pub struct ApplyOptions {
 trait Source {
     /// The file's text, `None` if it does not exist.
     fn read(&self, path: &str) -> Result<Option<String>>;
+    /// What the project's compiler says of its macros, when known.
+    fn project(&self) -> Option<&ProjectMacros> {
+        None
+    }
 }
 
 struct Memory<'a>(&'a BTreeMap<String, String>);
@@ -248,9 +253,14 @@ struct Disk<'a> {
     protected: Option<globset::GlobSet>,
     globs: &'a [String],
     expected: &'a BTreeMap<String, String>,
+    project: Option<std::sync::Arc<ProjectMacros>>,
 }
 
 impl Source for Disk<'_> {
+    fn project(&self) -> Option<&ProjectMacros> {
+        self.project.as_deref()
+    }
+
     fn read(&self, path: &str) -> Result<Option<String>> {
         if let Some(policy) = self.policy {
             policy.writable(path).map_err(|r| Error::Refused(r.to_string()))?;
@@ -311,6 +321,7 @@ pub fn apply_to_repo(root: &Path, set: &EditSet, options: &ApplyOptions) -> Resu
         protected,
         globs: &options.protected,
         expected: &options.expected,
+        project: crate::compiler::project_macros(root),
     };
     let applied = transact(&source, set)?;
     if !options.dry_run {
@@ -414,7 +425,7 @@ fn edit_file(source: &dyn Source, path: &str, edits: &[(usize, &Edit)]) -> Resul
     match (first_edit, before) {
         (Edit::CreateFile { text, .. }, None) => {
             if let Some(lang) = Lang::from_path(path).filter(|l| l.is_enabled()) {
-                let tree = parse_tree(lang, text.as_bytes(), None)?;
+                let tree = parse_tree_in(lang, text.as_bytes(), None, source.project())?;
                 if let Some(err) = first_error(tree.root_node()) {
                     return Err(wrap(first, first_edit, broken(path, text, err)));
                 }
@@ -431,14 +442,19 @@ fn edit_file(source: &dyn Source, path: &str, edits: &[(usize, &Edit)]) -> Resul
             Ok(Some(FileChange { path: path.to_owned(), before: Some(before), after: None, splices: Vec::new() }))
         }
         (_, None) => Err(wrap(first, first_edit, Error::Invalid(format!("{path} does not exist")))),
-        (_, Some(before)) => edit_text(path, before, edits),
+        (_, Some(before)) => edit_text(path, before, edits, source.project()),
     }
 }
 
-fn edit_text(path: &str, before: String, edits: &[(usize, &Edit)]) -> Result<Option<FileChange>> {
+fn edit_text(
+    path: &str,
+    before: String,
+    edits: &[(usize, &Edit)],
+    project: Option<&ProjectMacros>,
+) -> Result<Option<FileChange>> {
     let lang = Lang::from_path(path).ok_or_else(|| Error::UnknownLanguage(path.to_owned()))?;
-    let tree = parse_tree(lang, before.as_bytes(), None)?;
-    let index = index_tree(path, lang, before.as_bytes(), &tree)?;
+    let tree = parse_tree_in(lang, before.as_bytes(), None, project)?;
+    let index = index_tree(path, lang, before.as_bytes(), &tree, project)?;
     let mut splices = Vec::new();
     for &(i, edit) in edits {
         if let Some(s) = resolve(edit, i, &before, &index, &tree).map_err(|e| wrap(i, edit, e))? {
@@ -459,7 +475,7 @@ fn edit_text(path: &str, before: String, edits: &[(usize, &Edit)]) -> Result<Opt
             });
         }
     }
-    let (text, broken) = splice_and_check(lang, &before, &tree, &splices)?;
+    let (text, broken) = splice_and_check(lang, project, &before, &tree, &splices)?;
     if let Some(mut err) = broken {
         // Without a clean anchor to blame, an error that several edits
         // touch may be any one's: the first of them that breaks the parse on
@@ -470,7 +486,7 @@ fn edit_text(path: &str, before: String, edits: &[(usize, &Edit)]) -> Result<Opt
             suspects.dedup();
             for &e in suspects.iter().take(MAX_SUSPECTS) {
                 let alone: Vec<Splice> = splices.iter().filter(|s| s.edit == e).cloned().collect();
-                if let (_, Some(sub)) = splice_and_check(lang, &before, &tree, &alone)? {
+                if let (_, Some(sub)) = splice_and_check(lang, project, &before, &tree, &alone)? {
                     let at = to_whole(sub.at, &alone, &splices).min(text.len());
                     let p = point(&text, at);
                     err = gate::NewError { line: p.row + 1, column: p.column + 1, at, ..sub };
@@ -498,6 +514,7 @@ const MAX_SUSPECTS: usize = 16;
 /// syntax error the splices added.
 fn splice_and_check(
     lang: Lang,
+    project: Option<&ProjectMacros>,
     before: &str,
     tree: &Tree,
     splices: &[Splice],
@@ -529,8 +546,8 @@ fn splice_and_check(
     text.push_str(&before[at..]);
     // An edit that adds or removes a `#define` of a declaration macro masks
     // the whole file differently: then the old tree is no guide.
-    let old_masks = Masks::of(lang, before.as_bytes());
-    let new_masks = Masks::of(lang, text.as_bytes());
+    let old_masks = Masks::of_in(lang, before.as_bytes(), project);
+    let new_masks = Masks::of_in(lang, text.as_bytes(), project);
     let reuse = (old_masks == new_masks).then_some(&edited);
     let new_tree = parse_masked(lang, text.as_bytes(), reuse, &new_masks)?;
     // The gate sees each splice narrowed to the bytes it really changes: a

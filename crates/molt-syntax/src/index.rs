@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tree_sitter::{Node, Tree};
 
+use crate::compiler::ProjectMacros;
 use crate::lang::{grammar, Grammar, ItemDef, Lang};
 use crate::mask::Masks;
 use crate::parse::{diagnostics, parse_blanked, Diagnostic};
@@ -147,14 +148,26 @@ pub fn index_file(path: &str, text: &[u8]) -> Result<FileIndex> {
 
 /// Indexes `text` as `lang`, whatever the path's extension says.
 pub fn index_as(path: &str, lang: Lang, text: &[u8]) -> Result<FileIndex> {
+    index_in(path, lang, text, None)
+}
+
+/// [`index_as`] in a project whose compiler classed its macros (see `compiler.rs`).
+pub(crate) fn index_in(path: &str, lang: Lang, text: &[u8], project: Option<&ProjectMacros>) -> Result<FileIndex> {
     // The masks once, for the parse and the walk alike.
-    let masked = Masks::of(lang, text).ranges(text);
+    let masked = Masks::of_in(lang, text, project).ranges(text);
     let tree = parse_blanked(lang, text, None, &masked)?;
     index_masked(path, lang, text, &tree, masked)
 }
 
-pub(crate) fn index_tree(path: &str, lang: Lang, text: &[u8], tree: &Tree) -> Result<FileIndex> {
-    index_masked(path, lang, text, tree, Masks::of(lang, text).ranges(text))
+/// Indexes `tree`, parsed from `text` with the masks of `project`.
+pub(crate) fn index_tree(
+    path: &str,
+    lang: Lang,
+    text: &[u8],
+    tree: &Tree,
+    project: Option<&ProjectMacros>,
+) -> Result<FileIndex> {
+    index_masked(path, lang, text, tree, Masks::of_in(lang, text, project).ranges(text))
 }
 
 /// Indexes `tree`, parsed from `text` with the byte ranges `masked` blanked.

@@ -43,6 +43,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod cache;
+mod compiler;
 mod edit;
 mod index;
 mod lang;
@@ -56,6 +57,7 @@ mod search;
 use std::path::PathBuf;
 
 pub use cache::{default_cache_path, prune_caches};
+pub use compiler::{project_macros, ProjectMacros};
 pub use edit::{
     apply_in_memory, apply_to_repo, body_text, item_text, unified_diff, Applied, ApplyOptions, Edit, EditSet,
     FileChange, Splice,

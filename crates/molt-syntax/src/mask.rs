@@ -28,6 +28,7 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
+use crate::compiler::ProjectMacros;
 use crate::lang::Lang;
 
 /// Words a declaration-prefix macro may expand to.
@@ -116,11 +117,21 @@ pub(crate) struct Masks {
     /// Names the text defines to something that is no declaration prefix:
     /// never guessed to be one (see `prefix.rs`).
     other_defines: HashSet<String>,
+    /// Function-like macros the project's compiler expands to declaration
+    /// prefixes only (`_printf(1, 2)`, `TARGET_ATTRIBUTE("bmi2")`): masked
+    /// with their argument lists wherever they are called.
+    calls: HashSet<String>,
 }
 
 impl Masks {
     /// The masks for `text` in `lang`: empty but for C and C++.
     pub(crate) fn of(lang: Lang, text: &[u8]) -> Masks {
+        Self::of_in(lang, text, None)
+    }
+
+    /// The masks for `text` in a project whose compiler classed its macros
+    /// (see `compiler.rs`): what the file defines itself still comes first.
+    pub(crate) fn of_in(lang: Lang, text: &[u8], project: Option<&ProjectMacros>) -> Masks {
         if !matches!(lang, Lang::C | Lang::Cpp) {
             return Masks::default();
         }
@@ -128,6 +139,16 @@ impl Masks {
         // Greatest fixpoint: start from every candidate, drop those whose
         // expansion uses a word that is neither allowed nor still a candidate.
         let mut names: HashSet<String> = WELL_KNOWN.iter().map(|s| (*s).to_owned()).collect();
+        // The compiler knows: a name it expands to prefixes only is one
+        // wherever it stands; a well-known spelling it expands to anything
+        // else is none.
+        let from_compiler: HashSet<&str> = project
+            .map(|p| p.prefix.iter().filter(|n| !defines.contains_key(*n)).map(String::as_str).collect())
+            .unwrap_or_default();
+        if let Some(p) = project {
+            names.retain(|n| defines.contains_key(n) || !p.other.contains(n));
+            names.extend(from_compiler.iter().map(|n| (*n).to_owned()));
+        }
         names.extend(defines.keys().cloned());
         for (name, bodies) in &defines {
             if bodies.iter().any(Option::is_none) {
@@ -150,20 +171,32 @@ impl Masks {
                 break;
             }
         }
-        let defined = names.iter().filter(|n| defines.contains_key(*n)).cloned().collect();
+        let calls: HashSet<String> =
+            project.map(|p| p.call_like.iter().filter(|n| !names.contains(*n)).cloned().collect()).unwrap_or_default();
+        let defined =
+            names.iter().filter(|n| defines.contains_key(*n) || from_compiler.contains(n.as_str())).cloned().collect();
         let mut first = [0u64; 2];
-        for b in names.iter().filter_map(|n| n.bytes().next()).filter(u8::is_ascii) {
+        for b in names.iter().chain(&calls).filter_map(|n| n.bytes().next()).filter(u8::is_ascii) {
             first[usize::from(b >> 6)] |= 1 << (b & 63);
         }
         // A name defined as one other macro's call (`_target_attribute("sse2")`)
         // may still be a declaration prefix: the grammar may tell.
-        let calls = call_like_defines(text);
-        let other_defines = defines.keys().filter(|n| !names.contains(*n) && !calls.contains(*n)).cloned().collect();
-        Masks { names, defined, first, cplusplus_guards: true, other_defines }
+        let call_defines = call_like_defines(text);
+        let mut other_defines: HashSet<String> =
+            defines.keys().filter(|n| !names.contains(*n) && !call_defines.contains(*n)).cloned().collect();
+        if let Some(p) = project {
+            other_defines.extend(
+                p.other
+                    .iter()
+                    .filter(|n| !names.contains(*n) && !defines.contains_key(*n) && !call_defines.contains(*n))
+                    .cloned(),
+            );
+        }
+        Masks { names, defined, first, cplusplus_guards: true, other_defines, calls }
     }
 
     pub(crate) fn is_empty(&self) -> bool {
-        self.names.is_empty()
+        self.names.is_empty() && self.calls.is_empty()
     }
 
     /// The byte ranges of `text` to mask: each masked name outside
@@ -223,6 +256,11 @@ impl Masks {
                         };
                         if self.names.contains(word) && (self.defined.contains(word) || before_word()) {
                             out.push((start, at));
+                        } else if self.calls.contains(word) {
+                            if let Some(end) = call_end(text, at) {
+                                out.push((start, end));
+                                at = end;
+                            }
                         }
                     }
                 }
@@ -232,6 +270,36 @@ impl Masks {
         }
         out
     }
+}
+
+/// The end of the argument list that opens after `at` (whitespace
+/// skipped), strings and all; `None` without one, or unbalanced.
+fn call_end(text: &[u8], at: usize) -> Option<usize> {
+    let mut i = at + text[at..].iter().position(|b| !b.is_ascii_whitespace())?;
+    if text[i] != b'(' {
+        return None;
+    }
+    let (mut depth, mut quote) = (0usize, None::<u8>);
+    while i < text.len() {
+        let c = text[i];
+        match quote {
+            Some(_) if c == b'\\' => i += 1,
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == b'"' || c == b'\'' => quote = Some(c),
+            None if c == b'(' => depth += 1,
+            None if c == b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            None if c == b';' || c == b'{' || c == b'}' => return None,
+            None => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// `text` with the byte ranges `ranges` (from [`Masks::ranges`]) replaced by spaces.
@@ -366,7 +434,12 @@ fn cplusplus_linkage(text: &[u8]) -> Vec<(usize, usize)> {
     out
 }
 
-fn allowed(word: &str) -> bool {
+/// Whether `word` with an argument list is an attribute-like specifier.
+pub(crate) fn takes_arguments(word: &str) -> bool {
+    WITH_ARGUMENTS.contains(&word)
+}
+
+pub(crate) fn allowed(word: &str) -> bool {
     KEYWORDS.contains(&word)
 }
 

@@ -7,6 +7,7 @@ use std::cell::RefCell;
 use serde::{Deserialize, Serialize};
 use tree_sitter::{Node, Parser, Tree};
 
+use crate::compiler::ProjectMacros;
 use crate::lang::{grammar, Lang};
 use crate::mask::Masks;
 use crate::{Error, Result};
@@ -60,7 +61,17 @@ pub fn masked_ranges(lang: Lang, text: &[u8]) -> Vec<(usize, usize)> {
 /// `Tree::edit`) for an incremental re-parse when given. C and C++ are
 /// parsed from a masked copy (see `mask.rs`) with the text's own masks.
 pub(crate) fn parse_tree(lang: Lang, text: &[u8], old: Option<&Tree>) -> Result<Tree> {
-    parse_masked(lang, text, old, &Masks::of(lang, text))
+    parse_tree_in(lang, text, old, None)
+}
+
+/// [`parse_tree`] in a project whose compiler classed its macros.
+pub(crate) fn parse_tree_in(
+    lang: Lang,
+    text: &[u8],
+    old: Option<&Tree>,
+    project: Option<&ProjectMacros>,
+) -> Result<Tree> {
+    parse_masked(lang, text, old, &Masks::of_in(lang, text, project))
 }
 
 /// [`parse_tree`] with given masks: a fragment of a file is masked as the

@@ -9,7 +9,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::cache::{now_ns, Cache, Entry, Hit, Stamp};
-use crate::index::{content_hash, index_as, FileIndex, Item};
+use crate::compiler::ProjectMacros;
+use crate::index::{content_hash, FileIndex, Item};
 use crate::lang::Lang;
 use crate::{Error, Result};
 
@@ -62,6 +63,10 @@ pub struct RepoIndex {
     /// itself is complete either way).
     #[serde(skip)]
     pub cache_error: Option<String>,
+    /// What the project's compiler said of its macros, when the repository
+    /// has a compilation database (see [`crate::project_macros`]).
+    #[serde(skip)]
+    pub macros: Option<std::sync::Arc<ProjectMacros>>,
 }
 
 impl RepoIndex {
@@ -213,7 +218,16 @@ pub(crate) fn with_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send
 /// written are parsed (see `cache.rs`).
 pub fn index_repo(root: &Path, options: &IndexOptions) -> Result<RepoIndex> {
     let found = walk(root, &options.langs)?;
-    let cache = options.cache.as_deref().map(Cache::load);
+    let project = if found.iter().any(|f| matches!(f.lang, Lang::C | Lang::Cpp)) {
+        crate::compiler::project_macros(root)
+    } else {
+        None
+    };
+    let macros = project.clone();
+    let project = project.as_deref();
+    // What the compiler said decides the masks, so it is part of the cache's key.
+    let macros_key = project.map(ProjectMacros::fingerprint).unwrap_or_default();
+    let cache = options.cache.as_deref().map(|p| Cache::load(p, &macros_key));
     // Each file: its index, whether it came from the cache, and what to cache.
     type Indexed = (FileIndex, bool, Option<Entry>);
     let results: Vec<std::result::Result<Indexed, Skipped>> = with_threads(options.threads, || {
@@ -222,7 +236,7 @@ pub fn index_repo(root: &Path, options: &IndexOptions) -> Result<RepoIndex> {
             .map(|f| {
                 let Some(cache) = &cache else {
                     let bytes = read_source(f, options.max_file_bytes)?;
-                    return Ok((index_found(f, &bytes)?, false, None));
+                    return Ok((index_found(f, &bytes, project)?, false, None));
                 };
                 let meta = std::fs::metadata(&f.abs)
                     .map_err(|e| skipped(f, SkipReason::Unreadable { error: e.to_string() }))?;
@@ -237,7 +251,7 @@ pub fn index_repo(root: &Path, options: &IndexOptions) -> Result<RepoIndex> {
                 let bytes = read_source(f, options.max_file_bytes)?;
                 let (index, from_cache) = match hit {
                     Hit::Fresh(i) | Hit::Verify(i) if i.hash == content_hash(&bytes) => (i.clone(), true),
-                    _ => (index_found(f, &bytes)?, false),
+                    _ => (index_found(f, &bytes, project)?, false),
                 };
                 // Stamped before the read: a write after it shows as a newer mtime.
                 let entry = Entry { stamp, recorded_ns, index: index.clone() };
@@ -245,7 +259,7 @@ pub fn index_repo(root: &Path, options: &IndexOptions) -> Result<RepoIndex> {
             })
             .collect()
     })?;
-    let mut index = RepoIndex::default();
+    let mut index = RepoIndex { macros, ..RepoIndex::default() };
     let mut old = cache.map(Cache::into_entries).unwrap_or_default();
     let before = old.len();
     let mut changed = false;
@@ -273,7 +287,7 @@ pub fn index_repo(root: &Path, options: &IndexOptions) -> Result<RepoIndex> {
     // A file that went away leaves the cache smaller.
     changed |= entries.len() != before;
     if let (Some(path), true) = (&options.cache, changed) {
-        if let Err(e) = Cache::save(path, entries) {
+        if let Err(e) = Cache::save(path, &macros_key, entries) {
             index.cache_error = Some(format!("{}: {e}", path.display()));
         }
     }
@@ -284,6 +298,7 @@ fn skipped(f: &Found, reason: SkipReason) -> Skipped {
     Skipped { path: f.rel.clone(), reason }
 }
 
-fn index_found(f: &Found, bytes: &[u8]) -> std::result::Result<FileIndex, Skipped> {
-    index_as(&f.rel, f.lang, bytes).map_err(|e| skipped(f, SkipReason::Unreadable { error: e.to_string() }))
+fn index_found(f: &Found, bytes: &[u8], project: Option<&ProjectMacros>) -> std::result::Result<FileIndex, Skipped> {
+    crate::index::index_in(&f.rel, f.lang, bytes, project)
+        .map_err(|e| skipped(f, SkipReason::Unreadable { error: e.to_string() }))
 }

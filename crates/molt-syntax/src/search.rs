@@ -17,9 +17,10 @@ use serde::{Deserialize, Serialize};
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Node, Query, QueryCursor};
 
+use crate::compiler::ProjectMacros;
 use crate::index::{index_tree, LineIndex};
 use crate::lang::{grammar, Lang};
-use crate::parse::parse_tree;
+use crate::parse::{parse_tree, parse_tree_in};
 use crate::repo::{read_source, walk, with_threads, Skipped};
 use crate::{Error, Result};
 
@@ -443,11 +444,16 @@ impl From<StructuralQuery> for Searcher {
 /// Every match in one text, in order, each with its enclosing item. `path`
 /// names the file in the results and in item paths.
 pub fn search_text(searcher: &Searcher, path: &str, text: &[u8]) -> Result<Vec<Match>> {
+    search_text_in(searcher, path, text, None)
+}
+
+/// [`search_text`] in a project whose compiler classed its macros.
+fn search_text_in(searcher: &Searcher, path: &str, text: &[u8], project: Option<&ProjectMacros>) -> Result<Vec<Match>> {
     if !searcher.may_match(text) {
         return Ok(Vec::new());
     }
     let lang = searcher.lang();
-    let tree = parse_tree(lang, text, None)?;
+    let tree = parse_tree_in(lang, text, None, project)?;
     let mut raw = Vec::new();
     match searcher {
         Searcher::Pattern(p) => p.find(tree.root_node(), text, &mut raw),
@@ -458,7 +464,7 @@ pub fn search_text(searcher: &Searcher, path: &str, text: &[u8]) -> Result<Vec<M
     }
     raw.sort_by_key(|(s, e, _)| (*s, std::cmp::Reverse(*e)));
     raw.dedup_by_key(|(s, e, _)| (*s, *e));
-    let index = index_tree(path, lang, text, &tree)?;
+    let index = index_tree(path, lang, text, &tree, project)?;
     let lines = LineIndex::new(text);
     Ok(raw
         .into_iter()
@@ -515,6 +521,11 @@ pub fn search_repo(root: &Path, searcher: &Searcher, options: &SearchOptions) ->
         other => vec![other],
     };
     let found = walk(root, &langs)?;
+    let project = if langs.iter().any(|l| matches!(l, Lang::C | Lang::Cpp)) {
+        crate::compiler::project_macros(root)
+    } else {
+        None
+    };
     type One = std::result::Result<Option<Vec<Match>>, Skipped>;
     let results: Vec<One> = with_threads(options.threads, || {
         found
@@ -524,7 +535,7 @@ pub fn search_repo(root: &Path, searcher: &Searcher, options: &SearchOptions) ->
                 if !searcher.may_match(&bytes) {
                     return Ok(None);
                 }
-                search_text(searcher, &f.rel, &bytes).map(Some).map_err(|e| Skipped {
+                search_text_in(searcher, &f.rel, &bytes, project.as_deref()).map(Some).map_err(|e| Skipped {
                     path: f.rel.clone(),
                     reason: crate::SkipReason::Unreadable { error: e.to_string() },
                 })

@@ -21,6 +21,17 @@ use crate::output::Output;
 /// size, times or inode changed, and of those only the ones whose content
 /// hash changed. A different build of molt starts a new cache. --no-cache
 /// parses everything and leaves the cache alone.
+///
+/// C and C++ are parsed without expanding macros, so declaration macros
+/// (`MEM_STATIC int f(void)`, `void PRINTF_LIKE(1, 2) msg(...)`) are read
+/// from the file's own #defines, well-known spellings and C's grammar. Where
+/// the repository has a compile_commands.json (at its root or in build/; what
+/// CMake writes with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON, or Bear, or Meson),
+/// each set of flags is preprocessed once with `-dM -E` and the compiler's
+/// own definitions decide instead (cached under ~/.cache/molt/macros). Only a
+/// usual compiler name found on PATH is run, with the preprocessor flags of
+/// the database (-D, -U, -I, -include, -std, -m, -f); the same masks serve
+/// `molt find` and `molt edit`.
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = "\
 Examples:
@@ -87,6 +98,9 @@ pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
             &serde_json::json!({
                 "files": index.files.len(), "items": items, "lines": lines, "languages": langs,
                 "diagnostics": diagnostics, "files_with_diagnostics": with_errors, "cached": index.cached, "cache_error": index.cache_error,
+                "compiler_macros": index.macros.as_deref().map(|m| serde_json::json!({
+                    "declaration": m.prefix.len(), "attribute_like": m.call_like.len(), "failures": m.failures,
+                })),
                 "skipped": index.skipped, "seconds": elapsed.as_secs_f64(),
             }),
             "",
@@ -125,6 +139,16 @@ pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
     }
     for s in &index.skipped {
         out.line(&format!("skipped {}: {:?}", s.path, s.reason));
+    }
+    if let Some(m) = index.macros.as_deref() {
+        out.line(&format!(
+            "macros from compile_commands.json: {} expand to specifiers, attributes or nothing, {} are attribute-like calls",
+            m.prefix.len(),
+            m.call_like.len()
+        ));
+        for f in &m.failures {
+            out.line(&format!("warning: the preprocessor could not read: {f}"));
+        }
     }
     if let Some(e) = &index.cache_error {
         out.line(&format!("warning: the index cache could not be written ({e}); the next run parses every file again"));
