@@ -108,7 +108,8 @@ fn side(root: &Path) -> Result<Side> {
 }
 
 fn side_and_index(root: &Path) -> Result<(Side, RepoIndex)> {
-    let options = IndexOptions { langs: vec![Lang::C], threads: 2, ..IndexOptions::default() };
+    let macros = molt_agent::macros::project_macros(root);
+    let options = IndexOptions { langs: vec![Lang::C], threads: 2, macros: macros.clone(), ..IndexOptions::default() };
     let index = index_repo(root, &options).map_err(|e| anyhow::anyhow!("indexing {}: {e}", root.display()))?;
     let mut side = Side { files: index.files.len(), ..Side::default() };
     let mut bodies: BTreeMap<&str, Vec<String>> = BTreeMap::new();
@@ -125,7 +126,7 @@ fn side_and_index(root: &Path) -> Result<(Side, RepoIndex)> {
     }
     // Every body of a file replaced at once, in a dry run; where the set is
     // refused, each body alone.
-    let dry = ApplyOptions { dry_run: true, ..ApplyOptions::default() };
+    let dry = ApplyOptions { dry_run: true, macros, ..ApplyOptions::default() };
     let edit = |symbol: &String| Edit::ReplaceBody { symbol: symbol.clone(), text: "return;".to_owned() };
     for symbols in bodies.values() {
         let set = EditSet::new(symbols.iter().map(edit).collect());

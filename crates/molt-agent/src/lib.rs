@@ -9,6 +9,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod coder;
+pub mod macros;
 pub mod planner;
 pub mod planner_agent;
 pub mod prompts;

@@ -3,7 +3,9 @@
 //! alone, so the benchmark does not depend on every other crate compiling.
 //!
 //! `syntax_bench index DIR THREADS [--cache FILE]` prints files, lines and items;
-//! `syntax_bench find DIR THREADS` prints the number of calls to `_mm*` functions.
+//! `syntax_bench find DIR THREADS` prints the number of calls to `_mm*` functions;
+//! `syntax_bench parse DIR THREADS` only parses every C file with tree-sitter-c
+//! and prints how many: the floor under any index that parses every file.
 
 use std::path::Path;
 
@@ -14,7 +16,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (task, dir, threads, cache) = match args.as_slice() {
         [task, dir, threads] => (task, dir, threads, None),
         [task, dir, threads, flag, cache] if flag == "--cache" => (task, dir, threads, Some(cache.into())),
-        _ => return Err("usage: syntax_bench index|find DIR THREADS [--cache FILE]".into()),
+        _ => return Err("usage: syntax_bench index|find|parse DIR THREADS [--cache FILE]".into()),
     };
     let threads: usize = threads.parse()?;
     let root = Path::new(dir);
@@ -41,7 +43,39 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 search_repo(root, &Searcher::Pattern(pattern), &SearchOptions { threads, ..SearchOptions::default() })?;
             writeln!(stdout, "{} {}", report.matches.len(), report.parsed)?;
         }
+        "parse" => {
+            let mut files = Vec::new();
+            c_files(root, &mut files)?;
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
+            let parsed: usize = pool.install(|| {
+                use rayon::prelude::*;
+                files
+                    .par_iter()
+                    .map(|path| {
+                        let Ok(text) = std::fs::read(path) else { return 0 };
+                        let mut parser = tree_sitter::Parser::new();
+                        parser.set_language(&tree_sitter_c::LANGUAGE.into()).expect("tree-sitter-c loads");
+                        usize::from(parser.parse(&text, None).is_some())
+                    })
+                    .sum()
+            });
+            writeln!(stdout, "{parsed} files parsed")?;
+        }
         other => return Err(format!("unknown task {other}").into()),
+    }
+    Ok(())
+}
+
+/// Every `.c` and `.h` file under `dir`.
+fn c_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            c_files(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "c" || e == "h") {
+            out.push(path);
+        }
     }
     Ok(())
 }

@@ -224,6 +224,9 @@ pub struct ApplyOptions {
     /// git), so the files are renamed into place without an fsync first. A
     /// user's own tree keeps the fsync: a crash must not leave a file empty.
     pub scratch: bool,
+    /// What the project's compiler says of its C and C++ macros (see
+    /// [`ProjectMacros`]); `None` masks by the file's own text alone.
+    pub macros: Option<std::sync::Arc<ProjectMacros>>,
 }
 
 /// Where file contents come from during a transaction.
@@ -321,7 +324,7 @@ pub fn apply_to_repo(root: &Path, set: &EditSet, options: &ApplyOptions) -> Resu
         protected,
         globs: &options.protected,
         expected: &options.expected,
-        project: crate::compiler::project_macros(root),
+        project: options.macros.clone(),
     };
     let applied = transact(&source, set)?;
     if !options.dry_run {

@@ -57,7 +57,7 @@ mod search;
 use std::path::PathBuf;
 
 pub use cache::{default_cache_path, prune_caches};
-pub use compiler::{project_macros, ProjectMacros};
+pub use compiler::ProjectMacros;
 pub use edit::{
     apply_in_memory, apply_to_repo, body_text, item_text, unified_diff, Applied, ApplyOptions, Edit, EditSet,
     FileChange, Splice,

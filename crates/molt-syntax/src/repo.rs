@@ -26,11 +26,14 @@ pub struct IndexOptions {
     /// The index cache to read and update (see [`crate::default_cache_path`]);
     /// `None` parses every file.
     pub cache: Option<PathBuf>,
+    /// What the project's compiler says of its C and C++ macros (see
+    /// [`ProjectMacros`]); `None` masks by the file's own text alone.
+    pub macros: Option<std::sync::Arc<ProjectMacros>>,
 }
 
 impl Default for IndexOptions {
     fn default() -> Self {
-        Self { max_file_bytes: 4 << 20, threads: 0, langs: Vec::new(), cache: None }
+        Self { max_file_bytes: 4 << 20, threads: 0, langs: Vec::new(), cache: None, macros: None }
     }
 }
 
@@ -63,8 +66,8 @@ pub struct RepoIndex {
     /// itself is complete either way).
     #[serde(skip)]
     pub cache_error: Option<String>,
-    /// What the project's compiler said of its macros, when the repository
-    /// has a compilation database (see [`crate::project_macros`]).
+    /// What the project's compiler said of its macros, when the caller
+    /// gave them ([`IndexOptions::macros`]).
     #[serde(skip)]
     pub macros: Option<std::sync::Arc<ProjectMacros>>,
 }
@@ -218,13 +221,8 @@ pub(crate) fn with_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send
 /// written are parsed (see `cache.rs`).
 pub fn index_repo(root: &Path, options: &IndexOptions) -> Result<RepoIndex> {
     let found = walk(root, &options.langs)?;
-    let project = if found.iter().any(|f| matches!(f.lang, Lang::C | Lang::Cpp)) {
-        crate::compiler::project_macros(root)
-    } else {
-        None
-    };
-    let macros = project.clone();
-    let project = project.as_deref();
+    let macros = options.macros.clone();
+    let project = macros.as_deref();
     // What the compiler said decides the masks, so it is part of the cache's key.
     let macros_key = project.map(ProjectMacros::fingerprint).unwrap_or_default();
     let cache = options.cache.as_deref().map(|p| Cache::load(p, &macros_key));

@@ -492,11 +492,14 @@ pub struct SearchOptions {
     /// Worker threads; 0 means one per core.
     pub threads: usize,
     pub max_file_bytes: u64,
+    /// What the project's compiler says of its C and C++ macros (see
+    /// [`ProjectMacros`]); `None` masks by the file's own text alone.
+    pub macros: Option<std::sync::Arc<ProjectMacros>>,
 }
 
 impl Default for SearchOptions {
     fn default() -> Self {
-        Self { threads: 0, max_file_bytes: 4 << 20 }
+        Self { threads: 0, max_file_bytes: 4 << 20, macros: None }
     }
 }
 
@@ -521,11 +524,7 @@ pub fn search_repo(root: &Path, searcher: &Searcher, options: &SearchOptions) ->
         other => vec![other],
     };
     let found = walk(root, &langs)?;
-    let project = if langs.iter().any(|l| matches!(l, Lang::C | Lang::Cpp)) {
-        crate::compiler::project_macros(root)
-    } else {
-        None
-    };
+    let project = options.macros.as_deref();
     type One = std::result::Result<Option<Vec<Match>>, Skipped>;
     let results: Vec<One> = with_threads(options.threads, || {
         found
@@ -535,7 +534,7 @@ pub fn search_repo(root: &Path, searcher: &Searcher, options: &SearchOptions) ->
                 if !searcher.may_match(&bytes) {
                     return Ok(None);
                 }
-                search_text_in(searcher, &f.rel, &bytes, project.as_deref()).map(Some).map_err(|e| Skipped {
+                search_text_in(searcher, &f.rel, &bytes, project).map(Some).map_err(|e| Skipped {
                     path: f.rel.clone(),
                     reason: crate::SkipReason::Unreadable { error: e.to_string() },
                 })

@@ -38,6 +38,7 @@
 mod baseline;
 mod bench;
 mod check;
+pub mod compile_db;
 mod diff;
 mod env;
 mod judge;

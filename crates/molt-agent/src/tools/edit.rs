@@ -64,7 +64,12 @@ impl ToolBox {
     /// Applies one edit as a transaction; nothing is written unless it parses.
     fn apply(&mut self, edit: Edit) -> Answer {
         let what = edit.describe();
-        let options = ApplyOptions { policy: Some(self.policy.clone()), scratch: true, ..ApplyOptions::default() };
+        let options = ApplyOptions {
+            policy: Some(self.policy.clone()),
+            scratch: true,
+            macros: self.macros.clone(),
+            ..ApplyOptions::default()
+        };
         let applied = molt_syntax::apply_to_repo(&self.root, &EditSet::new(vec![edit]), &options)
             .map_err(|e| format!("refused, nothing was written: {}", edit_error(&e)))?;
         if applied.changes.is_empty() {

@@ -139,6 +139,9 @@ pub struct ToolBox {
     options: ToolBoxOptions,
     /// Where the model may write: the one path policy every writer shares.
     policy: molt_core::PathPolicy,
+    /// What the worktree's compiler says of its C and C++ macros, when it
+    /// has a compilation database (see `crate::macros`).
+    macros: Option<std::sync::Arc<molt_syntax::ProjectMacros>>,
     /// Why no edit is allowed, when a glob did not compile.
     bad_glob: Option<String>,
     task_files: Vec<String>,
@@ -171,6 +174,7 @@ impl ToolBox {
         let task_files = options.task_files.iter().map(|f| normalize(f)).collect();
         ToolBox {
             root: worktree.to_path_buf(),
+            macros: crate::macros::project_macros(worktree),
             options,
             policy,
             bad_glob,

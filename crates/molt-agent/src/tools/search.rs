@@ -35,8 +35,8 @@ impl ToolBox {
                 };
                 let pattern = Pattern::new(lang, pattern).map_err(|e| e.to_string())?;
                 let searcher = Searcher::Pattern(pattern);
-                let report = molt_syntax::search_repo(&self.root, &searcher, &SearchOptions::default())
-                    .map_err(|e| e.to_string())?;
+                let options = SearchOptions { macros: self.macros.clone(), ..SearchOptions::default() };
+                let report = molt_syntax::search_repo(&self.root, &searcher, &options).map_err(|e| e.to_string())?;
                 for m in report.matches.into_iter().filter(|m| in_scope(&m.path)) {
                     total += 1;
                     if hits.len() < SEARCH_MAX_MATCHES {

@@ -88,9 +88,16 @@ pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
         (None, None) => return Err(UsageError("give --pattern or --query".into()).into()),
     };
     let started = Instant::now();
-    let report =
-        molt_syntax::search_repo(&args.path, &searcher, &SearchOptions { threads: args.threads, ..Default::default() })
-            .with_context(|| format!("searching {}", args.path.display()))?;
+    let report = molt_syntax::search_repo(
+        &args.path,
+        &searcher,
+        &SearchOptions {
+            threads: args.threads,
+            macros: molt_agent::macros::project_macros(&args.path),
+            ..Default::default()
+        },
+    )
+    .with_context(|| format!("searching {}", args.path.display()))?;
     let elapsed = started.elapsed();
     if args.count {
         out.result(

@@ -64,8 +64,13 @@ pub struct Args {
 pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
     let langs = super::find::parse_langs(&args.lang)?;
     let cache = if args.no_cache { None } else { molt_syntax::default_cache_path(&args.path, &langs) };
-    let options =
-        molt_syntax::IndexOptions { max_file_bytes: args.max_file_bytes, threads: args.threads, langs, cache };
+    let options = molt_syntax::IndexOptions {
+        max_file_bytes: args.max_file_bytes,
+        threads: args.threads,
+        langs,
+        cache,
+        macros: molt_agent::macros::project_macros(&args.path),
+    };
     let started = Instant::now();
     let index =
         molt_syntax::index_repo(&args.path, &options).with_context(|| format!("indexing {}", args.path.display()))?;
