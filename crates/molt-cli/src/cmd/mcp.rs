@@ -103,7 +103,9 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         .map_err(|e| EnvironmentError(format!("starting the async runtime: {e}")))?;
     let served = runtime.block_on(server::serve(repo)).context("serving MCP on stdio");
     // A client that goes away mid-call leaves a blocking tool (a check, a
-    // task) running: the process ends anyway, rather than wait for it.
+    // task) running: its checks are killed (nobody would watch their
+    // timeouts), and the process ends rather than wait for the rest.
+    molt_verify::kill_running_checks();
     runtime.shutdown_timeout(Duration::from_millis(200));
     served?;
     Ok(Exit::Done)
