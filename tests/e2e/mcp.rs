@@ -434,3 +434,100 @@ fn a_client_that_disconnects_mid_call_ends_the_server_cleanly() {
     let (is_error, text) = again.call(2, "read_symbol", json!({ "symbol": "src/mathx.c::dot" }));
     assert!(!is_error, "{text}");
 }
+
+// Long lists come a page at a time, with a cursor to the next; long check
+// output is cut to its end, and the answer says so. No answer is over
+// about 10k tokens.
+#[test]
+fn long_answers_are_paginated_and_cut_with_the_cut_stated() {
+    let spec = SPEC.replace("make -s test", "yes 'a long line of check output' | head -c 200000; exit 1");
+    let repo = mcp_repo(&spec);
+    let many: String = (0..250).map(|i| format!("int f{i}(int x) {{ return x + {i}; }}\n")).collect();
+    repo.write("src/many.c", many).unwrap();
+    let mut s = Session::start(repo.path());
+    let mut items = Vec::new();
+    let mut cursor = Value::Null;
+    let mut pages = 0;
+    loop {
+        let (is_error, text) = s.call(1 + pages, "index", json!({ "items": true, "lang": ["c"], "cursor": cursor }));
+        assert!(!is_error, "{text}");
+        assert!(text.len() < 40_000, "a page of {} bytes", text.len());
+        let page: Value = serde_json::from_str(&text).unwrap();
+        items.extend(page["items"].as_array().unwrap().iter().map(|i| i["symbol"].as_str().unwrap().to_owned()));
+        pages += 1;
+        cursor = page["next_cursor"].clone();
+        if cursor.is_null() {
+            assert_eq!(page["total"], items.len());
+            break;
+        }
+    }
+    assert!(pages >= 2, "{pages} page(s)");
+    for i in [0, 199, 200, 249] {
+        assert!(items.contains(&format!("src/many.c::f{i}")), "f{i} missing");
+    }
+    let distinct: std::collections::BTreeSet<&String> = items.iter().collect();
+    assert_eq!(distinct.len(), items.len(), "an item came twice");
+
+    let (is_error, text) = s.call(10, "verify", json!({}));
+    assert!(!is_error, "{text}");
+    assert!(text.len() < 40_000, "{} bytes", text.len());
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["passed"], false);
+    let cut = v["checks"][0]["output_cut"].as_str().unwrap();
+    assert!(cut.starts_with("cut: the last ") && cut.ends_with(" bytes are shown"), "{cut}");
+    assert!(v["checks"][0]["output"].as_str().unwrap().ends_with("a long line of check output\n"));
+}
+
+// plan, run_task and status drive molt's own migration: one task runs in its
+// worktree through `molt run`'s gate (baseline, checks, commit on the
+// migration branch) while the user's branch and tree stay as they were; a
+// task whose dependency is not committed is refused; the plan is a resource.
+#[test]
+fn run_task_commits_one_task_through_the_gate_and_leaves_the_user_tree_alone() {
+    let dir = crate::rules_only_repo("mini-gather");
+    let head = crate::git(dir.path(), &["rev-parse", "main"]);
+    let mut s = Session::start(dir.path());
+
+    let (is_error, text) = s.call(1, "plan", json!({}));
+    assert!(!is_error, "{text}");
+    let plan: Value = serde_json::from_str(&text).unwrap();
+    let ids: Vec<&str> = plan["tasks"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap()).collect();
+    assert_eq!(ids[..2], ["t01-ops-x86-header", "t02-gather8"], "{plan}");
+
+    let (is_error, text) = s.call(2, "run_task", json!({ "task": "t02-gather8" }));
+    assert!(is_error && text.contains("waits for t01-ops-x86-header to be committed first"), "{text}");
+    let (is_error, text) = s.call(3, "run_task", json!({ "task": "t99-nothing" }));
+    assert!(is_error && text.contains("no task `t99-nothing` in the plan"), "{text}");
+
+    let (is_error, text) = s.call(4, "run_task", json!({ "task": "t01-ops-x86-header" }));
+    assert!(!is_error, "{text}");
+    let ran: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(ran["committed"], true, "{ran}");
+    assert_eq!(ran["branch"], "molt/mini-port");
+    let checks = ran["result"]["record"]["checks"].as_array().unwrap();
+    assert!(checks.iter().any(|c| c["name"] == "x86-test" && c["outcome"] == "pass"), "{ran}");
+    let log = crate::git(dir.path(), &["log", "--format=%B", "-1", "molt/mini-port"]);
+    assert!(log.contains("Molt-Task: t01-ops-x86-header"), "{log}");
+
+    let (is_error, text) = s.call(5, "status", json!({}));
+    assert!(!is_error, "{text}");
+    let status: Value = serde_json::from_str(&text).unwrap();
+    let t01 = status["tasks"].as_array().unwrap().iter().find(|t| t["task"] == "t01-ops-x86-header").unwrap();
+    assert_eq!(t01["record"]["state"], "committed", "{status}");
+    let (is_error, text) = s.call(6, "run_task", json!({ "task": "t01-ops-x86-header" }));
+    assert!(is_error && text.contains("already committed"), "{text}");
+
+    let listed = s.request(7, "resources/list", json!({}));
+    let uris: Vec<&str> =
+        listed["result"]["resources"].as_array().unwrap().iter().map(|r| r["uri"].as_str().unwrap()).collect();
+    assert!(uris.contains(&"molt://plan"), "{listed}");
+    let plan = s.request(8, "resources/read", json!({ "uri": "molt://plan" }));
+    assert!(plan["result"]["contents"][0]["text"].as_str().unwrap().contains("\"t02-gather8\""), "{plan}");
+    let escape = s.request(9, "resources/read", json!({ "uri": "molt://transcripts/../../molt.toml" }));
+    assert!(escape["error"]["message"].as_str().unwrap().contains("unknown resource"), "{escape}");
+
+    // The user's branch and working tree are as they were.
+    assert_eq!(crate::git(dir.path(), &["rev-parse", "main"]), head);
+    assert_eq!(crate::git(dir.path(), &["status", "--porcelain"]), "");
+    assert!(s.close(Duration::from_secs(10)).success());
+}
