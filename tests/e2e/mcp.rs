@@ -475,7 +475,7 @@ fn long_answers_are_paginated_and_cut_with_the_cut_stated() {
     assert_eq!(v["passed"], false);
     let cut = v["checks"][0]["output_cut"].as_str().unwrap();
     assert!(cut.starts_with("cut: the last ") && cut.ends_with(" bytes are shown"), "{cut}");
-    assert!(v["checks"][0]["output"].as_str().unwrap().ends_with("a long line of check output\n"));
+    assert!(v["checks"][0]["output"].as_str().unwrap().contains("a long line of check output\n"));
 }
 
 // plan, run_task and status drive molt's own migration: one task runs in its

@@ -38,6 +38,11 @@ pub fn verify(repo: &Repo, args: &Map<String, Value>) -> Answer {
         let verdict = judge(&reference, &result, check);
         blocking += usize::from(verdict.blocking);
         let (output, cut) = tail(&verdict.result.output, per_check);
+        // molt-verify keeps an excerpt already; say so when it is short of the whole.
+        let total = verdict.result.output_bytes;
+        let cut = cut.or_else(|| {
+            (total > output.len() as u64).then(|| format!("cut: the last {} of {total} bytes are shown", output.len()))
+        });
         results.push(json!({
             "check": verdict.check,
             "kind": verdict.kind,
