@@ -50,6 +50,7 @@ Register it with your agent (run these in the repository that holds molt.toml):
     [mcp_servers.molt]
     command = \"molt\"
     args = [\"mcp\", \"--spec\", \"/path/to/repo/molt.toml\"]
+    tool_timeout_sec = 600
 
   goose, in ~/.config/goose/config.yaml:
     extensions:
