@@ -174,6 +174,12 @@ fn mcp_help_shows_how_to_register_it() {
     for snippet in ["claude mcp add molt -- molt mcp", "[mcp_servers.molt]", "type: stdio", "cmd: molt"] {
         assert!(text.contains(snippet), "{snippet} missing:\n{text}");
     }
+    // Without a spec there is nothing to serve: a usage error, before any protocol.
+    let empty = tempfile::tempdir().unwrap();
+    let out = molt(empty.path(), &["mcp"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("molt.toml: no such spec"));
+    assert!(out.stdout.is_empty());
 }
 
 /// `molt mcp` spoken to line by line.
