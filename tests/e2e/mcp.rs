@@ -347,24 +347,29 @@ fn out_of_policy_paths_are_refused_and_nothing_is_written() {
     let before = repo.snapshot().unwrap();
     let mut s = Session::start(repo.path());
     let create = |path: &str| json!({ "edits": [{ "op": "create_file", "path": path, "text": "int x;\n" }] });
+    let include = |path: &str| json!({ "edits": [{ "op": "add_include", "path": path, "text": "#include <x.h>" }] });
     let cases = [
-        ("edit", create("../outside.c")),
-        ("edit", create("/tmp/outside.c")),
-        ("edit", create(".git/hooks/pre-commit")),
-        ("edit", create(".molt/plan.json")),
-        ("edit", create("Makefile.c")),
-        ("edit", json!({ "edits": [{ "op": "add_include", "path": "src/link.c", "text": "#include <x.h>" }] })),
-        ("edit", json!({ "edits": [{ "op": "replace_item", "symbol": "src/link.c::target", "text": "int t;" }] })),
-        ("edit", json!({ "edits": [{ "op": "delete_file", "path": "tests/test_mathx.c" }] })),
-        ("edit", json!({ "edits": [{ "op": "add_include", "path": "tests/test_mathx.c", "text": "#include <x.h>" }] })),
-        ("read_symbol", json!({ "symbol": "../../etc/passwd::root" })),
-        ("read_symbol", json!({ "symbol": "molt.toml::migration" })),
-        ("recipe_test", json!({ "path": "../" })),
-        ("recipe_test", json!({ "path": ".git" })),
+        ("edit", create("../outside.c"), "climbs out of the repository"),
+        ("edit", create("/tmp/outside.c"), "is an absolute path"),
+        ("edit", create(".git/hooks/pre-commit"), "inside `.git`"),
+        ("edit", create(".molt/plan.json"), "inside `.molt`"),
+        ("edit", create("Makefile.c"), "the spec's `include` globs do not match it"),
+        ("edit", include("src/link.c"), "symbolic link"),
+        (
+            "edit",
+            json!({ "edits": [{ "op": "replace_item", "symbol": "src/link.c::target", "text": "int t;" }] }),
+            "symbolic link",
+        ),
+        ("edit", json!({ "edits": [{ "op": "delete_file", "path": "tests/test_mathx.c" }] }), "is protected"),
+        ("edit", include("tests/test_mathx.c"), "is protected"),
+        ("read_symbol", json!({ "symbol": "../../etc/passwd::root" }), ""),
+        ("read_symbol", json!({ "symbol": "molt.toml::migration" }), ""),
+        ("recipe_test", json!({ "path": "../" }), "climbs out of the repository"),
+        ("recipe_test", json!({ "path": ".git" }), "inside `.git`"),
     ];
-    for (i, (tool, args)) in cases.into_iter().enumerate() {
+    for (i, (tool, args, why)) in cases.into_iter().enumerate() {
         let (is_error, text) = s.call(10 + i as u64, tool, args.clone());
-        assert!(is_error, "{tool} {args} was not refused: {text}");
+        assert!(is_error && text.contains(why), "{tool} {args} was not refused for \"{why}\": {text}");
         assert!(!text.contains(&repo.path().display().to_string()), "the answer names the repository's path: {text}");
     }
     assert!(s.close(Duration::from_secs(10)).success());

@@ -142,7 +142,10 @@ pub fn read_symbol(repo: &Repo, args: &Map<String, Value>) -> Answer {
     let mut tools = molt_agent::tools::ToolBox::new(&repo.root, options);
     let outcome = tools.call("read_symbol", &Value::Object(args.clone()));
     if outcome.is_error {
-        return Err(outcome.content);
+        // The coder's messages name its tool, and its `list_symbols`, which
+        // is `index` with `items` here.
+        let text = outcome.content.strip_prefix("read_symbol: ").unwrap_or(&outcome.content);
+        return Err(text.replace("list_symbols", "index (with `items`)"));
     }
     Ok(json!({ "text": outcome.content }))
 }
