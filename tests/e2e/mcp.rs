@@ -4,16 +4,16 @@
 //! tools, paths outside the spec's policy, oversized arguments, and a client
 //! that goes away in the middle of a call.
 
-use std::io::{BufRead, BufReader, Write};
-use std::path::Path;
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc;
+mod session;
+
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use molt_test_support::repo::TempRepo;
 use serde_json::{json, Value};
 
 use crate::{molt, molt_bin, workspace_root};
+use session::Session;
 
 const SPEC: &str = r#"[migration]
 name = "mcp-port"
@@ -36,7 +36,7 @@ fn mcp_repo(spec: &str) -> TempRepo {
     repo
 }
 
-fn cache_home() -> std::path::PathBuf {
+pub(crate) fn cache_home() -> std::path::PathBuf {
     std::env::temp_dir().join("molt-e2e-cache")
 }
 
@@ -180,109 +180,6 @@ fn mcp_help_shows_how_to_register_it() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("molt.toml: no such spec"));
     assert!(out.stdout.is_empty());
-}
-
-/// `molt mcp` spoken to line by line.
-struct Session {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    lines: mpsc::Receiver<String>,
-    /// Messages read while waiting for another one.
-    unclaimed: Vec<Value>,
-}
-
-impl Session {
-    fn start(dir: &Path) -> Session {
-        let mut child = Command::new(molt_bin())
-            .arg("mcp")
-            .current_dir(dir)
-            .env("XDG_CACHE_HOME", cache_home())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut s = Session { stdin: child.stdin.take(), child, lines, unclaimed: Vec::new() };
-        let init = s.request(
-            0,
-            "initialize",
-            json!({ "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": { "name": "e2e", "version": "1" } }),
-        );
-        assert_eq!(init["result"]["serverInfo"]["name"], "molt", "{init}");
-        s.send(&json!({ "jsonrpc": "2.0", "method": "notifications/initialized" }).to_string());
-        s
-    }
-
-    fn send(&mut self, line: &str) {
-        let stdin = self.stdin.as_mut().unwrap();
-        stdin.write_all(line.as_bytes()).unwrap();
-        stdin.write_all(b"\n").unwrap();
-        stdin.flush().unwrap();
-    }
-
-    /// The next message that `pick` accepts, within 60 s.
-    fn wait(&mut self, pick: impl Fn(&Value) -> bool) -> Value {
-        if let Some(i) = self.unclaimed.iter().position(&pick) {
-            return self.unclaimed.remove(i);
-        }
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let line = self.lines.recv_timeout(left).unwrap_or_else(|e| panic!("no answer from molt mcp: {e}"));
-            let v: Value =
-                serde_json::from_str(&line).unwrap_or_else(|e| panic!("stdout is not JSON-RPC ({e}): {line}"));
-            if pick(&v) {
-                return v;
-            }
-            self.unclaimed.push(v);
-        }
-    }
-
-    fn request(&mut self, id: u64, method: &str, params: Value) -> Value {
-        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }).to_string());
-        self.wait(|v| v["id"] == id)
-    }
-
-    /// A tool call's result: (is_error, text).
-    fn call(&mut self, id: u64, tool: &str, arguments: Value) -> (bool, String) {
-        let v = self.request(id, "tools/call", json!({ "name": tool, "arguments": arguments }));
-        let result = &v["result"];
-        assert!(result.is_object(), "not a tool result: {v}");
-        (result["isError"] == true, result["content"][0]["text"].as_str().unwrap_or_default().to_owned())
-    }
-
-    /// Closes stdin and waits for the server to end; its exit status.
-    fn close(mut self, within: Duration) -> std::process::ExitStatus {
-        drop(self.stdin.take());
-        let deadline = Instant::now() + within;
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                panic!("molt mcp still running {within:?} after its client left");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 // Lines that are not JSON are ignored (as the other official SDKs do:
