@@ -47,6 +47,9 @@ pub(crate) fn cache_home() -> std::path::PathBuf {
 fn the_python_sdk_ports_a_function_and_molt_refuses_what_it_must() {
     let repo = mcp_repo(SPEC);
     let before = repo.read("src/mathx.c").unwrap();
+    // The baseline the client's verify is judged against.
+    let saved = molt(repo.path(), &["verify", "--save-baseline"]);
+    assert!(saved.status.success(), "{}", String::from_utf8_lossy(&saved.stderr));
     let out = Command::new(molt_test_support::test_python())
         .arg(workspace_root().join("tests/e2e/mcp/client.py"))
         .arg(molt_bin())
@@ -104,8 +107,10 @@ fn the_python_sdk_ports_a_function_and_molt_refuses_what_it_must() {
     // The project's own test passes on the ported function.
     let verify = ok("verify");
     assert_eq!(verify["passed"], true, "{verify}");
+    assert_eq!(verify["baseline"], "judged against .molt/baseline.json");
+    assert_eq!(verify["checks"][0]["result"], "pass");
     assert_eq!(verify["checks"][0]["check"], "test");
-    assert_eq!(verify["checks"][0]["detail"], "3 passed, 0 failed");
+    assert_eq!(verify["checks"][0]["detail"], "3 passed, 0 failed (baseline ran 3)");
 
     // Refused: an edit that breaks the parse, one to a protected file, one to the spec.
     for (step, why) in [
