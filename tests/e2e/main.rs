@@ -8,6 +8,7 @@ mod demo;
 mod faults;
 mod hostile;
 mod locks;
+mod mcp;
 mod model;
 mod model_faults;
 mod pr;

@@ -56,6 +56,7 @@ pub use diff::{compare_outputs, Tolerance};
 pub use env::{check_env, is_secret_name, ALLOWED_ENV};
 pub use judge::{judge, Outcome, Verdict};
 pub use parse::{parse_test_output, TestSummary};
+pub use process::kill_running_checks;
 pub use result::{BenchMetric, BenchResult, CheckResult, DiffReport, Difference, Status, TestCounts, TestFormat};
 pub use sandbox::{network_isolation_available, DEFAULT_CPU_SECS, DEFAULT_MEMORY_MB, DEFAULT_NICE, DEFAULT_PROCESSES};
 

@@ -22,6 +22,21 @@ const DRAIN_GRACE: Duration = Duration::from_secs(2);
 /// a scan of /proc, so not every poll when sixteen checks run at once.
 const COUNT_EVERY: Duration = Duration::from_millis(250);
 
+/// The process groups of the checks running now (their leaders' pids), so
+/// that a process about to exit can end them: [`kill_running_checks`].
+static RUNNING: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+
+/// Kills the process group of every check running in this process. For a
+/// server whose client went away mid-call (`molt mcp`): its checks would
+/// otherwise outlive it, unwatched by any timeout. The checks' threads see
+/// their processes die and return as from a failed check.
+pub fn kill_running_checks() {
+    let running = RUNNING.lock().unwrap_or_else(PoisonError::into_inner);
+    for pid in running.iter() {
+        sys::kill_group(*pid);
+    }
+}
+
 /// What to run and how.
 #[derive(Debug, Clone)]
 pub(crate) struct Spawn<'a> {
@@ -104,6 +119,7 @@ pub(crate) fn run(spawn: &Spawn<'_>) -> std::io::Result<Finished> {
         .spawn()?;
     let start = Instant::now();
     let pid = child.id();
+    RUNNING.lock().unwrap_or_else(PoisonError::into_inner).push(pid);
 
     let (done_tx, done_rx) = mpsc::channel::<()>();
     let mut readers = Vec::new();
@@ -172,6 +188,9 @@ pub(crate) fn run(spawn: &Spawn<'_>) -> std::io::Result<Finished> {
     // ours: kill whatever is left of the group (all of it on timeout, leftover
     // background processes otherwise), then reap.
     sys::kill_group(pid);
+    // Unlisted before the reap, while the pid is still this child's: a
+    // `kill_running_checks` after it cannot reach a process that reused it.
+    RUNNING.lock().unwrap_or_else(PoisonError::into_inner).retain(|p| *p != pid);
     let status = child.wait()?;
     if stopped_for.is_none() {
         stopped_for = limit_signal(&status, &spawn.limits);

@@ -78,6 +78,9 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
     let commits = git.commits_on_branch(&branch).map_err(Error::from_git)?;
     let on_branch = commits.iter().filter_map(|c| Some((c.trailer(molt_git::TASK_TRAILER)?, c.oid.as_str())));
     resume::reconcile(&mut state, &plan, on_branch);
+    if let Some(only) = &cfg.only {
+        only_ready(&plan, &state, only)?;
+    }
     state.save(&root)?;
 
     let log = EventLog::open(&root, &state.run, cfg.observer.clone())?;
@@ -140,6 +143,7 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
         bench_base: bench_base.as_ref(),
         branch: &branch,
         jobs: cfg.jobs,
+        only: cfg.only.as_ref(),
     };
     let idle = slot_maker.map(SlotMaker::join).unwrap_or_default();
     let stopping = scheduler.run(&mut state, &mut tip, idle)?;
@@ -155,6 +159,12 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
         }
     }
 
+    // One task alone (`only`): its own gate decided; the final checks are
+    // for the whole migration, so they wait for a whole run.
+    let stopping = match (&cfg.only, stopping) {
+        (Some(only), None) => Some(format!("only task {only} was asked for")),
+        (_, stopping) => stopping,
+    };
     if let Some(reason) = stopping {
         if let Some(b) = &bench_base {
             let _ = git.remove_task_worktree(b);
@@ -164,10 +174,14 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
         // `molt resume` with a larger budget. No final checks on half a run.
         state.save(&root)?;
         let mut summary = summary_of(&spec, &plan, &state, &baseline);
-        summary.stopped = Some(format!(
-            "{reason}; the run stopped cleanly with {} task(s) committed. Raise the budget in molt.toml and run `molt resume`",
-            summary.committed
-        ));
+        summary.stopped = Some(if cfg.only.is_some() {
+            format!("{reason}; {} task(s) committed in all; the final checks run with `molt run`", summary.committed)
+        } else {
+            format!(
+                "{reason}; the run stopped cleanly with {} task(s) committed. Raise the budget in molt.toml and run `molt resume`",
+                summary.committed
+            )
+        });
         log.emit(EventKind::RunFinished {
             committed: summary.committed,
             failed: summary.failed,
@@ -217,6 +231,28 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
         passed: summary.passed,
     });
     Ok(summary)
+}
+
+/// `only` is in the plan and ready to run: not committed, every dependency committed.
+fn only_ready(plan: &molt_core::Plan, state: &RunState, only: &molt_core::TaskId) -> Result<()> {
+    let Some(task) = plan.task(only) else {
+        let known: Vec<&str> = plan.tasks.iter().map(|t| t.id.as_str()).take(20).collect();
+        return Err(Error::Plan(format!("no task `{only}` in the plan; its tasks include {}", known.join(", "))));
+    };
+    let states = state.states();
+    if states.get(only) == Some(&molt_core::TaskState::Committed) {
+        return Err(Error::Plan(format!("task `{only}` is already committed on the migration branch")));
+    }
+    let waiting: Vec<&str> = task
+        .depends_on
+        .iter()
+        .filter(|d| states.get(*d) != Some(&molt_core::TaskState::Committed))
+        .map(|d| d.as_str())
+        .collect();
+    if !waiting.is_empty() {
+        return Err(Error::Plan(format!("task `{only}` waits for {} to be committed first", waiting.join(", "))));
+    }
+    Ok(())
 }
 
 /// The checks on the untouched base commit: `.molt/baseline.json` when a

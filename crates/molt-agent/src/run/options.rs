@@ -29,6 +29,10 @@ pub struct RunConfig {
     pub cassette: molt_llm::CassetteMode,
     /// The environment providers read their keys and base URLs from.
     pub env: molt_llm::Env,
+    /// Run only this task (it must be ready: every dependency committed),
+    /// through the same gate, and skip the final checks: `molt mcp`'s
+    /// `run_task`. `None` runs the whole plan.
+    pub only: Option<molt_core::TaskId>,
 }
 
 /// `--provider` and `--model`.

@@ -33,6 +33,8 @@ pub(super) struct Scheduler<'a> {
     pub(super) bench_base: Option<&'a molt_git::TaskWorktree>,
     pub(super) branch: &'a str,
     pub(super) jobs: usize,
+    /// Start only this task (`RunConfig::only`).
+    pub(super) only: Option<&'a TaskId>,
 }
 
 impl Scheduler<'_> {
@@ -51,7 +53,10 @@ impl Scheduler<'_> {
         let mut stopping: Option<String> = None;
         loop {
             self.block_behind_failures(state);
-            let ready = if stopping.is_some() { Vec::new() } else { self.plan.ready(&state.states()) };
+            let mut ready = if stopping.is_some() { Vec::new() } else { self.plan.ready(&state.states()) };
+            if let Some(only) = self.only {
+                ready.retain(|id| id == only);
+            }
             let mut starting = Vec::new();
             for id in ready.into_iter().take(self.jobs.saturating_sub(running)) {
                 let Some(task) = self.plan.task(&id).cloned() else { continue };

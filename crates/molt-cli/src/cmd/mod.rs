@@ -5,6 +5,7 @@ pub mod edit;
 pub mod find;
 pub mod index;
 pub mod init;
+pub mod mcp;
 pub mod plan;
 pub mod pr;
 pub mod recipe;

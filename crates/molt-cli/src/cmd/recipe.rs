@@ -70,11 +70,7 @@ fn test(path: &Path, update: bool, out: &Output) -> anyhow::Result<Exit> {
         }
         None => path,
     };
-    let recipe = load(path)?;
-    let cases = recipe.cases().map_err(|e| UsageError(e.to_string()))?;
-    if cases.is_empty() {
-        return Err(UsageError(format!("{}: the recipe has no test cases", path.display())).into());
-    }
+    let (recipe, cases) = load_with_cases(path)?;
     let mut counts = [0usize; 3];
     for case in &cases {
         let report = file::run_case(&recipe, case);
@@ -100,6 +96,17 @@ fn test(path: &Path, update: bool, out: &Output) -> anyhow::Result<Exit> {
     let [passed, failed, noisy] = counts;
     out.line(&format!("{}: {passed} passed, {failed} failed, {noisy} noisy", recipe.file().display()));
     Ok(if failed + noisy == 0 { Exit::Done } else { Exit::Incomplete })
+}
+
+/// The recipe at `path` and its test cases, which must be at least one;
+/// `molt mcp`'s `recipe_test` runs them as `molt recipe test` does.
+pub fn load_with_cases(path: &Path) -> anyhow::Result<(FileRecipe, Vec<file::Case>)> {
+    let recipe = load(path)?;
+    let cases = recipe.cases().map_err(|e| UsageError(e.to_string()))?;
+    if cases.is_empty() {
+        return Err(UsageError(format!("{}: the recipe has no test cases", path.display())).into());
+    }
+    Ok((recipe, cases))
 }
 
 /// `~/.cache/molt/recipes` (or `$XDG_CACHE_HOME/molt/recipes`).

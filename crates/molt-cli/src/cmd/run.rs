@@ -112,6 +112,7 @@ pub fn run(args: Args, out: &Output, resume: bool) -> anyhow::Result<Exit> {
         model_override,
         cassette,
         env: molt_llm::Env::process(),
+        only: None,
     };
     let summary = molt_agent::run::run(&cfg).context("the run stopped")?;
     print_summary(&summary, out)?;

@@ -55,22 +55,7 @@ pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
     let spec = molt_core::Spec::parse(&args.spec.display().to_string(), &text)?;
     let tree = tree_of(&args.spec)?;
 
-    let known: Vec<&str> = spec.checks.iter().map(|c| c.name.as_str()).collect();
-    for name in &args.checks {
-        if !known.contains(&name.as_str()) {
-            return Err(UsageError(format!(
-                "no check \"{name}\" in {}; its checks are {}",
-                args.spec.display(),
-                if known.is_empty() { "none".to_owned() } else { known.join(", ") }
-            ))
-            .into());
-        }
-    }
-    let checks: Vec<&molt_core::Check> =
-        spec.checks.iter().filter(|c| args.checks.is_empty() || args.checks.contains(&c.name)).collect();
-    if checks.is_empty() {
-        return Err(UsageError(format!("{} has no [[check]] to run", args.spec.display())).into());
-    }
+    let checks = select_checks(&spec, &args.checks, &args.spec.display().to_string()).map_err(UsageError)?;
 
     let stored = Baseline::load(&tree)?;
     // Saving a baseline judges the run on its own: it becomes the reference.
@@ -126,6 +111,32 @@ pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
         }
     }
     Ok(if blocking == 0 { Exit::Done } else { Exit::Incomplete })
+}
+
+/// The checks named in `names` (all of them when it is empty), in the
+/// spec's order; an unknown name is an error that lists the spec's checks.
+/// `molt mcp`'s `verify` selects the same way.
+pub fn select_checks<'a>(
+    spec: &'a molt_core::Spec,
+    names: &[String],
+    spec_name: &str,
+) -> Result<Vec<&'a molt_core::Check>, String> {
+    let known: Vec<&str> = spec.checks.iter().map(|c| c.name.as_str()).collect();
+    for name in names {
+        if !known.contains(&name.as_str()) {
+            let name: String = name.chars().take(64).collect();
+            return Err(format!(
+                "no check \"{name}\" in {spec_name}; its checks are {}",
+                if known.is_empty() { "none".to_owned() } else { known.join(", ") }
+            ));
+        }
+    }
+    let checks: Vec<&molt_core::Check> =
+        spec.checks.iter().filter(|c| names.is_empty() || names.contains(&c.name)).collect();
+    if checks.is_empty() {
+        return Err(format!("{spec_name} has no [[check]] to run"));
+    }
+    Ok(checks)
 }
 
 /// The folder the spec is in: the tree the checks run in.
@@ -185,7 +196,7 @@ fn render_table(verdicts: &[Verdict], out: &Output) -> Vec<String> {
         .collect()
 }
 
-fn result_word(v: &Verdict) -> String {
+pub fn result_word(v: &Verdict) -> String {
     match (v.outcome, v.result.status) {
         (Outcome::Fail, molt_verify::Status::Timeout) => "timeout".to_owned(),
         (Outcome::Fail, molt_verify::Status::Error) => "error".to_owned(),
