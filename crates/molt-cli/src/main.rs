@@ -67,6 +67,7 @@ enum Command {
     Report(cmd::report::Args),
     Pr(cmd::pr::Args),
     Recipe(cmd::recipe::Args),
+    Fleet(cmd::fleet::Args),
 }
 
 fn main() -> ExitCode {
@@ -95,6 +96,7 @@ fn main() -> ExitCode {
         Command::Report(args) => cmd::report::run(args, &out),
         Command::Pr(args) => cmd::pr::run(args, &out),
         Command::Recipe(args) => cmd::recipe::run(args, &out),
+        Command::Fleet(args) => cmd::fleet::run(args, &out),
     };
     match result {
         Ok(code) => code.into(),
