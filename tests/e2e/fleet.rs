@@ -182,12 +182,23 @@ fn a_fleet_runs_index_by_index_retries_one_and_opens_no_pull_request_twice() {
     assert_eq!(chunk["include"].as_array().unwrap().len(), REPOS);
     assert_eq!(chunk["include"][8], serde_json::json!({"index": 8, "name": "wrong0"}));
 
-    // Index 3 is killed mid-run: it leaves no result file.
+    // Index 3 is killed mid-run, when its first task starts (its events
+    // are JSON lines on stdout): it leaves no result file.
     const KILLED: usize = 3;
     let mut victim = start(&f, &api, KILLED);
-    std::thread::sleep(std::time::Duration::from_millis(400));
+    let events = std::io::BufReader::new(victim.stdout.take().unwrap());
+    let mut seen = Vec::new();
+    for line in std::io::BufRead::lines(events) {
+        let line = line.unwrap();
+        let started = line.contains("\"task_started\"");
+        seen.push(line);
+        if started {
+            break;
+        }
+    }
     victim.kill().unwrap();
-    let _ = victim.wait();
+    let status = victim.wait().unwrap();
+    assert_eq!(std::os::unix::process::ExitStatusExt::signal(&status), Some(9), "{seen:?}");
     assert!(!f.results.join(format!("result-{KILLED}.json")).exists(), "a killed unit left a result file");
 
     // Every other index, four processes at a time.
