@@ -323,3 +323,68 @@ fn a_fleet_runs_index_by_index_retries_one_and_opens_no_pull_request_twice() {
         started.elapsed().as_secs_f64()
     );
 }
+
+/// `molt run --repo URL@REV --out FILE`: the unit without a fleet file, with
+/// the repository's own spec or a spec given with --spec; a second run is
+/// idempotent without publishing too (nothing to push, nothing pushed). A
+/// malformed fleet file is a usage error that names its line.
+#[test]
+fn run_repo_migrates_a_fresh_clone_and_writes_its_result() {
+    let root = tempfile::tempdir().unwrap();
+    let bare = remote(root.path(), "solo", |dir| {
+        libold_repo(dir, "recipes/c-api-rename");
+        copy_recipe(&dir.join("recipes"));
+    });
+    let url = format!("file://{}@main", bare.display());
+    let out = root.path().join("out/result.json");
+    let scratch = root.path().join("scratch");
+    std::fs::create_dir_all(&scratch).unwrap();
+    let molt = |args: &[&str]| {
+        Run::from(
+            Command::new(molt_bin())
+                .args(args)
+                .current_dir(root.path())
+                .env("TMPDIR", &scratch)
+                .env("NO_COLOR", "1")
+                .env_remove("RUST_LOG")
+                .output()
+                .unwrap(),
+        )
+    };
+    let run = molt(&["run", "--repo", &url, "--out", out.to_str().unwrap(), "--jobs", "1"]);
+    assert_eq!(run.code, Some(0), "{run}");
+    assert!(run.stdout.contains("solo: migrated\n2 of 2 sites migrated"), "{run}");
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(r["revision"]["requested"], "main");
+    assert_eq!(r["migration"]["spec_from"], "repository");
+    assert_eq!(r["branch"]["push"], "not_pushed");
+    assert_eq!(r["branch"]["commits"].as_array().unwrap().len(), 2, "{r}");
+    assert_eq!(r["index"], Value::Null);
+    assert_eq!(git(&bare, &["for-each-ref", "refs/heads/molt"]), "", "nothing is pushed without --pr");
+    assert_eq!(std::fs::read_dir(&scratch).unwrap().count(), 0, "the scratch folder is removed");
+
+    // A spec of one's own that names a recipe the repository lacks: a spec error, exit 2.
+    let spec = root.path().join("other.toml");
+    std::fs::write(
+        &spec,
+        "[migration]\nname = \"x\"\ngoal = \"g\"\nrecipe = \"nowhere/recipe\"\ninclude = [\"main.c\"]\n",
+    )
+    .unwrap();
+    let run = molt(&["run", "--repo", &url, "--out", out.to_str().unwrap(), "--spec", spec.to_str().unwrap()]);
+    assert_eq!(run.code, Some(2), "{run}");
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(r["error"]["stage"], "spec", "{r}");
+    assert_eq!(r["migration"]["spec_from"], "fleet", "{r}");
+
+    // --repo needs --out; a malformed fleet file names its line.
+    let run = molt(&["run", "--repo", &url]);
+    assert_eq!(run.code, Some(2), "{run}");
+    assert!(run.stderr.contains("--out <FILE>"), "{run}");
+    std::fs::write(root.path().join("fleet.toml"), "[[repo]]\nurl = \"x\"\nbranch = \"a\"\nrev = \"b\"\n").unwrap();
+    let run = molt(&["fleet", "run", "--index", "0", "--out", "r.json"]);
+    assert_eq!(run.code, Some(2), "{run}");
+    assert!(run.stderr.contains("fleet.toml:2: repo x: give rev or branch, not both"), "{run}");
+    let run = molt(&["fleet", "matrix", "--fleet", "missing.toml"]);
+    assert_eq!(run.code, Some(2), "{run}");
+    assert!(run.stderr.contains("missing.toml: no such fleet file"), "{run}");
+}

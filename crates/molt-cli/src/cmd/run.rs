@@ -95,6 +95,14 @@ pub fn run(args: Args, out: &Output, resume: bool) -> anyhow::Result<Exit> {
         }
         return crate::cmd::fleet::run_repo(&args, repo, out_file, out);
     }
+    let p = &args.publish;
+    if p.pr || p.github.is_some() || p.base.is_some() || p.force_push || p.keep {
+        return Err(UsageError(
+            "--pr, --github, --base, --force-push and --keep go with --repo; for the repository here, use `molt pr`"
+                .into(),
+        )
+        .into());
+    }
     let spec_arg = args.spec.clone().unwrap_or_else(|| PathBuf::from("molt.toml"));
     let spec = spec_arg
         .canonicalize()
