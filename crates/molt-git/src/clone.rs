@@ -87,8 +87,11 @@ pub enum RemoteBranch {
     /// The remote's branch holds the same tree and starts from the same
     /// base: pushing would change nothing a reviewer sees.
     UpToDate { commit: String },
-    /// The remote's branch is there but holds something else.
-    Differs { commit: String },
+    /// The remote's branch is there but holds something else: another
+    /// change, or the same one on an older base. `molts_only` says whether
+    /// every commit on it that the base lacks is molt's (a `Molt-Task` or
+    /// `Molt-Merge` trailer), so replacing it loses nobody's work.
+    Differs { commit: String, molts_only: bool },
 }
 
 impl MigrationRepo {
@@ -107,11 +110,22 @@ impl MigrationRepo {
         let base = Oid::from_str(base)?;
         let on_base = theirs.id() == base || git.graph_descendant_of(theirs.id(), base)?;
         let commit = theirs.id().to_string();
-        Ok(if on_base && theirs.tree_id() == ours.tree_id() {
-            RemoteBranch::UpToDate { commit }
-        } else {
-            RemoteBranch::Differs { commit }
-        })
+        if on_base && theirs.tree_id() == ours.tree_id() {
+            return Ok(RemoteBranch::UpToDate { commit });
+        }
+        let mut walk = git.revwalk()?;
+        walk.push(theirs.id())?;
+        walk.hide(base)?;
+        let mut molts_only = true;
+        for id in walk {
+            let c = git.find_commit(id?)?;
+            let message = crate::CommitMessage::parse(&String::from_utf8_lossy(c.message_bytes()));
+            if message.get(crate::TASK_TRAILER).is_none() && message.get(crate::MERGE_TRAILER).is_none() {
+                molts_only = false;
+                break;
+            }
+        }
+        Ok(RemoteBranch::Differs { commit, molts_only })
     }
 
     /// The commits on the migration branch that `base` lacks, oldest first.

@@ -5,8 +5,9 @@
 //! run made again makes the same change with other commit ids; what counts
 //! is the tree and the base: the same tree on the same base is up to date,
 //! nothing is pushed, and an open pull request for it is left alone. A
-//! different tree replaces the remote branch only with `force` (a person may
-//! have pushed to it), and then the pull request's text is updated.
+//! different tree (another change, or the same on a newer base) replaces the
+//! remote branch when every commit on it is molt's; when a person pushed to
+//! it, only with `force`. Then the pull request's text is updated.
 
 use std::path::Path;
 
@@ -95,9 +96,17 @@ pub(super) fn publish(
     branch.push = match remote {
         RemoteBranch::UpToDate { .. } => PushAction::UpToDate,
         RemoteBranch::Absent | RemoteBranch::Differs { .. } => {
-            let force = publish.force && matches!(remote, RemoteBranch::Differs { .. });
-            let pushed = molt_git::push_migration_branch(git, REMOTE, push_token, force)
-                .map_err(|e| (Stage::Push, e.to_string()))?;
+            let force = match remote {
+                RemoteBranch::Differs { molts_only, .. } => molts_only || publish.force,
+                _ => false,
+            };
+            let pushed = molt_git::push_migration_branch(git, REMOTE, push_token, force).map_err(|e| {
+                let message = e.to_string().replace(
+                    "pass --force to replace it",
+                    "it has commits that are not molt's; pass --force-push (or force_push = true in fleet.toml) to replace it",
+                );
+                (Stage::Push, message)
+            })?;
             step(opts, &format!("pushed {} ({})", pushed.branch, &pushed.commit[..pushed.commit.len().min(10)]));
             if matches!(remote, RemoteBranch::Absent) {
                 PushAction::Created

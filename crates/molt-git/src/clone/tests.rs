@@ -95,11 +95,11 @@ fn a_remote_branch_with_the_same_tree_on_the_same_base_is_up_to_date() {
         RemoteBranch::UpToDate { commit: theirs.clone() }
     );
 
-    // Another change is not.
+    // Another change is not; its commits carry no Molt-Task trailer, so it is a person's.
     std::fs::write(second.join("PORTED"), "differently\n").unwrap();
     git(&second, &["-c", "user.name=U", "-c", "user.email=u@x", "commit", "-q", "-am", "other"]);
     assert_eq!(
         again.compare_remote_branch("origin", &cloned.commit).unwrap(),
-        RemoteBranch::Differs { commit: theirs }
+        RemoteBranch::Differs { commit: theirs, molts_only: false },
     );
 }
