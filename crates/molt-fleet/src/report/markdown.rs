@@ -86,7 +86,11 @@ pub fn markdown(r: &FleetReport) -> String {
         );
     }
     if r.superseded > 0 {
-        let _ = writeln!(s, "\n{} result files were replaced by a later result for the same index.", r.superseded);
+        let _ = writeln!(
+            s,
+            "\n{} result files were replaced by a later result for the same repository (a retry).",
+            r.superseded
+        );
     }
     let _ = writeln!(s, "\nGenerated at: {}", r.generated_at);
     s

@@ -14,6 +14,7 @@ use crate::output::Output;
 
 /// Publishing and scratch options shared by `molt run --repo` and `molt fleet run`.
 #[derive(Debug, Clone, clap::Args)]
+#[command(next_help_heading = "A fleet's unit (molt run --repo, molt fleet run)")]
 pub struct PublishArgs {
     /// Push the migration branch and open (or update) its pull request; fleet.toml's
     /// pull_requests = true does the same.
