@@ -98,3 +98,44 @@ fn the_kubernetes_indexed_job_validates_and_its_fleet_file_loads() {
     let completions = text.lines().find_map(|l| l.trim().strip_prefix("completions: ")).unwrap();
     assert_eq!(completions, "2", "completions is the number of repositories");
 }
+
+/// Every `molt fleet ...` the examples run is a command line molt accepts
+/// (each run again with `--help`, after its arguments, so that nothing runs).
+#[test]
+fn the_examples_call_molt_fleet_as_it_is() {
+    let mut seen = Vec::new();
+    let workflow = std::fs::read_to_string(workspace_root().join("examples/github-actions/molt-fleet.yml")).unwrap();
+    let mut calls: Vec<Vec<String>> = Vec::new();
+    for line in workflow.lines().filter(|l| !l.trim_start().starts_with('#')) {
+        let Some(at) = line.find("molt fleet ").or_else(|| line.find("molt\" fleet ")) else { continue };
+        let rest = &line[at..];
+        let rest = rest[rest.find("fleet ").unwrap()..].split(')').next().unwrap();
+        // Each shell variable ($CHUNK, $INDEX) stands for a number.
+        let word = |a: &str| {
+            let a = a.trim_matches('"');
+            match a.find('$') {
+                Some(i) => {
+                    let end = a[i + 1..]
+                        .find(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                        .map_or(a.len(), |e| i + 1 + e);
+                    format!("{}0{}", &a[..i], &a[end..])
+                }
+                None => a.to_owned(),
+            }
+        };
+        calls.push(rest.split_whitespace().map(word).collect());
+    }
+    let job = std::fs::read_to_string(workspace_root().join("examples/kubernetes/molt-fleet-job.yaml")).unwrap();
+    let command = job.lines().find_map(|l| l.trim().strip_prefix("command: [")).expect("the Job's command");
+    let words: Vec<String> =
+        command.trim_end_matches(']').split(", ").map(|w| w.trim_matches('"').to_owned()).collect();
+    assert_eq!(words[0], "molt");
+    calls.push(words[1..].to_vec());
+    for mut args in calls {
+        seen.push(args[1].clone());
+        args.push("--help".to_owned());
+        let out = Run::from(Command::new(molt_bin()).args(&args).output().unwrap());
+        assert_eq!(out.code, Some(0), "molt {}: {out}", args.join(" "));
+    }
+    assert_eq!(seen, ["matrix", "run", "report", "run"]);
+}
