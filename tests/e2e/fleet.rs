@@ -251,6 +251,11 @@ fn a_fleet_runs_index_by_index_retries_one_and_opens_no_pull_request_twice() {
             assert!(r["error"]["message"].as_str().unwrap().starts_with("could not clone file://"), "{r}");
         }
     }
+    // The token went to GitHub and to no file and no output.
+    for i in 0..REPOS {
+        let text = std::fs::read_to_string(f.results.join(format!("result-{i}.json"))).unwrap();
+        assert!(!text.contains(TOKEN), "result-{i}.json holds the token");
+    }
     let schema = workspace_root().join("docs/schemas/fleet-result.schema.json");
     let files: Vec<PathBuf> = (0..REPOS).map(|i| f.results.join(format!("result-{i}.json"))).collect();
     let check =
@@ -262,6 +267,7 @@ fn a_fleet_runs_index_by_index_retries_one_and_opens_no_pull_request_twice() {
     let all: Vec<usize> = (0..REPOS).collect();
     for (i, run) in pass(&f, &api, &all, 4) {
         assert_eq!(run.code, Some(expected(i).1), "index {i}: {run}");
+        assert!(!run.stdout.contains(TOKEN) && !run.stderr.contains(TOKEN), "index {i} printed the token");
         if i < MIGRATING {
             let r = result(&f, i);
             assert_eq!(r["up_to_date"], true, "{r}");
