@@ -6,6 +6,8 @@ mod ci;
 mod cli;
 mod demo;
 mod faults;
+mod fleet;
+mod fleet_examples;
 mod hostile;
 mod locks;
 mod mcp;

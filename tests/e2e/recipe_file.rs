@@ -7,7 +7,7 @@ use std::process::{Command, Output};
 use crate::{git, molt, molt_bin, workspace_root};
 
 /// A repository that calls libold's API, with a molt.toml naming `recipe`.
-fn libold_repo(repo: &Path, recipe: &str) {
+pub(crate) fn libold_repo(repo: &Path, recipe: &str) {
     let files: &[(&str, &str)] = &[
         ("lib.h", "int old_api(int handle, int flags);\nint new_api(int flags, int handle);\nvoid old_free(void *p);\nvoid new_release(void *p, int mode);\n"),
         ("lib.c", "#include <stdlib.h>\n#include \"lib.h\"\nint old_api(int h, int f) { return h * 10 + f; }\nint new_api(int f, int h) { return h * 10 + f; }\nvoid old_free(void *p) { free(p); }\nvoid new_release(void *p, int mode) { (void)mode; free(p); }\n"),
@@ -23,7 +23,7 @@ fn libold_repo(repo: &Path, recipe: &str) {
 }
 
 /// Copies the c-api-rename example recipe to `dir/c-api-rename`.
-fn copy_recipe(dir: &Path) {
+pub(crate) fn copy_recipe(dir: &Path) {
     let recipe_dir = dir.join("c-api-rename");
     std::fs::create_dir_all(&recipe_dir).unwrap();
     std::fs::copy(workspace_root().join("fixtures/recipes/c-api-rename/recipe.toml"), recipe_dir.join("recipe.toml"))

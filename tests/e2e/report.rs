@@ -153,14 +153,14 @@ fn report_html_renders_in_headless_chromium() {
     drop(dir);
 }
 
-fn assert_no_console_messages(log: &str) {
+pub(crate) fn assert_no_console_messages(log: &str) {
     let console: Vec<&str> = log.lines().filter(|l| l.contains(":CONSOLE")).collect();
     assert!(console.is_empty(), "console messages while loading the report:\n{}", console.join("\n"));
 }
 
 /// Chromium on PATH, installed with apt-get when missing and we are root.
 /// Under CI a missing Chromium is a failure, not a skip.
-fn chromium() -> Option<PathBuf> {
+pub(crate) fn chromium() -> Option<PathBuf> {
     if let Some(p) = find_program(&["chromium", "chromium-browser"]) {
         return Some(p);
     }

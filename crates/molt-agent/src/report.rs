@@ -31,9 +31,10 @@ use crate::state::{load_plan, molt_dir, write_atomic_redacted, CheckSummary, Run
 use crate::summary::{summary_of, Coverage};
 use crate::{Error, Result};
 
-pub use html::html;
+pub use html::{esc, html, STYLE};
 pub use markdown::markdown;
 pub use pr::{pull_request, PullRequestText, MARKER as PULL_REQUEST_MARKER, MAX_BODY_CHARS};
+pub use svg::{bar_chart, Bar};
 
 /// The format version of `report.json`.
 pub const VERSION: u32 = 1;

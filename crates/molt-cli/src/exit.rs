@@ -93,6 +93,12 @@ fn classify(err: &anyhow::Error) -> Exit {
                 _ => {}
             }
         }
+        if let Some(e) = cause.downcast_ref::<molt_fleet::Error>() {
+            return match e {
+                molt_fleet::Error::Io { .. } => Exit::Environment,
+                _ => Exit::Usage,
+            };
+        }
         if cause.is::<EnvironmentError>() {
             return Exit::Environment;
         }

@@ -68,6 +68,7 @@ enum Command {
     Pr(cmd::pr::Args),
     Recipe(cmd::recipe::Args),
     Mcp(cmd::mcp::Args),
+    Fleet(cmd::fleet::Args),
 }
 
 fn main() -> ExitCode {
@@ -97,6 +98,7 @@ fn main() -> ExitCode {
         Command::Pr(args) => cmd::pr::run(args, &out),
         Command::Recipe(args) => cmd::recipe::run(args, &out),
         Command::Mcp(args) => cmd::mcp::run(args),
+        Command::Fleet(args) => cmd::fleet::run(args, &out),
     };
     match result {
         Ok(code) => code.into(),

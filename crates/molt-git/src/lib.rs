@@ -17,6 +17,7 @@
 //! nowhere else.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+mod clone;
 mod forge;
 mod locks;
 mod message;
@@ -26,6 +27,7 @@ mod repo;
 
 use std::path::PathBuf;
 
+pub use clone::{clone_at, Cloned, RemoteBranch};
 pub use forge::{
     remote_web_url, GitHub, PullAction, PullRequest, PullRequestDraft, RepoSlug, API_VERSION, DEFAULT_API_URL,
 };
@@ -87,6 +89,8 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    #[error("could not clone {url}: {message}")]
+    Clone { url: String, message: String },
     #[error("{reference}: {why}")]
     BadPin { reference: String, why: String },
     #[error("could not fetch commit {commit} of {url}: {message}")]

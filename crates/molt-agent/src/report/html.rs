@@ -9,7 +9,8 @@ use super::markdown::{result_line, verdict};
 use super::svg::{bar_chart, Bar};
 use super::{fmt_change, fmt_measure, fmt_usd, short, Report};
 
-const STYLE: &str = "\
+/// The report pages' style sheet, inlined in each page.
+pub const STYLE: &str = "\
 body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1b1b1b;background:#fff;margin:0;padding:24px 32px;max-width:1100px}
 h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
 .goal{color:#444;margin:0 0 12px}

@@ -61,13 +61,16 @@ pub struct Planned {
 }
 
 /// Builds the plan from the tree at HEAD and writes `.molt/plan.json`.
+/// `spec_dir` is the spec's folder, which a recipe path is relative to: the
+/// repository's root, or elsewhere for a fleet-wide spec.
 pub fn make_plan(
     repo_root: &Path,
+    spec_dir: &Path,
     spec: &Spec,
     model: Option<(&tokio::runtime::Handle, &molt_llm::Client)>,
 ) -> Result<Planned> {
     let mut notes = Vec::new();
-    let recipe = recipe_of(spec, repo_root)?;
+    let recipe = recipe_of(spec, spec_dir)?;
     let git = molt_git::MigrationRepo::open(repo_root, &spec.migration.name).map_err(Error::from_git)?;
     let base = git.ensure_migration_branch().map_err(Error::from_git)?;
     let wt = git.add_task_worktree("plan", &base).map_err(Error::from_git)?;

@@ -62,7 +62,8 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
     let (plan, plan_notes) = match load_plan(&root)? {
         Some(p) => (p, Vec::new()),
         None => {
-            let planned = make_plan(&root, &spec, model.as_ref().map(|m| (&m.rt, &m.client)))?;
+            let spec_dir = cfg.spec.parent().unwrap_or(&cfg.repo);
+            let planned = make_plan(&root, spec_dir, &spec, model.as_ref().map(|m| (&m.rt, &m.client)))?;
             (planned.plan, planned.notes)
         }
     };

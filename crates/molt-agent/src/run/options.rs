@@ -35,18 +35,24 @@ pub struct RunConfig {
     pub only: Option<molt_core::TaskId>,
 }
 
-/// `--provider` and `--model`.
+/// `--provider` and `--model`, and a fleet's budget for one repository.
 #[derive(Debug, Clone, Default)]
 pub struct ModelOverride {
     pub provider: Option<molt_core::ProviderKind>,
     pub model: Option<String>,
+    /// A spending cap over the spec's `max_usd`: the lower of the two holds.
+    pub max_usd: Option<f64>,
 }
 
 /// The spec's `[model]` with the command line's overrides; `None` without a model.
 pub fn model_config(spec: &Spec, o: &ModelOverride) -> Result<Option<molt_core::ModelConfig>> {
     match (&spec.model, &o.provider, &o.model) {
         (None, None, None) => Ok(None),
-        (None, Some(provider), Some(model)) => Ok(Some(molt_core::ModelConfig::new(*provider, model.clone()))),
+        (None, Some(provider), Some(model)) => {
+            let mut m = molt_core::ModelConfig::new(*provider, model.clone());
+            m.max_usd = o.max_usd;
+            Ok(Some(m))
+        }
         (None, _, _) => {
             Err(Error::Plan("--provider and --model go together when molt.toml has no [model] table".to_owned()))
         }
@@ -57,6 +63,9 @@ pub fn model_config(spec: &Spec, o: &ModelOverride) -> Result<Option<molt_core::
             }
             if let Some(name) = name {
                 m.model = name.clone();
+            }
+            if let Some(cap) = o.max_usd {
+                m.max_usd = Some(m.max_usd.map_or(cap, |own| own.min(cap)));
             }
             Ok(Some(m))
         }

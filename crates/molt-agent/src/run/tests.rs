@@ -80,3 +80,29 @@ fn the_coverage_line_says_where_every_site_went() {
     let done = Coverage { total: 214, rules: 214, ..Coverage::default() };
     assert_eq!(done.line(), "214 of 214 sites migrated (rules: 214, model: 0, unmapped: 0)");
 }
+
+/// A fleet's budget for one repository caps the spec's `max_usd`: the lower
+/// of the two holds, and it applies to a model named only on the command line.
+#[test]
+fn a_fleets_cap_lowers_the_specs_budget_and_never_raises_it() {
+    use super::options::{model_config, ModelOverride};
+    let spec = |max: &str| {
+        molt_core::Spec::parse(
+            "molt.toml",
+            &format!("[migration]\nname = \"p\"\ngoal = \"g\"\n\n[model]\nprovider = \"openai\"\nmodel = \"m\"\n{max}"),
+        )
+        .unwrap()
+    };
+    let capped = |spec: &molt_core::Spec, cap: Option<f64>| {
+        let o = ModelOverride { max_usd: cap, ..ModelOverride::default() };
+        model_config(spec, &o).unwrap().unwrap().max_usd
+    };
+    assert_eq!(capped(&spec("max_usd = 5.0\n"), Some(2.0)), Some(2.0));
+    assert_eq!(capped(&spec("max_usd = 1.0\n"), Some(2.0)), Some(1.0));
+    assert_eq!(capped(&spec(""), Some(2.0)), Some(2.0));
+    assert_eq!(capped(&spec("max_usd = 5.0\n"), None), Some(5.0));
+    let no_model = molt_core::Spec::parse("molt.toml", "[migration]\nname = \"p\"\ngoal = \"g\"\n").unwrap();
+    let o =
+        ModelOverride { provider: Some(molt_core::ProviderKind::Openai), model: Some("m".into()), max_usd: Some(3.0) };
+    assert_eq!(model_config(&no_model, &o).unwrap().unwrap().max_usd, Some(3.0));
+}

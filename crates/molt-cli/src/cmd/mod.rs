@@ -3,6 +3,7 @@
 
 pub mod edit;
 pub mod find;
+pub mod fleet;
 pub mod index;
 pub mod init;
 pub mod mcp;

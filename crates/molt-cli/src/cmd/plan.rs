@@ -72,8 +72,9 @@ pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
                     &runtime,
                 )?
             };
-            let planned = molt_agent::run::make_plan(&repo, &spec, model.as_ref().map(|(_, client, rt)| (rt, client)))
-                .context("planning")?;
+            let planned =
+                molt_agent::run::make_plan(&repo, &repo, &spec, model.as_ref().map(|(_, client, rt)| (rt, client)))
+                    .context("planning")?;
             for note in &planned.notes {
                 out.note(&format!("warning: {note}"));
             }

@@ -31,6 +31,9 @@ Examples:
   molt run --ci                 for CI: JSON-lines events on stdout, the steps and a summary on stderr
   molt run --record run.jsonl   keep the model traffic; `--replay run.jsonl` reruns it offline
   molt plan && $EDITOR .molt/plan.json && molt run    run a plan you edited
+  molt run --repo https://github.com/acme/engine@main --out result.json --pr
+                                a fresh clone migrated in a scratch folder, its pull request opened,
+                                and result.json written (see `molt fleet`)
 
 In CI:
   Every option can come from the environment instead (MOLT_JOBS=4, MOLT_CI=1, ...: see [env:]
@@ -44,9 +47,19 @@ In CI:
     2  usage or spec error (molt.toml, .molt/plan.json, a flag)
     3  environment error (a missing tool, an unreachable model server, another molt running here)")]
 pub struct Args {
-    /// The spec file; its folder is the repository to migrate.
-    #[arg(long, env = "MOLT_SPEC", default_value = "molt.toml", value_name = "FILE")]
-    pub spec: PathBuf,
+    /// The spec file; its folder is the repository to migrate [default: molt.toml]. With --repo,
+    /// a fleet-wide spec on this machine instead of the repository's own molt.toml.
+    #[arg(long, env = "MOLT_SPEC", value_name = "FILE")]
+    pub spec: Option<PathBuf>,
+    /// Clone this repository (URL, or URL@REV for a branch, a tag or a commit) into a scratch
+    /// folder and migrate it there; writes the result file --out names (a fleet's unit of work).
+    #[arg(long, value_name = "URL[@REV]", requires = "out")]
+    pub repo: Option<String>,
+    /// The result file of a --repo run (its schema: docs/schemas/fleet-result.schema.json).
+    #[arg(long, value_name = "FILE", requires = "repo")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub publish: crate::cmd::fleet::PublishArgs,
     /// Tasks to run at once (default: the number of cores).
     #[arg(long, short = 'j', env = "MOLT_JOBS", value_name = "N")]
     pub jobs: Option<usize>,
@@ -76,10 +89,24 @@ pub struct Args {
 }
 
 pub fn run(args: Args, out: &Output, resume: bool) -> anyhow::Result<Exit> {
-    let spec = args
-        .spec
+    if let (Some(repo), Some(out_file)) = (&args.repo, &args.out) {
+        if resume {
+            return Err(UsageError("--repo runs a fresh clone; there is nothing to resume".into()).into());
+        }
+        return crate::cmd::fleet::run_repo(&args, repo, out_file, out);
+    }
+    let p = &args.publish;
+    if p.pr || p.github.is_some() || p.base.is_some() || p.force_push || p.keep {
+        return Err(UsageError(
+            "--pr, --github, --base, --force-push and --keep go with --repo; for the repository here, use `molt pr`"
+                .into(),
+        )
+        .into());
+    }
+    let spec_arg = args.spec.clone().unwrap_or_else(|| PathBuf::from("molt.toml"));
+    let spec = spec_arg
         .canonicalize()
-        .map_err(|_| UsageError(format!("{}: no such spec; run `molt init` to write one", args.spec.display())))?;
+        .map_err(|_| UsageError(format!("{}: no such spec; run `molt init` to write one", spec_arg.display())))?;
     let repo = spec.parent().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
     if resume && !molt_agent::state::RunState::path(&repo).exists() {
         return Err(
@@ -88,10 +115,7 @@ pub fn run(args: Args, out: &Output, resume: bool) -> anyhow::Result<Exit> {
     }
     let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())).max(1);
     let observer = observer(out);
-    let model_override = molt_agent::run::ModelOverride {
-        provider: args.provider.as_deref().map(|p| p.parse()).transpose().map_err(UsageError)?,
-        model: args.model.clone(),
-    };
+    let model_override = model_override(&args)?;
     let cassette = match (&args.record, &args.replay) {
         (Some(f), _) => molt_llm::CassetteMode::Record(f.clone()),
         (_, Some(f)) => {
@@ -129,6 +153,15 @@ pub fn run(args: Args, out: &Output, resume: bool) -> anyhow::Result<Exit> {
     Ok(if summary.passed { Exit::Done } else { Exit::Incomplete })
 }
 
+/// `--provider` and `--model`.
+pub(crate) fn model_override(args: &Args) -> anyhow::Result<molt_agent::run::ModelOverride> {
+    Ok(molt_agent::run::ModelOverride {
+        provider: args.provider.as_deref().map(|p| p.parse()).transpose().map_err(UsageError)?,
+        model: args.model.clone(),
+        max_usd: None,
+    })
+}
+
 /// In GitHub Actions (`GITHUB_STEP_SUMMARY` names a file), appends the run's
 /// report.md there, so the job's page shows the report.
 fn step_summary(summary: &RunSummary) -> anyhow::Result<()> {
@@ -148,7 +181,7 @@ fn step_summary(summary: &RunSummary) -> anyhow::Result<()> {
 
 /// JSON lines under --json; otherwise a line per task event on stderr. CI
 /// mode gets both: the JSON on stdout and the lines on stderr.
-fn observer(out: &Output) -> Arc<dyn Fn(&Event) + Send + Sync> {
+pub(crate) fn observer(out: &Output) -> Arc<dyn Fn(&Event) + Send + Sync> {
     let json = out.json;
     let quiet = out.quiet;
     let ci = out.ci;
