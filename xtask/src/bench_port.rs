@@ -75,6 +75,14 @@ const PAIRS: &[Pair] = &[
         upstream: Side { file: "src/dsp/enc_neon.c", function: "SSE16x16_NEON", units: 1 },
         ported: Side { file: "src/dsp/enc_sse2.c", function: "SSE16x16_SSE2", units: 2 },
     },
+    // NEON one row of 8 per iteration, SSE2 two.
+    Pair {
+        project: "libwebp",
+        kernel: "SSE8x8 (encoder distortion)",
+        unit: "row of 8 pixels",
+        upstream: Side { file: "src/dsp/enc_neon.c", function: "SSE8x8_NEON", units: 1 },
+        ported: Side { file: "src/dsp/enc_sse2.c", function: "SSE8x8_SSE2", units: 2 },
+    },
     // Loop-free in both: one 4×4 block per call.
     Pair {
         project: "libwebp",
@@ -91,7 +99,36 @@ const PAIRS: &[Pair] = &[
         upstream: Side { file: "src/dsp/dec_neon.c", function: "SimpleVFilter16_NEON", units: 1 },
         ported: Side { file: "src/dsp/dec_sse2.c", function: "SimpleVFilter16_SSE2", units: 1 },
     },
-    // Lossless decoding transforms: 4 pixels per iteration in both.
+    // Loop-free in both: 4×4 intra predictions, one block per call.
+    Pair {
+        project: "libwebp",
+        kernel: "LD4 (decoder intra prediction)",
+        unit: "call (4×4 block)",
+        upstream: Side { file: "src/dsp/dec_neon.c", function: "LD4_NEON", units: 1 },
+        ported: Side { file: "src/dsp/dec_sse2.c", function: "LD4_SSE2", units: 1 },
+    },
+    Pair {
+        project: "libwebp",
+        kernel: "RD4 (decoder intra prediction)",
+        unit: "call (4×4 block)",
+        upstream: Side { file: "src/dsp/dec_neon.c", function: "RD4_NEON", units: 1 },
+        ported: Side { file: "src/dsp/dec_sse2.c", function: "RD4_SSE2", units: 1 },
+    },
+    // Lossless transforms, encoder and decoder: 4 pixels per iteration in both.
+    Pair {
+        project: "libwebp",
+        kernel: "SubtractGreenFromBlueAndRed (lossless)",
+        unit: "4 pixels",
+        upstream: Side { file: "src/dsp/lossless_enc_neon.c", function: "SubtractGreenFromBlueAndRed_NEON", units: 1 },
+        ported: Side { file: "src/dsp/lossless_enc_sse2.c", function: "SubtractGreenFromBlueAndRed_SSE2", units: 1 },
+    },
+    Pair {
+        project: "libwebp",
+        kernel: "TransformColor (lossless)",
+        unit: "4 pixels",
+        upstream: Side { file: "src/dsp/lossless_enc_neon.c", function: "TransformColor_NEON", units: 1 },
+        ported: Side { file: "src/dsp/lossless_enc_sse2.c", function: "TransformColor_SSE2", units: 1 },
+    },
     Pair {
         project: "libwebp",
         kernel: "AddGreenToBlueAndRed (lossless)",
@@ -108,7 +145,10 @@ const PAIRS: &[Pair] = &[
     },
 ];
 
-pub fn bench(_args: &[String]) -> Result<()> {
+pub fn bench(args: &[String]) -> Result<()> {
+    if let Some(arg) = args.first() {
+        bail!("bench port takes no arguments (got `{arg}`)");
+    }
     system::ensure(&[(MCA, "llvm-19"), ("aarch64-linux-gnu-gcc", "gcc-aarch64-linux-gnu")])?;
     let recipe = molt_recipes::load("x86-to-neon").map_err(|e| anyhow::anyhow!("{e}"))?;
     let scratch = crate::project_root().join("target/bench-port");
