@@ -228,6 +228,11 @@ fn measure(p: &Project, dir: &Path, side: &Side, extra: &[&str], out: &Path) -> 
     }
     let per_iteration = cycles_per_iteration(&String::from_utf8_lossy(&mca.stdout))
         .with_context(|| format!("reading {MCA}'s summary for {}", block_path.display()))?;
+    let over = if side.units > 1 {
+        format!("{over}, {} units an iteration (cycles ÷ {})", side.units, side.units)
+    } else {
+        over
+    };
     Ok(Estimate { cycles: per_iteration / f64::from(side.units), over })
 }
 
