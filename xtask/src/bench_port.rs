@@ -61,10 +61,27 @@ const PAIRS: &[Pair] = &[
     // 64-byte block of each of the 4 inputs (7 rounds, message transposed).
     Pair {
         project: "blake3",
-        kernel: "hash4 (4-way compression)",
+        kernel: "hash4 from SSE4.1 (4-way compression)",
         unit: "block of 4 inputs (4 × 64 bytes)",
         upstream: Side { file: "blake3_neon.c", function: "blake3_hash4_neon", units: 1 },
         ported: Side { file: "blake3_sse41.c", function: "blake3_hash_many_sse41", units: 1 },
+    },
+    // The same job from blake3's SSE2 kernel (no byte shuffle, so the
+    // rotations are shifts and ors) and its AVX2 one, 8 inputs an
+    // iteration in 256-bit vectors that the port splits into two halves.
+    Pair {
+        project: "blake3",
+        kernel: "hash4 from SSE2",
+        unit: "block of 4 inputs (4 × 64 bytes)",
+        upstream: Side { file: "blake3_neon.c", function: "blake3_hash4_neon", units: 1 },
+        ported: Side { file: "blake3_sse2.c", function: "blake3_hash_many_sse2", units: 1 },
+    },
+    Pair {
+        project: "blake3",
+        kernel: "hash8 from AVX2, against NEON's hash4",
+        unit: "block of 4 inputs (4 × 64 bytes)",
+        upstream: Side { file: "blake3_neon.c", function: "blake3_hash4_neon", units: 1 },
+        ported: Side { file: "blake3_avx2.c", function: "blake3_hash8_avx2", units: 2 },
     },
     // Sum of squared errors over a 16×16 block: NEON does one row per
     // iteration, SSE2 two.
