@@ -193,6 +193,7 @@ pub fn bench(args: &[String]) -> Result<()> {
         }
     }
     print_table(&rows);
+    println!("the listings and the blocks llvm-mca read: {}/<project>-asm/", scratch.display());
     Ok(())
 }
 
