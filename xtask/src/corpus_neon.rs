@@ -27,17 +27,17 @@ use molt_core::Spec;
 use crate::corpus_syntax::{self, Compiler, Member};
 
 /// One library of the corpus.
-struct Project {
-    member: Member,
+pub(crate) struct Project {
+    pub(crate) member: Member,
     /// The library's folder inside the archive.
-    dir: &'static str,
+    pub(crate) dir: &'static str,
     /// Files and folders removed first (relative to `dir`; a trailing `/` is
     /// a folder, `*` any run of characters in a file name).
-    remove: &'static [&'static str],
+    pub(crate) remove: &'static [&'static str],
     /// Folders (relative to `dir`) whose `.c` files are compiled.
     compile: &'static [&'static str],
     /// Flags for every file, on both targets (`-I` relative to `dir`).
-    flags: &'static [&'static str],
+    pub(crate) flags: &'static [&'static str],
     /// x86-only flags of the files whose name contains the key.
     x86_flags: &'static [(&'static str, &'static str)],
     /// What a rules-only port cannot reach in this project, in words.
@@ -55,7 +55,7 @@ struct KernelCheck {
     flags: &'static [&'static str],
 }
 
-const PROJECTS: &[Project] = &[
+pub(crate) const PROJECTS: &[Project] = &[
     Project {
         member: Member {
             name: "blake3",
@@ -153,7 +153,7 @@ const PROJECTS: &[Project] = &[
 ];
 
 /// The x86 feature macros the port provides, defined for the "forced" aarch64 build.
-const FORCED_FEATURES: &[&str] = &[
+pub(crate) const FORCED_FEATURES: &[&str] = &[
     "-D__SSE__",
     "-D__SSE2__",
     "-D__SSE3__",
@@ -195,7 +195,7 @@ pub fn run(args: &[String]) -> Result<()> {
 
 /// What the rules did to one project.
 #[derive(Debug, Default)]
-struct Port {
+pub(crate) struct Port {
     files: usize,
     sites: usize,
     tasks: usize,
@@ -265,7 +265,7 @@ struct Row {
     residue: &'static str,
 }
 
-fn port(recipe: &dyn molt_recipes::Recipe, work: &Path) -> Result<Port> {
+pub(crate) fn port(recipe: &dyn molt_recipes::Recipe, work: &Path) -> Result<Port> {
     let spec_text = "[migration]\nname = \"corpus\"\ngoal = \"port x86 SIMD to NEON\"\nrecipe = \"x86-to-neon\"\n\
                      include = [\"**\"]\n\n[[check]]\nname = \"none\"\nrun = \"true\"\nkind = \"build\"\n";
     let spec = Spec::parse("molt.toml", spec_text).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -320,7 +320,7 @@ fn short_reason(why: &str) -> String {
     first.chars().take(90).collect()
 }
 
-fn copy_without(from: &Path, to: &Path, remove: &[&str]) -> Result<()> {
+pub(crate) fn copy_without(from: &Path, to: &Path, remove: &[&str]) -> Result<()> {
     fn walk(base: &Path, dir: &Path, to: &Path, remove: &[&str]) -> Result<()> {
         for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
             let entry = entry?;

@@ -3,6 +3,7 @@
 //! Rust instead of shell scripts so that every machine runs the same steps.
 
 mod bench_orchestrate;
+mod bench_port;
 mod bench_syntax;
 mod corpus_build;
 mod corpus_neon;
@@ -28,6 +29,9 @@ Tasks:
            orchestrate: molt run on 64 independent model tasks against a scripted model (300 ms a call):
            wall time vs the ideal, and tokens sent vs whole files (--jobs J, --tasks N, --latency-ms MS,
            --dir DIR, --molt BIN)
+           port: the kernels the x86-to-neon rules ported (blake3, libwebp) against upstream's own NEON,
+           compiled for aarch64 and estimated by llvm-mca 19 on a Neoverse V1: cycles per unit of data,
+           ported over upstream (goal at most 1.25)
   demo     the main job: port the tiny-infer fixture to aarch64 NEON with molt, checked under qemu
            (--dir DIR keeps the migrated repository there)
   fuzz     cargo-fuzz targets of fuzz/ (sse, bedrock_stream, spec, plan, edit), one after another, each
@@ -66,6 +70,7 @@ fn main() -> ExitCode {
         }),
         Some("bench") if args.get(1).map(String::as_str) == Some("syntax") => bench_syntax::bench(&args[2..]),
         Some("bench") if args.get(1).map(String::as_str) == Some("orchestrate") => bench_orchestrate::bench(&args[2..]),
+        Some("bench") if args.get(1).map(String::as_str) == Some("port") => bench_port::bench(&args[2..]),
         Some("demo") => demo::demo(&args[1..]),
         Some("record") => record::record(&args[1..]),
         Some("soak") => soak::soak(&args[1..]),
