@@ -169,6 +169,7 @@ fn run_in(unit: &Unit, opts: &UnitOptions, scratch: &Path, result: &mut UnitResu
         model_override,
         cassette: opts.cassette.clone(),
         env: opts.env.clone(),
+        only: None,
     };
     let summary = molt_agent::run::run(&cfg).map_err(|e| {
         use molt_agent::Error as E;

@@ -49,7 +49,8 @@ pub fn index(repo: &Repo, args: &Map<String, Value>) -> Answer {
         .transpose()?
         .unwrap_or_default();
     let cache = molt_syntax::default_cache_path(&repo.root, &langs);
-    let options = molt_syntax::IndexOptions { langs, cache, ..Default::default() };
+    let macros = molt_agent::macros::project_macros(&repo.root);
+    let options = molt_syntax::IndexOptions { langs, cache, macros, ..Default::default() };
     let index = molt_syntax::index_repo(&repo.root, &options).map_err(|e| relative(repo, &e.to_string()))?;
     let files: Vec<&molt_syntax::FileIndex> =
         index.files.iter().filter(|f| repo.policy.readable(&f.path).is_ok()).collect();
@@ -112,8 +113,12 @@ pub fn find(repo: &Repo, args: &Map<String, Value>) -> Answer {
         }
         _ => return Err("give exactly one of `pattern` or `query`".to_owned()),
     };
-    let report = molt_syntax::search_repo(&repo.root, &searcher, &SearchOptions::default())
-        .map_err(|e| relative(repo, &e.to_string()))?;
+    let report = molt_syntax::search_repo(
+        &repo.root,
+        &searcher,
+        &SearchOptions { macros: molt_agent::macros::project_macros(&repo.root), ..SearchOptions::default() },
+    )
+    .map_err(|e| relative(repo, &e.to_string()))?;
     let matches: Vec<Value> = report
         .matches
         .iter()
@@ -169,6 +174,7 @@ pub fn edit(repo: &Repo, args: &Map<String, Value>) -> Answer {
         expected: Default::default(),
         dry_run,
         scratch: false,
+        macros: molt_agent::macros::project_macros(&repo.root),
     };
     let applied = molt_syntax::apply_to_repo(&repo.root, &set, &options)
         .map_err(|e| format!("{}; nothing was written", relative(repo, &e.to_string())))?;

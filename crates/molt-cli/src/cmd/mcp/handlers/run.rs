@@ -76,7 +76,9 @@ pub fn plan(repo: &Repo, args: &Map<String, Value>) -> Answer {
         Some(p) if !bool_arg(args, "force") => p,
         _ => {
             let _lock = molt_agent::state::RunLock::acquire(&repo.root).map_err(|e| err(repo, e))?;
-            let planned = molt_agent::run::make_plan(&repo.root, &repo.spec, None).map_err(|e| err(repo, e))?;
+            let planned =
+                molt_agent::run::make_plan(&repo.root, repo.spec_path.parent().unwrap_or(&repo.root), &repo.spec, None)
+                    .map_err(|e| err(repo, e))?;
             notes = planned.notes;
             planned.plan
         }
