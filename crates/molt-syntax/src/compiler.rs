@@ -98,38 +98,13 @@ fn body_words(body: &str) -> Option<Vec<Word>> {
             at += 1;
         }
         let word = body[start..at].to_owned();
-        let mut next = at;
-        while next < bytes.len() && bytes[next].is_ascii_whitespace() {
-            next += 1;
-        }
-        if bytes.get(next) != Some(&b'(') {
-            words.push((word, false));
-            continue;
-        }
-        // Skip the balanced group, strings and all.
-        let (mut depth, mut quote) = (0usize, None::<u8>);
-        at = next;
-        while at < bytes.len() {
-            let c = bytes[at];
-            match quote {
-                Some(_) if c == b'\\' => at += 1,
-                Some(q) if c == q => quote = None,
-                Some(_) => {}
-                None if c == b'"' || c == b'\'' => quote = Some(c),
-                None if c == b'(' => depth += 1,
-                None if c == b')' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        at += 1;
-                        break;
-                    }
-                }
-                None => {}
+        match mask::group_end(bytes, at, b"") {
+            Some(end) => at = end,
+            None if bytes[at..].iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'(') => return None,
+            None => {
+                words.push((word, false));
+                continue;
             }
-            at += 1;
-        }
-        if depth != 0 {
-            return None;
         }
         words.push((word, true));
     }

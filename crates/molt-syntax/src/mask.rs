@@ -273,9 +273,17 @@ impl Masks {
 }
 
 /// The end of the argument list that opens after `at` (whitespace
-/// skipped), strings and all; `None` without one, or unbalanced.
+/// skipped), strings and all, in code: `None` without one, unbalanced, or
+/// when a `;`, `{` or `}` comes first.
 fn call_end(text: &[u8], at: usize) -> Option<usize> {
-    let mut i = at + text[at..].iter().position(|b| !b.is_ascii_whitespace())?;
+    group_end(text, at, b";{}")
+}
+
+/// The end of the parenthesized group that opens after `at` (whitespace
+/// skipped), strings and all; `None` without one, unbalanced, or when a
+/// byte of `stops` comes first outside a string.
+pub(crate) fn group_end(text: &[u8], at: usize, stops: &[u8]) -> Option<usize> {
+    let mut i = at + text.get(at..)?.iter().position(|b| !b.is_ascii_whitespace())?;
     if text[i] != b'(' {
         return None;
     }
@@ -294,7 +302,7 @@ fn call_end(text: &[u8], at: usize) -> Option<usize> {
                     return Some(i + 1);
                 }
             }
-            None if c == b';' || c == b'{' || c == b'}' => return None,
+            None if stops.contains(&c) => return None,
             None => {}
         }
         i += 1;
@@ -567,31 +575,7 @@ fn prefix_words(body: &str) -> Option<Vec<String>> {
         }
         let word = &body[start..at];
         if WITH_ARGUMENTS.contains(&word) {
-            // Skip the balanced argument list.
-            while at < bytes.len() && bytes[at].is_ascii_whitespace() {
-                at += 1;
-            }
-            if bytes.get(at) != Some(&b'(') {
-                return None;
-            }
-            let mut depth = 0usize;
-            while at < bytes.len() {
-                match bytes[at] {
-                    b'(' => depth += 1,
-                    b')' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            at += 1;
-                            break;
-                        }
-                    }
-                    _ => {}
-                }
-                at += 1;
-            }
-            if depth != 0 {
-                return None;
-            }
+            at = group_end(bytes, at, b"")?;
             continue;
         }
         words.push(word.to_owned());
