@@ -1020,29 +1020,51 @@ static inline molt_m128i molt_mm_sra_epi32(molt_m128i a, molt_m128i count) { ret
 static inline molt_m128i molt_mm_sll_epi64(molt_m128i a, molt_m128i count) { return molt_mm_slli_epi64(a, molt__count(count)); }
 static inline molt_m128i molt_mm_srl_epi64(molt_m128i a, molt_m128i count) { return molt_mm_srli_epi64(a, molt__count(count)); }
 
-/* Byte shifts of the whole register (counts above 15 give 0), through a
- * table lookup whose out-of-range indices read as 0. */
+/* Byte shifts of the whole register (counts above 15 give 0). NEON's EXT
+ * wants its byte count as a constant, so each count is a case of a switch:
+ * with a constant imm (as x86 requires) an inlined call folds to one EXT at
+ * -O1 and above, and every case still compiles at -O0. */
+#define MOLT__FOR_1_15(X) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15)
+#define MOLT__SLLI_CASE(n) case n: return MOLT__FU8(vextq_u8(z, v, 16 - (n)));
+#define MOLT__SRLI_CASE(n) case n: return MOLT__FU8(vextq_u8(v, z, (n)));
 static inline molt_m128i molt_mm_slli_si128(molt_m128i a, int imm)
 {
-    unsigned n = (unsigned)imm & 0xff;
-    uint8x16_t idx = vsubq_u8(molt__iota8(), vdupq_n_u8((uint8_t)(n > 16 ? 16 : n)));
-    return MOLT__FU8(vqtbl1q_u8(MOLT__U8(a), idx));
+    uint8x16_t v = MOLT__U8(a), z = vdupq_n_u8(0);
+    switch ((unsigned)imm & 0xff) {
+    case 0: return a;
+    MOLT__FOR_1_15(MOLT__SLLI_CASE)
+    default: return MOLT__FU8(z);
+    }
 }
 static inline molt_m128i molt_mm_srli_si128(molt_m128i a, int imm)
 {
-    unsigned n = (unsigned)imm & 0xff;
-    uint8x16_t idx = vaddq_u8(molt__iota8(), vdupq_n_u8((uint8_t)(n > 16 ? 16 : n)));
-    return MOLT__FU8(vqtbl1q_u8(MOLT__U8(a), idx));
+    uint8x16_t v = MOLT__U8(a), z = vdupq_n_u8(0);
+    switch ((unsigned)imm & 0xff) {
+    case 0: return a;
+    MOLT__FOR_1_15(MOLT__SRLI_CASE)
+    default: return MOLT__FU8(z);
+    }
 }
 static inline molt_m128i molt_mm_bslli_si128(molt_m128i a, int imm) { return molt_mm_slli_si128(a, imm); }
 static inline molt_m128i molt_mm_bsrli_si128(molt_m128i a, int imm) { return molt_mm_srli_si128(a, imm); }
 /* bytes imm..imm+15 of the 32-byte a:b (b low), zero past the end */
+#define MOLT__ALIGNR_LO(n) case n: return MOLT__FU8(vextq_u8(lo, hi, (n)));
+#define MOLT__ALIGNR_HI(n) case 16 + (n): return MOLT__FU8(vextq_u8(hi, z, (n)));
 static inline molt_m128i molt_mm_alignr_epi8(molt_m128i a, molt_m128i b, int imm)
 {
-    unsigned n = (unsigned)imm & 0xff;
-    uint8x16x2_t t = {{MOLT__U8(b), MOLT__U8(a)}};
-    return MOLT__FU8(vqtbl2q_u8(t, vaddq_u8(molt__iota8(), vdupq_n_u8((uint8_t)(n > 32 ? 32 : n)))));
+    uint8x16_t lo = MOLT__U8(b), hi = MOLT__U8(a), z = vdupq_n_u8(0);
+    switch ((unsigned)imm & 0xff) {
+    case 0: return b;
+    MOLT__FOR_1_15(MOLT__ALIGNR_LO)
+    case 16: return a;
+    MOLT__FOR_1_15(MOLT__ALIGNR_HI)
+    default: return MOLT__FU8(z);
+    }
 }
+#undef MOLT__SLLI_CASE
+#undef MOLT__SRLI_CASE
+#undef MOLT__ALIGNR_LO
+#undef MOLT__ALIGNR_HI
 /* byte i = b[i] & 0x80 ? 0 : a[b[i] & 15] */
 static inline molt_m128i molt_mm_shuffle_epi8(molt_m128i a, molt_m128i b)
 {
@@ -1076,60 +1098,78 @@ static inline int molt_mm_movemask_epi8(molt_m128i a)
     return (int)vaddv_u8(vget_low_u8(bits)) | ((int)vaddv_u8(vget_high_u8(bits)) << 8);
 }
 
-/* Lane access by a run-time index (imm is masked to the lane count, as x86
- * uses only its low bits); extract zero-extends 8- and 16-bit lanes. */
+/* Lane access (imm is masked to the lane count, as x86 uses only its low
+ * bits); extract zero-extends 8- and 16-bit lanes. The lane is a case of a
+ * switch, since NEON's lane operands must be constants: a constant imm folds
+ * to one lane move, and every case compiles at -O0. */
+#define MOLT__LANES2(X) X(0) X(1)
+#define MOLT__LANES4(X) X(0) X(1) X(2) X(3)
+#define MOLT__LANES8(X) MOLT__LANES4(X) X(4) X(5) X(6) X(7)
+#define MOLT__LANES16(X) MOLT__LANES8(X) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15)
+#define MOLT__GET8(k) case k: return (int)vgetq_lane_u8(v, k);
+#define MOLT__GET16(k) case k: return (int)vgetq_lane_u16(v, k);
+#define MOLT__GET32(k) case k: return (int)vgetq_lane_s32(v, k);
+#define MOLT__GET64(k) case k: return (long long)vgetq_lane_s64(v, k);
+#define MOLT__SET8(k) case k: return MOLT__FU8(vsetq_lane_u8((uint8_t)i, v, k));
+#define MOLT__SET16(k) case k: return MOLT__FU16(vsetq_lane_u16((uint16_t)i, v, k));
+#define MOLT__SET32(k) case k: return vsetq_lane_s32(i, v, k);
+#define MOLT__SET64(k) case k: return MOLT__FS64(vsetq_lane_s64((int64_t)i, v, k));
 static inline int molt_mm_extract_epi8(molt_m128i a, int imm)
 {
-    uint8_t t[16];
-    vst1q_u8(t, MOLT__U8(a));
-    return t[imm & 15];
+    uint8x16_t v = MOLT__U8(a);
+    switch (imm & 15) { MOLT__LANES16(MOLT__GET8) }
+    return 0;
 }
 static inline int molt_mm_extract_epi16(molt_m128i a, int imm)
 {
-    uint16_t t[8];
-    vst1q_u16(t, MOLT__U16(a));
-    return t[imm & 7];
+    uint16x8_t v = MOLT__U16(a);
+    switch (imm & 7) { MOLT__LANES8(MOLT__GET16) }
+    return 0;
 }
 static inline int molt_mm_extract_epi32(molt_m128i a, int imm)
 {
-    int32_t t[4];
-    vst1q_s32(t, a);
-    return t[imm & 3];
+    int32x4_t v = a;
+    switch (imm & 3) { MOLT__LANES4(MOLT__GET32) }
+    return 0;
 }
 static inline long long molt_mm_extract_epi64(molt_m128i a, int imm)
 {
-    int64_t t[2];
-    vst1q_s64(t, MOLT__S64(a));
-    return (long long)t[imm & 1];
+    int64x2_t v = MOLT__S64(a);
+    switch (imm & 1) { MOLT__LANES2(MOLT__GET64) }
+    return 0;
 }
 static inline molt_m128i molt_mm_insert_epi8(molt_m128i a, int i, int imm)
 {
-    uint8_t t[16];
-    vst1q_u8(t, MOLT__U8(a));
-    t[imm & 15] = (uint8_t)i;
-    return MOLT__FU8(vld1q_u8(t));
+    uint8x16_t v = MOLT__U8(a);
+    switch (imm & 15) { MOLT__LANES16(MOLT__SET8) }
+    return a;
 }
 static inline molt_m128i molt_mm_insert_epi16(molt_m128i a, int i, int imm)
 {
-    uint16_t t[8];
-    vst1q_u16(t, MOLT__U16(a));
-    t[imm & 7] = (uint16_t)i;
-    return MOLT__FU16(vld1q_u16(t));
+    uint16x8_t v = MOLT__U16(a);
+    switch (imm & 7) { MOLT__LANES8(MOLT__SET16) }
+    return a;
 }
 static inline molt_m128i molt_mm_insert_epi32(molt_m128i a, int i, int imm)
 {
-    int32_t t[4];
-    vst1q_s32(t, a);
-    t[imm & 3] = i;
-    return vld1q_s32(t);
+    int32x4_t v = a;
+    switch (imm & 3) { MOLT__LANES4(MOLT__SET32) }
+    return a;
 }
 static inline molt_m128i molt_mm_insert_epi64(molt_m128i a, long long i, int imm)
 {
-    int64_t t[2];
-    vst1q_s64(t, MOLT__S64(a));
-    t[imm & 1] = (int64_t)i;
-    return MOLT__FS64(vld1q_s64(t));
+    int64x2_t v = MOLT__S64(a);
+    switch (imm & 1) { MOLT__LANES2(MOLT__SET64) }
+    return a;
 }
+#undef MOLT__GET8
+#undef MOLT__GET16
+#undef MOLT__GET32
+#undef MOLT__GET64
+#undef MOLT__SET8
+#undef MOLT__SET16
+#undef MOLT__SET32
+#undef MOLT__SET64
 
 /* 16-bit lane i from b where bit i of imm is set */
 static inline molt_m128i molt_mm_blend_epi16(molt_m128i a, molt_m128i b, int imm)
