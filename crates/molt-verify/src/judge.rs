@@ -82,6 +82,9 @@ impl Verdict {
             }
             parts.push(s);
         }
+        if let Some(c) = self.result.compiles {
+            parts.push(format!("{} compiles after warm-up ({} in warm-up)", c.after_warmup(), c.warmup));
+        }
         if !self.bench.is_empty() {
             parts.extend(self.bench.iter().map(MetricComparison::describe));
         } else if let Some(bench) = &self.result.bench {

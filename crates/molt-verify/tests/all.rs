@@ -20,6 +20,10 @@ fn check(name: &str, kind: CheckKind, run: &str) -> Check {
         rel_tol: None,
         abs_tol: None,
         ulps: None,
+        max_compiles_after_warmup: None,
+        patterns: Vec::new(),
+        files: Vec::new(),
+        exclude: None,
         sandbox: Default::default(),
     }
 }

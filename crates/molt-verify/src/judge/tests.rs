@@ -15,6 +15,10 @@ fn check_of(kind: CheckKind) -> Check {
         rel_tol: None,
         abs_tol: None,
         ulps: None,
+        max_compiles_after_warmup: None,
+        patterns: Vec::new(),
+        files: Vec::new(),
+        exclude: None,
         sandbox: Default::default(),
     }
 }
@@ -34,6 +38,7 @@ fn result(kind: CheckKind, status: Status, counts: Option<(u64, u64)>) -> CheckR
         output_bytes: 0,
         bench: None,
         diff: None,
+        compiles: None,
         network_isolated: true,
     }
 }
