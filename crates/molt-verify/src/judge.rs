@@ -82,6 +82,12 @@ impl Verdict {
             }
             parts.push(s);
         }
+        if let Some(d) = self.result.diff.as_ref().filter(|d| d.equal && d.numbers_compared > 0) {
+            parts.push(format!(
+                "{} numbers match (max abs err {:.1e}, max rel err {:.1e})",
+                d.numbers_compared, d.max_abs_err, d.max_rel_err
+            ));
+        }
         if let Some(c) = self.result.compiles {
             parts.push(format!("{} compiles after warm-up ({} in warm-up)", c.after_warmup(), c.warmup));
         }
