@@ -3,6 +3,14 @@
 //! fresh git repository in a temporary folder, and proves the port with a
 //! cross compiler and qemu.
 //!
+//! `cargo xtask demo trainium`: the second one. Ports the tiny-train
+//! fixture's CUDA training loop and generate function to the Neuron/XLA
+//! device the same way, and proves it on PyTorch/XLA's CPU device: its
+//! tests, the training and inference run with no graph compiled after the
+//! warm-up, and its losses and logits against CPU eager. torch and
+//! torch-xla come from the cached venv of `test_env::torch_python`, whose
+//! `bin` goes first on the checks' `PATH`.
+//!
 //! Every figure printed comes from that run: molt's own summary, the commits
 //! on the migration branch and the diff stat.
 
@@ -13,9 +21,38 @@ use anyhow::{bail, Context, Result};
 
 use crate::{cargo, project_root, run, system};
 
+/// One demo: the fixture it ports and the branch molt makes.
+struct Demo {
+    fixture: &'static str,
+    branch: &'static str,
+    first_commit: &'static str,
+    /// Prepended to `PATH` for molt and its checks.
+    path_first: Option<PathBuf>,
+}
+
 pub fn demo(args: &[String]) -> Result<()> {
     let keep_dir = args.iter().position(|a| a == "--dir").and_then(|i| args.get(i + 1)).map(PathBuf::from);
-    system::ensure(system::TEST_PACKAGES)?;
+    let demo = match args.first().map(String::as_str) {
+        Some("trainium") => {
+            let python = crate::test_env::torch_python(&project_root())?;
+            Demo {
+                fixture: "tiny-train",
+                branch: "molt/neuron-port",
+                first_commit: "tiny-train: CUDA-only",
+                path_first: python.parent().map(Path::to_path_buf),
+            }
+        }
+        Some("--dir") | None => {
+            system::ensure(system::TEST_PACKAGES)?;
+            Demo {
+                fixture: "tiny-infer",
+                branch: "molt/graviton-port",
+                first_commit: "tiny-infer: x86-only",
+                path_first: None,
+            }
+        }
+        Some(other) => bail!("unknown demo `{other}`: `cargo xtask demo` or `cargo xtask demo trainium`"),
+    };
     run(cargo().args(["build", "--quiet", "-p", "molt-cli"]))?;
     let molt = project_root().join("target/debug/molt");
 
@@ -28,35 +65,37 @@ pub fn demo(args: &[String]) -> Result<()> {
         }
         None => std::env::temp_dir().join(format!("molt-demo-{}", std::process::id())),
     };
-    let repo = dir.join("tiny-infer");
-    copy_tree(&project_root().join("fixtures/tiny-infer"), &repo)?;
+    let repo = dir.join(demo.fixture);
+    copy_tree(&project_root().join("fixtures").join(demo.fixture), &repo)?;
     git(&repo, &["init", "--quiet", "--initial-branch=main"])?;
     git(&repo, &["add", "-A"])?;
     git(
         &repo,
-        &["-c", "user.name=demo", "-c", "user.email=demo@localhost", "commit", "--quiet", "-m", "tiny-infer: x86-only"],
+        &["-c", "user.name=demo", "-c", "user.email=demo@localhost", "commit", "--quiet", "-m", demo.first_commit],
     )?;
     eprintln!("\n== the fixture: {} (a git repository, branch main)", repo.display());
     eprintln!("== molt run: rules agent only, no model\n");
-    let status = Command::new(&molt)
-        .args(["run", "--spec", "molt.toml"])
-        .current_dir(&repo)
-        .status()
-        .with_context(|| format!("starting {}", molt.display()))?;
+    let mut command = Command::new(&molt);
+    command.args(["run", "--spec", "molt.toml"]).current_dir(&repo);
+    if let Some(first) = &demo.path_first {
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        let joined = std::env::join_paths(std::iter::once(first.clone()).chain(std::env::split_paths(&path)))?;
+        eprintln!("== the checks' python: {}\n", first.join("python").display());
+        command.env("PATH", joined);
+    }
+    let status = command.status().with_context(|| format!("starting {}", molt.display()))?;
+    let branch = demo.branch;
 
     eprintln!("\n== the migration branch");
     git(
         &repo,
-        &["log", "--format=%h %s%n%(trailers:key=Molt-Checks,valueonly,separator=%x2C )", "main..molt/graviton-port"],
+        &["log", "--format=%h %s%n%(trailers:key=Molt-Checks,valueonly,separator=%x2C )", &format!("main..{branch}")],
     )?;
-    eprintln!("\n== what changed (git diff --stat main...molt/graviton-port)");
-    git(&repo, &["diff", "--stat", "main...molt/graviton-port"])?;
+    eprintln!("\n== what changed (git diff --stat main...{branch})");
+    git(&repo, &["diff", "--stat", &format!("main...{branch}")])?;
     eprintln!("\n== your branch is untouched:");
     git(&repo, &["status", "--short", "--branch"])?;
-    eprintln!(
-        "\nThe repository stays at {} for you to look at (molt status, git log -p molt/graviton-port).",
-        repo.display()
-    );
+    eprintln!("\nThe repository stays at {} for you to look at (molt status, git log -p {branch}).", repo.display());
     if !status.success() {
         bail!("molt run exited with {status}");
     }
