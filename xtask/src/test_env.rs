@@ -62,7 +62,7 @@ fn fingerprint(parts: &[&[u8]]) -> String {
 /// A venv named `prefix-<hash>` with `requirements` installed; returns its
 /// interpreter.
 fn python_venv(requirements: &Path, cache: &Path, prefix: &str, what: &str) -> Result<PathBuf> {
-    let wanted = std::fs::read(&requirements).with_context(|| format!("reading {}", requirements.display()))?;
+    let wanted = std::fs::read(requirements).with_context(|| format!("reading {}", requirements.display()))?;
     let version = output(Command::new("python3").arg("--version")).context(
         "python3 is needed for the suite's Python clients; install it with: sudo apt-get install -y python3-venv",
     )?;
