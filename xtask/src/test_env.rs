@@ -111,8 +111,10 @@ fn fresh(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))
 }
 
+/// Runs an installer with its output on stderr: stdout is the variables
+/// that `eval "$(cargo xtask test-env)"` reads.
 fn run(cmd: &mut Command) -> Result<()> {
-    let status = cmd.status().with_context(|| format!("starting {cmd:?}"))?;
+    let status = cmd.stdout(std::process::Stdio::from(std::io::stderr())).status().with_context(|| format!("starting {cmd:?}"))?;
     if !status.success() {
         bail!("{cmd:?} exited with {status}");
     }
