@@ -74,15 +74,15 @@ pub fn demo(args: &[String]) -> Result<()> {
         &["-c", "user.name=demo", "-c", "user.email=demo@localhost", "commit", "--quiet", "-m", demo.first_commit],
     )?;
     eprintln!("\n== the fixture: {} (a git repository, branch main)", repo.display());
-    eprintln!("== molt run: rules agent only, no model\n");
     let mut command = Command::new(&molt);
     command.args(["run", "--spec", "molt.toml"]).current_dir(&repo);
     if let Some(first) = &demo.path_first {
         let path = std::env::var_os("PATH").unwrap_or_default();
         let joined = std::env::join_paths(std::iter::once(first.clone()).chain(std::env::split_paths(&path)))?;
-        eprintln!("== the checks' python: {}\n", first.join("python").display());
+        eprintln!("== the checks' python: {}", first.join("python").display());
         command.env("PATH", joined);
     }
+    eprintln!("== molt run: rules agent only, no model\n");
     let status = command.status().with_context(|| format!("starting {}", molt.display()))?;
     let branch = demo.branch;
 
