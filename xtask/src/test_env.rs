@@ -114,7 +114,10 @@ fn fresh(dir: &Path) -> Result<()> {
 /// Runs an installer with its output on stderr: stdout is the variables
 /// that `eval "$(cargo xtask test-env)"` reads.
 fn run(cmd: &mut Command) -> Result<()> {
-    let status = cmd.stdout(std::process::Stdio::from(std::io::stderr())).status().with_context(|| format!("starting {cmd:?}"))?;
+    let status = cmd
+        .stdout(std::process::Stdio::from(std::io::stderr()))
+        .status()
+        .with_context(|| format!("starting {cmd:?}"))?;
     if !status.success() {
         bail!("{cmd:?} exited with {status}");
     }
