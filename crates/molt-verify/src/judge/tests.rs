@@ -172,3 +172,31 @@ fn an_outcome_reads_back_from_its_name() {
         .collect();
     assert_eq!(passing, ["pass", "fixed"]);
 }
+
+#[test]
+fn detail_names_compiles_after_warmup_and_how_close_a_diff_came() {
+    let mut xla = result(CheckKind::Test, Status::Pass, None);
+    xla.compiles = Some(crate::result::Compiles { warmup: 5, end: 5 });
+    check(None, xla, &check_of(CheckKind::Test), "pass | 0 compiles after warm-up (5 in warm-up)");
+    let report = |numbers, abs| crate::result::DiffReport {
+        equal: true,
+        reference_lines: 17,
+        candidate_lines: 17,
+        numbers_compared: numbers,
+        differing_lines: 0,
+        differences: Vec::new(),
+        max_abs_err: abs,
+        max_rel_err: abs / 4.0,
+        max_ulps: 0,
+    };
+    let mut diff = result(CheckKind::Diff, Status::Pass, None);
+    diff.diff = Some(report(4, 1e-6));
+    check(
+        None,
+        diff.clone(),
+        &check_of(CheckKind::Diff),
+        "pass | 17 lines match (largest difference: abs 1.0e-6, rel 2.5e-7)",
+    );
+    diff.diff = Some(report(0, 0.0));
+    check(None, diff, &check_of(CheckKind::Diff), "pass | 17 lines identical");
+}
