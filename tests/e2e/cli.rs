@@ -33,8 +33,9 @@ fn a_spec_error_names_file_line_and_field_and_exits_2() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("molt.toml:")
-            && err
-                .contains("check \"x86-bench\": unknown kind \"benchmark\"; expected one of build, test, bench, diff"),
+            && err.contains(
+                "check \"x86-bench\": unknown kind \"benchmark\"; expected one of build, test, bench, diff, absent"
+            ),
         "{err}"
     );
     let json = molt(dir.path(), &["plan", "--json"]);

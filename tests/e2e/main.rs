@@ -5,6 +5,7 @@ mod cassette;
 mod ci;
 mod cli;
 mod demo;
+mod demo_trainium;
 mod faults;
 mod fleet;
 mod fleet_examples;

@@ -34,6 +34,9 @@ Tasks:
            ported over upstream (goal at most 1.25)
   demo     the main job: port the tiny-infer fixture to aarch64 NEON with molt, checked under qemu
            (--dir DIR keeps the migrated repository there)
+           trainium: port the tiny-train fixture's CUDA training code to Neuron/XLA with molt, checked on
+           PyTorch/XLA's CPU device (tests, training and inference, CPU eager differential, no recompiles
+           after warm-up); installs torch and torch-xla once into a cached venv (about 7 GB)
   fuzz     cargo-fuzz targets of fuzz/ (sse, bedrock_stream, spec, plan, edit), one after another, each
            for --secs N (default 60); installs cargo-fuzz if missing; needs a nightly toolchain
   record   re-record the model cassettes the e2e tests replay (fixtures/cassettes/), against the
@@ -53,7 +56,8 @@ Tasks:
            kills survived, tasks lost or committed twice, tasks failed for an environment reason and git
            locks left (--kills N, --seed S, --jobs J, --dir DIR)
   test     the whole suite: system packages, cargo fmt --check, clippy -D warnings, every test
-  test-env install the Python and npm packages the tests drive (once, cached) and print the variables
+  test-env install the Python and npm packages the tests drive, torch and torch-xla among them (once,
+           cached) and print the variables
            that name them, for running one test by hand: eval \"$(cargo xtask test-env)\"
   tidy     the repository's own rules (crate docs, no printing from libraries)
 ";

@@ -9,9 +9,15 @@
 //! runs. A folder is used only once its install finished (`.complete`); a
 //! killed install is redone from scratch.
 //!
-//! The tests find them through two variables that `cargo xtask test` sets:
-//! `MOLT_TEST_PYTHON` (the venv's interpreter) and `MOLT_TEST_NODE_MODULES`
-//! (the npm packages' `node_modules`).
+//! The tests find them through the variables that `cargo xtask test` sets:
+//! `MOLT_TEST_PYTHON` (the venv's interpreter), `MOLT_TEST_NODE_MODULES`
+//! (the npm packages' `node_modules`) and `MOLT_TEST_TORCH_PYTHON`.
+//!
+//! PyTorch and PyTorch/XLA (`xtask/test-env/torch-requirements.txt`) get a
+//! venv of their own, `torch-venv-<hash>`: about 7 GB with the CUDA
+//! libraries the torch wheel pulls, so a change to the small packages'
+//! pins does not download it again. `cargo xtask demo trainium` installs
+//! only this one.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -23,9 +29,16 @@ use sha2::{Digest, Sha256};
 pub fn prepare(root: &Path) -> Result<Vec<(&'static str, PathBuf)>> {
     let pins = root.join("xtask/test-env");
     let cache = cache_dir()?;
-    let python = python_venv(&pins, &cache)?;
+    let python = python_venv(&pins.join("requirements.txt"), &cache, "venv", "the suite's Python packages")?;
     let node_modules = npm_packages(&pins, &cache)?;
-    Ok(vec![("MOLT_TEST_PYTHON", python), ("MOLT_TEST_NODE_MODULES", node_modules)])
+    let torch = torch_python(root)?;
+    Ok(vec![("MOLT_TEST_PYTHON", python), ("MOLT_TEST_NODE_MODULES", node_modules), ("MOLT_TEST_TORCH_PYTHON", torch)])
+}
+
+/// The interpreter of the venv with torch and torch-xla, installed once.
+pub fn torch_python(root: &Path) -> Result<PathBuf> {
+    let requirements = root.join("xtask/test-env/torch-requirements.txt");
+    python_venv(&requirements, &cache_dir()?, "torch-venv", "torch and torch-xla (about 7 GB, a few minutes)")
 }
 
 fn cache_dir() -> Result<PathBuf> {
@@ -46,25 +59,25 @@ fn fingerprint(parts: &[&[u8]]) -> String {
     hex::encode(&hash.finalize()[..8])
 }
 
-/// A venv with `requirements.txt` installed; returns its interpreter.
-fn python_venv(pins: &Path, cache: &Path) -> Result<PathBuf> {
-    let requirements = pins.join("requirements.txt");
-    let wanted = std::fs::read(&requirements).with_context(|| format!("reading {}", requirements.display()))?;
+/// A venv named `prefix-<hash>` with `requirements` installed; returns its
+/// interpreter.
+fn python_venv(requirements: &Path, cache: &Path, prefix: &str, what: &str) -> Result<PathBuf> {
+    let wanted = std::fs::read(requirements).with_context(|| format!("reading {}", requirements.display()))?;
     let version = output(Command::new("python3").arg("--version")).context(
         "python3 is needed for the suite's Python clients; install it with: sudo apt-get install -y python3-venv",
     )?;
-    let dir = cache.join(format!("venv-{}", fingerprint(&[&wanted, version.as_bytes()])));
+    let dir = cache.join(format!("{prefix}-{}", fingerprint(&[&wanted, version.as_bytes()])));
     let python = dir.join("bin/python");
     if dir.join(".complete").is_file() {
         return Ok(python);
     }
     fresh(&dir)?;
-    eprintln!("installing the suite's Python packages into {} (once)", dir.display());
+    eprintln!("installing {what} into {} (once)", dir.display());
     run(Command::new("python3").args(["-m", "venv"]).arg(&dir))
         .context("`python3 -m venv` failed; on Debian install it with: sudo apt-get install -y python3-venv")?;
     run(Command::new(&python)
         .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-input", "-r"])
-        .arg(&requirements))
+        .arg(requirements))
     .with_context(|| format!("installing {} failed", requirements.display()))?;
     std::fs::write(dir.join(".complete"), "")?;
     Ok(python)
@@ -98,8 +111,13 @@ fn fresh(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))
 }
 
+/// Runs an installer with its output on stderr: stdout is the variables
+/// that `eval "$(cargo xtask test-env)"` reads.
 fn run(cmd: &mut Command) -> Result<()> {
-    let status = cmd.status().with_context(|| format!("starting {cmd:?}"))?;
+    let status = cmd
+        .stdout(std::process::Stdio::from(std::io::stderr()))
+        .status()
+        .with_context(|| format!("starting {cmd:?}"))?;
     if !status.success() {
         bail!("{cmd:?} exited with {status}");
     }

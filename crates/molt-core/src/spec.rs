@@ -15,6 +15,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::text::{line_of, line_text};
 
+mod kinds;
+
 /// A whole `molt.toml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -201,6 +203,9 @@ pub enum CheckKind {
     Test,
     Bench,
     Diff,
+    /// Structural: no line of the checked files matches any of `patterns`
+    /// (what a port must have removed, such as a CUDA call). Runs no command.
+    Absent,
 }
 
 impl CheckKind {
@@ -210,6 +215,7 @@ impl CheckKind {
             Self::Test => "test",
             Self::Bench => "bench",
             Self::Diff => "diff",
+            Self::Absent => "absent",
         }
     }
 }
@@ -226,7 +232,9 @@ impl fmt::Display for CheckKind {
 pub struct Check {
     pub name: String,
     /// The command, run by `sh -c` in the task's worktree. For a `diff` check
-    /// this is the candidate.
+    /// this is the candidate. Required for every kind but `absent`, which
+    /// runs none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub run: String,
     pub kind: CheckKind,
     /// Seconds before the check and all its children are killed.
@@ -253,6 +261,23 @@ pub struct Check {
     /// `diff`: ...or by this many units in the last place.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ulps: Option<u64>,
+    /// `test`, `build`: the most XLA graph compilations allowed after the
+    /// program's warm-up, read from its `molt-compiles: warmup=N end=M` line
+    /// (see molt-verify's `compiles.rs`). A port that recompiles every step
+    /// fails here rather than on the hardware.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_compiles_after_warmup: Option<u64>,
+    /// `absent`: regular expressions no line of the checked files may match.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub patterns: Vec<String>,
+    /// `absent`: globs of the files to search; the migration's `include`
+    /// when left out.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<String>,
+    /// `absent`: globs of files not searched; the migration's `protected`
+    /// when left out (tests may name what the port removes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exclude: Option<Vec<String>>,
     /// What the check may use: network, memory, processes, CPU time.
     #[serde(default, skip_serializing_if = "CheckSandbox::is_default")]
     pub sandbox: CheckSandbox,
@@ -337,8 +362,16 @@ impl fmt::Display for SpecError {
 impl Spec {
     /// Parses and validates the text of a spec. `file` is only used in errors.
     pub fn parse(file: &str, text: &str) -> Result<Spec, SpecError> {
-        let spec: Spec = toml::from_str(text).map_err(|e| structural_error(file, text, &e))?;
+        let mut spec: Spec = toml::from_str(text).map_err(|e| structural_error(file, text, &e))?;
         spec.validate(file, text)?;
+        for c in spec.checks.iter_mut().filter(|c| c.kind == CheckKind::Absent) {
+            if c.files.is_empty() {
+                c.files = spec.migration.include.clone();
+            }
+            if c.exclude.is_none() {
+                c.exclude = Some(spec.migration.protected.clone());
+            }
+        }
         Ok(spec)
     }
 
@@ -437,8 +470,12 @@ impl Spec {
                     format!("duplicate check name (first defined on line {})", places.key_line("check", first, "name")),
                 ));
             }
-            if c.run.trim().is_empty() {
-                return Err(err(line("run"), ctx, Some("run"), "field \"run\" is empty".to_owned()));
+            if let Some((at, field, message)) = kinds::check_fields(c) {
+                let at = match at {
+                    kinds::At::Key => line(field),
+                    kinds::At::Table => places.table_line("check", i),
+                };
+                return Err(err(at, ctx, Some(field), message));
             }
             if c.timeout_secs == 0 {
                 return Err(err(
@@ -465,6 +502,20 @@ impl Spec {
             only("rel_tol", c.rel_tol.is_some(), CheckKind::Diff)?;
             only("abs_tol", c.abs_tol.is_some(), CheckKind::Diff)?;
             only("ulps", c.ulps.is_some(), CheckKind::Diff)?;
+            only("patterns", !c.patterns.is_empty(), CheckKind::Absent)?;
+            only("files", !c.files.is_empty(), CheckKind::Absent)?;
+            only("exclude", c.exclude.is_some(), CheckKind::Absent)?;
+            if c.max_compiles_after_warmup.is_some() && !matches!(c.kind, CheckKind::Test | CheckKind::Build) {
+                return Err(err(
+                    line("max_compiles_after_warmup"),
+                    ctx,
+                    Some("max_compiles_after_warmup"),
+                    format!(
+                        "field \"max_compiles_after_warmup\" only applies to test and build checks, and this one is a {} check",
+                        c.kind
+                    ),
+                ));
+            }
             if c.runs == Some(0) {
                 return Err(err(line("runs"), ctx, Some("runs"), "field \"runs\" must be at least 1".to_owned()));
             }

@@ -1,5 +1,5 @@
-//! molt-recipes: the built-in recipes (x86-to-NEON first), site finders and
-//! deterministic rewrites.
+//! molt-recipes: the built-in recipes (x86-to-NEON for Graviton, CUDA-to-Neuron
+//! for Trainium), site finders and deterministic rewrites.
 //!
 //! A recipe finds the sites a migration must touch and rewrites what its rules
 //! can map; what they cannot map it returns as data, with the reason, for the
@@ -10,6 +10,7 @@
 mod buildfile;
 mod cond;
 pub mod ctree;
+pub mod cuda_to_neuron;
 pub mod file;
 mod recipe;
 pub mod x86_to_neon;
@@ -17,8 +18,10 @@ pub mod x86_to_neon;
 pub use recipe::{Recipe, Rewrite};
 
 /// The built-in recipes, by name, with a one-line description.
-pub const BUILTIN: &[(&str, &str)] =
-    &[(x86_to_neon::NAME, "port x86 SSE/AVX2/FMA intrinsics to aarch64 NEON (Graviton), keeping the x86 path")];
+pub const BUILTIN: &[(&str, &str)] = &[
+    (x86_to_neon::NAME, "port x86 SSE/AVX2/FMA intrinsics to aarch64 NEON (Graviton), keeping the x86 path"),
+    (cuda_to_neuron::NAME, "port PyTorch CUDA code to AWS Neuron (Trainium/Inferentia) through PyTorch/XLA"),
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -46,8 +49,15 @@ pub type Result<T> = std::result::Result<T, Error>;
 pub fn load(name: &str) -> Result<&'static dyn Recipe> {
     match name {
         x86_to_neon::NAME => Ok(x86_to_neon::X86ToNeon::shared()?),
+        cuda_to_neuron::NAME => Ok(cuda_to_neuron::CudaToNeuron::shared()),
         other => Err(Error::Unknown(other.to_owned(), BUILTIN.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", "))),
     }
+}
+
+/// Where a built-in recipe's `molt recipe test` cases are in molt's source
+/// tree (`data/NAME/tests/NNN-name/{before,after}`).
+pub fn builtin_cases_dir(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data").join(name).join("tests")
 }
 
 /// A recipe read from a folder (holding `recipe.toml`) or a TOML file; see

@@ -8,7 +8,9 @@ use std::time::Duration;
 use molt_core::{Check, CheckKind};
 use regex::Regex;
 
+use crate::absent;
 use crate::bench::{parse_bench_lines, summarize_runs, BenchSample};
+use crate::compiles;
 use crate::diff::{compare_outputs, render, Tolerance};
 use crate::env::check_env;
 use crate::parse::parse_test_output;
@@ -59,6 +61,7 @@ pub fn run_check(check: &Check, worktree: &Path, options: &RunOptions) -> CheckR
         output_bytes: 0,
         bench: None,
         diff: None,
+        compiles: None,
         network_isolated: false,
     };
     let dir = match worktree.canonicalize() {
@@ -75,9 +78,13 @@ pub fn run_check(check: &Check, worktree: &Path, options: &RunOptions) -> CheckR
     };
     match check.kind {
         CheckKind::Build | CheckKind::Test => match spawn(&check.run, options.output_cap) {
-            Ok(run) => finish_plain(result, &run, options),
+            Ok(run) => {
+                let result = finish_plain(result, &run, options);
+                compiles::gate(check, result, &run.summary_text())
+            }
             Err(e) => error(result, e),
         },
+        CheckKind::Absent => absent::run(check, &dir, result),
         CheckKind::Bench => {
             let runs = options.bench_runs.unwrap_or_else(|| check.bench_runs()).max(1);
             let mut samples: Vec<Vec<BenchSample>> = Vec::new();

@@ -82,6 +82,19 @@ impl Verdict {
             }
             parts.push(s);
         }
+        if let Some(d) = self.result.diff.as_ref().filter(|d| d.equal) {
+            parts.push(if d.numbers_compared == 0 {
+                format!("{} lines identical", d.reference_lines)
+            } else {
+                format!(
+                    "{} lines match (largest difference: abs {:.1e}, rel {:.1e})",
+                    d.reference_lines, d.max_abs_err, d.max_rel_err
+                )
+            });
+        }
+        if let Some(c) = self.result.compiles {
+            parts.push(format!("{} compiles after warm-up ({} in warm-up)", c.after_warmup(), c.warmup));
+        }
         if !self.bench.is_empty() {
             parts.extend(self.bench.iter().map(MetricComparison::describe));
         } else if let Some(bench) = &self.result.bench {

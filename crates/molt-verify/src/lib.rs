@@ -1,6 +1,9 @@
 //! molt-verify: runs the spec's checks (build, test, bench, diff) as child
 //! processes with timeouts and a scrubbed environment, parses their results,
-//! keeps baselines and judges a candidate tree against them.
+//! keeps baselines and judges a candidate tree against them. Two more check
+//! kinds and options prove a port to an XLA device: `absent` (no line of the
+//! checked files matches the spec's patterns, `absent.rs`) and
+//! `max_compiles_after_warmup` (the recompilation gate, `compiles.rs`).
 //!
 //! It must not edit code or touch git: it only observes a tree. It knows the
 //! spec's [`molt_core::Check`] and nothing of plans, agents or models.
@@ -35,10 +38,12 @@
 //! may run checks at once (each in its own tree).
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+mod absent;
 mod baseline;
 mod bench;
 mod check;
 pub mod compile_db;
+mod compiles;
 mod diff;
 mod env;
 mod judge;
@@ -52,12 +57,15 @@ use std::path::PathBuf;
 pub use baseline::Baseline;
 pub use bench::{fmt_num, parse_bench_lines, summarize_runs, BenchSample, MetricComparison};
 pub use check::{run_check, run_checks, RunOptions};
+pub use compiles::parse_compiles;
 pub use diff::{compare_outputs, Tolerance};
 pub use env::{check_env, is_secret_name, ALLOWED_ENV};
 pub use judge::{judge, Outcome, Verdict};
 pub use parse::{parse_test_output, TestSummary};
 pub use process::kill_running_checks;
-pub use result::{BenchMetric, BenchResult, CheckResult, DiffReport, Difference, Status, TestCounts, TestFormat};
+pub use result::{
+    BenchMetric, BenchResult, CheckResult, Compiles, DiffReport, Difference, Status, TestCounts, TestFormat,
+};
 pub use sandbox::{network_isolation_available, DEFAULT_CPU_SECS, DEFAULT_MEMORY_MB, DEFAULT_NICE, DEFAULT_PROCESSES};
 
 /// Everything that can go wrong in this crate outside a check itself (a check

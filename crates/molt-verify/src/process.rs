@@ -295,7 +295,9 @@ fn worth_parsing(line: &str) -> bool {
     const WORDS: &[&str] =
         &["pass", "fail", "ok", "skip", "bench", "test", "error", "timeout", "summary", "abort", "segfault", "not run"];
     let lower = line.to_ascii_lowercase();
-    WORDS.iter().any(|w| lower.contains(w)) || (line.contains(" - ") && line.trim_end().ends_with(')'))
+    WORDS.iter().any(|w| lower.contains(w))
+        || line.contains(crate::compiles::MARKER)
+        || (line.contains(" - ") && line.trim_end().ends_with(')'))
 }
 
 /// The two calls that need `unsafe`; each is a thin wrapper over one libc call.

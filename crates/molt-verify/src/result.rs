@@ -65,6 +65,22 @@ impl TestCounts {
     }
 }
 
+/// Graph compilations a program reported (`molt-compiles: warmup=W end=E`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Compiles {
+    /// By the end of the warm-up steps.
+    pub warmup: u64,
+    /// At the end of the program.
+    pub end: u64,
+}
+
+impl Compiles {
+    /// Compilations after the warm-up.
+    pub fn after_warmup(&self) -> u64 {
+        self.end.saturating_sub(self.warmup)
+    }
+}
+
 /// One benchmark metric over all runs of a bench check.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BenchMetric {
@@ -153,6 +169,9 @@ pub struct CheckResult {
     pub bench: Option<BenchResult>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diff: Option<DiffReport>,
+    /// The graph compilations the program reported, when it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compiles: Option<Compiles>,
     /// Whether the check ran cut off from the network (its own network
     /// namespace). False where the platform could not isolate it, where the
     /// spec let it reach the network, and in results written before molt

@@ -7,6 +7,8 @@ use molt_core::{Check, CheckKind};
 use molt_test_support::repo::{TempRepo, C_PROJECT_TESTS};
 use molt_verify::{judge, run_check, Baseline, Outcome, RunOptions, Status, TestFormat};
 
+mod torch;
+
 fn check(name: &str, kind: CheckKind, run: &str) -> Check {
     Check {
         name: name.into(),
@@ -20,6 +22,10 @@ fn check(name: &str, kind: CheckKind, run: &str) -> Check {
         rel_tol: None,
         abs_tol: None,
         ulps: None,
+        max_compiles_after_warmup: None,
+        patterns: Vec::new(),
+        files: Vec::new(),
+        exclude: None,
         sandbox: Default::default(),
     }
 }

@@ -80,6 +80,7 @@ fn result(name: &str, kind: CheckKind, passed: bool) -> CheckResult {
         output_bytes: 0,
         bench: None,
         diff: None,
+        compiles: None,
         network_isolated: true,
     }
 }

@@ -20,6 +20,10 @@ pub struct Args {
 pub enum Sub {
     /// Run a recipe's test cases: inline [[test]]s and tests/NNN-name/{before/,after/}.
     ///
+    /// A built-in recipe is named (`molt recipe test cuda-to-neuron`); its
+    /// cases are the NNN-name folders of --cases, by default the ones in
+    /// molt's source tree (crates/molt-recipes/data/NAME/tests).
+    ///
     /// Each case's before/ tree is rewritten with every site as a target and
     /// compared with after/ as a whole tree, then rewritten again, which must
     /// change nothing. A case with left.txt also compares the sites left for
@@ -29,6 +33,7 @@ pub enum Sub {
 Examples:
   molt recipe test fixtures/recipes/c-api-rename
   molt recipe test my-recipe --update      accept the new outputs into after/ and left.txt
+  molt recipe test cuda-to-neuron          the built-in recipe's cases
 Exit status: 0 when every case passed, 1 when one failed or was noisy, 2 for a bad recipe.")]
     Test {
         /// The recipe folder (holding recipe.toml) or TOML file, or
@@ -39,6 +44,9 @@ Exit status: 0 when every case passed, 1 when one failed or was noisy, 2 for a b
         /// Write each failing or noisy folder case's actual output to its after/ and left.txt.
         #[arg(long)]
         update: bool,
+        /// For a built-in recipe: the folder of its NNN-name cases.
+        #[arg(long)]
+        cases: Option<PathBuf>,
     },
     /// Scaffold a recipe folder NAME with a rename rule and one passing case.
     New {
@@ -52,7 +60,7 @@ Exit status: 0 when every case passed, 1 when one failed or was noisy, 2 for a b
 
 pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
     match args.command {
-        Sub::Test { path, update } => test(&path, update, out),
+        Sub::Test { path, update, cases } => test(&path, update, cases.as_deref(), out),
         Sub::New { name, dir } => new(&name, &dir, out),
     }
 }
@@ -61,7 +69,26 @@ fn load(path: &Path) -> anyhow::Result<FileRecipe> {
     file::load_path(path).map_err(|e| UsageError(e.to_string()).into())
 }
 
-fn test(path: &Path, update: bool, out: &Output) -> anyhow::Result<Exit> {
+fn test(path: &Path, update: bool, cases: Option<&Path>, out: &Output) -> anyhow::Result<Exit> {
+    let builtin = path.to_str().filter(|p| !path.exists() && molt_recipes::BUILTIN.iter().any(|(n, _)| n == p));
+    if let Some(name) = builtin {
+        let recipe = molt_recipes::load(name).map_err(|e| UsageError(e.to_string()))?;
+        let dir = cases.map_or_else(|| molt_recipes::builtin_cases_dir(name), Path::to_path_buf);
+        let found = file::load_cases(&dir).map_err(|e| UsageError(e.to_string()))?;
+        if found.is_empty() {
+            return Err(UsageError(format!(
+                "{}: no test cases for {name} (name the folder with --cases)",
+                dir.display()
+            ))
+            .into());
+        }
+        return run_cases(recipe, &found, name, update, out);
+    }
+    if cases.is_some() {
+        return Err(
+            UsageError("--cases is for a built-in recipe; a recipe folder holds its own cases".to_owned()).into()
+        );
+    }
     let fetched;
     let path = match path.to_str().and_then(|p| p.strip_prefix("git+")) {
         Some(reference) => {
@@ -71,9 +98,20 @@ fn test(path: &Path, update: bool, out: &Output) -> anyhow::Result<Exit> {
         None => path,
     };
     let (recipe, cases) = load_with_cases(path)?;
+    run_cases(&recipe, &cases, &recipe.file().display().to_string(), update, out)
+}
+
+/// Runs `cases` and prints each outcome and a summary line named `label`.
+fn run_cases(
+    recipe: &dyn molt_recipes::Recipe,
+    cases: &[file::Case],
+    label: &str,
+    update: bool,
+    out: &Output,
+) -> anyhow::Result<Exit> {
     let mut counts = [0usize; 3];
-    for case in &cases {
-        let report = file::run_case(&recipe, case);
+    for case in cases {
+        let report = file::run_case(recipe, case);
         counts[report.outcome as usize] += 1;
         let word = match report.outcome {
             Outcome::Passed => out.good("passed"),
@@ -94,7 +132,7 @@ fn test(path: &Path, update: bool, out: &Output) -> anyhow::Result<Exit> {
         }
     }
     let [passed, failed, noisy] = counts;
-    out.line(&format!("{}: {passed} passed, {failed} failed, {noisy} noisy", recipe.file().display()));
+    out.line(&format!("{label}: {passed} passed, {failed} failed, {noisy} noisy"));
     Ok(if failed + noisy == 0 { Exit::Done } else { Exit::Incomplete })
 }
 

@@ -65,7 +65,16 @@ pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
     let mut verdicts = Vec::new();
     for check in checks {
         if progress {
-            eprintln!("running {} ({}): {}", check.name, check.kind, check.run);
+            if check.kind == molt_core::CheckKind::Absent {
+                eprintln!(
+                    "running {} (absent): {} patterns in {}",
+                    check.name,
+                    check.patterns.len(),
+                    check.files.join(", ")
+                );
+            } else {
+                eprintln!("running {} ({}): {}", check.name, check.kind, check.run);
+            }
         }
         let result = run_check(check, &tree, &options);
         let verdict = judge(&reference, &result, check);

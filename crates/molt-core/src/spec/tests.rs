@@ -44,7 +44,7 @@ fn good_spec_loads_with_defaults() {
 fn unknown_kind_names_line_check_and_choices() {
     check_err(
         &GOOD.replace("kind = \"bench\"", "kind = \"benchmark\""),
-        "molt.toml:14: check \"bench\": unknown kind \"benchmark\"; expected one of build, test, bench, diff",
+        "molt.toml:14: check \"bench\": unknown kind \"benchmark\"; expected one of build, test, bench, diff, absent",
     );
 }
 
@@ -188,4 +188,68 @@ fn a_check_priority_is_a_nice_increment_up_to_19() {
     let e = Spec::parse("molt.toml", &with(20)).unwrap_err();
     assert_eq!(e.line, 10, "{e}");
     assert!(e.to_string().contains("from 0 (molt's own priority) to 19"), "{e}");
+}
+
+const PORT: &str = r#"[migration]
+name = "neuron-port"
+goal = "Port to XLA."
+include = ["src/**"]
+protected = ["tests/**"]
+
+[[check]]
+name = "xla-run"
+run = "python tools/xla_run.py"
+kind = "test"
+max_compiles_after_warmup = 0
+
+[[check]]
+name = "no-cuda"
+kind = "absent"
+patterns = ['\.cuda\(', 'torch\.cuda\.']
+"#;
+
+#[test]
+fn absent_check_takes_its_files_from_the_migration() {
+    let spec = Spec::parse("molt.toml", PORT).unwrap();
+    let c = spec.check("no-cuda").unwrap();
+    assert_eq!(c.kind, CheckKind::Absent);
+    assert_eq!(c.run, "");
+    assert_eq!(c.files, ["src/**"]);
+    assert_eq!(c.exclude.as_deref(), Some(&["tests/**".to_owned()][..]));
+    assert_eq!(spec.check("xla-run").unwrap().max_compiles_after_warmup, Some(0));
+    let explicit = PORT.replace("patterns =", "files = [\"**/*.py\"]\nexclude = []\npatterns =");
+    let c = Spec::parse("molt.toml", &explicit).unwrap().checks[1].clone();
+    assert_eq!((c.files, c.exclude), (vec!["**/*.py".to_owned()], Some(Vec::new())));
+}
+
+#[test]
+fn absent_and_compile_gate_errors_name_line_and_field() {
+    check_err(
+        &PORT.replace("patterns = ['\\.cuda\\(', 'torch\\.cuda\\.']\n", ""),
+        "molt.toml:13: check \"no-cuda\": missing required field \"patterns\": the regular expressions no line may match",
+    );
+    check_err(
+        &PORT.replace("'torch\\.cuda\\.'", "'torch.cuda.('"),
+        "molt.toml:16: check \"no-cuda\": field \"patterns\": bad regular expression \"torch.cuda.(\": error: unclosed group",
+    );
+    check_err(
+        &PORT.replace("kind = \"absent\"", "kind = \"absent\"\nrun = \"grep\""),
+        "molt.toml:16: check \"no-cuda\": an absent check runs no command: it searches the files itself; remove \"run\"",
+    );
+    check_err(
+        &PORT.replace("kind = \"absent\"", "kind = \"absent\"\nfiles = [\"src/[\"]"),
+        "molt.toml:16: check \"no-cuda\": field \"files\": bad glob \"src/[\": unclosed character class; missing ']'",
+    );
+    check_err(
+        &PORT.replace("kind = \"test\"\n", "kind = \"test\"\npatterns = ['x']\n"),
+        "molt.toml:11: check \"xla-run\": field \"patterns\" only applies to absent checks, and this one is a test check",
+    );
+    check_err(
+        &PORT.replace("run = \"python tools/xla_run.py\"\n", ""),
+        "molt.toml:7: check \"xla-run\": missing required field \"run\"",
+    );
+    check_err(
+        &PORT.replace("kind = \"test\"", "kind = \"diff\"\nreference = \"x\""),
+        "molt.toml:12: check \"xla-run\": field \"max_compiles_after_warmup\" only applies to test and build checks, and this one is a diff check",
+    );
 }

@@ -17,6 +17,7 @@ fn result(name: &str) -> CheckResult {
         output_bytes: 0,
         bench: None,
         diff: None,
+        compiles: None,
         network_isolated: true,
     }
 }

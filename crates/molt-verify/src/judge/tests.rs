@@ -15,6 +15,10 @@ fn check_of(kind: CheckKind) -> Check {
         rel_tol: None,
         abs_tol: None,
         ulps: None,
+        max_compiles_after_warmup: None,
+        patterns: Vec::new(),
+        files: Vec::new(),
+        exclude: None,
         sandbox: Default::default(),
     }
 }
@@ -34,6 +38,7 @@ fn result(kind: CheckKind, status: Status, counts: Option<(u64, u64)>) -> CheckR
         output_bytes: 0,
         bench: None,
         diff: None,
+        compiles: None,
         network_isolated: true,
     }
 }
@@ -166,4 +171,32 @@ fn an_outcome_reads_back_from_its_name() {
         .map(Outcome::as_str)
         .collect();
     assert_eq!(passing, ["pass", "fixed"]);
+}
+
+#[test]
+fn detail_names_compiles_after_warmup_and_how_close_a_diff_came() {
+    let mut xla = result(CheckKind::Test, Status::Pass, None);
+    xla.compiles = Some(crate::result::Compiles { warmup: 5, end: 5 });
+    check(None, xla, &check_of(CheckKind::Test), "pass | 0 compiles after warm-up (5 in warm-up)");
+    let report = |numbers, abs| crate::result::DiffReport {
+        equal: true,
+        reference_lines: 17,
+        candidate_lines: 17,
+        numbers_compared: numbers,
+        differing_lines: 0,
+        differences: Vec::new(),
+        max_abs_err: abs,
+        max_rel_err: abs / 4.0,
+        max_ulps: 0,
+    };
+    let mut diff = result(CheckKind::Diff, Status::Pass, None);
+    diff.diff = Some(report(4, 1e-6));
+    check(
+        None,
+        diff.clone(),
+        &check_of(CheckKind::Diff),
+        "pass | 17 lines match (largest difference: abs 1.0e-6, rel 2.5e-7)",
+    );
+    diff.diff = Some(report(0, 0.0));
+    check(None, diff, &check_of(CheckKind::Diff), "pass | 17 lines identical");
 }

@@ -17,7 +17,7 @@ fn exit_of(result: anyhow::Result<Exit>) -> Exit {
 #[test]
 fn the_example_recipe_passes() {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/recipes/c-api-rename");
-    assert_eq!(exit_of(test(&path, false, &quiet())), Exit::Done);
+    assert_eq!(exit_of(test(&path, false, None, &quiet())), Exit::Done);
 }
 
 #[test]
@@ -27,7 +27,7 @@ fn new_scaffolds_a_recipe_whose_case_passes() {
     let root = tmp.path().join("my-port");
     assert!(root.join("recipe.toml").is_file());
     assert!(root.join("tests/001-example/after/example.c").is_file());
-    assert_eq!(exit_of(test(&root, false, &quiet())), Exit::Done);
+    assert_eq!(exit_of(test(&root, false, None, &quiet())), Exit::Done);
     // A second `new` of the same name does not overwrite it.
     assert!(new("my-port", tmp.path(), &quiet()).is_err());
 }
@@ -47,9 +47,9 @@ fn update_accepts_the_new_output() {
     let root = tmp.path().join("r");
     let after = root.join("tests/001-example/after/example.c");
     std::fs::write(&after, "stale\n").unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(exit_of(test(&root, false, &quiet())), Exit::Incomplete);
-    assert_eq!(exit_of(test(&root, true, &quiet())), Exit::Incomplete);
-    assert_eq!(exit_of(test(&root, false, &quiet())), Exit::Done);
+    assert_eq!(exit_of(test(&root, false, None, &quiet())), Exit::Incomplete);
+    assert_eq!(exit_of(test(&root, true, None, &quiet())), Exit::Incomplete);
+    assert_eq!(exit_of(test(&root, false, None, &quiet())), Exit::Done);
     let text = std::fs::read_to_string(&after).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(text, "int main(void) {\n    return new_function(2, 1);\n}\n");
 }
@@ -60,7 +60,7 @@ fn a_bad_recipe_is_a_usage_error_naming_file_line_and_rule() {
     let file = tmp.path().join("bad.toml");
     let text = "name = \"bad\"\n\n[[rule]]\nname = \"swap\"\nlang = \"c\"\nmatch = \"f($A)\"\nreplace = \"g($B)\"\n";
     std::fs::write(&file, text).unwrap_or_else(|e| panic!("{e}"));
-    let err = test(&file, false, &quiet()).err().unwrap_or_else(|| panic!("a bad recipe loaded"));
+    let err = test(&file, false, None, &quiet()).err().unwrap_or_else(|| panic!("a bad recipe loaded"));
     assert!(err.downcast_ref::<UsageError>().is_some());
     let message = err.to_string();
     assert!(
@@ -84,7 +84,7 @@ fn git_recipes_are_pinned_to_a_commit_and_cached() {
     let url = format!("file://{}", repo.display());
     let folder = fetch_git(&format!("{url}@{commit}#shared"), &cache).unwrap_or_else(|e| panic!("{e:#}"));
     assert!(folder.join("recipe.toml").is_file());
-    assert_eq!(exit_of(test(&folder, false, &quiet())), Exit::Done);
+    assert_eq!(exit_of(test(&folder, false, None, &quiet())), Exit::Done);
     // Cached: a second fetch does not need the repository.
     std::fs::remove_dir_all(&repo).unwrap_or_else(|e| panic!("{e}"));
     let again = fetch_git(&format!("{url}@{commit}#shared"), &cache).unwrap_or_else(|e| panic!("{e:#}"));
@@ -92,4 +92,14 @@ fn git_recipes_are_pinned_to_a_commit_and_cached() {
     // Branch names are not pins.
     let err = fetch_git(&format!("{url}@main"), &cache).err().map(|e| e.to_string()).unwrap_or_default();
     assert!(err.contains("full 40-hex commit id"), "{err}");
+}
+
+#[test]
+fn a_builtin_recipe_runs_its_cases_by_name() {
+    // `molt recipe test cuda-to-neuron`: the built-in's cases from molt's source tree.
+    assert_eq!(exit_of(test(&PathBuf::from("cuda-to-neuron"), false, None, &quiet())), Exit::Done);
+    // --cases names another folder; one without cases is a usage error.
+    let empty = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let err = test(&PathBuf::from("cuda-to-neuron"), false, Some(empty.path()), &quiet()).err();
+    assert!(err.is_some_and(|e| e.to_string().contains("no test cases")));
 }
