@@ -8,6 +8,7 @@ mod bench_syntax;
 mod corpus_build;
 mod corpus_neon;
 mod corpus_syntax;
+mod corpus_torch;
 mod demo;
 mod fuzz;
 mod record;
@@ -45,6 +46,10 @@ Tasks:
            upstream NEON removed: sites, ported by rules, left for a model with the top reasons, and every .c
            compiled for x86-64 and aarch64 before and after, with vector instructions counted (names of
            members to run only some)
+  corpus-torch
+           the cuda-to-neuron rules on real PyTorch packages pinned from PyPI (pytorch-tabnet, deepctr-torch):
+           sites, ported by rules, left for a model, and a training run on the XLA CPU device before and
+           after (--python PATH or MOLT_TORCH_PYTHON: torch and torch-xla; --dir DIR keeps the trees)
   syntax-corpus
            molt-syntax on real code: pinned crates.io/PyPI archives (sqlite's amalgamation, zstd, libFuzzer's
            C++, regex-syntax, requests), cached in ~/.cache/molt/corpus; every function body replaced by
@@ -80,6 +85,7 @@ fn main() -> ExitCode {
         Some("soak") => soak::soak(&args[1..]),
         Some("syntax-corpus") => corpus_syntax::run(&args[1..]),
         Some("corpus") => corpus_neon::run(&args[1..]),
+        Some("corpus-torch") => corpus_torch::run(&args[1..]),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{HELP}");

@@ -103,7 +103,7 @@ fn is_cuda_source(path: &str) -> bool {
 
 /// Whether the text can hold a site at all.
 fn may_have_sites(text: &str) -> bool {
-    ["torch", "cuda", "triton", "cupy", "apex", "flash_attn", "xformers", "bitsandbytes"]
+    ["torch", "cuda", ".step(", "oader", "triton", "cupy", "apex", "flash_attn", "xformers", "bitsandbytes"]
         .iter()
         .any(|w| text.contains(w))
 }
@@ -207,12 +207,11 @@ impl CudaToNeuron {
             }
         }
         for f in wanted(&analyze(path, &current), targets) {
-            let why = match f.fix {
-                Fix::Left(why) => why,
-                Fix::Edit(_) => "another rewrite overlaps it".to_owned(),
-            };
-            if !out.unmapped.iter().any(|(s, _)| s.kind == f.site.kind && s.text == f.site.text) {
-                out.unmapped.push((f.site, why));
+            match f.fix {
+                Fix::Left(why) => out.unmapped.push((f.site, why)),
+                // Refused above, with the reason.
+                Fix::Edit(_) if refused.contains(&(f.site.kind.clone(), f.site.text.clone())) => {}
+                Fix::Edit(_) => out.unmapped.push((f.site, "another rewrite overlaps it".to_owned())),
             }
         }
         if current.contains("molt_device.") {

@@ -76,7 +76,10 @@ pub fn loop_sites<'t>(ctx: &Ctx<'_>, lp: Node<'t>) -> Vec<LoopSite<'t>> {
             conditional |= matches!(n.kind(), "if_statement" | "elif_clause" | "else_clause" | "match_statement");
             at = n.parent();
         }
-        let next = step.next_named_sibling().filter(|n| n.kind() != "comment");
+        let mut next = step.next_named_sibling();
+        while let Some(n) = next.filter(|n| n.kind() == "comment") {
+            next = n.next_named_sibling();
+        }
         if next.is_some_and(|n| is_sync(n, src)) {
             continue;
         }

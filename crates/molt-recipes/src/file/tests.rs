@@ -355,5 +355,8 @@ fn specs_name_built_ins_or_paths() {
     let again = crate::resolve("./c-api-rename/recipe.toml", &base).unwrap_or_else(|e| panic!("{e}"));
     assert!(std::ptr::addr_eq(first, again), "a recipe file is loaded once per process");
     let unknown = crate::resolve("no-such-recipe", &base).err().map(|e| e.to_string());
-    assert_eq!(unknown.as_deref(), Some("unknown recipe \"no-such-recipe\"; built-in recipes: x86-to-neon"));
+    assert_eq!(
+        unknown.as_deref(),
+        Some("unknown recipe \"no-such-recipe\"; built-in recipes: x86-to-neon, cuda-to-neuron")
+    );
 }

@@ -1,0 +1,5 @@
+import torch
+
+
+def bench():
+    torch.cuda.synchronize()
