@@ -11,10 +11,10 @@
 //! after the port, and the aarch64 objects' vector instructions are counted
 //! (at `-O2 -fno-tree-vectorize`, so that only intrinsics make them).
 //!
-//! What it does not do yet: build each project with its own build system and
-//! run the project's own tests under qemu (the crates do not ship them), or
-//! port the dispatchers that choose kernels at run time. The table says so
-//! per member.
+//! Where a project has its own build and tests (its `molt.toml` beside this
+//! file, see `own.rs`), they run after the port, natively and for aarch64
+//! under qemu. What it does not do: port the dispatchers that choose kernels
+//! at run time; the residue line of each project names what is left.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -25,6 +25,9 @@ use molt_agent::planner::{rules_plan, SourceFile};
 use molt_core::Spec;
 
 use crate::corpus_syntax::{self, Compiler, Member};
+
+mod own;
+mod table;
 
 /// One library of the corpus.
 pub(crate) struct Project {
@@ -45,6 +48,8 @@ pub(crate) struct Project {
     /// A check of the ported kernels against the project's own portable
     /// code: a C driver of ours, the sources it links, run under qemu.
     kernels: Option<KernelCheck>,
+    /// The project's own build and tests, natively and for aarch64 under qemu.
+    own: Option<own::OwnTests>,
 }
 
 /// A driver that calls the ported kernels and the project's portable code
@@ -92,6 +97,22 @@ pub(crate) const PROJECTS: &[Project] = &[
             sources: &["blake3_portable.c", "blake3_sse2.c", "blake3_sse41.c", "blake3_avx2.c"],
             flags: &["-I.", "-DBLAKE3_NO_AVX512"],
         }),
+        own: Some(own::OwnTests {
+            spec: include_str!("corpus_neon/blake3.molt.toml"),
+            deps: &[own::Dep {
+                member: Member {
+                    name: "blake3-py",
+                    url: "https://files.pythonhosted.org/packages/75/aa/abcd75e9600987a0bc6cfe9b6b2ff3f0e2cb08c170addc6e76035b5c4cb3/blake3-1.0.8.tar.gz",
+                    sha256: "513cc7f0f5a7c035812604c2c852a0c1468311345573de647e310aca4ab165ba",
+                    root: "blake3-1.0.8",
+                    dirs: &[],
+                    cpp_headers: false,
+                    compiler: Compiler::None,
+                },
+                from: "tests",
+                to: ".molt-tests/py",
+            }],
+        }),
     },
     Project {
         member: Member {
@@ -110,6 +131,7 @@ pub(crate) const PROJECTS: &[Project] = &[
         x86_flags: &[("sse2", "-msse2"), ("sse41", "-msse4.1")],
         residue: "the kernels are chosen by VP8GetCPUInfo (cpuid) and WEBP_USE_SSE2/WEBP_USE_NEON from cpu.h",
         kernels: None,
+        own: None,
     },
     Project {
         member: Member {
@@ -124,13 +146,17 @@ pub(crate) const PROJECTS: &[Project] = &[
         dir: "libdeflate",
         // lib/arm stays: libdeflate includes it by architecture, so a user
         // without it would have to edit those includes first.
-        remove: &["lib/riscv/", "programs/", "scripts/"],
+        remove: &["scripts/"],
         compile: &["lib"],
         flags: &["-I."],
         x86_flags: &[],
         residue: "kernels use __attribute__((target(...))) and are chosen by cpuid in lib/x86/cpu_features.c; \
                   upstream's lib/arm stays (it is included by architecture), so its aarch64 figures count upstream's NEON",
         kernels: None,
+        own: Some(own::OwnTests {
+            spec: include_str!("corpus_neon/libdeflate.molt.toml"),
+            deps: &[own::Dep { member: LIBZ, from: "src/zlib", to: ".molt-deps/zlib" }],
+        }),
     },
     Project {
         member: Member {
@@ -149,8 +175,20 @@ pub(crate) const PROJECTS: &[Project] = &[
         x86_flags: &[],
         residue: "zstd keeps its NEON paths inline (ZSTD_ARCH_ARM_NEON), so there is nothing upstream to remove",
         kernels: None,
+        own: None,
     },
 ];
+
+/// zlib's sources (from libz-sys), which libdeflate's tests compare against.
+const LIBZ: Member = Member {
+    name: "zlib",
+    url: "https://static.crates.io/crates/libz-sys/libz-sys-1.1.20.crate",
+    sha256: "d2d16453e800a8cf6dd2fc3eb4bc99b786a9b90c663b8559a5b1a041bf89e472",
+    root: "libz-sys-1.1.20",
+    dirs: &[],
+    cpp_headers: false,
+    compiler: Compiler::None,
+};
 
 /// The x86 feature macros the port provides, defined for the "forced" aarch64 build.
 pub(crate) const FORCED_FEATURES: &[&str] = &[
@@ -183,13 +221,21 @@ pub fn run(args: &[String]) -> Result<()> {
             std::fs::remove_dir_all(&work).with_context(|| format!("removing {}", work.display()))?;
         }
         copy_without(&root.join(p.dir), &work, p.remove)?;
+        let spec = p.own.as_ref().map(|o| own::write_spec(o, &work)).transpose()?;
         let before = compile_all(p, &work, "before")?;
         let port = port(recipe, &work)?;
         let after = compile_all(p, &work, "after")?;
         let kernels = p.kernels.as_ref().map(|k| check_kernels(k, &work)).transpose()?;
-        rows.push(Row { name: p.member.name, port, before, after, residue: p.residue, kernels });
+        let own = match (&p.own, &spec) {
+            (Some(o), Some(spec)) => {
+                eprintln!("{}: the project's own build and tests, x86-64 and aarch64 under qemu", p.member.name);
+                Some(own::run(o, spec, &work)?)
+            }
+            _ => None,
+        };
+        rows.push(Row { name: p.member.name, port, before, after, residue: p.residue, kernels, own });
     }
-    print_table(&rows);
+    table::print(&rows);
     Ok(())
 }
 
@@ -255,7 +301,7 @@ impl Arm {
     }
 }
 
-struct Row {
+pub(crate) struct Row {
     name: &'static str,
     /// The kernel check's "N passed, M failed", or why it did not run.
     kernels: Option<String>,
@@ -263,6 +309,8 @@ struct Row {
     before: Build,
     after: Build,
     residue: &'static str,
+    /// The project's own build and tests, where it has them.
+    own: Option<own::Outcome>,
 }
 
 pub(crate) fn port(recipe: &dyn molt_recipes::Recipe, work: &Path) -> Result<Port> {
@@ -451,62 +499,6 @@ fn count_vector_instructions(listing: &str) -> usize {
         .count()
 }
 
-fn print_table(rows: &[Row]) {
-    println!();
-    println!(
-        "| project | C files | sites | migrated by rules | left for a model (top reasons) | failed / blocked | aarch64 objects before → after | vector instructions before → after | aarch64 with feature macros forced: objects, vector instructions, before → after | x86 objects before → after |"
-    );
-    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
-    for r in rows {
-        let mut reasons: Vec<(&String, &usize)> = r.port.reasons.iter().collect();
-        reasons.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-        let top: Vec<String> = reasons.iter().take(3).map(|(why, n)| format!("{n}: {why}")).collect();
-        println!(
-            "| {} | {} | {} | {} ({:.1}%) | {} ({}) | {} / {} | {} → {} of {} | {} → {} | {} → {}, {} → {} | {} → {} of {} |",
-            r.name,
-            r.port.files,
-            r.port.sites,
-            r.port.migrated,
-            100.0 * r.port.migrated as f64 / r.port.sites.max(1) as f64,
-            r.port.unmapped,
-            top.join("; "),
-            r.port.failed,
-            r.port.blocked,
-            r.before.arm.ok,
-            r.after.arm.ok,
-            r.after.files,
-            r.before.arm.vector,
-            r.after.arm.vector,
-            r.before.forced.ok,
-            r.after.forced.ok,
-            r.before.forced.vector,
-            r.after.forced.vector,
-            r.before.x86_ok,
-            r.after.x86_ok,
-            r.after.files,
-        );
-    }
-    println!();
-    for r in rows {
-        println!(
-            "{}: {} tasks, {} ported whole; not reached by rules: {}",
-            r.name, r.port.tasks, r.port.committed_tasks, r.residue
-        );
-        if let Some(k) = &r.kernels {
-            println!("  ported kernels against the project's portable code, aarch64 under qemu: {k}");
-        }
-        for e in &r.after.arm.errors {
-            println!("  aarch64 error after the port: {e}");
-        }
-        for e in &r.after.forced.errors {
-            println!("  aarch64 (feature macros forced) error after the port: {e}");
-        }
-        for e in &r.after.x86_errors {
-            println!("  x86-64 error after the port: {e}");
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -534,6 +526,33 @@ mod tests {
         // The ported kernels compute what blake3's portable code computes.
         let kernels = check_kernels(p.kernels.as_ref().unwrap(), &work).unwrap();
         assert!(kernels.ends_with(" passed, 0 failed") && !kernels.starts_with("0 "), "{kernels}");
+    }
+
+    /// libdeflate's own CMake build and CTest suite, after the port:
+    /// natively, and cross-compiled for aarch64 with every test run under
+    /// qemu-aarch64. Its x86 kernels stay whole, and its aarch64 build
+    /// passes all of its tests.
+    #[test]
+    fn libdeflate_passes_its_own_tests_under_qemu_after_the_port() {
+        let p = PROJECTS.iter().find(|p| p.member.name == "libdeflate").expect("the libdeflate member");
+        let own_tests = p.own.as_ref().expect("libdeflate's own tests");
+        let root = corpus_syntax::fetch(&p.member).expect("downloading the pinned libdeflate-sys crate");
+        let scratch = tempfile::tempdir().unwrap();
+        let work = scratch.path().join("libdeflate");
+        copy_without(&root.join(p.dir), &work, p.remove).unwrap();
+        let spec = own::write_spec(own_tests, &work).unwrap();
+        let recipe = molt_recipes::load("x86-to-neon").unwrap();
+        let port = port(recipe, &work).unwrap();
+        assert!(port.migrated > 0, "{port:?}");
+        let outcome = own::run(own_tests, &spec, &work).unwrap();
+        let names: Vec<(&str, bool)> = outcome.results.iter().map(|r| (r.name.as_str(), r.passed)).collect();
+        assert_eq!(
+            names,
+            [("build-x86-64", true), ("test-x86-64", true), ("build-aarch64", true), ("test-aarch64-qemu", true)],
+            "{:#?}",
+            outcome.results.iter().map(|r| &r.output).collect::<Vec<_>>()
+        );
+        assert_eq!(outcome.arm_tests(), "8/8", "CTest's own count of libdeflate's tests");
     }
 
     #[test]

@@ -17,8 +17,17 @@ const MARK: &str = "x86 SIMD flags only where the compiler targets x86 (molt x86
 pub fn is_build_file(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     matches!(name, "Makefile" | "makefile" | "GNUmakefile" | "CMakeLists.txt")
+        || is_named_makefile(name)
         || name.ends_with(".mk")
         || name.ends_with(".cmake")
+}
+
+/// `Makefile.testing`, `makefile.unix`: a Makefile by name, run with
+/// `make -f`. Automake's `Makefile.am` and configure's `Makefile.in` are
+/// templates, not Makefiles.
+fn is_named_makefile(name: &str) -> bool {
+    let Some((stem, ext)) = name.split_once('.') else { return false };
+    matches!(stem, "Makefile" | "makefile" | "GNUmakefile") && !matches!(ext, "am" | "in")
 }
 
 fn is_cmake(path: &str) -> bool {
@@ -110,7 +119,8 @@ pub fn rewrite_flags(path: &str, text: &str) -> Result<Rewrite> {
             continue;
         }
         let Some(site) = site_iter.next() else { break };
-        let rewritten = if cmake { rewrite_cmake_line(body) } else { rewrite_make_line(body) };
+        let rewritten =
+            if cmake { rewrite_cmake_line(body) } else { rewrite_make_line(body).or_else(|| inline_make_flags(body)) };
         match rewritten {
             Some(block) => {
                 new_text.push_str(&block);
@@ -180,6 +190,27 @@ fn rewrite_make_line(line: &str) -> Option<String> {
     Some(s)
 }
 
+/// Flags on a line that is no plain assignment (a rule's command, a
+/// continued value): each flag becomes `$(if <the compiler targets x86>,FLAG)`
+/// in place, which make expands in commands and values alike. The flag then
+/// follows a comma, so the line is not found again.
+fn inline_make_flags(line: &str) -> Option<String> {
+    let mut out = String::with_capacity(line.len() + 128);
+    let mut last = 0;
+    for m in flag_re().captures_iter(line).filter_map(|c| c.get(1)) {
+        out.push_str(&line[last..m.start()]);
+        out.push_str(&format!(
+            "$(if $(filter x86_64% i386% i486% i586% i686% amd64%,$(shell $(CC) -dumpmachine)),{})",
+            m.as_str()
+        ));
+        last = m.end();
+    }
+    (last > 0).then(|| {
+        out.push_str(&line[last..]);
+        out
+    })
+}
+
 /// A CMake line made only of x86 flags goes under an
 /// `if(CMAKE_SYSTEM_PROCESSOR ...)`; mixed lines are left to the model.
 fn rewrite_cmake_line(line: &str) -> Option<String> {
@@ -199,4 +230,48 @@ fn rewrite_cmake_line(line: &str) -> Option<String> {
         x86.join(" ")
     ));
     Some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn named_makefiles_are_build_files_and_templates_are_not() {
+        assert!(is_build_file("c/Makefile.testing"));
+        assert!(is_build_file("makefile.unix"));
+        assert!(!is_build_file("Makefile.am"));
+        assert!(!is_build_file("Makefile.in"));
+        assert!(!is_build_file("Makefile_helper.c"));
+    }
+
+    #[test]
+    fn flags_in_a_rules_command_are_kept_for_x86_compilers_only() {
+        let text = "all: a.o\n\ta.o: a.c\n\t$(CC) $(CFLAGS) -c $^ -o $@ -msse4.1 -mavx2\n";
+        let out = rewrite_flags("Makefile.testing", text).unwrap();
+        assert_eq!(out.mapped.len(), 1, "{:?}", out.unmapped);
+        assert!(out.text.contains("-dumpmachine)),-msse4.1) $(if "), "{}", out.text);
+        assert!(!out.text.contains(" -mavx2"), "{}", out.text);
+        // A second run finds nothing left.
+        assert!(find_flag_sites("Makefile.testing", &out.text).is_empty(), "{}", out.text);
+    }
+
+    /// Real make, both ways: the x86 compiler gets the flag, another gets none.
+    #[test]
+    fn make_expands_the_inline_condition_by_the_compilers_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "show:\n\t@echo flags: -O2 -msse2\n";
+        let out = rewrite_flags("Makefile", text).unwrap();
+        std::fs::write(dir.path().join("Makefile"), &out.text).unwrap();
+        let run = |cc: &str| {
+            let o = std::process::Command::new("make")
+                .args(["-s", &format!("CC={cc}")])
+                .current_dir(dir.path())
+                .output()
+                .expect("running make");
+            String::from_utf8_lossy(&o.stdout).trim().to_owned()
+        };
+        assert_eq!(run("gcc"), "flags: -O2 -msse2");
+        assert_eq!(run("aarch64-linux-gnu-gcc"), "flags: -O2");
+    }
 }
