@@ -20,6 +20,7 @@ pub mod spec;
 pub mod state;
 pub mod summary;
 pub mod tools;
+pub mod workspace;
 
 use std::path::Path;
 

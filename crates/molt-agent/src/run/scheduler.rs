@@ -15,6 +15,7 @@ use super::slots::{Slot, SLOT_PREFIX};
 use super::worker::{Done, ModelCtx, Worker};
 use crate::state::{EventLog, RunState, TaskRecord};
 use crate::summary::state_of;
+use crate::workspace::Workspace;
 use crate::Result;
 
 /// What the loop shares with every worker it starts.
@@ -67,7 +68,7 @@ impl Scheduler<'_> {
             }
             // One write for everything since the last: the task that finished
             // and the tasks that start (each write waits for the disk).
-            state.save(self.root)?;
+            Workspace::new(self.root).save_state(state)?;
             for (task, attempt) in starting {
                 let id = task.id.clone();
                 self.log.emit(EventKind::TaskStarted { task: id.clone(), attempt });

@@ -14,8 +14,9 @@ use molt_verify::{Baseline, Outcome, RunOptions as CheckOptions, Verdict};
 use super::coder_input::{dedupe_reasons, report_of, symbols_of, unmapped_reasons};
 use super::slots::Slot;
 use crate::rules;
-use crate::state::{molt_dir, EventLog, TaskRecord};
+use crate::state::{EventLog, TaskRecord};
 use crate::summary::summarize;
+use crate::workspace::Workspace;
 use crate::{Error, Result};
 
 /// A finished worker's report.
@@ -139,7 +140,7 @@ impl Worker {
     /// Runs the task's attempts, each from a clean worktree. Rules are
     /// deterministic, so only attempts that involve a model are retried.
     fn try_task(&self, task: &Task, record: &mut TaskRecord, slot: &mut Slot) -> Result<TaskEnd> {
-        let git = molt_git::MigrationRepo::open(&self.root, &self.spec.migration.name).map_err(Error::from_git)?;
+        let git = Workspace::new(&self.root).git(&self.spec.migration.name)?;
         let attempts = if self.model.is_some() { self.spec.migration.attempts.max(1) } else { 1 };
         let mut history: Vec<String> = Vec::new();
         for attempt in 1..=attempts {
@@ -390,7 +391,7 @@ impl Worker {
             first_message: first,
             toolbox,
             limits: crate::coder::CoderLimits { max_turns: model.max_turns, ..crate::coder::CoderLimits::default() },
-            transcript: Some(molt_dir(&self.root).join("transcripts").join(format!("{}.jsonl", task.id))),
+            transcript: Some(Workspace::new(&self.root).transcript_path(task.id.as_str())),
             log: &self.log,
             agent: model.agent.clone(),
             run_checks,
