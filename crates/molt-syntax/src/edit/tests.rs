@@ -1,3 +1,6 @@
+use super::transact::{narrowed, to_whole};
+use crate::Lang;
+use super::resolve::whole_lines;
 use super::*;
 
 #[test]
