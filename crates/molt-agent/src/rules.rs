@@ -6,9 +6,10 @@
 //! pass through a symbolic link before a byte is written. All files of the
 //! task are rewritten in memory first, then reach the disk as one edit set
 //! (invariant 1, [`molt_syntax::apply_to_repo`]): a whole-file splice per
-//! rewritten file and a created file per new one, re-parsed, refused whole
-//! when a rewrite adds a syntax error, written atomically, so a failing task
-//! leaves nothing half-done.
+//! rewritten file and a created file per new one (the recipe's own header,
+//! not parsed: [`molt_syntax::ApplyOptions::recipe`]), re-parsed,
+//! refused whole when a rewrite adds a syntax error, written atomically, so a
+//! failing task leaves nothing half-done.
 
 use std::path::{Path, PathBuf};
 
@@ -70,9 +71,14 @@ pub fn apply(recipe: &dyn Recipe, task: &Task, worktree: &Path, policy: &PathPol
     };
     // A task worktree is scratch: a crash mid-write is undone by the reset a
     // resumed run does before the task starts again, so no fsync is needed.
-    let options = molt_syntax::ApplyOptions { policy: Some(policy.clone()), scratch: true, ..Default::default() };
+    // The recipe's new files are its own headers, shipped whole and compiled by
+    // its tests; tree-sitter cannot read one of declaration macros cleanly.
+    let options =
+        molt_syntax::ApplyOptions { policy: Some(policy.clone()), scratch: true, recipe: true, ..Default::default() };
     let applied = molt_syntax::apply_to_repo(worktree, &set, &options).map_err(Error::Rewrite)?;
-    out.changed = applied.changes.into_iter().map(|c| c.path).collect();
+    // In the order the rewrites came (the files first, then their new ones).
+    let written: std::collections::BTreeSet<String> = applied.changes.into_iter().map(|c| c.path).collect();
+    out.changed = set.edits.iter().map(|e| e.file()).filter(|f| written.contains(f)).collect();
     Ok(out)
 }
 

@@ -222,6 +222,15 @@ pub struct ApplyOptions {
     /// What the project's compiler says of its C and C++ macros (see
     /// [`ProjectMacros`]); `None` masks by the file's own text alone.
     pub macros: Option<std::sync::Arc<ProjectMacros>>,
+    /// The set is a recipe's deterministic rewrite, not an agent's: the
+    /// files it creates are the recipe's own, shipped whole (a compatibility
+    /// header), and are written without the clean-parse check, which
+    /// tree-sitter cannot pass for every valid header (one of declaration
+    /// macros, for one); splices of a file molt has no grammar for (a
+    /// Makefile the recipe adds a flag to) are applied as text. Edits of
+    /// files in a known language are gated as always. Never set for an
+    /// agent's edits.
+    pub recipe: bool,
 }
 
 /// Applies `set` to texts in memory (repository-relative path to text). On
@@ -256,6 +265,7 @@ pub fn apply_to_repo(root: &Path, set: &EditSet, options: &ApplyOptions) -> Resu
         globs: &options.protected,
         expected: &options.expected,
         project: options.macros.clone(),
+        recipe: options.recipe,
     };
     let applied = transact(&source, set)?;
     if !options.dry_run {

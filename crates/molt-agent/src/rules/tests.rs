@@ -83,3 +83,22 @@ fn a_rewrite_that_would_break_the_syntax_writes_nothing() {
     let names: Vec<_> = std::fs::read_dir(dir.path().join("src")).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(names, ["a.c"], "a temporary file was left behind");
 }
+
+#[test]
+fn a_file_with_no_grammar_is_rewritten_as_text_in_the_same_set() {
+    let (dir, _) = tree();
+    std::fs::write(dir.path().join("Makefile"), "CFLAGS = OLD\n").unwrap();
+    let policy = PathPolicy::new(&["src/**".to_owned(), "Makefile".to_owned()], &[], "molt.toml").unwrap();
+    let mut task = task();
+    let mut site = task.sites[0].clone();
+    site.path = "Makefile".to_owned();
+    task.sites.push(site);
+    let out = apply(&Replace { with: "42" }, &task, dir.path(), &policy).unwrap();
+    assert_eq!(out.changed, ["src/a.c", "src/compat.h", "Makefile"]);
+    assert_eq!(std::fs::read_to_string(dir.path().join("Makefile")).unwrap(), "CFLAGS = 42\n");
+    // A broken C rewrite refuses the whole set, the Makefile's part too.
+    std::fs::write(dir.path().join("Makefile"), "CFLAGS = OLD\n").unwrap();
+    std::fs::write(dir.path().join("src/a.c"), SOURCE).unwrap();
+    apply(&Replace { with: "(42" }, &task, dir.path(), &policy).unwrap_err();
+    assert_eq!(std::fs::read_to_string(dir.path().join("Makefile")).unwrap(), "CFLAGS = OLD\n");
+}

@@ -17,6 +17,10 @@ pub(super) trait Source {
     fn project(&self) -> Option<&ProjectMacros> {
         None
     }
+    /// Whether the set is a recipe's ([`super::ApplyOptions::recipe`]).
+    fn recipe(&self) -> bool {
+        false
+    }
 }
 
 pub(super) struct Memory<'a>(pub(super) &'a BTreeMap<String, String>);
@@ -37,11 +41,16 @@ pub(super) struct Disk<'a> {
     pub(super) globs: &'a [String],
     pub(super) expected: &'a BTreeMap<String, String>,
     pub(super) project: Option<std::sync::Arc<ProjectMacros>>,
+    pub(super) recipe: bool,
 }
 
 impl Source for Disk<'_> {
     fn project(&self) -> Option<&ProjectMacros> {
         self.project.as_deref()
+    }
+
+    fn recipe(&self) -> bool {
+        self.recipe
     }
 
     fn read(&self, path: &str) -> Result<Option<String>> {

@@ -49,7 +49,7 @@ fn edit_file(source: &dyn Source, path: &str, edits: &[(usize, &Edit)]) -> Resul
     }
     match (first_edit, before) {
         (Edit::CreateFile { text, .. }, None) => {
-            if let Some(lang) = Lang::from_path(path).filter(|l| l.is_enabled()) {
+            if let Some(lang) = Lang::from_path(path).filter(|l| l.is_enabled() && !source.recipe()) {
                 let tree = parse_tree_in(lang, text.as_bytes(), None, source.project())?;
                 if let Some(err) = first_error(tree.root_node()) {
                     return Err(wrap(first, first_edit, broken(path, text, err)));
@@ -67,8 +67,43 @@ fn edit_file(source: &dyn Source, path: &str, edits: &[(usize, &Edit)]) -> Resul
             Ok(Some(FileChange { path: path.to_owned(), before: Some(before), after: None, splices: Vec::new() }))
         }
         (_, None) => Err(wrap(first, first_edit, Error::Invalid(format!("{path} does not exist")))),
+        (_, Some(before)) if source.recipe() && Lang::from_path(path).is_none() => splice_text(path, before, edits),
         (_, Some(before)) => edit_text(path, before, edits, source.project()),
     }
+}
+
+/// A recipe's splices of a file molt has no grammar for, applied as text:
+/// each must find its `old` text, and none may overlap another.
+fn splice_text(path: &str, before: String, edits: &[(usize, &Edit)]) -> Result<Option<FileChange>> {
+    let mut splices = Vec::new();
+    for &(i, edit) in edits {
+        let Edit::Splice { start, old, text, .. } = edit else {
+            return Err(wrap(i, edit, Error::UnknownLanguage(path.to_owned())));
+        };
+        let end = start.checked_add(old.len()).unwrap_or(usize::MAX);
+        if before.get(*start..end) != Some(old.as_str()) {
+            let why = format!("the text at byte {start} is not the expected `old` text");
+            return Err(wrap(i, edit, Error::Invalid(why)));
+        }
+        splices.push(Splice { start: *start, end, text: text.clone(), edit: i });
+    }
+    splices.sort_by_key(|s| (s.start, s.end));
+    if let Some(pair) = splices.windows(2).find(|p| p[1].start < p[0].end) {
+        let (a, b) = (pair[0].edit, pair[1].edit);
+        return Err(Error::Overlap { path: path.to_owned(), first: a.min(b), second: a.max(b) });
+    }
+    let mut after = String::with_capacity(before.len());
+    let mut at = 0;
+    for s in &splices {
+        after.push_str(&before[at..s.start]);
+        after.push_str(&s.text);
+        at = s.end;
+    }
+    after.push_str(&before[at..]);
+    if after == before {
+        return Ok(None);
+    }
+    Ok(Some(FileChange { path: path.to_owned(), before: Some(before), after: Some(after), splices }))
 }
 
 fn edit_text(
