@@ -20,6 +20,7 @@ pub mod spec;
 pub mod state;
 pub mod summary;
 pub mod tools;
+pub mod workspace;
 
 use std::path::Path;
 
@@ -60,6 +61,10 @@ pub enum Error {
     /// An agent's path that leaves the worktree (a symbolic link, `..`).
     #[error(transparent)]
     Confine(molt_syntax::Error),
+    /// The recipe's rewrite of a task's files, refused as an edit set (it
+    /// would add a syntax error, or leave the paths the policy allows).
+    #[error("the recipe's rewrite was refused: {0}")]
+    Rewrite(#[source] molt_syntax::Error),
     #[error("{0}")]
     State(String),
     /// `.molt/state.json` is not a state file molt can read.

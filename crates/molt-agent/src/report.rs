@@ -21,14 +21,15 @@ mod markdown;
 mod pr;
 mod svg;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use molt_core::{CheckKind, Plan, Spec, TaskState};
 use molt_verify::{fmt_num, Baseline};
 use serde::Serialize;
 
-use crate::state::{load_plan, molt_dir, write_atomic_redacted, CheckSummary, RunState, TaskRecord};
+use crate::state::{CheckSummary, RunState, TaskRecord};
 use crate::summary::{summary_of, Coverage};
+use crate::workspace::Workspace;
 use crate::{Error, Result};
 
 pub use html::{esc, html, STYLE};
@@ -362,34 +363,33 @@ fn parse_measure(detail: &str, name: &str, unit: &str) -> Option<Measure> {
     })
 }
 
-/// Reads `.molt/` under `repo` (plan, state, baseline) and builds the report
-/// of the run it holds, stamped now.
-pub fn load(repo: &Path, spec: &Spec) -> Result<Report> {
-    let plan = load_plan(repo)?
+/// Reads the workspace (plan, state, baseline) and builds the report of the
+/// run it holds, stamped now.
+pub fn load(ws: &Workspace, spec: &Spec) -> Result<Report> {
+    let plan = ws
+        .load_plan()?
         .ok_or_else(|| Error::State("there is no plan (.molt/plan.json); run `molt plan` or `molt run`".to_owned()))?;
-    let state = RunState::load(repo)?
+    let state = ws
+        .load_state()?
         .ok_or_else(|| Error::State("there is no run (.molt/state.json); start one with `molt run`".to_owned()))?;
-    let baseline = Baseline::load(repo)?.unwrap_or_default();
+    let baseline = ws.load_baseline()?.unwrap_or_default();
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     Ok(build(spec, &plan, &state, &baseline, &now))
 }
 
-/// Reads `.molt/` under `repo` and writes `report.md`, `report.json` and
+/// Reads the workspace and writes `report.md`, `report.json` and
 /// `report.html` there; returns their paths in that order.
-pub fn write_reports(repo: &Path, spec: &Spec) -> Result<Vec<PathBuf>> {
-    let report = load(repo, spec)?;
+pub fn write_reports(ws: &Workspace, spec: &Spec) -> Result<Vec<PathBuf>> {
+    let report = load(ws, spec)?;
 
-    let dir = molt_dir(repo);
-    let md = dir.join("report.md");
-    let json = dir.join("report.json");
-    let page = dir.join("report.html");
+    let [md, json, page] = ws.report_paths();
     // Check details and task errors carry what checks and models printed:
     // secrets of a known shape are redacted from all three files.
-    write_atomic_redacted(&md, &markdown(&report))?;
+    ws.write(&md, &markdown(&report))?;
     let mut text = serde_json::to_string_pretty(&report)?;
     text.push('\n');
-    write_atomic_redacted(&json, &text)?;
-    write_atomic_redacted(&page, &html(&report))?;
+    ws.write(&json, &text)?;
+    ws.write(&page, &html(&report))?;
     Ok(vec![md, json, page])
 }
 

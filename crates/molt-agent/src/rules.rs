@@ -3,8 +3,12 @@
 //!
 //! Every path comes from the plan, which a person may have edited, so each
 //! must pass the spec's path policy ([`molt_core::PathPolicy`]) and must not
-//! pass through a symbolic link before a byte is written. All files of the task are rewritten in memory first and
-//! written only when every one of them succeeded (each write atomic), so a
+//! pass through a symbolic link before a byte is written. All files of the
+//! task are rewritten in memory first, then reach the disk as one edit set
+//! (invariant 1, [`molt_syntax::apply_to_repo`]): a whole-file splice per
+//! rewritten file and a created file per new one (the recipe's own header,
+//! not parsed: [`molt_syntax::ApplyOptions::recipe`]), re-parsed,
+//! refused whole when a rewrite adds a syntax error, written atomically, so a
 //! failing task leaves nothing half-done.
 
 use std::path::{Path, PathBuf};
@@ -33,7 +37,7 @@ fn writable(policy: &PathPolicy, root: &Path, rel: &str) -> Result<PathBuf> {
 /// Runs the recipe's rewrites for `task` in `worktree`.
 pub fn apply(recipe: &dyn Recipe, task: &Task, worktree: &Path, policy: &PathPolicy) -> Result<RulesOutcome> {
     let mut out = RulesOutcome::default();
-    let mut writes: Vec<(String, PathBuf, String)> = Vec::new();
+    let mut edits: Vec<molt_syntax::Edit> = Vec::new();
     let mut paths: Vec<&str> = task.sites.iter().map(|s| s.path.as_str()).collect();
     paths.dedup();
     let mut seen = std::collections::BTreeSet::new();
@@ -49,23 +53,34 @@ pub fn apply(recipe: &dyn Recipe, task: &Task, worktree: &Path, policy: &PathPol
         out.mapped.extend(rewrite.mapped);
         out.unmapped.extend(rewrite.unmapped);
         if rewrite.text != text {
-            writes.push((path.to_owned(), full, rewrite.text));
+            edits.push(molt_syntax::Edit::Splice { path: path.to_owned(), start: 0, old: text, text: rewrite.text });
         }
         for (new_path, contents) in rewrite.new_files {
             let full = writable(policy, worktree, &new_path)?;
-            if !full.exists() && !writes.iter().any(|w| w.0 == new_path) {
-                writes.push((new_path, full, contents));
+            if !full.exists() && !edits.iter().any(|e| e.file() == new_path) {
+                edits.push(molt_syntax::Edit::CreateFile { path: new_path, text: contents });
             }
         }
     }
+    if edits.is_empty() {
+        return Ok(out);
+    }
+    let set = molt_syntax::EditSet {
+        description: Some(format!("{}: the recipe's rewrites", task.id)),
+        ..molt_syntax::EditSet::new(edits)
+    };
     // A task worktree is scratch: a crash mid-write is undone by the reset a
     // resumed run does before the task starts again, so no fsync is needed.
-    for (rel, full, contents) in writes {
-        if let Some(dir) = full.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(Path::new(&rel), e))?;
-        }
-        std::fs::write(&full, contents.as_bytes()).map_err(|e| Error::io(Path::new(&rel), e))?;
-        out.changed.push(rel);
-    }
+    // The recipe's new files are its own headers, shipped whole and compiled by
+    // its tests; tree-sitter cannot read one of declaration macros cleanly.
+    let options =
+        molt_syntax::ApplyOptions { policy: Some(policy.clone()), scratch: true, recipe: true, ..Default::default() };
+    let applied = molt_syntax::apply_to_repo(worktree, &set, &options).map_err(Error::Rewrite)?;
+    // In the order the rewrites came (the files first, then their new ones).
+    let written: std::collections::BTreeSet<String> = applied.changes.into_iter().map(|c| c.path).collect();
+    out.changed = set.edits.iter().map(|e| e.file()).filter(|f| written.contains(f)).collect();
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests;

@@ -178,7 +178,8 @@ fn run_in(unit: &Unit, opts: &UnitOptions, scratch: &Path, result: &mut UnitResu
         let stage = if spec_error { Stage::Spec } else { Stage::Run };
         (stage, e.to_string())
     })?;
-    let state = RunState::load(&root)
+    let state = molt_agent::workspace::Workspace::new(&root)
+        .load_state()
         .map_err(|e| (Stage::Run, e.to_string()))?
         .ok_or_else(|| (Stage::Run, "the run left no .molt/state.json".to_owned()))?;
 

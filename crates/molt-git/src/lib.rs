@@ -1,10 +1,13 @@
-//! molt-git: the only crate that uses git2. Migration branches, one worktree
-//! per task, commits with trailers, merges in DAG order.
+//! molt-git: the only crate that uses git2. Migration branches, reusable
+//! slot worktrees, commits with trailers, merges in DAG order.
 //!
 //! It must not run checks or call models, and it never touches the user's own
 //! branch, index or working tree: the migration branch `molt/<name>` is created
-//! from HEAD as a plain ref, every task works in its own linked worktree under
-//! `.molt/worktrees/<task>` on branch `molt-task/<name>/<task>`, and merges are
+//! from HEAD as a plain ref; tasks run in linked worktrees that are reused,
+//! one slot per job (`_slot-N` in the folder molt-agent's `Workspace` names,
+//! `.molt/worktrees/`), each task resetting its slot to the task's base on
+//! its branch `molt-task/<name>/<task>` (a killed run's slots are found and
+//! removed by `remove_task_worktrees`); merges are
 //! done in memory (`merge_commits`) and land by moving the migration branch's
 //! ref with a compare-and-swap, so a conflict or a crash leaves it as it was.
 //! `.molt/` is kept out of `git status` through `.git/info/exclude`, never the

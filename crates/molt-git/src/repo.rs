@@ -26,6 +26,8 @@ pub struct MigrationRepo {
     repo: Repository,
     root: PathBuf,
     name: String,
+    /// Where the slot worktrees live; molt-agent's `Workspace` names it.
+    worktrees: PathBuf,
 }
 
 impl std::fmt::Debug for MigrationRepo {
@@ -119,7 +121,15 @@ impl MigrationRepo {
         let repo =
             Repository::discover(path).map_err(|source| Error::NotARepository { path: path.to_owned(), source })?;
         let root = repo.workdir().ok_or_else(|| Error::Bare(repo.path().to_owned()))?.to_owned();
-        Ok(MigrationRepo { repo, root, name: name.to_owned() })
+        let worktrees = root.join(".molt").join("worktrees");
+        Ok(MigrationRepo { repo, root, name: name.to_owned(), worktrees })
+    }
+
+    /// Keeps the slot worktrees in `dir` instead of `<root>/.molt/worktrees`
+    /// (molt-agent passes its `Workspace`'s folder, the same path).
+    pub fn with_worktrees_dir(mut self, dir: PathBuf) -> Self {
+        self.worktrees = dir;
+        self
     }
 
     /// The main working tree's root.
@@ -144,9 +154,10 @@ impl MigrationRepo {
         format!("molt-{}-{task}", self.name)
     }
 
-    /// Where task `task`'s worktree lives: `<root>/.molt/worktrees/<task>`.
+    /// Where worktree `task` lives: `<worktrees>/<task>`, by default
+    /// `<root>/.molt/worktrees/<task>`.
     pub fn worktree_path(&self, task: &str) -> PathBuf {
-        self.root.join(".molt").join("worktrees").join(task)
+        self.worktrees.join(task)
     }
 
     /// Refuses to start while a rebase, merge, cherry-pick, revert or bisect is
@@ -383,7 +394,7 @@ impl MigrationRepo {
                 tasks.insert(task.to_owned());
             }
         }
-        if let Ok(entries) = std::fs::read_dir(self.root.join(".molt").join("worktrees")) {
+        if let Ok(entries) = std::fs::read_dir(&self.worktrees) {
             for entry in entries.flatten() {
                 let name = entry.file_name().to_string_lossy().into_owned();
                 if name.starts_with(prefix) {

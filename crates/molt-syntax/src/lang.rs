@@ -175,6 +175,18 @@ pub(crate) trait Grammar: Sync {
     fn pattern_contexts(&self) -> &'static [&'static str] {
         &[]
     }
+
+    /// Whether a node of this kind is a conditional block an edit may
+    /// replace or delete whole (C's `#if`, `#ifdef`).
+    fn conditional_block(&self, _kind: &str) -> bool {
+        false
+    }
+
+    /// Whether a line starting with `#` is a comment (Python), which a new
+    /// import goes after.
+    fn hash_comments(&self) -> bool {
+        false
+    }
 }
 
 /// The compiled-in grammar of a language, or `None` when its feature is off.

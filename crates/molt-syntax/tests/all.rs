@@ -98,36 +98,48 @@ fn diff_of(edit: Edit) -> String {
 fn edit_diffs_c() {
     let f = "src/kernels.c";
     let s = |n: &str| format!("{f}::{n}");
-    insta::assert_snapshot!(diff_of(Edit::ReplaceItem {
+    insta::assert_snapshot!("edit_c_replace_item", diff_of(Edit::ReplaceItem {
         symbol: s("scale"),
         text:
             "static void scale(float *x, size_t n, float k) {\n    for (size_t i = 0; i < n; i++) x[i] = x[i] * k;\n}"
                 .into(),
         whole_conditional: false,
     }));
-    insta::assert_snapshot!(diff_of(Edit::ReplaceBody {
-        symbol: s("scale"),
-        text: "(void)x; (void)n; (void)k;".into()
-    }));
-    insta::assert_snapshot!(diff_of(Edit::InsertBefore {
-        symbol: s("scale"),
-        text: "static int twice(int x) { return 2 * x; }".into()
-    }));
-    insta::assert_snapshot!(diff_of(Edit::InsertAfter { symbol: s("matmul_avx2"), text: "void noop(void) {}".into() }));
-    insta::assert_snapshot!(diff_of(Edit::DeleteItem { symbol: s("scale"), whole_conditional: false }));
-    insta::assert_snapshot!(diff_of(Edit::AddInclude { path: f.into(), text: "#include <arm_neon.h>".into() }));
-    insta::assert_snapshot!(diff_of(Edit::CreateFile {
-        path: "src/neon.c".into(),
-        text: "int neon(void) { return 1; }\n".into()
-    }));
+    insta::assert_snapshot!(
+        "edit_c_replace_body",
+        diff_of(Edit::ReplaceBody { symbol: s("scale"), text: "(void)x; (void)n; (void)k;".into() })
+    );
+    insta::assert_snapshot!(
+        "edit_c_insert_before",
+        diff_of(Edit::InsertBefore { symbol: s("scale"), text: "static int twice(int x) { return 2 * x; }".into() })
+    );
+    insta::assert_snapshot!(
+        "edit_c_insert_after",
+        diff_of(Edit::InsertAfter { symbol: s("matmul_avx2"), text: "void noop(void) {}".into() })
+    );
+    insta::assert_snapshot!(
+        "edit_c_delete_item",
+        diff_of(Edit::DeleteItem { symbol: s("scale"), whole_conditional: false })
+    );
+    insta::assert_snapshot!(
+        "edit_c_add_include",
+        diff_of(Edit::AddInclude { path: f.into(), text: "#include <arm_neon.h>".into() })
+    );
+    insta::assert_snapshot!(
+        "edit_c_create_file",
+        diff_of(Edit::CreateFile { path: "src/neon.c".into(), text: "int neon(void) { return 1; }\n".into() })
+    );
     // The whole #if/#elif/#else region, replaced as one.
-    insta::assert_snapshot!(diff_of(Edit::ReplaceItem {
-        symbol: s("dot@2"),
-        text: "float dot(const float *a, const float *b, size_t n) {\n    return dot_generic(a, b, n);\n}".into(),
-        whole_conditional: true,
-    }));
+    insta::assert_snapshot!(
+        "edit_c_replace_whole_conditional",
+        diff_of(Edit::ReplaceItem {
+            symbol: s("dot@2"),
+            text: "float dot(const float *a, const float *b, size_t n) {\n    return dot_generic(a, b, n);\n}".into(),
+            whole_conditional: true,
+        })
+    );
     // And a plain function wrapped in an #if block.
-    insta::assert_snapshot!(diff_of(Edit::ReplaceItem {
+    insta::assert_snapshot!("edit_c_replace_item_with_an_if_block", diff_of(Edit::ReplaceItem {
         symbol: s("scale"),
         text: "#if defined(__aarch64__)\nstatic void scale(float *x, size_t n, float k) { neon_scale(x, n, k); }\n#else\nstatic void scale(float *x, size_t n, float k) { scalar_scale(x, n, k); }\n#endif".into(),
         whole_conditional: false,
@@ -137,86 +149,268 @@ fn edit_diffs_c() {
 #[test]
 fn edit_diffs_cpp() {
     let s = |n: &str| format!("src/shapes.cpp::{n}");
-    insta::assert_snapshot!(diff_of(Edit::ReplaceItem {
-        symbol: s("geo::Point::norm"),
-        text: "double norm() const { return std::hypot(x_, y_); }".into(),
-        whole_conditional: false
-    }));
-    insta::assert_snapshot!(diff_of(Edit::ReplaceBody { symbol: s("total"), text: "return 0;".into() }));
-    insta::assert_snapshot!(diff_of(Edit::InsertBefore {
-        symbol: s("geo::clamp"),
-        text: "inline int one() { return 1; }".into()
-    }));
-    insta::assert_snapshot!(diff_of(Edit::InsertAfter {
-        symbol: s("geo::Point::norm"),
-        text: "double x() const { return x_; }".into()
-    }));
-    insta::assert_snapshot!(diff_of(Edit::DeleteItem { symbol: s("geo::clamp"), whole_conditional: false }));
-    insta::assert_snapshot!(diff_of(Edit::AddInclude {
-        path: "src/shapes.cpp".into(),
-        text: "#include <arm_neon.h>".into()
-    }));
+    insta::assert_snapshot!(
+        "edit_cpp_replace_method",
+        diff_of(Edit::ReplaceItem {
+            symbol: s("geo::Point::norm"),
+            text: "double norm() const { return std::hypot(x_, y_); }".into(),
+            whole_conditional: false
+        })
+    );
+    insta::assert_snapshot!(
+        "edit_cpp_replace_body",
+        diff_of(Edit::ReplaceBody { symbol: s("total"), text: "return 0;".into() })
+    );
+    insta::assert_snapshot!(
+        "edit_cpp_insert_before",
+        diff_of(Edit::InsertBefore { symbol: s("geo::clamp"), text: "inline int one() { return 1; }".into() })
+    );
+    insta::assert_snapshot!(
+        "edit_cpp_insert_after",
+        diff_of(Edit::InsertAfter { symbol: s("geo::Point::norm"), text: "double x() const { return x_; }".into() })
+    );
+    insta::assert_snapshot!(
+        "edit_cpp_delete_item",
+        diff_of(Edit::DeleteItem { symbol: s("geo::clamp"), whole_conditional: false })
+    );
+    insta::assert_snapshot!(
+        "edit_cpp_add_include",
+        diff_of(Edit::AddInclude { path: "src/shapes.cpp".into(), text: "#include <arm_neon.h>".into() })
+    );
 }
 
 #[test]
 fn edit_diffs_rust() {
     let s = |n: &str| format!("src/model.rs::{n}");
-    insta::assert_snapshot!(diff_of(
-        rust_items::replace_item(
-            &s("matmul"),
-            quote::quote! {
-                fn matmul(x: &[f32], n: usize) -> Vec<f32> { x.iter().map(|v| v * (n as f32) * 2.0).collect() }
-            }
+    insta::assert_snapshot!(
+        "edit_rust_replace_item",
+        diff_of(
+            rust_items::replace_item(
+                &s("matmul"),
+                quote::quote! {
+                    fn matmul(x: &[f32], n: usize) -> Vec<f32> { x.iter().map(|v| v * (n as f32) * 2.0).collect() }
+                }
+            )
+            .unwrap()
         )
-        .unwrap()
-    ));
-    insta::assert_snapshot!(diff_of(
-        rust_items::replace_body(&s("Transformer::new"), quote::quote! { { Self { layers: layers.max(1) } } }).unwrap()
-    ));
-    insta::assert_snapshot!(diff_of(
-        rust_items::insert_before(
-            &s("Transformer::forward"),
-            quote::quote! {
-                pub fn layers(&self) -> usize { self.layers }
-            }
+    );
+    insta::assert_snapshot!(
+        "edit_rust_replace_body",
+        diff_of(
+            rust_items::replace_body(&s("Transformer::new"), quote::quote! { { Self { layers: layers.max(1) } } })
+                .unwrap()
         )
-        .unwrap()
-    ));
-    insta::assert_snapshot!(diff_of(
-        rust_items::insert_after(&s("softmax"), quote::quote! { fn relu(x: f32) -> f32 { x.max(0.0) } }).unwrap()
-    ));
-    insta::assert_snapshot!(diff_of(Edit::DeleteItem { symbol: s("Layer"), whole_conditional: false }));
-    insta::assert_snapshot!(diff_of(Edit::AddInclude {
-        path: "src/model.rs".into(),
-        text: "use std::arch::aarch64::*;".into()
-    }));
+    );
+    insta::assert_snapshot!(
+        "edit_rust_insert_before",
+        diff_of(
+            rust_items::insert_before(
+                &s("Transformer::forward"),
+                quote::quote! {
+                    pub fn layers(&self) -> usize { self.layers }
+                }
+            )
+            .unwrap()
+        )
+    );
+    insta::assert_snapshot!(
+        "edit_rust_insert_after",
+        diff_of(
+            rust_items::insert_after(&s("softmax"), quote::quote! { fn relu(x: f32) -> f32 { x.max(0.0) } }).unwrap()
+        )
+    );
+    insta::assert_snapshot!(
+        "edit_rust_delete_item",
+        diff_of(Edit::DeleteItem { symbol: s("Layer"), whole_conditional: false })
+    );
+    insta::assert_snapshot!(
+        "edit_rust_add_include",
+        diff_of(Edit::AddInclude { path: "src/model.rs".into(), text: "use std::arch::aarch64::*;".into() })
+    );
 }
 
 #[test]
 fn edit_diffs_python() {
     let s = |n: &str| format!("src/attn.py::{n}");
-    insta::assert_snapshot!(diff_of(Edit::ReplaceItem {
-        symbol: s("Attention.scale"),
-        text: "@staticmethod\ndef scale(x):\n    return x * 0.125".into(),
-        whole_conditional: false
-    }));
-    insta::assert_snapshot!(diff_of(Edit::ReplaceBody {
-        symbol: s("build"),
-        text: "model = Attention(dim)\nreturn model".into()
-    }));
-    insta::assert_snapshot!(diff_of(Edit::InsertBefore {
-        symbol: s("Attention.forward"),
-        text: "def reset(self):\n    self.dim = 0".into()
-    }));
-    insta::assert_snapshot!(diff_of(Edit::InsertAfter {
-        symbol: s("Attention.__init__"),
-        text: "def extra_repr(self):\n    return f\"dim={self.dim}\"".into()
-    }));
-    insta::assert_snapshot!(diff_of(Edit::DeleteItem { symbol: s("Attention.scale"), whole_conditional: false }));
-    insta::assert_snapshot!(diff_of(Edit::AddInclude {
-        path: "src/attn.py".into(),
-        text: "import torch_neuronx".into()
-    }));
+    insta::assert_snapshot!(
+        "edit_python_replace_method",
+        diff_of(Edit::ReplaceItem {
+            symbol: s("Attention.scale"),
+            text: "@staticmethod\ndef scale(x):\n    return x * 0.125".into(),
+            whole_conditional: false
+        })
+    );
+    insta::assert_snapshot!(
+        "edit_python_replace_body",
+        diff_of(Edit::ReplaceBody { symbol: s("build"), text: "model = Attention(dim)\nreturn model".into() })
+    );
+    insta::assert_snapshot!(
+        "edit_python_insert_before",
+        diff_of(Edit::InsertBefore {
+            symbol: s("Attention.forward"),
+            text: "def reset(self):\n    self.dim = 0".into()
+        })
+    );
+    insta::assert_snapshot!(
+        "edit_python_insert_after",
+        diff_of(Edit::InsertAfter {
+            symbol: s("Attention.__init__"),
+            text: "def extra_repr(self):\n    return f\"dim={self.dim}\"".into()
+        })
+    );
+    insta::assert_snapshot!(
+        "edit_python_delete_item",
+        diff_of(Edit::DeleteItem { symbol: s("Attention.scale"), whole_conditional: false })
+    );
+    insta::assert_snapshot!(
+        "edit_python_add_include",
+        diff_of(Edit::AddInclude { path: "src/attn.py".into(), text: "import torch_neuronx".into() })
+    );
+}
+
+#[test]
+fn edit_diffs_go() {
+    // No add_include: an import goes before `package` today (Go's imports sit
+    // in a parenthesized group, which the top-level rule does not see).
+    let s = |n: &str| format!("src/server.go::{n}");
+    insta::assert_snapshot!(
+        "edit_go_replace_method",
+        diff_of(Edit::ReplaceItem {
+            symbol: s("Server.Run"),
+            text: "func (s *Server) Run() error {\n\treturn http.ListenAndServe(s.addr, nil)\n}".into(),
+            whole_conditional: false
+        })
+    );
+    insta::assert_snapshot!(
+        "edit_go_replace_body",
+        diff_of(Edit::ReplaceBody { symbol: s("New"), text: "return &Server{addr: \":\" + addr}".into() })
+    );
+    insta::assert_snapshot!(
+        "edit_go_insert_before",
+        diff_of(Edit::InsertBefore { symbol: s("New"), text: "const defaultAddr = \":8080\"".into() })
+    );
+    insta::assert_snapshot!(
+        "edit_go_insert_after",
+        diff_of(Edit::InsertAfter {
+            symbol: s("Server.Run"),
+            text: "func (s *Server) Addr() string { return s.addr }".into()
+        })
+    );
+    insta::assert_snapshot!(
+        "edit_go_delete_item",
+        diff_of(Edit::DeleteItem { symbol: s("Handler"), whole_conditional: false })
+    );
+}
+
+#[test]
+fn edit_diffs_java() {
+    let s = |n: &str| format!("src/App.java::{n}");
+    insta::assert_snapshot!(
+        "edit_java_replace_method",
+        diff_of(Edit::ReplaceItem {
+            symbol: s("App.count"),
+            text: "public int count() {\n    return names.isEmpty() ? 0 : names.size();\n}".into(),
+            whole_conditional: false
+        })
+    );
+    insta::assert_snapshot!(
+        "edit_java_replace_body",
+        diff_of(Edit::ReplaceBody { symbol: s("App.count"), text: "return 0;".into() })
+    );
+    insta::assert_snapshot!(
+        "edit_java_insert_before",
+        diff_of(Edit::InsertBefore {
+            symbol: s("App.count"),
+            text: "public boolean empty() {\n    return names.isEmpty();\n}".into()
+        })
+    );
+    insta::assert_snapshot!(
+        "edit_java_insert_after",
+        diff_of(Edit::InsertAfter {
+            symbol: s("App.count"),
+            text: "public String first() {\n    return names.get(0);\n}".into()
+        })
+    );
+    insta::assert_snapshot!(
+        "edit_java_delete_item",
+        diff_of(Edit::DeleteItem { symbol: s("App.Greeter"), whole_conditional: false })
+    );
+    insta::assert_snapshot!(
+        "edit_java_add_include",
+        diff_of(Edit::AddInclude { path: "src/App.java".into(), text: "import java.util.Map;".into() })
+    );
+}
+
+#[test]
+fn edit_diffs_javascript() {
+    let s = |n: &str| format!("src/util.js::{n}");
+    insta::assert_snapshot!(
+        "edit_javascript_replace_item",
+        diff_of(Edit::ReplaceItem {
+            symbol: s("parse"),
+            text: "export function parse(text) {\n  return text ? JSON.parse(text) : null;\n}".into(),
+            whole_conditional: false
+        })
+    );
+    insta::assert_snapshot!(
+        "edit_javascript_replace_body",
+        diff_of(Edit::ReplaceBody {
+            symbol: s("Cache.get"),
+            text: "return this.map.has(key) ? this.map.get(key) : undefined;".into()
+        })
+    );
+    insta::assert_snapshot!(
+        "edit_javascript_insert_before",
+        diff_of(Edit::InsertBefore { symbol: s("Cache"), text: "const EMPTY = {};".into() })
+    );
+    insta::assert_snapshot!(
+        "edit_javascript_insert_after",
+        diff_of(Edit::InsertAfter {
+            symbol: s("Cache.get"),
+            text: "set(key, value) {\n  this.map.set(key, value);\n}".into()
+        })
+    );
+    insta::assert_snapshot!(
+        "edit_javascript_delete_item",
+        diff_of(Edit::DeleteItem { symbol: s("Cache"), whole_conditional: false })
+    );
+    insta::assert_snapshot!(
+        "edit_javascript_add_include",
+        diff_of(Edit::AddInclude { path: "src/util.js".into(), text: "import { join } from \"path\";".into() })
+    );
+}
+
+#[test]
+fn edit_diffs_typescript() {
+    let s = |n: &str| format!("src/api.ts::{n}");
+    insta::assert_snapshot!(
+        "edit_typescript_replace_item",
+        diff_of(Edit::ReplaceItem {
+            symbol: s("Id"),
+            text: "export type Id = string;".into(),
+            whole_conditional: false
+        })
+    );
+    insta::assert_snapshot!(
+        "edit_typescript_replace_body",
+        diff_of(Edit::ReplaceBody { symbol: s("fetchUser"), text: "return request(`/v2/users/${id}`);".into() })
+    );
+    insta::assert_snapshot!(
+        "edit_typescript_insert_before",
+        diff_of(Edit::InsertBefore { symbol: s("fetchUser"), text: "const BASE = \"/users\";".into() })
+    );
+    insta::assert_snapshot!(
+        "edit_typescript_insert_after",
+        diff_of(Edit::InsertAfter { symbol: s("Client.send"), text: "close(): void {\n  transport(null);\n}".into() })
+    );
+    insta::assert_snapshot!(
+        "edit_typescript_delete_item",
+        diff_of(Edit::DeleteItem { symbol: s("User"), whole_conditional: false })
+    );
+    insta::assert_snapshot!(
+        "edit_typescript_add_include",
+        diff_of(Edit::AddInclude { path: "src/api.ts".into(), text: "import { log } from \"./log\";".into() })
+    );
 }
 
 /// The error an edit set makes, with nothing changed in memory.

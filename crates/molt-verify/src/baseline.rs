@@ -1,8 +1,8 @@
-//! `.molt/baseline.json`: the checks' results on the untouched tree, which
+//! The baseline (`.molt/baseline.json`, which molt-agent's `Workspace` reads
+//! and writes): the checks' results on the untouched tree, which
 //! every candidate is judged against.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -42,49 +42,24 @@ impl Baseline {
         Self { version: VERSION, commit, checks: results.into_iter().map(|r| (r.name.clone(), r)).collect() }
     }
 
-    /// `<root>/.molt/baseline.json`.
-    pub fn path(root: &Path) -> PathBuf {
-        root.join(".molt").join("baseline.json")
-    }
-
     /// The baseline result of check `name`.
     pub fn get(&self, name: &str) -> Option<&CheckResult> {
         self.checks.get(name)
     }
 
-    /// Loads `<root>/.molt/baseline.json`; `None` when there is none yet.
-    pub fn load(root: &Path) -> Result<Option<Baseline>> {
-        let path = Self::path(root);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => serde_json::from_str(&text).map(Some).map_err(|source| Error::BadBaseline { path, source }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(source) => Err(Error::Io { action: "reading", path, source }),
-        }
+    /// Parses a baseline file's text; `path` names it in the error.
+    pub fn parse(path: &Path, text: &str) -> Result<Baseline> {
+        serde_json::from_str(text).map_err(|source| Error::BadBaseline { path: path.to_owned(), source })
     }
 
-    /// Writes `<root>/.molt/baseline.json` atomically (a temp file in the same
-    /// folder, then a rename), so a crash never leaves half a baseline.
-    pub fn save(&self, root: &Path) -> Result<PathBuf> {
-        let path = Self::path(root);
-        let dir = root.join(".molt");
-        std::fs::create_dir_all(&dir).map_err(|source| Error::Io { action: "creating", path: dir.clone(), source })?;
-        let mut json =
-            serde_json::to_string_pretty(self).map_err(|source| Error::BadBaseline { path: path.clone(), source })?;
+    /// The file's text: pretty JSON ending in a newline. molt-agent's
+    /// `Workspace` writes it to `.molt/baseline.json` (the one writer of
+    /// `.molt/`, which redacts it and replaces the file atomically).
+    pub fn to_json(&self) -> Result<String> {
+        let mut json = serde_json::to_string_pretty(self)
+            .map_err(|source| Error::BadBaseline { path: PathBuf::from("baseline.json"), source })?;
         json.push('\n');
-        // Check output may print a secret (a test's fixture, a build's echo).
-        let json = molt_core::redact::redact(&json).into_owned();
-        let tmp = dir.join(format!(".baseline.json.{}.tmp", std::process::id()));
-        let write = || -> std::io::Result<()> {
-            let mut file = std::fs::File::create(&tmp)?;
-            file.write_all(json.as_bytes())?;
-            file.sync_all()?;
-            std::fs::rename(&tmp, &path)
-        };
-        write().map_err(|source| {
-            let _ = std::fs::remove_file(&tmp);
-            Error::Io { action: "writing", path: path.clone(), source }
-        })?;
-        Ok(path)
+        Ok(json)
     }
 }
 

@@ -357,9 +357,10 @@ fn write_reports_writes_three_files_under_dot_molt() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join(".molt")).unwrap();
     std::fs::write(dir.path().join(".molt/plan.json"), plan.to_json()).unwrap();
-    state.save(dir.path()).unwrap();
-    baseline.save(dir.path()).unwrap();
-    let paths = write_reports(dir.path(), &spec).unwrap();
+    let ws = Workspace::new(dir.path());
+    ws.save_state(&state).unwrap();
+    ws.save_baseline(&baseline).unwrap();
+    let paths = write_reports(&ws, &spec).unwrap();
     let names: Vec<_> = paths.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
     assert_eq!(names, ["report.md", "report.json", "report.html"]);
     let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&paths[1]).unwrap()).unwrap();
@@ -372,10 +373,11 @@ fn write_reports_writes_three_files_under_dot_molt() {
 fn write_reports_without_a_run_is_an_error() {
     let (spec, plan, _, _) = fixture();
     let dir = tempfile::tempdir().unwrap();
-    assert!(write_reports(dir.path(), &spec).unwrap_err().to_string().contains("no plan"));
+    let ws = Workspace::new(dir.path());
+    assert!(write_reports(&ws, &spec).unwrap_err().to_string().contains("no plan"));
     std::fs::create_dir_all(dir.path().join(".molt")).unwrap();
     std::fs::write(dir.path().join(".molt/plan.json"), plan.to_json()).unwrap();
-    assert!(write_reports(dir.path(), &spec).unwrap_err().to_string().contains("no run"));
+    assert!(write_reports(&ws, &spec).unwrap_err().to_string().contains("no run"));
 }
 
 #[test]

@@ -8,7 +8,7 @@ use molt_core::{Plan, Spec};
 use super::options::{model_config, ModelOverride};
 use crate::planner::{self, SourceFile};
 use crate::spec::recipe_of;
-use crate::state::plan_path;
+use crate::workspace::Workspace;
 use crate::{Error, Result};
 
 /// The files a migration may look at, read from `root` (a worktree at the
@@ -71,7 +71,8 @@ pub fn make_plan(
 ) -> Result<Planned> {
     let mut notes = Vec::new();
     let recipe = recipe_of(spec, spec_dir)?;
-    let git = molt_git::MigrationRepo::open(repo_root, &spec.migration.name).map_err(Error::from_git)?;
+    let ws = Workspace::new(repo_root);
+    let git = ws.git(&spec.migration.name)?;
     let base = git.ensure_migration_branch().map_err(Error::from_git)?;
     let wt = git.add_task_worktree("plan", &base).map_err(Error::from_git)?;
     let files = source_files(&wt.path, spec);
@@ -104,7 +105,7 @@ pub fn make_plan(
         ));
     }
     plan.validate()?;
-    crate::state::write_atomic_redacted(&plan_path(repo_root), &plan.to_json())?;
+    ws.save_plan(&plan)?;
     Ok(Planned { plan, notes })
 }
 

@@ -16,7 +16,7 @@
 mod coder_input;
 mod load;
 mod options;
-mod resume;
+pub(crate) mod resume;
 mod scheduler;
 mod slots;
 mod worker;
@@ -29,8 +29,9 @@ pub use load::{make_plan, model_client, model_runtime, source_files, Planned};
 pub use options::{model_config, ModelOverride, RunConfig};
 
 use crate::spec::{load_spec, path_policy, recipe_of};
-use crate::state::{load_plan, EventLog, RunState};
+use crate::state::{EventLog, RunState};
 use crate::summary::{summarize, summary_of};
+use crate::workspace::Workspace;
 use crate::{Error, Result};
 use slots::{add_worktree, make_slots, remove_worktree, SlotMaker, SLOT_PREFIX};
 use worker::{confirm_bench, ModelCtx};
@@ -40,13 +41,14 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
     let spec = load_spec(&cfg.spec)?;
     let recipe = recipe_of(&spec, cfg.spec.parent().unwrap_or(&cfg.repo))?;
     let root = cfg.repo.clone();
-    let git = molt_git::MigrationRepo::open(&root, &spec.migration.name).map_err(Error::from_git)?;
+    let ws = Workspace::new(&root);
+    let git = ws.git(&spec.migration.name)?;
     git.preflight(&spec.migration.include, cfg.allow_dirty).map_err(Error::from_git)?;
     // One molt at a time in a repository. Holding the run lock, molt knows
     // that no other molt holds a git lock here, so the lock files a killed
     // one left in molt's own refs and worktrees can go: otherwise the first
     // task that touches such a ref fails on resume.
-    let _run_lock = crate::state::RunLock::acquire(&root)?;
+    let _run_lock = ws.lock()?;
     let locks = git.clear_stale_locks().map_err(Error::from_git)?;
 
     let branch = spec.branch();
@@ -59,7 +61,7 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
     let model = model_client(&spec, &cfg.model_override, &cfg.cassette, &cfg.env, &runtime)?.map(|(m, client, rt)| {
         ModelCtx { client, rt, agent: format!("{}/{}", m.provider, m.model), max_turns: m.max_turns.unwrap_or(30) }
     });
-    let (plan, plan_notes) = match load_plan(&root)? {
+    let (plan, plan_notes) = match ws.load_plan()? {
         Some(p) => (p, Vec::new()),
         None => {
             let spec_dir = cfg.spec.parent().unwrap_or(&cfg.repo);
@@ -67,7 +69,7 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
             (planned.plan, planned.notes)
         }
     };
-    let mut state = match RunState::load(&root)? {
+    let mut state = match ws.load_state()? {
         Some(s) if s.migration == spec.migration.name => s,
         _ => resume::fresh_state(
             &spec.migration.name,
@@ -82,9 +84,9 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
     if let Some(only) = &cfg.only {
         only_ready(&plan, &state, only)?;
     }
-    state.save(&root)?;
+    ws.save_state(&state)?;
 
-    let log = EventLog::open(&root, &state.run, cfg.observer.clone())?;
+    let log = ws.events(&state.run, cfg.observer.clone())?;
     log.emit(EventKind::RunStarted {
         migration: spec.migration.name.clone(),
         branch: branch.clone(),
@@ -121,7 +123,7 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
     let unfinished = state.tasks.values().filter(|r| r.state != molt_core::TaskState::Committed).count();
     let mut slot_maker = Some(make_slots(&root, &spec.migration.name, &state.base, cfg.jobs.min(unfinished)));
 
-    let baseline = baseline(&root, &spec, &git, &state.base, &check_opts, &log, &mut slot_maker)?;
+    let baseline = baseline(&ws, &spec, &git, &state.base, &check_opts, &log, &mut slot_maker)?;
     let policy = path_policy(&spec)?;
 
     // The scheduling loop.
@@ -173,7 +175,7 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
         }
         // A clean stop: everything committed stays, the rest waits for
         // `molt resume` with a larger budget. No final checks on half a run.
-        state.save(&root)?;
+        ws.save_state(&state)?;
         let mut summary = summary_of(&spec, &plan, &state, &baseline);
         summary.stopped = Some(if cfg.only.is_some() {
             format!("{reason}; {} task(s) committed in all; the final checks run with `molt run`", summary.committed)
@@ -219,11 +221,11 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
     }
     state.final_checks = summarize(&verdicts);
     state.finished = true;
-    state.save(&root)?;
+    ws.save_state(&state)?;
 
     let mut summary = summary_of(&spec, &plan, &state, &baseline);
     // The reports are a view of .molt/; failing to write them loses nothing.
-    summary.reports = crate::report::write_reports(&root, &spec).unwrap_or_default();
+    summary.reports = crate::report::write_reports(&ws, &spec).unwrap_or_default();
     log.emit(EventKind::RunFinished {
         committed: summary.committed,
         failed: summary.failed,
@@ -261,7 +263,7 @@ fn only_ready(plan: &molt_core::Plan, state: &RunState, only: &molt_core::TaskId
 /// benchmark is timed with nothing beside it, so the slots being made wait
 /// for it.
 fn baseline(
-    root: &std::path::Path,
+    ws: &Workspace,
     spec: &Spec,
     git: &molt_git::MigrationRepo,
     base: &str,
@@ -269,7 +271,7 @@ fn baseline(
     log: &EventLog,
     slot_maker: &mut Option<SlotMaker>,
 ) -> Result<Baseline> {
-    if let Some(b) = Baseline::load(root)? {
+    if let Some(b) = ws.load_baseline()? {
         return Ok(b);
     }
     let wt = add_worktree(git, "baseline", base)?;
@@ -292,7 +294,7 @@ fn baseline(
     remove_worktree(git, &wt);
     let _ = git.delete_task_branch(&wt.task);
     let b = Baseline::from_results(results, Some(base.to_owned()));
-    b.save(root)?;
+    ws.save_baseline(&b)?;
     Ok(b)
 }
 

@@ -8,7 +8,7 @@ use crate::state::{RunState, TaskRecord};
 
 /// The state of a run that has none yet (or whose state file belongs to
 /// another migration): every task pending, from `base`.
-pub(super) fn fresh_state(migration: &str, branch: &str, base: &str, run: String) -> RunState {
+pub(crate) fn fresh_state(migration: &str, branch: &str, base: &str, run: String) -> RunState {
     RunState {
         version: 1,
         run,

@@ -12,9 +12,10 @@ use molt_recipes::Recipe;
 use molt_verify::{Baseline, RunOptions as CheckOptions};
 
 use super::slots::{Slot, SLOT_PREFIX};
-use super::worker::{Done, ModelCtx, Worker};
+use super::worker::{Done, End, ModelCtx, Worker};
 use crate::state::{EventLog, RunState, TaskRecord};
 use crate::summary::state_of;
+use crate::workspace::Workspace;
 use crate::Result;
 
 /// What the loop shares with every worker it starts.
@@ -67,7 +68,7 @@ impl Scheduler<'_> {
             }
             // One write for everything since the last: the task that finished
             // and the tasks that start (each write waits for the disk).
-            state.save(self.root)?;
+            Workspace::new(self.root).save_state(state)?;
             for (task, attempt) in starting {
                 let id = task.id.clone();
                 self.log.emit(EventKind::TaskStarted { task: id.clone(), attempt });
@@ -105,10 +106,11 @@ impl Scheduler<'_> {
             let Ok((done, slot)) = rx.recv() else { break };
             running -= 1;
             idle.push(slot);
-            match done {
-                Done::Committed { id, commit, mut record } => {
-                    // The worker counts its own retries; the spawn count is the floor.
-                    record.attempts = record.attempts.max(state.tasks.get(&id).map_or(1, |r| r.attempts));
+            let Done { id, mut record, end } = done;
+            // The worker counts its own retries; the spawn count is the floor.
+            record.attempts = record.attempts.max(state.tasks.get(&id).map_or(1, |r| r.attempts));
+            match end {
+                End::Committed(commit) => {
                     // Merging happens here, one at a time, in the order tasks finish;
                     // a task only starts once its dependencies are merged, so this
                     // order respects the DAG.
@@ -136,9 +138,7 @@ impl Scheduler<'_> {
                     merged_branches.push(id.clone());
                     state.tasks.insert(id, record);
                 }
-                Done::Budget { id, mut record } => {
-                    // The worker counts its own retries; the spawn count is the floor.
-                    record.attempts = record.attempts.max(state.tasks.get(&id).map_or(1, |r| r.attempts));
+                End::Budget => {
                     record.state = TaskState::Pending;
                     let reason = record.error.clone().unwrap_or_else(|| "the budget ran out".to_owned());
                     self.log.emit(EventKind::TaskFailed {
@@ -150,9 +150,7 @@ impl Scheduler<'_> {
                     stopping = Some(reason);
                     state.tasks.insert(id, record);
                 }
-                Done::Failed { id, mut record } => {
-                    // The worker counts its own retries; the spawn count is the floor.
-                    record.attempts = record.attempts.max(state.tasks.get(&id).map_or(1, |r| r.attempts));
+                End::Failed { .. } => {
                     self.log.emit(EventKind::TaskFailed {
                         task: id.clone(),
                         attempt: record.attempts,

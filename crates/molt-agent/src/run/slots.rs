@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use crate::workspace::Workspace;
 use crate::{Error, Result};
 
 /// Held while a worker adds or removes a worktree. libgit2 (1.9) decides
@@ -85,7 +86,7 @@ impl SlotMaker {
 pub(super) fn make_slots(root: &Path, migration: &str, base: &str, n: usize) -> SlotMaker {
     let (root, migration, base) = (root.to_path_buf(), migration.to_owned(), base.to_owned());
     SlotMaker::Making(std::thread::spawn(move || {
-        let Ok(git) = molt_git::MigrationRepo::open(&root, &migration) else { return Vec::new() };
+        let Ok(git) = Workspace::new(&root).git(&migration) else { return Vec::new() };
         (0..n)
             .map_while(|i| {
                 let name = format!("{SLOT_PREFIX}{i}");

@@ -14,40 +14,31 @@ use molt_verify::{Baseline, Outcome, RunOptions as CheckOptions, Verdict};
 use super::coder_input::{dedupe_reasons, report_of, symbols_of, unmapped_reasons};
 use super::slots::Slot;
 use crate::rules;
-use crate::state::{molt_dir, EventLog, TaskRecord};
+use crate::state::{EventLog, TaskRecord};
 use crate::summary::summarize;
+use crate::workspace::Workspace;
 use crate::{Error, Result};
 
-/// A finished worker's report.
-pub(super) enum Done {
-    Committed {
-        id: TaskId,
-        commit: String,
-        record: TaskRecord,
-    },
+/// How an attempt at a task ended, and so how the task ended (as its last
+/// attempt did) and what its worker reports: one type for the three. Only
+/// an attempt's failure may ask for another try (`retry`); a task that ends
+/// failed has none left.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum End {
+    Committed(String),
     Failed {
-        id: TaskId,
-        record: TaskRecord,
+        retry: bool,
     },
     /// The budget ran out mid-task: the task goes back to pending.
-    Budget {
-        id: TaskId,
-        record: TaskRecord,
-    },
-}
-
-/// How one task ended in its worker.
-enum TaskEnd {
-    Committed(String),
-    Failed,
     Budget,
 }
 
-/// How one attempt at a task ended.
-enum AttemptEnd {
-    Committed(String),
-    Failed { retry: bool },
-    Budget,
+/// A finished worker's report: its task, what happened to it, and how it
+/// ended.
+pub(super) struct Done {
+    pub(super) id: TaskId,
+    pub(super) record: TaskRecord,
+    pub(super) end: End,
 }
 
 /// A model and the runtime its calls run on.
@@ -120,26 +111,24 @@ impl Worker {
     pub(super) fn do_task(&self, task: &Task, slot: &mut Slot) -> Done {
         let mut record = TaskRecord::pending();
         record.state = TaskState::Running;
-        match self.try_task(task, &mut record, slot) {
-            Ok(TaskEnd::Committed(commit)) => Done::Committed { id: task.id.clone(), commit, record },
-            Ok(TaskEnd::Budget) => Done::Budget { id: task.id.clone(), record },
-            Ok(TaskEnd::Failed) => {
-                record.state = TaskState::Failed;
-                Done::Failed { id: task.id.clone(), record }
-            }
+        let end = match self.try_task(task, &mut record, slot) {
+            Ok(end) => end,
             Err(e) => {
-                record.state = TaskState::Failed;
                 record.error = Some(e.to_string());
                 record.environment = e.is_environment();
-                Done::Failed { id: task.id.clone(), record }
+                End::Failed { retry: false }
             }
+        };
+        if matches!(end, End::Failed { .. }) {
+            record.state = TaskState::Failed;
         }
+        Done { id: task.id.clone(), record, end }
     }
 
     /// Runs the task's attempts, each from a clean worktree. Rules are
     /// deterministic, so only attempts that involve a model are retried.
-    fn try_task(&self, task: &Task, record: &mut TaskRecord, slot: &mut Slot) -> Result<TaskEnd> {
-        let git = molt_git::MigrationRepo::open(&self.root, &self.spec.migration.name).map_err(Error::from_git)?;
+    fn try_task(&self, task: &Task, record: &mut TaskRecord, slot: &mut Slot) -> Result<End> {
+        let git = Workspace::new(&self.root).git(&self.spec.migration.name)?;
         let attempts = if self.model.is_some() { self.spec.migration.attempts.max(1) } else { 1 };
         let mut history: Vec<String> = Vec::new();
         for attempt in 1..=attempts {
@@ -160,12 +149,12 @@ impl Worker {
             let end = self.attempt(&git, &wt, task, record, &history);
             slot.release(&git, &wt);
             match end {
-                Ok(AttemptEnd::Committed(c)) => return Ok(TaskEnd::Committed(c)),
-                Ok(AttemptEnd::Budget) => {
+                Ok(End::Committed(c)) => return Ok(End::Committed(c)),
+                Ok(End::Budget) => {
                     let _ = git.delete_task_branch(task.id.as_str());
-                    return Ok(TaskEnd::Budget);
+                    return Ok(End::Budget);
                 }
-                Ok(AttemptEnd::Failed { retry }) => {
+                Ok(End::Failed { retry }) => {
                     let _ = git.delete_task_branch(task.id.as_str());
                     history.push(record.error.clone().unwrap_or_default());
                     if !retry {
@@ -178,7 +167,7 @@ impl Worker {
                 }
             }
         }
-        Ok(TaskEnd::Failed)
+        Ok(End::Failed { retry: false })
     }
 
     /// The task's checks in the worktree, judged against the baseline.
@@ -223,7 +212,7 @@ impl Worker {
         task: &Task,
         record: &mut TaskRecord,
         history: &[String],
-    ) -> Result<AttemptEnd> {
+    ) -> Result<End> {
         let started = Instant::now();
         let outcome = rules::apply(self.recipe, task, &wt.path, &self.policy)?;
         record.agent = Some("rules".to_owned());
@@ -251,7 +240,7 @@ impl Worker {
                         unmapped_reasons(&record.unmapped)
                     )
                 });
-                return Ok(AttemptEnd::Failed { retry: false });
+                return Ok(End::Failed { retry: false });
             };
             let mut last: Option<Vec<Verdict>> = None;
             let end = {
@@ -278,13 +267,13 @@ impl Worker {
                     record.tokens += end.tokens;
                     record.cost_usd += end.cost_usd;
                     record.error = Some(e.clone());
-                    return Ok(AttemptEnd::Budget);
+                    return Ok(End::Budget);
                 }
                 other => {
                     record.tokens += end.tokens;
                     record.cost_usd += end.cost_usd;
                     record.error = Some(other.describe());
-                    return Ok(AttemptEnd::Failed { retry: true });
+                    return Ok(End::Failed { retry: true });
                 }
             }
             record.tokens += end.tokens;
@@ -296,12 +285,12 @@ impl Worker {
             Err(refused) => {
                 record.error =
                     Some(format!("the task's diff touches paths no agent may write: {}", refused.join("; ")));
-                return Ok(AttemptEnd::Failed { retry: self.model.is_some() });
+                return Ok(End::Failed { retry: self.model.is_some() });
             }
         };
         if changed.is_empty() {
             record.error = Some("nothing changed; the sites may already be migrated".to_owned());
-            return Ok(AttemptEnd::Failed { retry: false });
+            return Ok(End::Failed { retry: false });
         }
         let verdicts = match verdicts {
             Some(v) => v,
@@ -317,7 +306,7 @@ impl Worker {
                 "checks failed: {}",
                 failing.iter().map(|v| format!("{} ({})", v.check, v.detail())).collect::<Vec<_>>().join("; ")
             ));
-            return Ok(AttemptEnd::Failed { retry: record.agent.as_deref() != Some("rules") });
+            return Ok(End::Failed { retry: record.agent.as_deref() != Some("rules") });
         }
         let checks_trailer = verdicts
             .iter()
@@ -337,10 +326,10 @@ impl Worker {
         // Exactly the files the agents changed: build outputs the checks left
         // behind never reach a commit.
         match git.commit_task(wt, &message, Some(&changed)).map_err(Error::from_git)? {
-            Some(commit) => Ok(AttemptEnd::Committed(commit)),
+            Some(commit) => Ok(End::Committed(commit)),
             None => {
                 record.error = Some("nothing to commit after the edits".to_owned());
-                Ok(AttemptEnd::Failed { retry: false })
+                Ok(End::Failed { retry: false })
             }
         }
     }
@@ -390,7 +379,7 @@ impl Worker {
             first_message: first,
             toolbox,
             limits: crate::coder::CoderLimits { max_turns: model.max_turns, ..crate::coder::CoderLimits::default() },
-            transcript: Some(molt_dir(&self.root).join("transcripts").join(format!("{}.jsonl", task.id))),
+            transcript: Some(Workspace::new(&self.root).transcript_path(task.id.as_str())),
             log: &self.log,
             agent: model.agent.clone(),
             run_checks,

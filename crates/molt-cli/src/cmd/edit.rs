@@ -50,6 +50,7 @@ pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
         dry_run: args.dry_run,
         scratch: false,
         macros: molt_agent::macros::project_macros(&args.path),
+        recipe: false,
     };
     let applied = molt_syntax::apply_to_repo(&args.path, &set, &options).map_err(|e| UsageError(e.to_string()))?;
     let files: Vec<&str> = applied.changes.iter().map(|c| c.path.as_str()).collect();

@@ -47,11 +47,12 @@ pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
         .map_err(|_| UsageError(format!("{}: no such spec; run `molt init` to write one", args.spec.display())))?;
     let repo = spec_path.parent().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
     let spec = molt_agent::spec::load_spec(&spec_path)?;
-    let plan = match molt_agent::state::load_plan(&repo)? {
+    let workspace = molt_agent::workspace::Workspace::new(&repo);
+    let plan = match workspace.load_plan()? {
         Some(p) if !args.force => p,
         _ => {
             // Planning adds a worktree and a branch: not beside a running molt.
-            let _run_lock = molt_agent::state::RunLock::acquire(&repo)?;
+            let _run_lock = workspace.lock()?;
             let runtime = molt_agent::run::model_runtime()?;
             let model = if args.no_model {
                 None

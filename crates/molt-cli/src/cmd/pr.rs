@@ -58,11 +58,12 @@ pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
         .map_err(|_| UsageError(format!("{}: no such spec; run `molt init` to write one", args.spec.display())))?;
     let root = spec_path.parent().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
     let spec = molt_agent::spec::load_spec(&spec_path)?;
+    let workspace = molt_agent::workspace::Workspace::new(&root);
     let repo = MigrationRepo::open(&root, &spec.migration.name).map_err(git_error)?;
     let branch = repo.migration_branch();
     repo.branch_tip(&branch)
         .map_err(|_| UsageError(format!("there is no migration branch {branch}; run `molt run` first")))?;
-    if !molt_agent::state::RunState::path(&root).exists() {
+    if !workspace.has_state() {
         return Err(UsageError(format!(
             "no run in {} (.molt/state.json is missing); the pull request shows a run's report, start one with `molt run`",
             root.display()
@@ -90,7 +91,7 @@ pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
     };
     let token =
         token(&repo, &url, &args.api_url).ok_or_else(|| EnvironmentError(molt_git::Error::NoToken.to_string()))?;
-    let report = molt_agent::report::load(&root, &spec)?;
+    let report = molt_agent::report::load(&workspace, &spec)?;
     let text = molt_agent::report::pull_request(&report);
     let github = molt_git::GitHub::new(&args.api_url, &token).map_err(git_error)?;
     let runtime = tokio::runtime::Builder::new_current_thread()

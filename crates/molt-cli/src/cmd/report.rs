@@ -30,14 +30,15 @@ pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
         .map_err(|_| UsageError(format!("{}: no such spec; run `molt init` to write one", args.spec.display())))?;
     let repo = spec_path.parent().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
     let spec = molt_agent::spec::load_spec(&spec_path)?;
-    if !molt_agent::state::RunState::path(&repo).exists() {
+    let workspace = molt_agent::workspace::Workspace::new(&repo);
+    if !workspace.has_state() {
         return Err(UsageError(format!(
             "no run in {} (.molt/state.json is missing); start one with `molt run`",
             repo.display()
         ))
         .into());
     }
-    let paths = molt_agent::report::write_reports(&repo, &spec)?;
+    let paths = molt_agent::report::write_reports(&workspace, &spec)?;
     let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
     let text = shown.iter().map(|p| format!("wrote {p}")).collect::<Vec<_>>().join("\n");
     out.result(&serde_json::json!({ "report": shown }), &text)?;

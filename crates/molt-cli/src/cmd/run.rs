@@ -108,7 +108,7 @@ pub fn run(args: Args, out: &Output, resume: bool) -> anyhow::Result<Exit> {
         .canonicalize()
         .map_err(|_| UsageError(format!("{}: no such spec; run `molt init` to write one", spec_arg.display())))?;
     let repo = spec.parent().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
-    if resume && !molt_agent::state::RunState::path(&repo).exists() {
+    if resume && !molt_agent::workspace::Workspace::new(&repo).has_state() {
         return Err(
             UsageError("there is no run to resume here (.molt/state.json is missing); use `molt run`".into()).into()
         );

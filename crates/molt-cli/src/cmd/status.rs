@@ -2,8 +2,6 @@
 
 use std::path::PathBuf;
 
-use molt_agent::state::RunState;
-
 use crate::exit::{Exit, UsageError};
 use crate::output::Output;
 
@@ -20,7 +18,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
-    let Some(state) = RunState::load(&args.dir)? else {
+    let Some(state) = molt_agent::workspace::Workspace::new(&args.dir).load_state()? else {
         return Err(UsageError(format!(
             "no run in {} (.molt/state.json is missing); start one with `molt run`",
             args.dir.display()

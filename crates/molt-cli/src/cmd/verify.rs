@@ -57,7 +57,8 @@ pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
 
     let checks = select_checks(&spec, &args.checks, &args.spec.display().to_string()).map_err(UsageError)?;
 
-    let stored = Baseline::load(&tree)?;
+    let workspace = molt_agent::workspace::Workspace::new(&tree);
+    let stored = workspace.load_baseline()?;
     // Saving a baseline judges the run on its own: it becomes the reference.
     let reference = if args.save_baseline { Baseline::default() } else { stored.clone().unwrap_or_default() };
     let options = RunOptions { bench_runs: args.bench_runs, ..RunOptions::default() };
@@ -90,7 +91,7 @@ pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
         for v in &verdicts {
             baseline.checks.insert(v.check.clone(), v.result.clone());
         }
-        let path = baseline.save(&tree)?;
+        let path = workspace.save_baseline(&baseline)?;
         if !out.json {
             out.line(&format!("baseline written to {}", path.display()));
         }

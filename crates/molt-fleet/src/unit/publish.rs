@@ -120,7 +120,8 @@ pub(super) fn publish(
     let (pull, action) = match existing {
         Some(open) if up_to_date => (open, PullAction::Unchanged),
         existing => {
-            let report = molt_agent::report::load(root, spec).map_err(|e| (Stage::PullRequest, e.to_string()))?;
+            let report = molt_agent::report::load(&molt_agent::workspace::Workspace::new(root), spec)
+                .map_err(|e| (Stage::PullRequest, e.to_string()))?;
             let text = molt_agent::report::pull_request(&report);
             let draft =
                 PullRequestDraft { title: text.title, body: text.body, head: branch.name.clone(), base: base.clone() };

@@ -35,7 +35,8 @@
 
 use tree_sitter::{Node, Tree};
 
-use super::{point, Splice};
+use super::transact::point;
+use super::Splice;
 use crate::lang::{grammar, squash, Lang};
 use crate::mask::Masks;
 use crate::parse::parse_masked;

@@ -10,7 +10,7 @@
 //! [`body_text`] the exact inverses of what `replace_item` and
 //! `replace_body` do with a text.
 
-use super::indent_at;
+use super::resolve::indent_at;
 use crate::index::Item;
 use crate::lang::{grammar, Lang};
 use crate::parse::parse_tree;

@@ -1,4 +1,7 @@
+use super::resolve::whole_lines;
+use super::transact::{narrowed, to_whole};
 use super::*;
+use crate::Lang;
 
 #[test]
 fn reindent_is_relative_to_the_first_line() {

@@ -27,6 +27,10 @@ impl Grammar for C {
     fn pattern_contexts(&self) -> &'static [&'static str] {
         &["void __molt_context(void) { {}; }", "void __molt_context(void) { {} }"]
     }
+
+    fn conditional_block(&self, kind: &str) -> bool {
+        matches!(kind, "preproc_if" | "preproc_ifdef")
+    }
 }
 
 /// Items common to C and C++.

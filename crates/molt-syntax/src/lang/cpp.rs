@@ -62,6 +62,10 @@ impl Grammar for Cpp {
     fn pattern_contexts(&self) -> &'static [&'static str] {
         &["void __molt_context() { {}; }", "void __molt_context() { {} }", "class __molt_context { {} };"]
     }
+
+    fn conditional_block(&self, kind: &str) -> bool {
+        matches!(kind, "preproc_if" | "preproc_ifdef")
+    }
 }
 
 fn strip_template_args(name: &str) -> String {

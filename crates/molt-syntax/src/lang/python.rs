@@ -61,4 +61,8 @@ impl Grammar for Python {
     fn nested_defs(&self) -> bool {
         true
     }
+
+    fn hash_comments(&self) -> bool {
+        true
+    }
 }

@@ -175,6 +175,7 @@ pub fn edit(repo: &Repo, args: &Map<String, Value>) -> Answer {
         dry_run,
         scratch: false,
         macros: molt_agent::macros::project_macros(&repo.root),
+        recipe: false,
     };
     let applied = molt_syntax::apply_to_repo(&repo.root, &set, &options)
         .map_err(|e| format!("{}; nothing was written", relative(repo, &e.to_string())))?;

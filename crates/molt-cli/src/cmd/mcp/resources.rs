@@ -13,21 +13,21 @@ pub const REPORT_URI: &str = "molt://report";
 pub const TRANSCRIPT_PREFIX: &str = "molt://transcripts/";
 
 fn transcripts(repo: &Repo) -> PathBuf {
-    molt_agent::state::molt_dir(&repo.root).join("transcripts")
+    molt_agent::workspace::Workspace::new(&repo.root).transcripts_dir()
 }
 
 /// The resources that exist now.
 pub fn list(repo: &Repo) -> Vec<Resource> {
-    let dir = molt_agent::state::molt_dir(&repo.root);
+    let ws = molt_agent::workspace::Workspace::new(&repo.root);
     let mut out = Vec::new();
-    if dir.join("plan.json").is_file() {
+    if ws.plan_path().is_file() {
         out.push(
             Resource::new(PLAN_URI, "plan")
                 .with_description("The migration's task graph (.molt/plan.json).")
                 .with_mime_type("application/json"),
         );
     }
-    if dir.join("report.md").is_file() {
+    if ws.report_paths()[0].clone().is_file() {
         out.push(
             Resource::new(REPORT_URI, "report")
                 .with_description("The last run's report (.molt/report.md).")
@@ -59,10 +59,10 @@ pub fn templates() -> Vec<ResourceTemplate> {
 
 /// The text of `uri`, cut to [`ANSWER_MAX_BYTES`] with a last line saying so.
 pub fn read(repo: &Repo, uri: &str) -> Result<ResourceContents, String> {
-    let dir = molt_agent::state::molt_dir(&repo.root);
+    let ws = molt_agent::workspace::Workspace::new(&repo.root);
     let (path, missing) = match uri {
-        PLAN_URI => (dir.join("plan.json"), "no plan yet; the plan tool or `molt plan` makes one"),
-        REPORT_URI => (dir.join("report.md"), "no report yet; `molt run` or `molt report` writes it"),
+        PLAN_URI => (ws.plan_path(), "no plan yet; the plan tool or `molt plan` makes one"),
+        REPORT_URI => (ws.report_paths()[0].clone(), "no report yet; `molt run` or `molt report` writes it"),
         _ => match uri.strip_prefix(TRANSCRIPT_PREFIX) {
             Some(task)
                 if !task.is_empty()
@@ -88,7 +88,7 @@ pub fn read(repo: &Repo, uri: &str) -> Result<ResourceContents, String> {
     if let Some(cut) = cut {
         text.push_str(&format!(
             "\n[molt: {cut}; the whole file is .molt/{}]",
-            path.strip_prefix(&dir).unwrap_or(&path).display()
+            path.strip_prefix(ws.dir()).unwrap_or(&path).display()
         ));
     }
     Ok(ResourceContents::text(text, uri))

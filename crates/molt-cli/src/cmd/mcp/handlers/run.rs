@@ -1,7 +1,7 @@
 //! The tools about the migration: checks, the plan, the run's state, one
 //! task, a recipe's cases.
 
-use molt_verify::{judge, run_check, Baseline, RunOptions};
+use molt_verify::{judge, run_check, RunOptions};
 use serde_json::{json, Map, Value};
 
 use super::{bool_arg, relative, str_arg};
@@ -28,7 +28,7 @@ pub fn verify(repo: &Repo, args: &Map<String, Value>) -> Answer {
         .unwrap_or_default();
     let spec_name = repo.spec_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let checks = crate::cmd::verify::select_checks(&repo.spec, &names, &spec_name)?;
-    let stored = Baseline::load(&repo.root).map_err(|e| err(repo, e))?;
+    let stored = molt_agent::workspace::Workspace::new(&repo.root).load_baseline().map_err(|e| err(repo, e))?;
     let reference = stored.clone().unwrap_or_default();
     let per_check = CHECK_OUTPUT_BYTES / checks.len().max(1);
     let mut results = Vec::new();
@@ -70,12 +70,12 @@ pub fn verify(repo: &Repo, args: &Map<String, Value>) -> Answer {
 
 /// `plan`: the stored plan, or the rules' plan made as `molt plan --no-model` makes it.
 pub fn plan(repo: &Repo, args: &Map<String, Value>) -> Answer {
-    let stored = molt_agent::state::load_plan(&repo.root).map_err(|e| err(repo, e))?;
+    let stored = molt_agent::workspace::Workspace::new(&repo.root).load_plan().map_err(|e| err(repo, e))?;
     let mut notes = Vec::new();
     let plan = match stored {
         Some(p) if !bool_arg(args, "force") => p,
         _ => {
-            let _lock = molt_agent::state::RunLock::acquire(&repo.root).map_err(|e| err(repo, e))?;
+            let _lock = molt_agent::workspace::Workspace::new(&repo.root).lock().map_err(|e| err(repo, e))?;
             let planned =
                 molt_agent::run::make_plan(&repo.root, repo.spec_path.parent().unwrap_or(&repo.root), &repo.spec, None)
                     .map_err(|e| err(repo, e))?;
@@ -103,7 +103,7 @@ pub fn plan(repo: &Repo, args: &Map<String, Value>) -> Answer {
 
 /// `status`: `molt status --json`'s records, a page at a time.
 pub fn status(repo: &Repo, args: &Map<String, Value>) -> Answer {
-    let Some(state) = molt_agent::state::RunState::load(&repo.root).map_err(|e| err(repo, e))? else {
+    let Some(state) = molt_agent::workspace::Workspace::new(&repo.root).load_state().map_err(|e| err(repo, e))? else {
         return Err("no run yet (.molt/state.json is missing); run_task or `molt run` starts one".to_owned());
     };
     let tasks: Vec<Value> = state.tasks.iter().map(|(id, rec)| task_record(id, rec)).collect();
@@ -141,7 +141,7 @@ pub fn run_task(repo: &Repo, args: &Map<String, Value>) -> Answer {
         only: Some(id.clone()),
     };
     let summary = molt_agent::run::run(&cfg).map_err(|e| err(repo, e))?;
-    let state = molt_agent::state::RunState::load(&repo.root).map_err(|e| err(repo, e))?;
+    let state = molt_agent::workspace::Workspace::new(&repo.root).load_state().map_err(|e| err(repo, e))?;
     let record = state.as_ref().and_then(|s| s.tasks.get(&id)).map(|rec| task_record(&id, rec));
     let committed = record.as_ref().and_then(|r| r["record"]["state"].as_str()) == Some("committed");
     Ok(json!({
