@@ -228,8 +228,11 @@ pub struct ApplyOptions {
     /// tree-sitter cannot pass for every valid header (one of declaration
     /// macros, for one); splices of a file molt has no grammar for (a
     /// Makefile the recipe adds a flag to) are applied as text. Edits of
-    /// files in a known language are gated as always. Never set for an
-    /// agent's edits.
+    /// files in a known language are gated, and a set the gate refuses is
+    /// still taken when every syntax error of the result repeats, by its
+    /// text, one the file already had (a recipe's copy of an item with a
+    /// macro tree-sitter cannot read); see `transact.rs`, `recipe_text`.
+    /// Never set for an agent's edits.
     pub recipe: bool,
 }
 

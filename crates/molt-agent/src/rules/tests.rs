@@ -102,3 +102,26 @@ fn a_file_with_no_grammar_is_rewritten_as_text_in_the_same_set() {
     apply(&Replace { with: "(42" }, &task, dir.path(), &policy).unwrap_err();
     assert_eq!(std::fs::read_to_string(dir.path().join("Makefile")).unwrap(), "CFLAGS = OLD\n");
 }
+
+#[test]
+fn a_copy_that_repeats_an_error_the_file_had_is_taken_and_a_new_error_is_not() {
+    // `int g(int a b);` is an error tree-sitter already reads in the file; a
+    // recipe that copies it (an x86 copy beside a ported one) repeats that
+    // error, and is taken. One with an error of its own is refused.
+    let (dir, policy) = tree();
+    let old_error = "int g(int a b);\n";
+    std::fs::write(dir.path().join("src/a.c"), format!("{old_error}{SOURCE}")).unwrap();
+    let mut task = task();
+    task.sites[0].start += old_error.len();
+    task.sites[0].end += old_error.len();
+    let copy = "1;\n}\nint g(int a b);\nint h(void) {\n    return 2";
+    apply(&Replace { with: copy }, &task, dir.path(), &policy).unwrap();
+    let text = std::fs::read_to_string(dir.path().join("src/a.c")).unwrap();
+    assert_eq!(text.matches("int g(int a b);").count(), 2, "{text}");
+
+    std::fs::write(dir.path().join("src/a.c"), format!("{old_error}{SOURCE}")).unwrap();
+    std::fs::remove_file(dir.path().join("src/compat.h")).unwrap();
+    apply(&Replace { with: "1;\n}\nint k(int a c d);\nint h(void) {\n    return 2" }, &task, dir.path(), &policy)
+        .unwrap_err();
+    assert_eq!(std::fs::read_to_string(dir.path().join("src/a.c")).unwrap(), format!("{old_error}{SOURCE}"));
+}

@@ -68,8 +68,61 @@ fn edit_file(source: &dyn Source, path: &str, edits: &[(usize, &Edit)]) -> Resul
         }
         (_, None) => Err(wrap(first, first_edit, Error::Invalid(format!("{path} does not exist")))),
         (_, Some(before)) if source.recipe() && Lang::from_path(path).is_none() => splice_text(path, before, edits),
+        (_, Some(before)) if source.recipe() => recipe_text(path, before, edits, source.project()),
         (_, Some(before)) => edit_text(path, before, edits, source.project()),
     }
+}
+
+/// A recipe's splices of a file in a known language. A recipe copies whole
+/// items (an x86 copy beside a ported one), so an error tree-sitter already
+/// had in the item (a macro it cannot read in a parameter list) appears twice
+/// afterwards, which the agents' gate counts as new. Such a set is taken when
+/// every error in the result repeats, by its text, an error the file already
+/// had; one error of a new text refuses the set, with the gate's message.
+fn recipe_text(
+    path: &str,
+    before: String,
+    edits: &[(usize, &Edit)],
+    project: Option<&ProjectMacros>,
+) -> Result<Option<FileChange>> {
+    let refusal = match edit_text(path, before.clone(), edits, project) {
+        Ok(change) => return Ok(change),
+        Err(e) => e,
+    };
+    let Some(lang) = Lang::from_path(path).filter(|l| l.is_enabled()) else { return Err(refusal) };
+    let Some(change) = splice_text(path, before.clone(), edits)? else { return Err(refusal) };
+    let after = change.after.as_deref().unwrap_or_default();
+    let old = error_texts(lang, &before, project)?;
+    let new = error_texts(lang, after, project)?;
+    if new.iter().all(|t| old.contains(t)) {
+        Ok(Some(change))
+    } else {
+        Err(refusal)
+    }
+}
+
+/// The text of each error and missing node of `text`'s tree, trimmed.
+fn error_texts(lang: Lang, text: &str, project: Option<&ProjectMacros>) -> Result<std::collections::BTreeSet<String>> {
+    let tree = parse_tree_in(lang, text.as_bytes(), None, project)?;
+    let mut out = std::collections::BTreeSet::new();
+    let mut stack = vec![tree.root_node()];
+    while let Some(node) = stack.pop() {
+        if !node.has_error() {
+            continue;
+        }
+        if node.is_error() || node.is_missing() {
+            let what = if node.is_missing() {
+                format!("missing {}", node.kind())
+            } else {
+                text[node.byte_range()].trim().to_owned()
+            };
+            out.insert(what);
+            continue;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.children(&mut cursor));
+    }
+    Ok(out)
 }
 
 /// A recipe's splices of a file molt has no grammar for, applied as text:
