@@ -26,10 +26,17 @@
 //! are read as the top-level declarations they are, in C and C++ alike.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use crate::compiler::ProjectMacros;
 use crate::lang::Lang;
+
+mod defines;
+mod idioms;
+mod prefix;
+
+use defines::{call_like_defines, defines};
+use idioms::{cplusplus_linkage, directive_comments};
 
 /// Words a declaration-prefix macro may expand to.
 const KEYWORDS: &[&str] = &[
@@ -322,126 +329,6 @@ pub(crate) fn blank<'t>(text: &'t [u8], ranges: &[(usize, usize)]) -> Cow<'t, [u
     Cow::Owned(out)
 }
 
-/// Block comments inside a preprocessor directive that goes on past them
-/// (a `#define` continued with backslashes). tree-sitter ends a macro's
-/// body at a `/*`, and reads the lines after the comment as code; blanked,
-/// the whole body stays the macro's.
-fn directive_comments(text: &[u8]) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    if memchr::memmem::find(text, b"/*").is_none() {
-        return out;
-    }
-    let mut at = 0;
-    let mut line_start = true;
-    let mut in_directive = false;
-    while at < text.len() {
-        let b = text[at];
-        match b {
-            b'\n' => {
-                let continued =
-                    (at > 0 && text[at - 1] == b'\\') || (at > 1 && text[at - 1] == b'\r' && text[at - 2] == b'\\');
-                in_directive = in_directive && continued;
-                line_start = true;
-                at += 1;
-                continue;
-            }
-            b' ' | b'\t' | b'\r' if line_start => {
-                at += 1;
-                continue;
-            }
-            b'#' if line_start => in_directive = true,
-            _ => {}
-        }
-        line_start = false;
-        if text[at..].starts_with(b"/*") {
-            let end = memchr::memmem::find(&text[at + 2..], b"*/").map_or(text.len(), |e| at + 2 + e + 2);
-            // Only where the directive goes on after the comment's line.
-            let rest_of_line = memchr::memchr(b'\n', &text[end..]).map_or(text.len(), |n| end + n);
-            let line = text[end..rest_of_line].strip_suffix(b"\r").unwrap_or(&text[end..rest_of_line]);
-            let newline_inside = memchr::memchr(b'\n', &text[at..end]).is_some();
-            if in_directive && !newline_inside && line.ends_with(b"\\") {
-                out.push((at, end));
-            }
-            at = end;
-            continue;
-        }
-        if !in_directive && (b == b'"' || b == b'\'') {
-            // Skip a literal, so that a `/*` inside one is not taken for a comment.
-            at += 1;
-            while at < text.len() && text[at] != b && text[at] != b'\n' {
-                at += if text[at] == b'\\' { 2 } else { 1 };
-            }
-        }
-        at += 1;
-    }
-    out
-}
-
-/// The bodies of `#ifdef __cplusplus` (or `#if defined(__cplusplus)`)
-/// branches that hold nothing but `extern "C" {` or `}`, comments aside:
-/// the non-blank bytes of those lines.
-fn cplusplus_linkage(text: &[u8]) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    if memchr::memmem::find(text, b"__cplusplus").is_none() {
-        return out;
-    }
-    // (start, end) of each line, without its newline.
-    let mut lines = Vec::new();
-    let mut start = 0;
-    for nl in memchr::memchr_iter(b'\n', text).chain(std::iter::once(text.len())) {
-        lines.push((start, nl));
-        start = nl + 1;
-        if start > text.len() {
-            break;
-        }
-    }
-    let directive = |(s, e): (usize, usize)| -> Option<String> {
-        let line = std::str::from_utf8(&text[s..e]).ok()?.trim();
-        let rest = line.strip_prefix('#')?.trim_start();
-        // Without blanks: `ifdef__cplusplus`, `ifdefined(__cplusplus)`.
-        Some(rest.split_whitespace().collect::<String>())
-    };
-    let opens = |d: &str| matches!(d, "ifdef__cplusplus" | "ifdefined(__cplusplus)" | "ifdefined__cplusplus");
-    let mut i = 0;
-    while i < lines.len() {
-        if !directive(lines[i]).is_some_and(|d| opens(&d)) {
-            i += 1;
-            continue;
-        }
-        // The body, up to the closing #endif (or an #else), with no directive inside.
-        let mut j = i + 1;
-        let mut body = Vec::new();
-        let closed = loop {
-            let Some(&line) = lines.get(j) else { break false };
-            match directive(line) {
-                Some(d) => break d.starts_with("endif") || d == "else",
-                None => body.push(line),
-            }
-            j += 1;
-        };
-        if closed {
-            let code: String = body
-                .iter()
-                .map(|&(s, e)| strip_comments(&String::from_utf8_lossy(&text[s..e])))
-                .collect::<Vec<_>>()
-                .join(" ");
-            let code: String = code.split_whitespace().collect::<Vec<_>>().join(" ");
-            if matches!(code.as_str(), "extern \"C\" {" | "extern \"C\"{" | "}") {
-                for &(s, e) in &body {
-                    let line = &text[s..e];
-                    let lead = line.iter().take_while(|b| b.is_ascii_whitespace()).count();
-                    let trail = line.iter().rev().take_while(|b| b.is_ascii_whitespace()).count();
-                    if lead + trail < line.len() {
-                        out.push((s + lead, e - trail));
-                    }
-                }
-            }
-        }
-        i = j.max(i + 1);
-    }
-    out
-}
-
 /// Whether `word` with an argument list is an attribute-like specifier.
 pub(crate) fn takes_arguments(word: &str) -> bool {
     WITH_ARGUMENTS.contains(&word)
@@ -451,138 +338,5 @@ pub(crate) fn allowed(word: &str) -> bool {
     KEYWORDS.contains(&word)
 }
 
-/// Object-like macros defined on one line as a single word that is no
-/// keyword, or as one call of another macro: `#define ATTRIBUTES
-/// _target_attribute("sse2")`. What they expand to is not in the text.
-fn call_like_defines(text: &[u8]) -> HashSet<String> {
-    let mut out = HashSet::new();
-    for line in text.split(|&b| b == b'\n') {
-        let Ok(line) = std::str::from_utf8(line) else { continue };
-        let Some(rest) = line.trim_start().strip_prefix('#') else { continue };
-        let Some(rest) = rest.trim_start().strip_prefix("define") else { continue };
-        if !rest.starts_with([' ', '\t']) || line.trim_end().ends_with('\\') {
-            continue;
-        }
-        let rest = rest.trim_start();
-        let name_len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
-        let (name, body) = rest.split_at(name_len);
-        if name.is_empty() || body.starts_with('(') {
-            continue;
-        }
-        let body = strip_comments(body);
-        let body = body.trim();
-        let word_len = body.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(body.len());
-        let (word, args) = body.split_at(word_len);
-        let args = args.trim();
-        let is_word = !word.is_empty() && !word.starts_with(|c: char| c.is_ascii_digit());
-        if is_word
-            && !allowed(word)
-            && !prefix::is_type_keyword(word)
-            && (args.is_empty() || (args.starts_with('(') && args.ends_with(')')))
-        {
-            out.insert(name.to_owned());
-        }
-    }
-    out
-}
-
-/// Every object-like `#define` of the text: name to the words of each of its
-/// definitions, `None` for a definition that is not a declaration prefix
-/// (numbers, operators, function-like macros).
-fn defines(text: &[u8]) -> HashMap<String, Vec<Option<Vec<String>>>> {
-    let mut out: HashMap<String, Vec<Option<Vec<String>>>> = HashMap::new();
-    let text = String::from_utf8_lossy(text);
-    let mut lines = text.split('\n');
-    while let Some(line) = lines.next() {
-        let trimmed = line.trim_start();
-        let Some(rest) = trimmed.strip_prefix('#') else { continue };
-        let rest = rest.trim_start();
-        let Some(rest) = rest.strip_prefix("define") else { continue };
-        if !rest.starts_with([' ', '\t']) {
-            continue;
-        }
-        // Join backslash continuations.
-        let mut directive = rest.trim_end_matches('\r').to_owned();
-        while directive.ends_with('\\') {
-            directive.pop();
-            match lines.next() {
-                Some(next) => directive.push_str(next.trim_end_matches('\r')),
-                None => break,
-            }
-        }
-        let directive = directive.trim_start();
-        let name_len = directive.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(directive.len());
-        if name_len == 0 {
-            continue;
-        }
-        let (name, body) = directive.split_at(name_len);
-        let entry = out.entry(name.to_owned()).or_default();
-        // `NAME(` right after the name: a function-like macro.
-        if body.starts_with('(') {
-            entry.push(None);
-            continue;
-        }
-        entry.push(prefix_words(strip_comments(body).trim()));
-    }
-    out
-}
-
-/// `// ...` and `/* ... */` taken out of a directive's body.
-fn strip_comments(body: &str) -> String {
-    let mut out = String::with_capacity(body.len());
-    let mut rest = body;
-    loop {
-        match (rest.find("/*"), rest.find("//")) {
-            (Some(b), l) if l.is_none_or(|l| b < l) => {
-                out.push_str(&rest[..b]);
-                match rest[b + 2..].find("*/") {
-                    Some(e) => rest = &rest[b + 2 + e + 2..],
-                    None => return out,
-                }
-                out.push(' ');
-            }
-            (_, Some(l)) => {
-                out.push_str(&rest[..l]);
-                return out;
-            }
-            _ => {
-                out.push_str(rest);
-                return out;
-            }
-        }
-    }
-}
-
-/// The identifiers of a macro body made only of identifiers and
-/// `__attribute__((...))`-like words with their arguments; `None` for
-/// anything else.
-fn prefix_words(body: &str) -> Option<Vec<String>> {
-    let mut words = Vec::new();
-    let bytes = body.as_bytes();
-    let mut at = 0;
-    while at < bytes.len() {
-        let b = bytes[at];
-        if b.is_ascii_whitespace() {
-            at += 1;
-            continue;
-        }
-        if !(b.is_ascii_alphabetic() || b == b'_') {
-            return None;
-        }
-        let start = at;
-        while at < bytes.len() && (bytes[at].is_ascii_alphanumeric() || bytes[at] == b'_') {
-            at += 1;
-        }
-        let word = &body[start..at];
-        if WITH_ARGUMENTS.contains(&word) {
-            at = group_end(bytes, at, b"")?;
-            continue;
-        }
-        words.push(word.to_owned());
-    }
-    Some(words)
-}
-
-mod prefix;
 #[cfg(test)]
 mod tests;
