@@ -62,6 +62,7 @@ pub(crate) struct NewError {
     /// empty when the edit's own anchor failed and the blame is certain.
     pub suspects: Vec<usize>,
 }
+
 /// Edits checked together on one piece of the original text.
 #[derive(Debug, Clone)]
 struct Group {
