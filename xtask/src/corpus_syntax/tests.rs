@@ -1,3 +1,5 @@
+use super::compiler::generated;
+use super::edits::splice;
 use super::*;
 
 /// The smallest member, end to end, in the normal suite: downloaded once
