@@ -5,6 +5,9 @@ use molt_core::{Event, EventKind, TaskId};
 use molt_test_support::model_server::{ReceivedRequest, Turn};
 use serde_json::{json, Value};
 
+use super::repo::{kernel_source, original_gather, ported_gather, test_source, GUARD};
+use super::script::task_of;
+use super::tokens::message_text;
 use super::*;
 
 fn request(messages: Value) -> ReceivedRequest {
