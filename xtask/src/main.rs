@@ -64,7 +64,8 @@ Tasks:
   test-env install the Python and npm packages the tests drive, torch and torch-xla among them (once,
            cached) and print the variables
            that name them, for running one test by hand: eval \"$(cargo xtask test-env)\"
-  tidy     the repository's own rules (crate docs, no printing from libraries)
+  tidy     the repository's own rules (crate docs, no printing from libraries, crate dependencies,
+           no source file over 500 lines)
 ";
 
 fn main() -> ExitCode {

@@ -9,16 +9,22 @@
 //! - Each crate under `crates/` depends (`[dependencies]`) only on the molt
 //!   crates that the table "Dependencies between molt's crates" in
 //!   docs/architecture.md allows it, and every such crate is in that table.
+//! - No `.rs` file under `crates/`, `xtask/` or `tests/` is longer than
+//!   [`MAX_LINES`], test code and the data tables of [`LONG_FILES`] aside.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
 pub fn run(root: &Path) -> Result<()> {
     let mut problems = check(root)?;
     problems.extend(check_dependencies(root)?);
+    problems.extend(check_file_lengths(root)?);
     if !problems.is_empty() {
         bail!("tidy found {} problem(s):\n  {}", problems.len(), problems.join("\n  "));
+    }
+    for note in stale_long_files(root, LONG_FILES) {
+        eprintln!("tidy: note: {note}");
     }
     eprintln!("tidy: ok");
     Ok(())
@@ -139,6 +145,97 @@ fn molt_dependencies(manifest: &str) -> Vec<String> {
         .collect()
 }
 
+/// The most lines a source file may have: past it, split the file by
+/// concern into submodules (`foo.rs` and `foo/bar.rs`).
+pub const MAX_LINES: usize = 500;
+
+/// Files allowed past [`MAX_LINES`] although they are not test code, each
+/// with the reason. Meant for data tables (a file that is mostly one literal
+/// table, long because the data is, not the code), recognised by a person
+/// and listed here by path; a file of code belongs split instead.
+const LONG_FILES: &[(&str, &str)] = &[
+    ("crates/molt-recipes/src/x86_to_neon.rs", "split in progress on another branch"),
+    ("xtask/src/corpus_neon.rs", "split in progress on another branch"),
+];
+
+/// Whether `rel` (relative to the repository root, with `/`) is test code,
+/// which the line limit leaves alone: a `tests.rs` submodule, or a file
+/// under a `tests/` folder (a crate's integration tests, the end-to-end
+/// crate `tests/`).
+fn is_test_file(rel: &str) -> bool {
+    let mut parts: Vec<&str> = rel.split('/').collect();
+    let file = parts.pop().unwrap_or_default();
+    file == "tests.rs" || parts.contains(&"tests")
+}
+
+/// One problem per `.rs` file under `crates/`, `xtask/` and `tests/` longer
+/// than [`MAX_LINES`], except test code and [`LONG_FILES`].
+pub fn check_file_lengths(root: &Path) -> Result<Vec<String>> {
+    file_lengths(root, LONG_FILES)
+}
+
+/// [`check_file_lengths`] with the allowlist `allowed`.
+fn file_lengths(root: &Path, allowed: &[(&str, &str)]) -> Result<Vec<String>> {
+    let mut files = Vec::new();
+    for top in ["crates", "xtask", "tests"] {
+        rust_files(&root.join(top), &mut files)?;
+    }
+    files.sort();
+    let mut problems = Vec::new();
+    for path in files {
+        let rel = path.strip_prefix(root)?.to_string_lossy().replace('\\', "/");
+        if is_test_file(&rel) || allowed.iter().any(|(f, _)| *f == rel) {
+            continue;
+        }
+        let lines = line_count(&path)?;
+        if lines > MAX_LINES {
+            problems.push(format!(
+                "{rel}: {lines} lines, over {MAX_LINES}; split it by concern into submodules (`foo.rs` and \
+                 `foo/bar.rs`), or, if it is a data table, add it to LONG_FILES in xtask/src/tidy.rs with the reason"
+            ));
+        }
+    }
+    Ok(problems)
+}
+
+/// The entries of `allowed` ([`LONG_FILES`]) that no longer need to be
+/// there: the file is gone or within the limit. Printed as notes, not
+/// problems, so that a split merged before its entry is removed does not
+/// fail the build.
+fn stale_long_files(root: &Path, allowed: &[(&str, &str)]) -> Vec<String> {
+    allowed
+        .iter()
+        .filter(|(rel, _)| line_count(&root.join(rel)).map_or(true, |n| n <= MAX_LINES))
+        .map(|(rel, _)| format!("{rel} is within {MAX_LINES} lines or gone; remove it from LONG_FILES"))
+        .collect()
+}
+
+fn line_count(path: &Path) -> Result<usize> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    Ok(text.lines().count())
+}
+
+/// Every `.rs` file under `dir` (none when it does not exist), build
+/// outputs (`target/`) aside.
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e).with_context(|| format!("reading {}", dir.display())),
+    };
+    for entry in entries {
+        let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
+        let path = entry.path();
+        let kind = entry.file_type()?;
+        if kind.is_dir() && entry.file_name() != "target" {
+            rust_files(&path, out)?;
+        } else if kind.is_file() && path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,6 +244,7 @@ mod tests {
     fn repository_is_tidy() {
         let mut problems = check(&crate::project_root()).unwrap();
         problems.extend(check_dependencies(&crate::project_root()).unwrap());
+        problems.extend(check_file_lengths(&crate::project_root()).unwrap());
         assert!(problems.is_empty(), "tidy problems:\n{}", problems.join("\n"));
     }
 
@@ -200,5 +298,50 @@ mod tests {
         let problems = check(&dir).unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(problems.len(), 3, "{problems:?}");
+    }
+
+    // Guards against a length check that passes everything, or flags what
+    // it must leave alone: only the two files of code past the limit are
+    // reported, not one at the limit, test code, an allowlisted file or
+    // build outputs.
+    #[test]
+    fn tidy_reports_files_over_the_line_limit() {
+        let dir = std::env::temp_dir().join(format!("molt-tidy-lines-{}", std::process::id()));
+        let lines = |n: usize| "// a line\n".repeat(n);
+        let files = [
+            ("crates/molt-x/src/big.rs", MAX_LINES + 1),
+            ("crates/molt-x/src/at_limit.rs", MAX_LINES),
+            ("crates/molt-x/src/big/tests.rs", MAX_LINES * 2),
+            ("crates/molt-x/tests/all.rs", MAX_LINES * 2),
+            ("crates/molt-x/target/debug/build/out.rs", MAX_LINES * 2),
+            ("crates/molt-x/src/notes.txt", MAX_LINES * 2),
+            ("xtask/src/allowed.rs", MAX_LINES * 2),
+            ("xtask/src/long.rs", MAX_LINES * 2),
+            ("tests/e2e/long.rs", MAX_LINES * 2),
+        ];
+        for (rel, n) in files {
+            let path = dir.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, lines(n)).unwrap();
+        }
+        let allowed = [("xtask/src/allowed.rs", "a data table"), ("xtask/src/gone.rs", "split since")];
+        let problems = file_lengths(&dir, &allowed).unwrap();
+        let stale = stale_long_files(&dir, &allowed);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].starts_with(&format!("crates/molt-x/src/big.rs: {} lines", MAX_LINES + 1)), "{problems:?}");
+        assert!(problems[1].starts_with("xtask/src/long.rs: "), "{problems:?}");
+        assert_eq!(stale.len(), 1, "{stale:?}");
+        assert!(stale[0].starts_with("xtask/src/gone.rs "), "{stale:?}");
+    }
+
+    #[test]
+    fn test_code_is_told_from_code() {
+        assert!(is_test_file("crates/molt-core/src/spec/tests.rs"));
+        assert!(is_test_file("crates/molt-syntax/tests/all.rs"));
+        assert!(is_test_file("tests/e2e/model_faults.rs"));
+        assert!(!is_test_file("crates/molt-core/src/spec.rs"));
+        assert!(!is_test_file("xtask/src/tests_helper.rs"));
+        assert!(!is_test_file("crates/molt-core/src/contests/x.rs"));
     }
 }
