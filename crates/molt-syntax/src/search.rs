@@ -21,8 +21,12 @@ use crate::parse::parse_tree_in;
 use crate::repo::{read_source, walk, with_threads, Skipped};
 use crate::Result;
 
+mod literal;
 mod pattern;
 mod query;
+
+#[cfg(test)]
+use literal::required_literal;
 
 pub use pattern::Pattern;
 pub use query::StructuralQuery;
@@ -199,58 +203,6 @@ pub fn search_repo(root: &Path, searcher: &Searcher, options: &SearchOptions) ->
         }
     }
     Ok(report)
-}
-
-/// The longest run of literal characters every match of `regex` must
-/// contain, if there is a useful one (two bytes or more). Conservative: any
-/// alternation or group stops the search.
-pub(crate) fn required_literal(regex: &str) -> Option<String> {
-    if regex.contains('|') {
-        return None;
-    }
-    let mut best = String::new();
-    let mut run = String::new();
-    let mut chars = regex.chars().peekable();
-    let flush = |run: &mut String, best: &mut String| {
-        if run.len() > best.len() {
-            *best = run.clone();
-        }
-        run.clear();
-    };
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => match chars.next() {
-                Some(e) if e.is_ascii_punctuation() => run.push(e),
-                _ => flush(&mut run, &mut best),
-            },
-            '*' | '?' | '{' => {
-                // The character before is optional.
-                run.pop();
-                flush(&mut run, &mut best);
-                if c == '{' {
-                    for d in chars.by_ref() {
-                        if d == '}' {
-                            break;
-                        }
-                    }
-                }
-            }
-            '+' => flush(&mut run, &mut best),
-            '(' => break,
-            '[' => {
-                flush(&mut run, &mut best);
-                for d in chars.by_ref() {
-                    if d == ']' {
-                        break;
-                    }
-                }
-            }
-            '.' | '^' | '$' => flush(&mut run, &mut best),
-            _ => run.push(c),
-        }
-    }
-    flush(&mut run, &mut best);
-    (best.len() >= 2).then_some(best)
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use regex::Regex;
 use tree_sitter::Node;
 
-use super::required_literal;
+use super::literal::required_literal;
 use crate::lang::{grammar, Lang};
 use crate::parse::parse_tree;
 use crate::{Error, Result};

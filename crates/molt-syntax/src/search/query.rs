@@ -7,7 +7,7 @@ use regex::Regex;
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Node, Query, QueryCursor};
 
-use super::required_literal;
+use super::literal::required_literal;
 use crate::lang::{grammar, Lang};
 use crate::{Error, Result};
 
