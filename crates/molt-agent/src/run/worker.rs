@@ -379,7 +379,7 @@ impl Worker {
             first_message: first,
             toolbox,
             limits: crate::coder::CoderLimits { max_turns: model.max_turns, ..crate::coder::CoderLimits::default() },
-            transcript: Some(Workspace::new(&self.root).transcript_path(task.id.as_str())),
+            transcript: Some(Workspace::new(&self.root).transcript(task.id.as_str())),
             log: &self.log,
             agent: model.agent.clone(),
             run_checks,
