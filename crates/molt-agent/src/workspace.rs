@@ -1,4 +1,5 @@
-//! `.molt/`, molt's working folder in a repository, and its one owner.
+//! `.molt/`, molt's working folder in a repository, and its one owner; also
+//! the recipe and the model a run is set up with (`setup.rs`).
 //!
 //! Every file molt keeps there is named, read and written here: the plan
 //! (`plan.json`), the run's state (`state.json`), the baseline
@@ -25,6 +26,7 @@
 //! serializes, and this type puts it on disk.
 
 mod lock;
+pub mod setup;
 mod transcript;
 
 use std::io::Write;
@@ -34,6 +36,7 @@ use molt_core::Plan;
 use molt_verify::Baseline;
 
 pub use lock::RunLock;
+pub use setup::{Model, ModelOverride};
 pub use transcript::Transcript;
 
 use crate::state::{EventLog, Observer, RunState};

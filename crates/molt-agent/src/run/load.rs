@@ -1,13 +1,12 @@
-//! What a run starts from besides the spec: the files it may look at, a
-//! new plan (made and written), and the model client.
+//! What a run starts from besides the spec: the files it may look at and a
+//! new plan (made and written). The recipe and the model are set up by the
+//! workspace (`workspace/setup.rs`).
 
 use std::path::Path;
 
 use molt_core::{Plan, Spec};
 
-use super::options::{model_config, ModelOverride};
 use crate::planner::{self, SourceFile};
-use crate::spec::recipe_of;
 use crate::workspace::Workspace;
 use crate::{Error, Result};
 
@@ -70,8 +69,8 @@ pub fn make_plan(
     model: Option<(&tokio::runtime::Handle, &molt_llm::Client)>,
 ) -> Result<Planned> {
     let mut notes = Vec::new();
-    let recipe = recipe_of(spec, spec_dir)?;
     let ws = Workspace::new(repo_root);
+    let recipe = ws.recipe(spec, spec_dir)?;
     let git = ws.git(&spec.migration.name)?;
     let base = git.ensure_migration_branch().map_err(Error::from_git)?;
     let wt = git.add_task_worktree("plan", &base).map_err(Error::from_git)?;
@@ -107,25 +106,4 @@ pub fn make_plan(
     plan.validate()?;
     ws.save_plan(&plan)?;
     Ok(Planned { plan, notes })
-}
-
-/// The model of a run: the spec's `[model]` with the command line's overrides,
-/// its client, and the runtime its calls run on.
-pub fn model_client(
-    spec: &Spec,
-    model_override: &ModelOverride,
-    cassette: &molt_llm::CassetteMode,
-    env: &molt_llm::Env,
-    runtime: &tokio::runtime::Runtime,
-) -> Result<Option<(molt_core::ModelConfig, molt_llm::Client, tokio::runtime::Handle)>> {
-    let Some(m) = model_config(spec, model_override)? else { return Ok(None) };
-    let mut options = molt_llm::ClientOptions::from_config(&m);
-    options.cassette = cassette.clone();
-    let client = molt_llm::Client::from_config_with(&m, env, options).map_err(Error::Model)?;
-    Ok(Some((m, client, runtime.handle().clone())))
-}
-
-/// A runtime for model calls: small, shared by every worker thread.
-pub fn model_runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(Error::Runtime)
 }
