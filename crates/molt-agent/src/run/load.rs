@@ -11,43 +11,18 @@ use crate::workspace::Workspace;
 use crate::{Error, Result};
 
 /// The files a migration may look at, read from `root` (a worktree at the
-/// base commit), filtered by the spec's include globs.
+/// base commit), filtered by the spec's include globs: molt-syntax's walk
+/// with [`molt_syntax::WalkOptions::sources`] (no hidden folders, no
+/// [`molt_syntax::BUILD_OUTPUT_DIRS`], nothing over
+/// [`molt_syntax::MAX_SOURCE_BYTES`]); files that are not UTF-8 are left out.
 pub fn source_files(root: &Path, spec: &Spec) -> Result<Vec<SourceFile>> {
     let include = molt_core::policy::glob_set(&spec.migration.include, false, "include")?;
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let mut entries: Vec<_> =
-            std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))?.filter_map(|e| e.ok()).collect();
-        entries.sort_by_key(|e| e.file_name());
-        for entry in entries.into_iter().rev() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let path = entry.path();
-            let Ok(ft) = entry.file_type() else { continue };
-            if ft.is_dir() {
-                if !name.starts_with('.') && name != "target" && name != "node_modules" {
-                    stack.push(path);
-                }
-                continue;
-            }
-            if !ft.is_file() {
-                continue;
-            }
-            let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-            if !include.is_match(&rel) {
-                continue;
-            }
-            let Ok(meta) = entry.metadata() else { continue };
-            if meta.len() > 4 * 1024 * 1024 {
-                continue;
-            }
-            if let Ok(text) = std::fs::read_to_string(&path) {
-                out.push(SourceFile { path: rel, text });
-            }
-        }
-    }
-    out.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(out)
+    let walked = molt_syntax::walk_files(root, &molt_syntax::WalkOptions::sources()).map_err(|e| Error::io(root, e))?;
+    Ok(walked
+        .into_iter()
+        .filter(|f| include.is_match(&f.rel))
+        .filter_map(|f| Some(SourceFile { text: std::fs::read_to_string(&f.abs).ok()?, path: f.rel }))
+        .collect())
 }
 
 /// A plan just made, with what the user should know about how.
