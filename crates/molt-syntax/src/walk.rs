@@ -94,7 +94,8 @@ pub fn walk_files(root: &Path, options: &WalkOptions) -> std::io::Result<Vec<Wal
                 return true;
             }
             let name = entry.file_name().to_string_lossy();
-            !(skip_hidden_dirs && hidden(&name)) && !skip_dirs.contains(&name.as_ref())
+            let skipped = (skip_hidden_dirs && hidden(&name)) || skip_dirs.contains(&name.as_ref());
+            !skipped
         })
         .build();
     let mut found = Vec::new();
