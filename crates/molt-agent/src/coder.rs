@@ -27,9 +27,13 @@ pub struct CoderLimits {
     pub max_output_tokens: u32,
 }
 
+/// The largest answer an agent asks a model for when `[model]
+/// max_output_tokens` is not set.
+pub const DEFAULT_MAX_OUTPUT_TOKENS: u32 = 8192;
+
 impl Default for CoderLimits {
     fn default() -> Self {
-        Self { max_turns: 30, wall_clock: Duration::from_secs(30 * 60), max_output_tokens: 8192 }
+        Self { max_turns: 30, wall_clock: Duration::from_secs(30 * 60), max_output_tokens: DEFAULT_MAX_OUTPUT_TOKENS }
     }
 }
 

@@ -62,6 +62,7 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
     let model = ws.model(&spec, &cfg.model_override, &cfg.cassette, &cfg.env, &runtime)?.map(|m| ModelCtx {
         agent: format!("{}/{}", m.config.provider, m.config.model),
         max_turns: m.config.max_turns.unwrap_or(30),
+        max_output_tokens: m.config.max_output_tokens.unwrap_or(crate::coder::DEFAULT_MAX_OUTPUT_TOKENS),
         client: m.client,
         rt: m.rt,
     });
