@@ -1,5 +1,6 @@
 //! The one walker of source trees. molt-syntax's index and search, the
-//! coder's file list and a run's source files all list a tree through
+//! coder's file list, a run's source files and a recipe's test cases all
+//! list a tree through
 //! [`walk_files`]; what differs between them is a [`WalkOptions`], never a
 //! walker of their own. (molt-verify's `absent` check walks on its own: by
 //! the crate table molt-verify may depend on molt-core only.)
@@ -43,6 +44,18 @@ impl WalkOptions {
             ignore_files: true,
             skip_hidden_dirs: true,
             skip_hidden_files: true,
+            skip_dirs: &[],
+            max_file_bytes: None,
+        }
+    }
+
+    /// Every regular file, hidden ones and ignored ones too: a tree that is
+    /// data in full (a recipe's test case).
+    pub fn everything() -> Self {
+        Self {
+            ignore_files: false,
+            skip_hidden_dirs: false,
+            skip_hidden_files: false,
             skip_dirs: &[],
             max_file_bytes: None,
         }

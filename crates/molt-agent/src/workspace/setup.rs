@@ -65,7 +65,7 @@ impl Workspace {
 }
 
 /// The recipe a spec names ([`Workspace::recipe`]).
-pub(crate) fn recipe_of(spec: &Spec, base: &Path) -> Result<&'static dyn Recipe> {
+fn recipe_of(spec: &Spec, base: &Path) -> Result<&'static dyn Recipe> {
     match &spec.migration.recipe {
         Some(name) if name.starts_with(molt_git::PINNED_PREFIX) => {
             let pin = molt_git::PinnedRef::parse(name).map_err(Error::RecipePin)?;

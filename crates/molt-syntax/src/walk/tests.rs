@@ -45,3 +45,21 @@ fn a_root_that_is_not_a_folder_is_an_error() {
     let found = walk_files(dir.path(), &WalkOptions::repository()).unwrap();
     assert!(found.is_empty());
 }
+
+#[test]
+fn an_everything_walk_keeps_hidden_ignored_and_large_files_but_never_links() {
+    let dir = tree();
+    assert_eq!(
+        rels(dir.path(), &WalkOptions::everything()),
+        [
+            ".github/ci.yml",
+            ".gitignore",
+            "big.c",
+            "gen/ignored.c",
+            "src/.hidden.c",
+            "src/a.c",
+            "target/debug/gen.c",
+            "web/node_modules/dep.js"
+        ]
+    );
+}
