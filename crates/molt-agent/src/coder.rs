@@ -8,8 +8,6 @@
 //! The loop ends at `finish` with green checks, the turn limit, the wall-clock
 //! limit, the budget, or a model error that retries could not cure.
 
-use std::io::Write;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use molt_core::{EventKind, Task};
@@ -19,6 +17,7 @@ use serde::Serialize;
 use crate::prompts::{self, CheckReport};
 use crate::state::EventLog;
 use crate::tools::{tool_specs, ToolAction, ToolBox};
+use crate::workspace::Transcript;
 
 /// When a coder agent gives up.
 #[derive(Debug, Clone, Copy)]
@@ -28,9 +27,13 @@ pub struct CoderLimits {
     pub max_output_tokens: u32,
 }
 
+/// The largest answer an agent asks a model for when `[model]
+/// max_output_tokens` is not set.
+pub const DEFAULT_MAX_OUTPUT_TOKENS: u32 = 8192;
+
 impl Default for CoderLimits {
     fn default() -> Self {
-        Self { max_turns: 30, wall_clock: Duration::from_secs(30 * 60), max_output_tokens: 8192 }
+        Self { max_turns: 30, wall_clock: Duration::from_secs(30 * 60), max_output_tokens: DEFAULT_MAX_OUTPUT_TOKENS }
     }
 }
 
@@ -79,8 +82,8 @@ pub struct CoderRun<'a> {
     pub first_message: String,
     pub toolbox: ToolBox,
     pub limits: CoderLimits,
-    /// `.molt/transcripts/<task>.jsonl`
-    pub transcript: Option<PathBuf>,
+    /// `.molt/transcripts/<task>.jsonl` ([`crate::workspace::Workspace::transcript`]).
+    pub transcript: Option<Transcript>,
     pub log: &'a EventLog,
     /// The agent's name for events (`openai/gpt-4o`).
     pub agent: String,
@@ -240,16 +243,9 @@ impl CoderRun<'_> {
 
     /// Appends to the transcript; losing a transcript line must not fail a task.
     fn record(&self, turn: u32, role: &str, content: &[ContentBlock]) {
-        let Some(path) = &self.transcript else { return };
+        let Some(transcript) = &self.transcript else { return };
         let Ok(line) = serde_json::to_string(&TranscriptLine { turn, role, content }) else { return };
-        // Tool results hold the code and check output: redact known secret shapes.
-        let line = molt_core::redact::redact(&line);
-        if let Some(dir) = path.parent() {
-            let _ = std::fs::create_dir_all(dir);
-        }
-        if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
-            let _ = writeln!(f, "{line}");
-        }
+        let _ = transcript.append(&line);
     }
 }
 

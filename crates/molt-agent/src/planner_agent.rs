@@ -169,7 +169,11 @@ pub fn refine(
             system: system.clone(),
             messages: messages.clone(),
             tools: vec![submit_plan_tool()],
-            max_tokens: 8192,
+            max_tokens: spec
+                .model
+                .as_ref()
+                .and_then(|m| m.max_output_tokens)
+                .unwrap_or(crate::coder::DEFAULT_MAX_OUTPUT_TOKENS),
             temperature: Some(0.0),
             stop: Vec::new(),
             stream: false,

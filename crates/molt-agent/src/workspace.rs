@@ -1,4 +1,5 @@
-//! `.molt/`, molt's working folder in a repository, and its one owner.
+//! `.molt/`, molt's working folder in a repository, and its one owner; also
+//! the recipe and the model a run is set up with (`setup.rs`).
 //!
 //! Every file molt keeps there is named, read and written here: the plan
 //! (`plan.json`), the run's state (`state.json`), the baseline
@@ -11,7 +12,13 @@
 //! Whole files are written by one writer, [`Workspace::write`]: secrets of a
 //! known shape are redacted ([`molt_core::redact`]), then the text goes
 //! through a temporary file, an fsync and a rename, so a reader (or a crash)
-//! never sees half a file. The other atomic writer in molt is molt-syntax's
+//! never sees half a file. The two files that grow line by line are appended
+//! by their own types, made here and redacting the same way: the event log
+//! ([`crate::state::EventLog`], opened by [`Workspace::events`]) and a
+//! task's transcript ([`Transcript`], [`Workspace::transcript`]). The slot
+//! worktrees under `worktrees/` are git's: molt-git makes and removes them
+//! at the folder this type names ([`Workspace::git`]), and nothing else of
+//! molt writes in `.molt/`. The other atomic writer in molt is molt-syntax's
 //! edit transaction, which writes the repository's *sources*, several files
 //! at once with rollback and their permissions kept; it is a different job
 //! and stays there. molt-verify and molt-syntax cannot depend on this crate
@@ -19,6 +26,8 @@
 //! serializes, and this type puts it on disk.
 
 mod lock;
+pub mod setup;
+mod transcript;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -27,6 +36,8 @@ use molt_core::Plan;
 use molt_verify::Baseline;
 
 pub use lock::RunLock;
+pub use setup::{Model, ModelOverride};
+pub use transcript::Transcript;
 
 use crate::state::{EventLog, Observer, RunState};
 use crate::{Error, Result};
@@ -91,6 +102,12 @@ impl Workspace {
     /// `.molt/transcripts/<task>.jsonl`, where the coder appends its turns.
     pub fn transcript_path(&self, task: &str) -> PathBuf {
         self.transcripts_dir().join(format!("{task}.jsonl"))
+    }
+
+    /// Task `task`'s transcript, the one appender of
+    /// `.molt/transcripts/<task>.jsonl` ([`Transcript::append`] redacts).
+    pub fn transcript(&self, task: &str) -> Transcript {
+        Transcript::new(self.transcript_path(task))
     }
 
     /// `.molt/worktrees`, the slot worktrees' folder (molt-git's

@@ -187,6 +187,23 @@ pub(crate) trait Grammar: Sync {
     fn hash_comments(&self) -> bool {
         false
     }
+
+    /// Where the import `line` goes in a file whose tree is `root`, for a
+    /// language where that is more than "after the last top-level import,
+    /// else after the leading comments" (Go: after the `package` clause,
+    /// inside an `import ( ... )` group). `None` leaves it to that rule.
+    fn place_import(&self, _root: Node<'_>, _src: &str, _line: &str) -> Option<ImportPlace> {
+        None
+    }
+}
+
+/// Where a new import goes ([`Grammar::place_import`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ImportPlace {
+    /// The file imports it already.
+    Present,
+    /// `text` inserted at byte `at`.
+    Insert { at: usize, text: String },
 }
 
 /// The compiled-in grammar of a language, or `None` when its feature is off.

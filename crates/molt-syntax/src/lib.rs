@@ -53,6 +53,7 @@ mod paths;
 mod repo;
 pub mod rust_items;
 mod search;
+mod walk;
 
 use std::path::PathBuf;
 
@@ -68,6 +69,7 @@ pub use parse::{diagnostics, masked_ranges, parse, Diagnostic, Parsed};
 pub use paths::confine;
 pub use repo::{index_repo, IndexOptions, RepoIndex, SkipReason, Skipped};
 pub use search::{search_repo, search_text, Match, Pattern, SearchOptions, SearchReport, Searcher, StructuralQuery};
+pub use walk::{walk_files, WalkOptions, WalkedFile, BUILD_OUTPUT_DIRS, MAX_SOURCE_BYTES};
 
 /// Everything that can go wrong in molt-syntax.
 #[derive(Debug, thiserror::Error)]

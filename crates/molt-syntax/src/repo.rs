@@ -12,6 +12,7 @@ use crate::cache::{now_ns, Cache, Entry, Hit, Stamp};
 use crate::compiler::ProjectMacros;
 use crate::index::{content_hash, FileIndex, Item};
 use crate::lang::Lang;
+use crate::walk::{walk_files, WalkOptions, MAX_SOURCE_BYTES};
 use crate::{Error, Result};
 
 /// How to walk and index a repository.
@@ -33,7 +34,7 @@ pub struct IndexOptions {
 
 impl Default for IndexOptions {
     fn default() -> Self {
-        Self { max_file_bytes: 4 << 20, threads: 0, langs: Vec::new(), cache: None, macros: None }
+        Self { max_file_bytes: MAX_SOURCE_BYTES, threads: 0, langs: Vec::new(), cache: None, macros: None }
     }
 }
 
@@ -161,29 +162,20 @@ pub(crate) struct Found {
 }
 
 /// Every file under `root` with a known language, honouring `.gitignore`,
-/// `.ignore` and git's excludes, sorted by path. Hidden files are skipped.
+/// `.ignore` and git's excludes, sorted by path. Hidden files are skipped
+/// ([`WalkOptions::repository`]).
 pub(crate) fn walk(root: &Path, langs: &[Lang]) -> Result<Vec<Found>> {
     if !root.is_dir() {
         return Err(Error::io(root, std::io::Error::new(std::io::ErrorKind::NotFound, "not a folder")));
     }
-    let mut found = Vec::new();
-    // `.gitignore` counts even when the root is not (yet) a git repository.
-    let walker = ignore::WalkBuilder::new(root).require_git(false).sort_by_file_name(|a, b| a.cmp(b)).build();
-    for entry in walker {
-        let Ok(entry) = entry else { continue };
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
-            continue;
-        }
-        let Some(lang) = Lang::from_path(entry.path()) else { continue };
-        if !langs.is_empty() && !langs.contains(&lang) {
-            continue;
-        }
-        let Ok(rel) = entry.path().strip_prefix(root) else { continue };
-        let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-        found.push(Found { rel, abs: entry.path().to_path_buf(), lang });
-    }
-    found.sort_by(|a, b| a.rel.cmp(&b.rel));
-    Ok(found)
+    let files = walk_files(root, &WalkOptions::repository()).map_err(|e| Error::io(root, e))?;
+    Ok(files
+        .into_iter()
+        .filter_map(|f| {
+            let lang = Lang::from_path(&f.abs)?;
+            (langs.is_empty() || langs.contains(&lang)).then_some(Found { rel: f.rel, abs: f.abs, lang })
+        })
+        .collect())
 }
 
 /// Reads a found file, or says why it is skipped.

@@ -270,8 +270,6 @@ fn edit_diffs_python() {
 
 #[test]
 fn edit_diffs_go() {
-    // No add_include: an import goes before `package` today (Go's imports sit
-    // in a parenthesized group, which the top-level rule does not see).
     let s = |n: &str| format!("src/server.go::{n}");
     insta::assert_snapshot!(
         "edit_go_replace_method",
@@ -300,6 +298,35 @@ fn edit_diffs_go() {
         "edit_go_delete_item",
         diff_of(Edit::DeleteItem { symbol: s("Handler"), whole_conditional: false })
     );
+    // Regression: the import went before `package`. It joins the group.
+    insta::assert_snapshot!(
+        "edit_go_add_include",
+        diff_of(Edit::AddInclude { path: "src/server.go".into(), text: "import \"strings\"".into() })
+    );
+}
+
+/// Go's imports in a file without a group: after `package`, or after the
+/// last single import; one already imported (grouped) is not added again.
+#[test]
+fn go_imports_go_after_the_package_clause() {
+    let add = |text: &str, line: &str| {
+        let mut files = std::collections::BTreeMap::from([("m.go".to_owned(), text.to_owned())]);
+        apply_in_memory(&mut files, &EditSet::new(vec![Edit::AddInclude { path: "m.go".into(), text: line.into() }]))
+            .unwrap();
+        files.remove("m.go").unwrap()
+    };
+    assert_eq!(
+        add("// Package m.\npackage m\n\nfunc F() {}\n", "import \"os\""),
+        "// Package m.\npackage m\n\nimport \"os\"\n\nfunc F() {}\n"
+    );
+    assert_eq!(
+        add("package m\n\nimport \"fmt\"\n\nfunc F() { fmt.Println() }\n", "\"os\""),
+        "package m\n\nimport \"fmt\"\nimport \"os\"\n\nfunc F() { fmt.Println() }\n"
+    );
+    let grouped = "package m\n\nimport (\n\t\"fmt\"\n\tstr \"strings\"\n)\n";
+    assert_eq!(add(grouped, "import str \"strings\""), grouped);
+    assert_eq!(add(grouped, "import  str  \"strings\""), grouped);
+    assert_eq!(add(grouped, "import \"os\""), "package m\n\nimport (\n\t\"fmt\"\n\tstr \"strings\"\n\t\"os\"\n)\n");
 }
 
 #[test]

@@ -47,23 +47,7 @@ pub fn run_checks(checks: &[Check], worktree: &Path, options: &RunOptions) -> Ve
 /// never returns an error: a check that cannot start is a result with status
 /// `error`. Safe to call from many threads at once.
 pub fn run_check(check: &Check, worktree: &Path, options: &RunOptions) -> CheckResult {
-    let mut result = CheckResult {
-        name: check.name.clone(),
-        kind: check.kind,
-        passed: false,
-        status: Status::Error,
-        exit_code: None,
-        duration_ms: 0,
-        counts: None,
-        failing: Vec::new(),
-        message: None,
-        output: String::new(),
-        output_bytes: 0,
-        bench: None,
-        diff: None,
-        compiles: None,
-        network_isolated: false,
-    };
+    let mut result = CheckResult::builder(&check.name, check.kind).build();
     let dir = match worktree.canonicalize() {
         Ok(dir) if dir.is_dir() => dir,
         Ok(dir) => return error(result, format!("{} is not a folder", dir.display())),

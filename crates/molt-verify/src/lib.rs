@@ -64,7 +64,8 @@ pub use judge::{judge, Outcome, Verdict};
 pub use parse::{parse_test_output, TestSummary};
 pub use process::kill_running_checks;
 pub use result::{
-    BenchMetric, BenchResult, CheckResult, Compiles, DiffReport, Difference, Status, TestCounts, TestFormat,
+    BenchMetric, BenchResult, CheckResult, CheckResultBuilder, Compiles, DiffReport, Difference, Status, TestCounts,
+    TestFormat,
 };
 pub use sandbox::{network_isolation_available, DEFAULT_CPU_SECS, DEFAULT_MEMORY_MB, DEFAULT_NICE, DEFAULT_PROCESSES};
 

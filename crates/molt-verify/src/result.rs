@@ -4,6 +4,10 @@
 use molt_core::CheckKind;
 use serde::{Deserialize, Serialize};
 
+mod builder;
+
+pub use builder::CheckResultBuilder;
+
 /// How a check run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -66,23 +66,12 @@ fn summary(name: &str, outcome: &str, detail: &str) -> CheckSummary {
 }
 
 fn result(name: &str, kind: CheckKind, passed: bool) -> CheckResult {
-    CheckResult {
-        name: name.to_owned(),
-        kind,
-        passed,
-        status: if passed { Status::Pass } else { Status::Fail },
-        exit_code: Some(if passed { 0 } else { 2 }),
-        duration_ms: 100,
-        counts: None,
-        failing: Vec::new(),
-        message: None,
-        output: String::new(),
-        output_bytes: 0,
-        bench: None,
-        diff: None,
-        compiles: None,
-        network_isolated: true,
-    }
+    CheckResult::builder(name, kind)
+        .exit_code(Some(if passed { 0 } else { 2 }))
+        .status(if passed { Status::Pass } else { Status::Fail })
+        .duration_ms(100)
+        .network_isolated(true)
+        .build()
 }
 
 fn metric(name: &str, unit: &str, median: f64, spread: f64, higher_is_better: bool) -> BenchMetric {

@@ -1,54 +1,28 @@
-//! What a run starts from besides the spec: the files it may look at, a
-//! new plan (made and written), and the model client.
+//! What a run starts from besides the spec: the files it may look at and a
+//! new plan (made and written). The recipe and the model are set up by the
+//! workspace (`workspace/setup.rs`).
 
 use std::path::Path;
 
 use molt_core::{Plan, Spec};
 
-use super::options::{model_config, ModelOverride};
 use crate::planner::{self, SourceFile};
-use crate::spec::recipe_of;
 use crate::workspace::Workspace;
 use crate::{Error, Result};
 
 /// The files a migration may look at, read from `root` (a worktree at the
-/// base commit), filtered by the spec's include globs.
+/// base commit), filtered by the spec's include globs: molt-syntax's walk
+/// with [`molt_syntax::WalkOptions::sources`] (no hidden folders, no
+/// [`molt_syntax::BUILD_OUTPUT_DIRS`], nothing over
+/// [`molt_syntax::MAX_SOURCE_BYTES`]); files that are not UTF-8 are left out.
 pub fn source_files(root: &Path, spec: &Spec) -> Result<Vec<SourceFile>> {
     let include = molt_core::policy::glob_set(&spec.migration.include, false, "include")?;
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let mut entries: Vec<_> =
-            std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))?.filter_map(|e| e.ok()).collect();
-        entries.sort_by_key(|e| e.file_name());
-        for entry in entries.into_iter().rev() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let path = entry.path();
-            let Ok(ft) = entry.file_type() else { continue };
-            if ft.is_dir() {
-                if !name.starts_with('.') && name != "target" && name != "node_modules" {
-                    stack.push(path);
-                }
-                continue;
-            }
-            if !ft.is_file() {
-                continue;
-            }
-            let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-            if !include.is_match(&rel) {
-                continue;
-            }
-            let Ok(meta) = entry.metadata() else { continue };
-            if meta.len() > 4 * 1024 * 1024 {
-                continue;
-            }
-            if let Ok(text) = std::fs::read_to_string(&path) {
-                out.push(SourceFile { path: rel, text });
-            }
-        }
-    }
-    out.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(out)
+    let walked = molt_syntax::walk_files(root, &molt_syntax::WalkOptions::sources()).map_err(|e| Error::io(root, e))?;
+    Ok(walked
+        .into_iter()
+        .filter(|f| include.is_match(&f.rel))
+        .filter_map(|f| Some(SourceFile { text: std::fs::read_to_string(&f.abs).ok()?, path: f.rel }))
+        .collect())
 }
 
 /// A plan just made, with what the user should know about how.
@@ -70,8 +44,8 @@ pub fn make_plan(
     model: Option<(&tokio::runtime::Handle, &molt_llm::Client)>,
 ) -> Result<Planned> {
     let mut notes = Vec::new();
-    let recipe = recipe_of(spec, spec_dir)?;
     let ws = Workspace::new(repo_root);
+    let recipe = ws.recipe(spec, spec_dir)?;
     let git = ws.git(&spec.migration.name)?;
     let base = git.ensure_migration_branch().map_err(Error::from_git)?;
     let wt = git.add_task_worktree("plan", &base).map_err(Error::from_git)?;
@@ -107,25 +81,4 @@ pub fn make_plan(
     plan.validate()?;
     ws.save_plan(&plan)?;
     Ok(Planned { plan, notes })
-}
-
-/// The model of a run: the spec's `[model]` with the command line's overrides,
-/// its client, and the runtime its calls run on.
-pub fn model_client(
-    spec: &Spec,
-    model_override: &ModelOverride,
-    cassette: &molt_llm::CassetteMode,
-    env: &molt_llm::Env,
-    runtime: &tokio::runtime::Runtime,
-) -> Result<Option<(molt_core::ModelConfig, molt_llm::Client, tokio::runtime::Handle)>> {
-    let Some(m) = model_config(spec, model_override)? else { return Ok(None) };
-    let mut options = molt_llm::ClientOptions::from_config(&m);
-    options.cassette = cassette.clone();
-    let client = molt_llm::Client::from_config_with(&m, env, options).map_err(Error::Model)?;
-    Ok(Some((m, client, runtime.handle().clone())))
-}
-
-/// A runtime for model calls: small, shared by every worker thread.
-pub fn model_runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(Error::Runtime)
 }

@@ -7,8 +7,8 @@
 //! contained. Only the coordinating thread touches the state file, the plan
 //! and the migration branch, so there is exactly one writer of each.
 //!
-//! The parts: [`options`] (how a run is configured), [`load`] (spec, recipe,
-//! plan, model), [`resume`] (what the state, the plan and the migration
+//! The parts: [`options`] (how a run is configured), [`load`] (source files
+//! and a new plan; the recipe and the model come from the workspace), [`resume`] (what the state, the plan and the migration
 //! branch say each task's state is, pure), [`scheduler`] (the loop), a
 //! [`worker`] per task in one of the [`slots`]. What a run ended with is
 //! [`crate::summary`].
@@ -25,12 +25,13 @@ use molt_core::{EventKind, Spec};
 use molt_verify::{Baseline, Outcome, RunOptions as CheckOptions};
 
 pub use crate::summary::{Coverage, RunSummary};
-pub use load::{make_plan, model_client, model_runtime, source_files, Planned};
-pub use options::{model_config, ModelOverride, RunConfig};
+pub use load::{make_plan, source_files, Planned};
+pub use options::{ModelOverride, RunConfig};
 
-use crate::spec::{load_spec, path_policy, recipe_of};
+use crate::spec::{load_spec, path_policy};
 use crate::state::{EventLog, RunState};
 use crate::summary::{summarize, summary_of};
+use crate::workspace::setup::model_runtime;
 use crate::workspace::Workspace;
 use crate::{Error, Result};
 use slots::{add_worktree, make_slots, remove_worktree, SlotMaker, SLOT_PREFIX};
@@ -39,9 +40,9 @@ use worker::{confirm_bench, ModelCtx};
 /// Runs (or resumes) the migration.
 pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
     let spec = load_spec(&cfg.spec)?;
-    let recipe = recipe_of(&spec, cfg.spec.parent().unwrap_or(&cfg.repo))?;
     let root = cfg.repo.clone();
     let ws = Workspace::new(&root);
+    let recipe = ws.recipe(&spec, cfg.spec.parent().unwrap_or(&cfg.repo))?;
     let git = ws.git(&spec.migration.name)?;
     git.preflight(&spec.migration.include, cfg.allow_dirty).map_err(Error::from_git)?;
     // One molt at a time in a repository. Holding the run lock, molt knows
@@ -58,8 +59,12 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
     // one runtime shared by every worker thread, so connections and the rate
     // limiter are shared too.
     let runtime = model_runtime()?;
-    let model = model_client(&spec, &cfg.model_override, &cfg.cassette, &cfg.env, &runtime)?.map(|(m, client, rt)| {
-        ModelCtx { client, rt, agent: format!("{}/{}", m.provider, m.model), max_turns: m.max_turns.unwrap_or(30) }
+    let model = ws.model(&spec, &cfg.model_override, &cfg.cassette, &cfg.env, &runtime)?.map(|m| ModelCtx {
+        agent: format!("{}/{}", m.config.provider, m.config.model),
+        max_turns: m.config.max_turns.unwrap_or(30),
+        max_output_tokens: m.config.max_output_tokens.unwrap_or(crate::coder::DEFAULT_MAX_OUTPUT_TOKENS),
+        client: m.client,
+        rt: m.rt,
     });
     let (plan, plan_notes) = match ws.load_plan()? {
         Some(p) => (p, Vec::new()),

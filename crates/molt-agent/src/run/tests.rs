@@ -85,7 +85,7 @@ fn the_coverage_line_says_where_every_site_went() {
 /// of the two holds, and it applies to a model named only on the command line.
 #[test]
 fn a_fleets_cap_lowers_the_specs_budget_and_never_raises_it() {
-    use super::options::{model_config, ModelOverride};
+    use crate::workspace::setup::{model_config, ModelOverride};
     let spec = |max: &str| {
         molt_core::Spec::parse(
             "molt.toml",

@@ -48,6 +48,8 @@ pub(super) struct ModelCtx {
     pub(super) rt: tokio::runtime::Handle,
     pub(super) agent: String,
     pub(super) max_turns: u32,
+    /// `[model] max_output_tokens`, or [`crate::coder::DEFAULT_MAX_OUTPUT_TOKENS`].
+    pub(super) max_output_tokens: u32,
 }
 
 /// What a worker thread needs; everything owned so the thread is `'static`.
@@ -378,8 +380,12 @@ impl Worker {
             system,
             first_message: first,
             toolbox,
-            limits: crate::coder::CoderLimits { max_turns: model.max_turns, ..crate::coder::CoderLimits::default() },
-            transcript: Some(Workspace::new(&self.root).transcript_path(task.id.as_str())),
+            limits: crate::coder::CoderLimits {
+                max_turns: model.max_turns,
+                max_output_tokens: model.max_output_tokens,
+                ..crate::coder::CoderLimits::default()
+            },
+            transcript: Some(Workspace::new(&self.root).transcript(task.id.as_str())),
             log: &self.log,
             agent: model.agent.clone(),
             run_checks,

@@ -44,7 +44,7 @@ pub const OUTPUT_MAX_BYTES: usize = 32 * 1024;
 pub const SEARCH_MAX_MATCHES: usize = 100;
 
 /// Files larger than this are not indexed or searched.
-pub(super) const MAX_SOURCE_BYTES: u64 = 4 << 20;
+pub(super) const MAX_SOURCE_BYTES: u64 = molt_syntax::MAX_SOURCE_BYTES;
 /// Paths, symbols, globs and patterns longer than this are refused.
 pub(super) const MAX_SHORT_ARG_BYTES: usize = 4096;
 /// A single line longer than this is cut in `read_file` and `search` answers.

@@ -24,20 +24,8 @@ impl ToolBox {
     /// never the spec), sorted.
     pub(super) fn walk_files(&self) -> Vec<String> {
         let spec = normalize(&self.options.spec_file);
-        let walker = ignore::WalkBuilder::new(&self.root).require_git(false).build();
-        let mut files = Vec::new();
-        for entry in walker.flatten() {
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
-                continue;
-            }
-            let Ok(rel) = entry.path().strip_prefix(&self.root) else { continue };
-            let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-            if rel != spec {
-                files.push(rel);
-            }
-        }
-        files.sort();
-        files
+        let walked = molt_syntax::walk_files(&self.root, &molt_syntax::WalkOptions::repository()).unwrap_or_default();
+        walked.into_iter().map(|f| f.rel).filter(|rel| *rel != spec).collect()
     }
 
     /// A source file's text, for indexing.

@@ -85,3 +85,20 @@ fn a_broken_state_file_is_an_error_that_names_it() {
     let err = ws.load_state().unwrap_err().to_string();
     assert!(err.contains("state.json") && err.contains("move it away"), "{err}");
 }
+
+#[test]
+fn a_transcript_is_appended_line_by_line_and_redacted() {
+    let repo = tempfile::tempdir().unwrap();
+    let ws = Workspace::new(repo.path());
+    let transcript = ws.transcript("t1");
+    assert_eq!(transcript.path(), ws.transcript_path("t1"));
+    let key = format!("sk-ant-api03-{}", "a".repeat(40));
+    transcript.append(r#"{"turn":0}"#).unwrap();
+    transcript.append(&format!(r#"{{"turn":1,"text":"{key}"}}"#)).unwrap();
+    let text = std::fs::read_to_string(ws.transcript_path("t1")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert_eq!(lines[0], r#"{"turn":0}"#);
+    assert!(!text.contains(&key), "the key was written: {text}");
+    assert!(lines[1].contains("[REDACTED:anthropic-key]"), "{text}");
+}

@@ -53,7 +53,7 @@ pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
         _ => {
             // Planning adds a worktree and a branch: not beside a running molt.
             let _run_lock = workspace.lock()?;
-            let runtime = molt_agent::run::model_runtime()?;
+            let runtime = molt_agent::workspace::setup::model_runtime()?;
             let model = if args.no_model {
                 None
             } else {
@@ -65,17 +65,16 @@ pub fn run(args: Args, out: &Output) -> anyhow::Result<Exit> {
                     (_, Some(f)) => molt_llm::CassetteMode::Replay(f.clone()),
                     _ => molt_llm::CassetteMode::Off,
                 };
-                molt_agent::run::model_client(
+                workspace.model(
                     &spec,
-                    &molt_agent::run::ModelOverride::default(),
+                    &molt_agent::workspace::ModelOverride::default(),
                     &cassette,
                     &molt_llm::Env::process(),
                     &runtime,
                 )?
             };
-            let planned =
-                molt_agent::run::make_plan(&repo, &repo, &spec, model.as_ref().map(|(_, client, rt)| (rt, client)))
-                    .context("planning")?;
+            let planned = molt_agent::run::make_plan(&repo, &repo, &spec, model.as_ref().map(|m| (&m.rt, &m.client)))
+                .context("planning")?;
             for note in &planned.notes {
                 out.note(&format!("warning: {note}"));
             }

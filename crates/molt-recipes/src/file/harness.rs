@@ -83,24 +83,15 @@ fn read_dir(dir: &Path) -> Result<Vec<PathBuf>> {
     std::fs::read_dir(dir).map_err(io)?.map(|e| e.map(|e| e.path()).map_err(io)).collect()
 }
 
-/// Every file under `root`, by `/`-separated relative path.
+/// Every file under `root`, by `/`-separated relative path (molt-syntax's
+/// walk of everything: hidden files too, no links).
 fn read_tree(root: &Path) -> Result<BTreeMap<String, String>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_owned()];
-    while let Some(dir) = stack.pop() {
-        if !dir.is_dir() {
-            continue;
-        }
-        for path in read_dir(&dir)? {
-            if path.is_dir() {
-                stack.push(path);
-            } else if let Ok(rel) = path.strip_prefix(root) {
-                let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-                out.insert(rel, read(&path)?);
-            }
-        }
+    if !root.is_dir() {
+        return Ok(BTreeMap::new());
     }
-    Ok(out)
+    let files = molt_syntax::walk_files(root, &molt_syntax::WalkOptions::everything())
+        .map_err(|e| Error::Io(root.display().to_string(), e.to_string()))?;
+    files.into_iter().map(|f| Ok((f.rel, read(&f.abs)?))).collect()
 }
 
 /// Runs the recipe over every file of a tree, as the rules agent would with

@@ -6,7 +6,7 @@ use tree_sitter::{Node, Tree};
 use super::indent::{effective_indent, reindent};
 use super::{Edit, Splice};
 use crate::index::FileIndex;
-use crate::lang::{grammar, Lang};
+use crate::lang::{grammar, ImportPlace, Lang};
 use crate::repo::resolve_in;
 use crate::{Error, Result};
 
@@ -107,6 +107,11 @@ pub(super) fn resolve(
             }
             if text.lines().any(|l| l.trim() == line) {
                 return Ok(None);
+            }
+            match grammar(lang).and_then(|g| g.place_import(tree.root_node(), text, line)) {
+                Some(ImportPlace::Present) => return Ok(None),
+                Some(ImportPlace::Insert { at, text: new }) => return splice(at, at, new),
+                None => {}
             }
             let top_level: Vec<_> = index.imports.iter().filter(|i| indent_at(text, i.span.start).is_empty()).collect();
             match top_level.last() {

@@ -1,25 +1,8 @@
 use super::*;
-use crate::result::Status;
 use molt_core::CheckKind;
 
 fn result(name: &str) -> CheckResult {
-    CheckResult {
-        name: name.into(),
-        kind: CheckKind::Build,
-        passed: true,
-        status: Status::Pass,
-        exit_code: Some(0),
-        duration_ms: 1,
-        counts: None,
-        failing: Vec::new(),
-        message: None,
-        output: String::new(),
-        output_bytes: 0,
-        bench: None,
-        diff: None,
-        compiles: None,
-        network_isolated: true,
-    }
+    CheckResult::builder(name, CheckKind::Build).exited(0).duration_ms(1).network_isolated(true).build()
 }
 
 #[test]

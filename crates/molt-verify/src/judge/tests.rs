@@ -24,23 +24,15 @@ fn check_of(kind: CheckKind) -> Check {
 }
 
 fn result(kind: CheckKind, status: Status, counts: Option<(u64, u64)>) -> CheckResult {
-    CheckResult {
-        name: "c".into(),
-        kind,
-        passed: status == Status::Pass,
-        status,
-        exit_code: Some(if status == Status::Pass { 0 } else { 1 }),
-        duration_ms: 5,
-        counts: counts.map(|(passed, failed)| TestCounts { format: TestFormat::Plain, passed, failed, skipped: 0 }),
-        failing: Vec::new(),
-        message: (status != Status::Pass).then(|| "exit code 1".to_owned()),
-        output: String::new(),
-        output_bytes: 0,
-        bench: None,
-        diff: None,
-        compiles: None,
-        network_isolated: true,
+    let mut r = CheckResult::builder("c", kind)
+        .exited(if status == Status::Pass { 0 } else { 1 })
+        .status(status)
+        .duration_ms(5)
+        .network_isolated(true);
+    if let Some((passed, failed)) = counts {
+        r = r.counts(TestCounts { format: TestFormat::Plain, passed, failed, skipped: 0 });
     }
+    r.build()
 }
 
 fn bench(kind: CheckKind, value: f64) -> CheckResult {

@@ -69,7 +69,7 @@ pub fn read(repo: &Repo, uri: &str) -> Result<ResourceContents, String> {
                     && !task.starts_with('.')
                     && task.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) =>
             {
-                (transcripts(repo).join(format!("{task}.jsonl")), "no transcript for this task")
+                (ws.transcript_path(task), "no transcript for this task")
             }
             _ => {
                 let shown: String = uri.chars().take(128).collect();
