@@ -216,7 +216,7 @@ impl Recipe for X86ToNeon {
             return self.rewrite_c(path, text, targets, dialect);
         }
         if crate::buildfile::is_build_file(path) {
-            return crate::buildfile::rewrite_flags(path, text);
+            return crate::buildfile::rewrite_flags(path, text, targets);
         }
         Ok(Rewrite { text: text.to_owned(), ..Rewrite::default() })
     }
