@@ -95,6 +95,18 @@ pub struct Table {
     pub types: Vec<TypeMap>,
     #[serde(default, rename = "constant")]
     pub constants: Vec<ConstantMap>,
+    /// The x86 CPU feature queries the headers answer (`__cpuid`,
+    /// `__builtin_cpu_supports`, ...; `asm cpuid` for inline assembly).
+    #[serde(default, rename = "cpu_query")]
+    pub cpu_queries: Vec<CpuQuery>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CpuQuery {
+    pub name: String,
+    pub wrapper: String,
+    #[serde(default)]
+    pub note: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -159,6 +171,10 @@ impl X86ToNeon {
         for c in &table.constants {
             renames.insert(c.x86.clone(), c.portable.clone());
         }
+        // Functions and macros are renamed; inline assembly is rewritten (`cpuid.rs`).
+        for q in table.cpu_queries.iter().filter(|q| !q.name.starts_with("asm ")) {
+            renames.insert(q.name.clone(), q.wrapper.clone());
+        }
         let kept = ["_MM_SHUFFLE", "_MM_SHUFFLE2"].into_iter().filter(|m| neon_header().contains(m)).collect();
         let isas: BTreeSet<&str> = table.intrinsics.iter().map(|i| i.isa.as_str()).collect();
         let features = FEATURE_MACROS.iter().filter(|(_, isa)| isas.contains(isa)).map(|(m, _)| *m).collect();
@@ -194,6 +210,8 @@ impl Recipe for X86ToNeon {
                 && !text.contains("__m")
                 && !text.contains("intrin.h")
                 && !text.contains("cpuid")
+                && !text.contains("xgetbv")
+                && !text.contains("__builtin_cpu_")
                 && !text.contains("__builtin_ia32")
                 && !text.contains("asm")
                 && !text.contains("__AVX")
@@ -256,6 +274,7 @@ impl Recipe for X86ToNeon {
     }
 }
 
+mod cpuid;
 mod guards;
 mod macros;
 mod rewrite;

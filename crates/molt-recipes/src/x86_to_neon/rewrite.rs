@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use molt_core::Site;
 use tree_sitter::Node;
 
+use super::cpuid;
 use super::macros::{macro_words, own_macros};
 use super::{neon_header, scalar_header, X86ToNeon, X86_GUARD};
 use crate::ctree::{self, Dialect};
@@ -185,10 +186,26 @@ impl X86ToNeon {
         let mut problems: BTreeSet<String> = BTreeSet::new();
         let mut notes: BTreeSet<String> = BTreeSet::new();
         let mut widened: Vec<(usize, usize, String)> = Vec::new();
+        let mut replaced: Vec<(usize, usize, String)> = Vec::new();
         ctree::walk(item, &mut |node| {
             match node.kind() {
                 "gnu_asm_expression" | "asm_statement" => {
-                    problems.insert("inline assembly".to_owned());
+                    // Assembly only x86 compiles stays as it is; `cpuid` and
+                    // `xgetbv` become calls of the headers' answers.
+                    let ported = |cond: &str| self.is_ported_condition(cond);
+                    if ctree::in_x86_only_branch(node, src, &ported) {
+                        return;
+                    }
+                    if !cpuid::is_query_asm(node, src) {
+                        problems.insert("inline assembly".to_owned());
+                        return;
+                    }
+                    match cpuid::rewrite(node, src) {
+                        Ok((start, end, new)) => replaced.push((start - base, end - base, new)),
+                        Err(why) => {
+                            problems.insert(why);
+                        }
+                    }
                     return;
                 }
                 "preproc_ifdef" | "preproc_if" | "preproc_elif" => {
@@ -231,8 +248,15 @@ impl X86ToNeon {
             return Err(problems.into_iter().collect::<Vec<_>>().join(", "));
         }
         let mut text = ctree::text(item, src).to_owned();
-        let mut edits: Vec<(usize, usize, String)> =
-            edits.into_iter().map(|(s, e, new)| (s, e, new.to_owned())).chain(widened).collect();
+        // Renames inside a replaced statement are the replacement's business.
+        let inside = |s: usize, e: usize| replaced.iter().any(|r| r.0 <= s && e <= r.1);
+        let mut edits: Vec<(usize, usize, String)> = edits
+            .into_iter()
+            .filter(|(s, e, _)| !inside(*s, *e))
+            .map(|(s, e, new)| (s, e, new.to_owned()))
+            .chain(widened)
+            .chain(replaced.iter().cloned())
+            .collect();
         edits.sort_by_key(|e| std::cmp::Reverse(e.0));
         for (start, end, new) in edits {
             text.replace_range(start..end, &new);

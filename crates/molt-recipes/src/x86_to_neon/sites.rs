@@ -9,6 +9,21 @@ use tree_sitter::Node;
 use super::X86ToNeon;
 use crate::ctree::{self, Dialect};
 
+/// The x86 ways of asking which features the CPU has (the table's
+/// `cpu_query` entries map them to the headers' answers).
+pub(super) const CPU_QUERIES: &[&str] = &[
+    "__builtin_cpu_supports",
+    "__builtin_cpu_init",
+    "__builtin_cpu_is",
+    "__cpuid",
+    "__cpuidex",
+    "__cpuid_count",
+    "__get_cpuid",
+    "__get_cpuid_count",
+    "__get_cpuid_max",
+    "_xgetbv",
+];
+
 /// Headers that only exist on x86.
 const X86_HEADERS: &[&str] = &[
     "immintrin.h",
@@ -100,15 +115,7 @@ fn classify(node: Node<'_>, src: &str) -> Option<&'static str> {
             let name = ctree::text(f, src);
             if name.starts_with("__builtin_ia32_") {
                 Some("x86-builtin")
-            } else if matches!(
-                name,
-                "__builtin_cpu_supports"
-                    | "__builtin_cpu_init"
-                    | "__cpuid"
-                    | "__cpuid_count"
-                    | "__get_cpuid"
-                    | "_xgetbv"
-            ) {
+            } else if CPU_QUERIES.contains(&name) {
                 Some("x86-cpuid")
             } else if name.starts_with("_mm") {
                 Some("x86-intrinsic")
@@ -117,6 +124,7 @@ fn classify(node: Node<'_>, src: &str) -> Option<&'static str> {
             }
         }
         "type_identifier" | "primitive_type" => is_vector_type(ctree::text(node, src)).then_some("x86-vector-type"),
+        "gnu_asm_expression" | "asm_statement" if super::cpuid::is_query_asm(node, src) => Some("x86-cpuid"),
         "gnu_asm_expression" | "asm_statement" => Some("x86-asm"),
         "preproc_def" | "preproc_function_def" => {
             let value = node.child_by_field_name("value")?;
@@ -146,7 +154,7 @@ pub(super) fn is_x86_name(name: &str) -> bool {
         || name.starts_with("_CMP_")
         || name.starts_with("__builtin_ia32_")
         || is_vector_type(name)
-        || matches!(name, "__cpuid" | "__cpuid_count" | "__get_cpuid" | "_xgetbv" | "__builtin_cpu_supports")
+        || CPU_QUERIES.contains(&name)
 }
 
 pub(super) fn first_line(s: &str) -> String {
