@@ -316,7 +316,9 @@ pub(crate) struct Row {
 pub(crate) fn port(recipe: &dyn molt_recipes::Recipe, work: &Path) -> Result<Port> {
     let spec_text = "[migration]\nname = \"corpus\"\ngoal = \"port x86 SIMD to NEON\"\nrecipe = \"x86-to-neon\"\n\
                      include = [\"**\"]\n\n[[check]]\nname = \"none\"\nrun = \"true\"\nkind = \"build\"\n";
-    let spec = Spec::parse("molt.toml", spec_text).map_err(|e| anyhow::anyhow!("{e}"))?;
+    // The project's own spec, where it has one, says which build files molt may edit.
+    let spec_text = std::fs::read_to_string(work.join("molt.toml")).unwrap_or_else(|_| spec_text.to_owned());
+    let spec = Spec::parse("molt.toml", &spec_text).map_err(|e| anyhow::anyhow!("{e}"))?;
     let files = molt_agent::run::source_files(work, &spec).map_err(|e| anyhow::anyhow!("{e}"))?;
     let plan = rules_plan(&spec, recipe, &files);
     let policy = molt_agent::spec::path_policy(&spec).map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -32,6 +32,9 @@ struct Group {
     primary: Option<String>,
     /// The kind of a file-level group (`x86-header`, `x86-build-flag`).
     file_kind: Option<String>,
+    /// For build-file flags: the source files they apply to (repository
+    /// paths as the build file names them); `None` for the whole project.
+    applies_to: Option<Vec<String>>,
     sites: Vec<Site>,
 }
 
@@ -48,12 +51,19 @@ pub fn rules_plan(spec: &Spec, recipe: &dyn Recipe, files: &[SourceFile]) -> Pla
             }
             None => ((site.path.clone(), format!("file:{}", site.kind)), None, Some(site.kind.clone())),
         };
+        // Flags that apply to named files are a task of their own per set of files.
+        let applies_to = flag_scope(&site, files);
+        let key = match &applies_to {
+            Some(to) => (key.0, format!("{}:{}", key.1, to.join(" "))),
+            None => key,
+        };
         let idx = *by_key.entry(key).or_insert_with(|| {
             groups.push(Group {
                 path: site.path.clone(),
                 items: BTreeSet::new(),
                 primary: item.clone(),
                 file_kind,
+                applies_to: applies_to.clone(),
                 sites: Vec::new(),
             });
             groups.len() - 1
@@ -106,9 +116,15 @@ pub fn rules_plan(spec: &Spec, recipe: &dyn Recipe, files: &[SourceFile]) -> Pla
         .enumerate()
         .map(|(n, &i)| {
             let g = &groups[i];
-            let what = match &g.primary {
-                Some(first) => first.clone(),
-                None => format!("{}-{}", file_stem(&g.path), g.file_kind.as_deref().unwrap_or("file")),
+            let what = match (&g.primary, &g.applies_to) {
+                (Some(first), _) => first.clone(),
+                (None, Some(to)) => format!(
+                    "{}-{}-{}",
+                    file_stem(&g.path),
+                    g.file_kind.as_deref().unwrap_or("file"),
+                    to.first().map_or(String::new(), |f| file_stem(f))
+                ),
+                (None, None) => format!("{}-{}", file_stem(&g.path), g.file_kind.as_deref().unwrap_or("file")),
             };
             TaskId::new(format!("t{:02}-{}", n + 1, slug(&what)))
         })
@@ -128,8 +144,9 @@ pub fn rules_plan(spec: &Spec, recipe: &dyn Recipe, files: &[SourceFile]) -> Pla
             if i == j {
                 continue;
             }
-            // Build files change last: they turn on the new target.
-            if is_build(g) && !is_build(h) {
+            // Build files change last: they turn on the new target. Flags
+            // of named files wait for those files' tasks, other flags for all.
+            if is_build(g) && !is_build(h) && g.applies_to.as_ref().is_none_or(|to| covers(to, &h.path)) {
                 entry.insert(j);
             }
             // In one file, earlier file-level kinds (headers) before items.
@@ -250,6 +267,52 @@ fn break_cycles(plan: &mut Plan) {
     }
 }
 
+/// The repository's source files a build-file flag applies to, when the
+/// build file names them (a rule's sources, a target's object, CMake's
+/// source properties); `None` when it applies to the whole project or the
+/// files cannot be told, and for every other site.
+fn flag_scope(site: &Site, files: &[SourceFile]) -> Option<Vec<String>> {
+    if site.kind != "x86-build-flag" {
+        return None;
+    }
+    let build = files.iter().find(|f| f.path == site.path)?;
+    let names = molt_recipes::buildfile::flag_sources(&build.path, &build.text, site.start)?;
+    let dir = build.path.rsplit_once('/').map_or("", |(d, _)| d);
+    let mut out: Vec<String> = names.iter().map(|n| join_path(dir, n)).collect::<Option<_>>()?;
+    out.sort();
+    out.dedup();
+    Some(out)
+}
+
+/// `dir/name` with `./` and `..` steps resolved; `None` when it leaves the repository.
+fn join_path(dir: &str, name: &str) -> Option<String> {
+    let mut parts: Vec<&str> = if dir.is_empty() { Vec::new() } else { dir.split('/').collect() };
+    for part in name.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Whether a task of the file at `path` belongs to one of the files `to`
+/// (compared without extensions: `k.o` stands for `k.c`).
+fn covers(to: &[String], path: &str) -> bool {
+    let stem = |p: &str| -> String {
+        let name_at = p.rfind('/').map_or(0, |i| i + 1);
+        match p[name_at..].rfind('.') {
+            Some(dot) => p[..name_at + dot].to_owned(),
+            None => p.to_owned(),
+        }
+    };
+    let own = stem(path);
+    to.iter().any(|t| stem(t) == own)
+}
+
 fn is_build_path(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     matches!(name, "Makefile" | "makefile" | "GNUmakefile" | "CMakeLists.txt") || name.ends_with(".mk")
@@ -272,7 +335,10 @@ fn slug(s: &str) -> String {
 fn title(recipe: &str, g: &Group) -> String {
     match (&g.file_kind, g.items.len()) {
         (Some(k), _) if k == "x86-header" => format!("Guard the x86 headers of {} and add the NEON ones", g.path),
-        (Some(k), _) if k == "x86-build-flag" => format!("Make the x86 compiler flags of {} per-architecture", g.path),
+        (Some(k), _) if k == "x86-build-flag" => match &g.applies_to {
+            Some(to) => format!("Make the x86 compiler flags of {} for {} per-architecture", g.path, to.join(", ")),
+            None => format!("Make the x86 compiler flags of {} per-architecture", g.path),
+        },
         (Some(k), _) => format!("Migrate the {k} sites of {}", g.path),
         (None, 1) => format!("Port {} in {} ({recipe})", g.primary.as_deref().unwrap_or(""), g.path),
         (None, _) => {

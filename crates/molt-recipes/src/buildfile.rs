@@ -9,6 +9,9 @@ use regex::Regex;
 
 use crate::recipe::Rewrite;
 use crate::{Error, Result};
+pub use scope::flag_sources;
+
+mod scope;
 
 /// The comment that marks a block this recipe wrote; also how a second run
 /// knows not to touch it again.
@@ -30,7 +33,7 @@ fn is_named_makefile(name: &str) -> bool {
     matches!(stem, "Makefile" | "makefile" | "GNUmakefile") && !matches!(ext, "am" | "in")
 }
 
-fn is_cmake(path: &str) -> bool {
+pub(crate) fn is_cmake(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     name == "CMakeLists.txt" || name.ends_with(".cmake")
 }
@@ -102,10 +105,13 @@ pub fn find_flag_sites(path: &str, text: &str) -> Vec<Site> {
     sites
 }
 
-/// Moves the x86 flags of every flagged line under a target condition.
-pub fn rewrite_flags(path: &str, text: &str) -> Result<Rewrite> {
+/// Moves the x86 flags of the flagged lines that `targets` name (by their
+/// text: a line's offset moves as other lines change) under a target condition.
+pub fn rewrite_flags(path: &str, text: &str, targets: &[Site]) -> Result<Rewrite> {
     let cmake = is_cmake(path);
-    let sites = find_flag_sites(path, text);
+    let wanted: std::collections::BTreeSet<&str> = targets.iter().map(|s| s.text.as_str()).collect();
+    let sites: Vec<Site> =
+        find_flag_sites(path, text).into_iter().filter(|s| wanted.contains(s.text.as_str())).collect();
     let mut out = Rewrite { text: text.to_owned(), ..Rewrite::default() };
     let mut new_text = String::with_capacity(text.len() + 256);
     let mut offset = 0;
@@ -248,7 +254,7 @@ mod tests {
     #[test]
     fn flags_in_a_rules_command_are_kept_for_x86_compilers_only() {
         let text = "all: a.o\n\ta.o: a.c\n\t$(CC) $(CFLAGS) -c $^ -o $@ -msse4.1 -mavx2\n";
-        let out = rewrite_flags("Makefile.testing", text).unwrap();
+        let out = rewrite_flags("Makefile.testing", text, &find_flag_sites("Makefile.testing", text)).unwrap();
         assert_eq!(out.mapped.len(), 1, "{:?}", out.unmapped);
         assert!(out.text.contains("-dumpmachine)),-msse4.1) $(if "), "{}", out.text);
         assert!(!out.text.contains(" -mavx2"), "{}", out.text);
@@ -261,7 +267,7 @@ mod tests {
     fn make_expands_the_inline_condition_by_the_compilers_target() {
         let dir = tempfile::tempdir().unwrap();
         let text = "show:\n\t@echo flags: -O2 -msse2\n";
-        let out = rewrite_flags("Makefile", text).unwrap();
+        let out = rewrite_flags("Makefile", text, &find_flag_sites("Makefile", text)).unwrap();
         std::fs::write(dir.path().join("Makefile"), &out.text).unwrap();
         let run = |cc: &str| {
             let o = std::process::Command::new("make")

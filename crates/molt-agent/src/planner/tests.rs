@@ -97,3 +97,58 @@ fn feature_guards_wait_for_every_item_of_the_migration() {
     );
     assert_eq!(plan.tasks[3].files, ["src/k.h"]);
 }
+
+#[test]
+fn build_flags_wait_for_the_files_they_apply_to() {
+    let recipe = molt_recipes::load("x86-to-neon").unwrap();
+    let kernel = |isa: &str, ty: &str, f: &str| {
+        format!("#include <immintrin.h>\nvoid k_{isa}(int *p) {{ {ty} v = {f}((const {ty} *)p); (void)v; }}\n")
+    };
+    let files = vec![
+        SourceFile {
+            path: "c/Makefile.testing".into(),
+            text: "CFLAGS = -O2 -mpopcnt\n\
+                   all: main.c k_sse2.o k_avx512.o\n\t$(CC) $(CFLAGS) $^ -o x\n\
+                   k_sse2.o: k_sse2.c\n\t$(CC) $(CFLAGS) -c $^ -o $@ -msse2\n\
+                   k_avx512.o: k_avx512.c\n\t$(CC) $(CFLAGS) -c $^ -o $@ -mavx512f\n"
+                .into(),
+        },
+        SourceFile { path: "c/k_sse2.c".into(), text: kernel("sse2", "__m128i", "_mm_loadu_si128") },
+        SourceFile { path: "c/k_avx512.c".into(), text: kernel("avx512", "__m512i", "_mm512_loadu_si512") },
+    ];
+    let plan = rules_plan(&spec(), recipe, &files);
+    plan.validate().unwrap();
+    let shown: Vec<String> = plan
+        .tasks
+        .iter()
+        .map(|t| {
+            let deps: Vec<&str> = t.depends_on.iter().map(|d| d.as_str()).collect();
+            format!("{} <- [{}] ({} sites)", t.id, deps.join(", "), t.sites.len())
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "t01-k-avx512-x86-header <- [] (1 sites)",
+            "t02-k-sse2-x86-header <- [] (1 sites)",
+            "t03-k-avx512 <- [t01-k-avx512-x86-header] (3 sites)",
+            "t04-k-sse2 <- [t02-k-sse2-x86-header] (3 sites)",
+            // The whole project's flags wait for every file; a rule's flags
+            // only for its own source: the unported AVX-512 kernel does not
+            // hold back the SSE2 kernel's `-msse2`.
+            "t05-makefile-x86-build-flag <- [t02-k-sse2-x86-header, t04-k-sse2, t01-k-avx512-x86-header, t03-k-avx512] (1 sites)",
+            "t06-makefile-x86-build-flag-k-sse2 <- [t02-k-sse2-x86-header, t04-k-sse2] (1 sites)",
+            "t07-makefile-x86-build-flag-k-avx512 <- [t01-k-avx512-x86-header, t03-k-avx512] (1 sites)",
+        ]
+    );
+    assert_eq!(
+        plan.tasks[5].title,
+        "Make the x86 compiler flags of c/Makefile.testing for c/k_sse2.c per-architecture"
+    );
+    // The rules rewrite only the lines of the task they are given.
+    let make = &files[0].text;
+    let out = recipe.rewrite("c/Makefile.testing", make, &plan.tasks[5].sites).unwrap();
+    assert_eq!(out.mapped.len(), 1, "{:?}", out.unmapped);
+    assert!(out.text.contains("-dumpmachine)),-msse2)"), "{}", out.text);
+    assert!(out.text.contains("CFLAGS = -O2 -mpopcnt\n") && out.text.contains(" -mavx512f\n"), "{}", out.text);
+}

@@ -781,3 +781,242 @@ static inline molt_m256d molt_mm256_broadcast_pd(const molt_m128d *p)
 }
 /* x86 zeroes all YMM registers; no register state to clear here */
 static inline void molt_mm256_zeroall(void) {}
+
+/* ------------------------------------------------------------------------ */
+/* CPU feature queries: cpuid, xgetbv, <cpuid.h>, MSVC's __cpuid and GCC's  */
+/* __builtin_cpu_supports, answered for the x86 features this header        */
+/* implements. On aarch64 (molt_simd_neon.h) that is SSE..SSE4.2, AVX, AVX2, */
+/* FMA, F16C, POPCNT, LZCNT, BMI1 and BMI2 always (NEON is baseline), and   */
+/* AES-NI, PCLMULQDQ and SSE4.2 (whose CRC32C needs the crc extension) by   */
+/* getauxval(AT_HWCAP) where this header was built to use the crypto or crc */
+/* instructions (otherwise their portable C runs anywhere). AVX-512, SHA,   */
+/* MMX and the rest: absent. In portable C (molt_simd_scalar.h) nothing is  */
+/* reported present, so a dispatcher keeps the project's own portable code. */
+/* ------------------------------------------------------------------------ */
+
+#define MOLT_X86_FEATURE_SSE (1u << 0)
+#define MOLT_X86_FEATURE_SSE2 (1u << 1)
+#define MOLT_X86_FEATURE_SSE3 (1u << 2)
+#define MOLT_X86_FEATURE_SSSE3 (1u << 3)
+#define MOLT_X86_FEATURE_SSE4_1 (1u << 4)
+#define MOLT_X86_FEATURE_SSE4_2 (1u << 5)
+#define MOLT_X86_FEATURE_AVX (1u << 6)
+#define MOLT_X86_FEATURE_AVX2 (1u << 7)
+#define MOLT_X86_FEATURE_FMA (1u << 8)
+#define MOLT_X86_FEATURE_F16C (1u << 9)
+#define MOLT_X86_FEATURE_POPCNT (1u << 10)
+#define MOLT_X86_FEATURE_LZCNT (1u << 11)
+#define MOLT_X86_FEATURE_BMI1 (1u << 12)
+#define MOLT_X86_FEATURE_BMI2 (1u << 13)
+#define MOLT_X86_FEATURE_AES (1u << 14)
+#define MOLT_X86_FEATURE_PCLMUL (1u << 15)
+
+/* aarch64 Linux AT_HWCAP bits (<asm/hwcap.h>) */
+#define MOLT__HWCAP_AES (1ul << 3)
+#define MOLT__HWCAP_PMULL (1ul << 4)
+#define MOLT__HWCAP_CRC32 (1ul << 7)
+
+/* The x86 features this header implements on a CPU whose AT_HWCAP is `hwcap`. */
+static inline unsigned molt__x86_features_for(unsigned long hwcap)
+{
+#if defined(MOLT_SIMD_NEON_H)
+    (void)hwcap; /* unused when built without the crc and crypto instructions */
+    unsigned f = MOLT_X86_FEATURE_SSE | MOLT_X86_FEATURE_SSE2 | MOLT_X86_FEATURE_SSE3 | MOLT_X86_FEATURE_SSSE3 |
+                 MOLT_X86_FEATURE_SSE4_1 | MOLT_X86_FEATURE_AVX | MOLT_X86_FEATURE_AVX2 | MOLT_X86_FEATURE_FMA |
+                 MOLT_X86_FEATURE_F16C | MOLT_X86_FEATURE_POPCNT | MOLT_X86_FEATURE_LZCNT | MOLT_X86_FEATURE_BMI1 |
+                 MOLT_X86_FEATURE_BMI2;
+#if defined(__ARM_FEATURE_CRC32)
+    if (hwcap & MOLT__HWCAP_CRC32)
+        f |= MOLT_X86_FEATURE_SSE4_2;
+#else
+    f |= MOLT_X86_FEATURE_SSE4_2;
+#endif
+#if defined(MOLT__NEON_AES)
+    if (hwcap & MOLT__HWCAP_AES)
+        f |= MOLT_X86_FEATURE_AES;
+#else
+    f |= MOLT_X86_FEATURE_AES;
+#endif
+#if defined(MOLT__NEON_PMULL)
+    if (hwcap & MOLT__HWCAP_PMULL)
+        f |= MOLT_X86_FEATURE_PCLMUL;
+#else
+    f |= MOLT_X86_FEATURE_PCLMUL;
+#endif
+    return f;
+#else
+    (void)hwcap;
+    return 0;
+#endif
+}
+
+static inline unsigned long molt__hwcap(void)
+{
+#if defined(MOLT_SIMD_NEON_H) && defined(__linux__)
+    return getauxval(AT_HWCAP);
+#elif defined(MOLT_SIMD_NEON_H) && defined(__APPLE__)
+    return ~0ul; /* every Apple aarch64 CPU has the crc and crypto extensions */
+#else
+    return 0;
+#endif
+}
+
+/* The features of the CPU this runs on (MOLT_X86_FEATURE_* bits). */
+static inline unsigned molt__x86_features(void) { return molt__x86_features_for(molt__hwcap()); }
+
+/* CPUID leaf `leaf`, subleaf `sub`, for the feature set `f`: {eax, ebx, ecx, edx}. */
+static inline void molt__cpuid_for(unsigned f, unsigned leaf, unsigned sub, unsigned r[4])
+{
+    r[0] = r[1] = r[2] = r[3] = 0;
+#define MOLT__BIT(feature, bit) ((f & MOLT_X86_FEATURE_##feature) ? (1u << (bit)) : 0u)
+    switch (leaf) {
+    case 0: /* the highest basic leaf, and the vendor "MoltNEONPort" in ebx, edx, ecx */
+        r[0] = 7;
+        r[1] = 0x746c6f4du; /* "Molt" */
+        r[3] = 0x4e4f454eu; /* "NEON" */
+        r[2] = 0x74726f50u; /* "Port" */
+        break;
+    case 1:
+        r[2] = MOLT__BIT(SSE3, 0) | MOLT__BIT(PCLMUL, 1) | MOLT__BIT(SSSE3, 9) | MOLT__BIT(FMA, 12) |
+               MOLT__BIT(SSE4_1, 19) | MOLT__BIT(SSE4_2, 20) | MOLT__BIT(POPCNT, 23) | MOLT__BIT(AES, 25) |
+               MOLT__BIT(AVX, 26) /* XSAVE */ | MOLT__BIT(AVX, 27) /* OSXSAVE */ | MOLT__BIT(AVX, 28) |
+               MOLT__BIT(F16C, 29);
+        r[3] = MOLT__BIT(SSE, 25) | MOLT__BIT(SSE2, 26);
+        break;
+    case 7:
+        if (sub == 0)
+            r[1] = MOLT__BIT(BMI1, 3) | MOLT__BIT(AVX2, 5) | MOLT__BIT(BMI2, 8);
+        break;
+    case 0x80000000u: /* the highest extended leaf */
+        r[0] = 0x80000001u;
+        break;
+    case 0x80000001u:
+        r[2] = MOLT__BIT(LZCNT, 5); /* ABM: lzcnt */
+        break;
+    default:
+        break;
+    }
+#undef MOLT__BIT
+}
+
+/* XCR0 (_xgetbv(0)) for the feature set `f`: x87 and SSE state, and AVX's
+ * YMM state when AVX is present; never the AVX-512 states. */
+static inline unsigned long long molt__xgetbv_for(unsigned f, unsigned xcr)
+{
+    if (xcr != 0)
+        return 0;
+    return 1u | ((f & MOLT_X86_FEATURE_SSE) ? 2u : 0u) | ((f & MOLT_X86_FEATURE_AVX) ? 4u : 0u);
+}
+
+/* One register of CPUID(leaf, sub): 0 eax, 1 ebx, 2 ecx, 3 edx (the port of
+ * inline-assembly `cpuid`). */
+static inline unsigned molt_cpuid_reg(unsigned leaf, unsigned sub, int reg)
+{
+    unsigned r[4];
+    molt__cpuid_for(molt__x86_features(), leaf, sub, r);
+    return r[reg & 3];
+}
+
+/* _xgetbv(xcr), and inline-assembly `xgetbv` */
+static inline unsigned long long molt_xgetbv(unsigned xcr) { return molt__xgetbv_for(molt__x86_features(), xcr); }
+
+/* MSVC <intrin.h>: __cpuid(int info[4], int leaf), __cpuidex(info, leaf, sub) */
+static inline void molt_cpuidex(int info[4], int leaf, int sub)
+{
+    unsigned r[4];
+    molt__cpuid_for(molt__x86_features(), (unsigned)leaf, (unsigned)sub, r);
+    for (int i = 0; i < 4; i++)
+        info[i] = (int)r[i];
+}
+
+/* GCC <cpuid.h>: __get_cpuid_max, __get_cpuid, __get_cpuid_count (0 for a leaf
+ * above the highest of its range, as GCC's) */
+static inline unsigned molt_get_cpuid_max(unsigned ext, unsigned *sig)
+{
+    unsigned r[4];
+    molt__cpuid_for(molt__x86_features(), ext & 0x80000000u, 0, r);
+    if (sig)
+        *sig = r[1];
+    return r[0];
+}
+static inline int molt_get_cpuid_count(unsigned leaf, unsigned sub, unsigned *a, unsigned *b, unsigned *c, unsigned *d)
+{
+    unsigned r[4];
+    if (molt_get_cpuid_max(leaf & 0x80000000u, 0) < leaf)
+        return 0;
+    molt__cpuid_for(molt__x86_features(), leaf, sub, r);
+    *a = r[0];
+    *b = r[1];
+    *c = r[2];
+    *d = r[3];
+    return 1;
+}
+static inline int molt_get_cpuid(unsigned leaf, unsigned *a, unsigned *b, unsigned *c, unsigned *d)
+{
+    return molt_get_cpuid_count(leaf, 0, a, b, c, d);
+}
+
+/* GCC <cpuid.h>'s macros __cpuid(leaf, a, b, c, d) and __cpuid_count(leaf,
+ * sub, a, b, c, d) assign their register operands; MSVC's __cpuid(info, leaf)
+ * is a function: molt_cpuid takes either form, by its number of arguments. */
+#define molt_cpuid_count(leaf, sub, a, b, c, d)                                                                        \
+    do {                                                                                                               \
+        unsigned molt__r_[4];                                                                                          \
+        molt__cpuid_for(molt__x86_features(), (unsigned)(leaf), (unsigned)(sub), molt__r_);                             \
+        (a) = molt__r_[0];                                                                                             \
+        (b) = molt__r_[1];                                                                                             \
+        (c) = molt__r_[2];                                                                                             \
+        (d) = molt__r_[3];                                                                                             \
+    } while (0)
+#define molt__cpuid_gcc(leaf, a, b, c, d) molt_cpuid_count(leaf, 0, a, b, c, d)
+#define molt__cpuid_msvc(info, leaf) molt_cpuidex(info, leaf, 0)
+#define molt__cpuid_pick(_1, _2, _3, _4, _5, name, ...) name
+#define molt_cpuid(...)                                                                                                \
+    molt__cpuid_pick(__VA_ARGS__, molt__cpuid_gcc, molt__cpuid_takes_2_or_5_arguments,                                 \
+                     molt__cpuid_takes_2_or_5_arguments, molt__cpuid_msvc, molt__cpuid_takes_2_or_5_arguments)(__VA_ARGS__)
+
+/* GCC's __builtin_cpu_supports("avx2"), __builtin_cpu_init(), __builtin_cpu_is("intel") */
+static inline int molt_cpu_supports(const char *name)
+{
+    static const struct {
+        const char *name;
+        unsigned features;
+    } known[] = {
+        {"sse", MOLT_X86_FEATURE_SSE},
+        {"sse2", MOLT_X86_FEATURE_SSE2},
+        {"sse3", MOLT_X86_FEATURE_SSE3},
+        {"ssse3", MOLT_X86_FEATURE_SSSE3},
+        {"sse4.1", MOLT_X86_FEATURE_SSE4_1},
+        {"sse4.2", MOLT_X86_FEATURE_SSE4_2},
+        {"avx", MOLT_X86_FEATURE_AVX},
+        {"avx2", MOLT_X86_FEATURE_AVX2},
+        {"fma", MOLT_X86_FEATURE_FMA},
+        {"f16c", MOLT_X86_FEATURE_F16C},
+        {"popcnt", MOLT_X86_FEATURE_POPCNT},
+        {"lzcnt", MOLT_X86_FEATURE_LZCNT},
+        {"abm", MOLT_X86_FEATURE_LZCNT | MOLT_X86_FEATURE_POPCNT},
+        {"bmi", MOLT_X86_FEATURE_BMI1},
+        {"bmi2", MOLT_X86_FEATURE_BMI2},
+        {"aes", MOLT_X86_FEATURE_AES},
+        {"pclmul", MOLT_X86_FEATURE_PCLMUL},
+        {"x86-64", MOLT_X86_FEATURE_SSE | MOLT_X86_FEATURE_SSE2},
+        {"x86-64-v2", MOLT_X86_FEATURE_SSE | MOLT_X86_FEATURE_SSE2 | MOLT_X86_FEATURE_SSE3 | MOLT_X86_FEATURE_SSSE3 |
+                          MOLT_X86_FEATURE_SSE4_1 | MOLT_X86_FEATURE_SSE4_2 | MOLT_X86_FEATURE_POPCNT},
+        {"x86-64-v3", MOLT_X86_FEATURE_SSE | MOLT_X86_FEATURE_SSE2 | MOLT_X86_FEATURE_SSE3 | MOLT_X86_FEATURE_SSSE3 |
+                          MOLT_X86_FEATURE_SSE4_1 | MOLT_X86_FEATURE_SSE4_2 | MOLT_X86_FEATURE_POPCNT |
+                          MOLT_X86_FEATURE_AVX | MOLT_X86_FEATURE_AVX2 | MOLT_X86_FEATURE_BMI1 |
+                          MOLT_X86_FEATURE_BMI2 | MOLT_X86_FEATURE_F16C | MOLT_X86_FEATURE_FMA |
+                          MOLT_X86_FEATURE_LZCNT},
+    };
+    unsigned f = molt__x86_features();
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strcmp(name, known[i].name) == 0)
+            return (f & known[i].features) == known[i].features;
+    return 0; /* avx512*, sha, mmx, cmov, ...: not implemented by this header */
+}
+static inline void molt_cpu_init(void) {}
+static inline int molt_cpu_is(const char *name)
+{
+    (void)name;
+    return 0; /* no x86 vendor or model */
+}

@@ -64,6 +64,10 @@
 #if defined(__ARM_FEATURE_CRYPTO)
 #define MOLT__NEON_PMULL 1
 #endif
+/* getauxval(AT_HWCAP): which of the crc and crypto extensions the CPU has */
+#if defined(__linux__)
+#include <sys/auxv.h>
+#endif
 #include <fenv.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -7,7 +7,8 @@ use std::sync::OnceLock;
 use regex::Regex;
 use tree_sitter::Node;
 
-use super::{first_line, X86ToNeon};
+use super::sites::first_line;
+use super::X86ToNeon;
 use crate::ctree::{self, Dialect};
 use crate::{Error, Result};
 

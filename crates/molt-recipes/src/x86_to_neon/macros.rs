@@ -7,7 +7,8 @@ use std::sync::OnceLock;
 use regex::Regex;
 use tree_sitter::Node;
 
-use super::{is_x86_name, X86ToNeon, X86_GUARD};
+use super::sites::is_x86_name;
+use super::{X86ToNeon, X86_GUARD};
 use crate::ctree;
 
 impl X86ToNeon {

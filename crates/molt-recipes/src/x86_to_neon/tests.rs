@@ -1,3 +1,4 @@
+use super::rewrite::splices_parse_alone;
 use super::*;
 
 const KERNEL: &str = r#"/* kernels */

@@ -51,6 +51,12 @@ def check(ok, what):
 
 
 listed = {i["wrapper"] for i in table["intrinsic"]}
+# The CPU feature queries: functions (listed like wrappers) or macros.
+queries = {q["wrapper"] for q in table.get("cpu_query", [])}
+cpuid_harness = open(os.path.join(here, "check_cpuid.c")).read()
+for q in table.get("cpu_query", []):
+    name = q["name"].removeprefix("asm ")
+    check(re.search(r"\b" + re.escape(name) + r"\b", cpuid_harness) is not None, f"{q['name']}: not exercised by check_cpuid.c")
 for i in table["intrinsic"]:
     check(i["wrapper"] == "molt" + i["name"], f"{i['name']}: wrapper name is not 'molt' + name")
     check(i["isa"] in {"sse", "sse2", "sse3", "ssse3", "sse41", "sse42", "avx", "avx2", "fma", "f16c", "popcnt", "lzcnt", "bmi1", "bmi2", "aes", "pclmul"}, f"{i['name']}: isa {i['isa']}")
@@ -58,6 +64,9 @@ for i in table["intrinsic"]:
     check(re.search(r"\b" + re.escape(i["name"]) + r"\b", harness) is not None, f"{i['name']}: not exercised by check_intrinsics.c")
 for name, text in headers.items():
     defined = defined_wrappers(text)
+    for w in sorted(queries):
+        check(w in defined or re.search(r"#define " + w + r"\(", text) is not None, f"{name}: does not define {w}")
+    defined -= queries
     for w in sorted(listed - defined):
         check(False, f"{name}: does not define {w}")
     for w in sorted(defined - listed):
