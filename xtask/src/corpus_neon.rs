@@ -5,7 +5,7 @@
 //! upstream NEON (and other non-x86) files and the x86 assembly removed, as a
 //! user who has none would start; the rules plan is made and every task's
 //! rules are applied in plan order, with no model (a task whose dependency
-//! was left unported is blocked, as in `molt run`). Then every `.c` file is
+//! was left unported is blocked, as in `molt run`). Then every C and C++ file is
 //! compiled for x86-64 (with the project's per-file `-m` flags: the x86 build
 //! must still work) and for aarch64 with aarch64-linux-gnu-gcc, before and
 //! after the port, and the aarch64 objects' vector instructions are counted
@@ -42,7 +42,7 @@ pub(crate) struct Project {
     /// Files and folders removed first (relative to `dir`; a trailing `/` is
     /// a folder, `*` any run of characters in a file name).
     pub(crate) remove: &'static [&'static str],
-    /// Folders (relative to `dir`) whose `.c` files are compiled.
+    /// Folders (relative to `dir`) whose C and C++ files are compiled.
     compile: &'static [&'static str],
     /// Flags for every file, on both targets (`-I` relative to `dir`).
     pub(crate) flags: &'static [&'static str],
@@ -98,7 +98,10 @@ pub fn run(args: &[String]) -> Result<()> {
         copy_without(&root.join(p.dir), &work, p.remove)?;
         let spec = p.own.as_ref().map(|o| own::write_spec(o, &work)).transpose()?;
         let before = compile_all(p, &work, "before")?;
-        let port = port(recipe, &work)?;
+        let port = match &spec {
+            Some(spec) => port::port_including(recipe, &work, &spec.migration.include)?,
+            None => port(recipe, &work)?,
+        };
         let after = compile_all(p, &work, "after")?;
         let kernels = p.kernels.as_ref().map(|k| check_kernels(k, &work)).transpose()?;
         let own = match (&p.own, &spec) {

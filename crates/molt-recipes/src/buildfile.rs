@@ -10,6 +10,8 @@ use regex::Regex;
 use crate::recipe::Rewrite;
 use crate::{Error, Result};
 
+mod cmake;
+
 /// The comment that marks a block this recipe wrote; also how a second run
 /// knows not to touch it again.
 const MARK: &str = "x86 SIMD flags only where the compiler targets x86 (molt x86-to-neon)";
@@ -47,41 +49,35 @@ fn is_flag_word(word: &str) -> bool {
     RE.get_or_init(|| Regex::new(&format!(r"^(?:{FLAG})$")).unwrap_or_else(|_| unreachable!())).is_match(word)
 }
 
-/// Lines that open and close make or CMake conditionals.
-fn opens(line: &str, cmake: bool) -> bool {
+/// Lines that open and close make conditionals.
+fn opens(line: &str) -> bool {
     let t = line.trim_start();
-    if cmake {
-        t.starts_with("if(") || t.starts_with("if (")
-    } else {
-        ["ifeq", "ifneq", "ifdef", "ifndef"].iter().any(|k| t.starts_with(k))
-    }
+    ["ifeq", "ifneq", "ifdef", "ifndef"].iter().any(|k| t.starts_with(k))
 }
 
-fn closes(line: &str, cmake: bool) -> bool {
-    let t = line.trim_start();
-    if cmake {
-        t.starts_with("endif(") || t.starts_with("endif (")
-    } else {
-        t.starts_with("endif")
-    }
+fn closes(line: &str) -> bool {
+    line.trim_start().starts_with("endif")
 }
 
 fn is_x86_condition(line: &str) -> bool {
     line.contains(MARK) || line.contains("x86_64") || line.contains("i686") || line.contains("AMD64")
 }
 
-/// Each line with x86 flags that is not already under an x86 condition.
+/// Each line with x86 flags that is not already under an x86 condition (in
+/// CMake, each command: see `cmake.rs`).
 pub fn find_flag_sites(path: &str, text: &str) -> Vec<Site> {
-    let cmake = is_cmake(path);
+    if is_cmake(path) {
+        return cmake::find_flag_sites(path, text);
+    }
     let mut sites = Vec::new();
     // A stack of "is this conditional about x86?"
     let mut stack: Vec<bool> = Vec::new();
     let mut offset = 0;
     for (i, line) in text.split_inclusive('\n').enumerate() {
         let body = line.trim_end_matches(['\n', '\r']);
-        if opens(body, cmake) {
+        if opens(body) {
             stack.push(is_x86_condition(body));
-        } else if closes(body, cmake) {
+        } else if closes(body) {
             stack.pop();
         } else if !stack.iter().any(|x| *x) && !body.trim_start().starts_with('#') {
             let flags: Vec<&str> = flag_re().captures_iter(body).filter_map(|c| c.get(1)).map(|m| m.as_str()).collect();
@@ -104,7 +100,9 @@ pub fn find_flag_sites(path: &str, text: &str) -> Vec<Site> {
 
 /// Moves the x86 flags of every flagged line under a target condition.
 pub fn rewrite_flags(path: &str, text: &str) -> Result<Rewrite> {
-    let cmake = is_cmake(path);
+    if is_cmake(path) {
+        return cmake::rewrite_flags(path, text);
+    }
     let sites = find_flag_sites(path, text);
     let mut out = Rewrite { text: text.to_owned(), ..Rewrite::default() };
     let mut new_text = String::with_capacity(text.len() + 256);
@@ -119,9 +117,7 @@ pub fn rewrite_flags(path: &str, text: &str) -> Result<Rewrite> {
             continue;
         }
         let Some(site) = site_iter.next() else { break };
-        let rewritten =
-            if cmake { rewrite_cmake_line(body) } else { rewrite_make_line(body).or_else(|| inline_make_flags(body)) };
-        match rewritten {
+        match rewrite_make_line(body).or_else(|| inline_make_flags(body)) {
             Some(block) => {
                 new_text.push_str(&block);
                 new_text.push('\n');
@@ -209,27 +205,6 @@ fn inline_make_flags(line: &str) -> Option<String> {
         out.push_str(&line[last..]);
         out
     })
-}
-
-/// A CMake line made only of x86 flags goes under an
-/// `if(CMAKE_SYSTEM_PROCESSOR ...)`; mixed lines are left to the model.
-fn rewrite_cmake_line(line: &str) -> Option<String> {
-    let t = line.trim();
-    let inner = t.strip_prefix("add_compile_options(")?.strip_suffix(')')?;
-    let (keep, x86) = split_flags(inner);
-    if x86.is_empty() {
-        return None;
-    }
-    let mut s = String::new();
-    if !keep.is_empty() {
-        s.push_str(&format!("add_compile_options({})\n", keep.join(" ")));
-    }
-    s.push_str(&format!(
-        "# {MARK}.\n\
-         if(CMAKE_SYSTEM_PROCESSOR MATCHES \"^(x86_64|AMD64|i.86)$\")\n  add_compile_options({})\nendif()",
-        x86.join(" ")
-    ));
-    Some(s)
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! Every `.c` file of a project compiled for x86-64 and aarch64, before and
+//! Every C and C++ source file of a project compiled for x86-64 and aarch64, before and
 //! after the port, with the aarch64 objects' vector instructions counted;
 //! and the kernel check, built for aarch64 and run under qemu.
 
@@ -35,8 +35,9 @@ pub(super) struct Arm {
 impl Arm {
     /// Compiles `src` for aarch64 with `flags` into `obj`, and counts it.
     fn compile(&mut self, work: &Path, flags: &[&str], src: &Path, obj: &Path) -> Result<()> {
-        let out = Command::new("aarch64-linux-gnu-gcc")
-            .args(["-c", "-O2", "-fno-tree-vectorize", "-std=gnu11", "-w"])
+        let lang = Lang::of(src);
+        let out = Command::new(lang.arm_compiler)
+            .args(["-c", "-O2", "-fno-tree-vectorize", lang.std, "-w"])
             .args(flags)
             .arg(src)
             .arg("-o")
@@ -54,6 +55,26 @@ impl Arm {
     }
 }
 
+/// The sources compiled: C, and C++ by its usual extensions.
+const SOURCE_EXTENSIONS: &[&str] = &["c", "cc", "cpp", "cxx"];
+
+/// The compilers and standard for a source file, by its extension.
+struct Lang {
+    x86_compiler: &'static str,
+    arm_compiler: &'static str,
+    std: &'static str,
+}
+
+impl Lang {
+    fn of(src: &Path) -> Lang {
+        if src.extension().is_some_and(|e| e == "c") {
+            Lang { x86_compiler: "cc", arm_compiler: "aarch64-linux-gnu-gcc", std: "-std=gnu11" }
+        } else {
+            Lang { x86_compiler: "c++", arm_compiler: "aarch64-linux-gnu-g++", std: "-std=gnu++17" }
+        }
+    }
+}
+
 pub(super) fn compile_all(p: &Project, work: &Path, label: &str) -> Result<Build> {
     let out = work.join(format!(".corpus-obj-{label}"));
     std::fs::create_dir_all(&out)?;
@@ -61,7 +82,7 @@ pub(super) fn compile_all(p: &Project, work: &Path, label: &str) -> Result<Build
     for dir in p.compile {
         for entry in std::fs::read_dir(work.join(dir)).with_context(|| format!("reading {dir}"))? {
             let path = entry?.path();
-            if path.extension().is_some_and(|e| e == "c") {
+            if path.extension().is_some_and(|e| SOURCE_EXTENSIONS.iter().any(|x| e == *x)) {
                 sources.push(path);
             }
         }
@@ -72,8 +93,9 @@ pub(super) fn compile_all(p: &Project, work: &Path, label: &str) -> Result<Build
         let name = src.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let x86_extra: Vec<&str> =
             p.x86_flags.iter().filter(|(key, _)| name.contains(key)).flat_map(|(_, f)| f.split_whitespace()).collect();
-        let x86 = Command::new("cc")
-            .args(["-c", "-O2", "-std=gnu11", "-w"])
+        let lang = Lang::of(src);
+        let x86 = Command::new(lang.x86_compiler)
+            .args(["-c", "-O2", lang.std, "-w"])
             .args(p.flags)
             .args(&x86_extra)
             .arg(src)

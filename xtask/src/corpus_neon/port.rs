@@ -26,14 +26,24 @@ pub(crate) struct Port {
 }
 
 pub(crate) fn port(recipe: &dyn molt_recipes::Recipe, work: &Path) -> Result<Port> {
-    let spec_text = "[migration]\nname = \"corpus\"\ngoal = \"port x86 SIMD to NEON\"\nrecipe = \"x86-to-neon\"\n\
-                     include = [\"**\"]\n\n[[check]]\nname = \"none\"\nrun = \"true\"\nkind = \"build\"\n";
-    let spec = Spec::parse("molt.toml", spec_text).map_err(|e| anyhow::anyhow!("{e}"))?;
+    port_including(recipe, work, &["**".to_owned()])
+}
+
+/// [`port`] with the spec's `include` globs: a project's own `molt.toml`
+/// names its build files there (exactly, as molt requires before it edits one).
+pub(crate) fn port_including(recipe: &dyn molt_recipes::Recipe, work: &Path, include: &[String]) -> Result<Port> {
+    let include: Vec<String> = include.iter().map(|g| format!("{g:?}")).collect();
+    let spec_text = format!(
+        "[migration]\nname = \"corpus\"\ngoal = \"port x86 SIMD to NEON\"\nrecipe = \"x86-to-neon\"\n\
+         include = [{}]\n\n[[check]]\nname = \"none\"\nrun = \"true\"\nkind = \"build\"\n",
+        include.join(", ")
+    );
+    let spec = Spec::parse("molt.toml", &spec_text).map_err(|e| anyhow::anyhow!("{e}"))?;
     let files = molt_agent::run::source_files(work, &spec).map_err(|e| anyhow::anyhow!("{e}"))?;
     let plan = rules_plan(&spec, recipe, &files);
     let policy = molt_agent::spec::path_policy(&spec).map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut port = Port {
-        files: files.iter().filter(|f: &&SourceFile| f.path.ends_with(".c") || f.path.ends_with(".h")).count(),
+        files: files.iter().filter(|f: &&SourceFile| is_c_or_cpp(&f.path)).count(),
         tasks: plan.tasks.len(),
         ..Port::default()
     };
@@ -70,6 +80,12 @@ pub(crate) fn port(recipe: &dyn molt_recipes::Recipe, work: &Path) -> Result<Por
         }
     }
     Ok(port)
+}
+
+/// C and C++ sources and headers, by their usual extensions.
+fn is_c_or_cpp(path: &str) -> bool {
+    let ext = path.rsplit_once('.').map_or("", |(_, e)| e);
+    matches!(ext, "c" | "h" | "cc" | "cpp" | "cxx" | "hpp" | "hh" | "hxx")
 }
 
 /// A reason without the parts that differ from site to site, so that equal

@@ -122,6 +122,29 @@ pub(crate) const PROJECTS: &[Project] = &[
         kernels: None,
         own: None,
     },
+    Project {
+        member: Member {
+            name: "hnswlib",
+            // C++ and CMake; Debian's source pool holds the release tarball
+            // (0.8.0, from upstream's tag) with its CMakeLists.txt and C++ tests.
+            url: "http://deb.debian.org/debian/pool/main/h/hnswlib/hnswlib_0.8.0.orig.tar.gz",
+            sha256: "cf61d7dd8dc9bfba7f4abe0ed26698e90ac9f49a0badb2e1b0f3ba89b72cf3bb",
+            root: "hnswlib-0.8.0",
+            dirs: &[],
+            cpp_headers: true,
+            compiler: Compiler::None,
+        },
+        dir: ".",
+        // No NEON upstream; the Python bindings and CI files are not part of the C++ build.
+        remove: &["python_bindings/", ".github/"],
+        compile: &["tests/cpp"],
+        flags: &["-I."],
+        // Upstream's CMake builds with -march=native; these make every kernel set compile on x86.
+        x86_flags: &[("", "-mavx -mavx512f")],
+        residue: "RESIDUE",
+        kernels: None,
+        own: Some(own::OwnTests { spec: include_str!("hnswlib.molt.toml"), deps: &[] }),
+    },
 ];
 
 /// zlib's sources (from libz-sys), which libdeflate's tests compare against.
