@@ -23,12 +23,37 @@ impl Dialect {
 }
 
 impl Dialect {
+    /// [`Dialect::of`], with a `.h` header read as C++ when its text is
+    /// C++ (a namespace, a class, a template, the C++ standard library):
+    /// C++ projects name their headers `.h` as often as not.
+    pub fn of_source(path: &str, text: &str) -> Option<Dialect> {
+        let dialect = Dialect::of(path)?;
+        let is_header = path.rsplit_once('.').is_some_and(|(_, e)| e.eq_ignore_ascii_case("h"));
+        if dialect == Dialect::C && is_header && looks_like_cpp(text) {
+            return Some(Dialect::Cpp);
+        }
+        Some(dialect)
+    }
+
     pub fn lang(self) -> molt_syntax::Lang {
         match self {
             Dialect::C => molt_syntax::Lang::C,
             Dialect::Cpp => molt_syntax::Lang::Cpp,
         }
     }
+}
+
+/// Whether a header's text is C++: a line that opens a namespace, a class
+/// or a template, or includes a C++ standard header (`<vector>`, no `.h`).
+fn looks_like_cpp(text: &str) -> bool {
+    text.lines().map(str::trim_start).any(|l| {
+        l.starts_with("namespace ")
+            || l.starts_with("template<")
+            || l.starts_with("template <")
+            || l.starts_with("using namespace ")
+            || (l.starts_with("class ") && !l.ends_with(';'))
+            || l.strip_prefix("#include <").is_some_and(|h| h.split('>').next().is_some_and(|n| !n.contains('.')))
+    })
 }
 
 /// Parses `text` as molt-syntax does: declaration macros (`MEM_STATIC`,
@@ -305,3 +330,6 @@ pub fn item_calls(dialect: Dialect, src: &str) -> Vec<ItemCalls> {
     });
     out
 }
+
+#[cfg(test)]
+mod tests;
