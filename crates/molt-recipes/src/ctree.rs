@@ -145,11 +145,16 @@ const ITEM_KINDS: &[&str] = &[
 ];
 
 /// The outermost item around `node`: the function, declaration or type at file
-/// level (looking through `#if` blocks and namespaces), if any.
+/// level (looking through `#if` blocks and namespaces), if any. A C++ method
+/// defined in its class's body is an item of its own: the rewrite wraps the
+/// method, not the whole class (or class template) around it.
 pub fn enclosing_item(node: Node<'_>) -> Option<Node<'_>> {
     let mut found = None;
     let mut cur = Some(node);
     while let Some(n) = cur {
+        if matches!(n.kind(), "function_definition" | "template_declaration") && in_class_body(n) {
+            return Some(n);
+        }
         if ITEM_KINDS.contains(&n.kind()) {
             let parent_kind = n.parent().map(|p| p.kind()).unwrap_or("");
             let at_top = matches!(
@@ -169,6 +174,19 @@ pub fn enclosing_item(node: Node<'_>) -> Option<Node<'_>> {
         cur = n.parent();
     }
     found
+}
+
+/// Whether `node` stands in a class body (through `#if` blocks there).
+fn in_class_body(node: Node<'_>) -> bool {
+    let mut cur = node.parent();
+    while let Some(p) = cur {
+        match p.kind() {
+            "field_declaration_list" => return true,
+            "preproc_if" | "preproc_ifdef" | "preproc_else" | "preproc_elif" => cur = p.parent(),
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// The name an item declares: the function's name, the typedef's new name, the

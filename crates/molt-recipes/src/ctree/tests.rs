@@ -25,3 +25,15 @@ fn items_of_a_cpp_header_are_found_inside_namespaces() {
     assert_eq!(item.kind(), "function_definition");
     assert_eq!(item_name(item, text).as_deref(), Some("dist"));
 }
+
+/// A method defined in a class template's body is the item, not the class.
+#[test]
+fn a_method_in_a_class_body_is_an_item_of_its_own() {
+    let text = "namespace hn {\ntemplate<typename T>\nclass Index {\n public:\n  int n;\n  void search(const char *p) {\n#ifdef USE_SSE\n    _mm_prefetch(p, _MM_HINT_T0);\n#endif\n  }\n  int size() const { return n; }\n};\n}\n";
+    let tree = parse(Dialect::Cpp, text).unwrap();
+    let at = text.find("_mm_prefetch").unwrap();
+    let node = tree.root_node().descendant_for_byte_range(at, at + 4).unwrap();
+    let item = enclosing_item(node).expect("the method is an item");
+    assert_eq!(item.kind(), "function_definition");
+    assert_eq!(item_name(item, text).as_deref(), Some("search"));
+}
