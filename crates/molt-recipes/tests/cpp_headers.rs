@@ -130,3 +130,51 @@ fn a_cpp_header_with_a_class_template_and_a_lambda_is_ported_and_runs_on_aarch64
     let asm = run(Command::new("aarch64-linux-gnu-objdump").args(["-d", "arm"]).current_dir(dir.path()));
     assert!(asm.contains("fmul\tv") || asm.contains("fmla\tv"), "NEON vector arithmetic in the aarch64 binary");
 }
+
+/// An AVX-512 kernel under a project's own macro (set by its build or another
+/// header) stays x86-only, whole; its SSE sibling is ported; an item that
+/// also uses what the table lacks (cpuid) is still left for the model.
+#[test]
+fn avx512_kernels_stay_x86_only_and_the_others_are_ported() {
+    let text = r#"#include <immintrin.h>
+#if defined(USE_AVX512)
+static float sum16(const float *p) {
+    __m512 v = _mm512_loadu_ps(p);
+    return _mm512_reduce_add_ps(v);
+}
+#endif
+static float sum4(const float *p) {
+    __m128 v = _mm_loadu_ps(p);
+    v = _mm_add_ps(v, _mm_movehl_ps(v, v));
+    return _mm_cvtss_f32(_mm_add_ss(v, _mm_shuffle_ps(v, v, 1)));
+}
+static int has512(void) {
+    unsigned a, b, c, d;
+    __m512 z = _mm512_setzero_ps();
+    __cpuid_count(7, 0, a, b, c, d);
+    return (int)(b >> 16) & 1 && _mm512_reduce_add_ps(z) == 0;
+}
+"#;
+    let recipe = molt_recipes::load("x86-to-neon").unwrap();
+    let sites = recipe.find_sites("k.c", text);
+    let out = recipe.rewrite("k.c", text, &sites).unwrap();
+    let left: Vec<&str> = out.unmapped.iter().filter_map(|(s, _)| s.symbol.as_deref()).collect();
+    assert!(!left.is_empty() && left.iter().all(|s| *s == "k.c::has512"), "{:?}", out.unmapped);
+    assert!(out.mapped.iter().any(|s| s.symbol.as_deref() == Some("k.c::sum16")), "{:?}", out.mapped);
+    assert!(out.mapped.iter().any(|s| s.symbol.as_deref() == Some("k.c::sum4")), "{:?}", out.mapped);
+    assert_eq!(out.text.matches("_mm512_loadu_ps").count(), 1, "kept once, not copied:\n{}", out.text);
+    assert!(!out.text.contains("molt_mm512"), "{}", out.text);
+    // Without the model's part (has512), the kernels build on both targets.
+    let ported: String = out.text.split("static int has512").next().unwrap().to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in &out.new_files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    std::fs::write(dir.path().join("k.c"), &ported).unwrap();
+    run(Command::new("cc")
+        .args(["-c", "-O2", "-mavx512f", "-DUSE_AVX512", "-Wall", "-Wno-unused-function", "-o", "x86.o", "k.c"])
+        .current_dir(dir.path()));
+    run(Command::new("aarch64-linux-gnu-gcc")
+        .args(["-c", "-O2", "-Wall", "-Wno-unused-function", "-o", "arm.o", "k.c"])
+        .current_dir(dir.path()));
+}
