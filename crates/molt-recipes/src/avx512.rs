@@ -18,13 +18,60 @@ use crate::x86_to_neon::X86_GUARD;
 const NOTE: &str = "/* molt x86-to-neon: AVX-512 stays x86-only (NEON has no 512-bit vectors); \
                     the narrower kernels are the other targets' path */";
 
+/// Operations that exist on 128- and 256-bit vectors only with AVX-512VL
+/// (and its VNNI, BITALG, VPOPCNTDQ and CD siblings): `_mm256_ror_epi32`,
+/// `_mm_cvtepi64_epi32` (VPMOVQD), `_mm256_ternarylogic_epi32`, ...
+const VL_OPS: &[&str] = &[
+    "ror_epi32",
+    "ror_epi64",
+    "rol_epi32",
+    "rol_epi64",
+    "rorv_epi32",
+    "rorv_epi64",
+    "rolv_epi32",
+    "rolv_epi64",
+    "cvtepi64_epi32",
+    "cvtepi64_epi16",
+    "cvtepi64_epi8",
+    "cvtepi32_epi16",
+    "cvtepi32_epi8",
+    "cvtepi16_epi8",
+    "ternarylogic_epi32",
+    "ternarylogic_epi64",
+    "permutex2var_epi32",
+    "permutex2var_epi64",
+    "permutex2var_ps",
+    "permutex2var_pd",
+    "abs_epi64",
+    "max_epi64",
+    "min_epi64",
+    "max_epu64",
+    "min_epu64",
+    "srai_epi64",
+    "sra_epi64",
+    "srav_epi64",
+    "rcp14_ps",
+    "rsqrt14_ps",
+    "lzcnt_epi32",
+    "lzcnt_epi64",
+    "popcnt_epi32",
+    "popcnt_epi64",
+    "conflict_epi32",
+    "conflict_epi64",
+    "dpbusd_epi32",
+    "dpwssd_epi32",
+];
+
 /// Whether a name belongs to AVX-512: its 512-bit types and intrinsics, its
-/// mask registers, and the masked 128/256-bit forms of AVX-512VL.
+/// mask registers, the masked 128/256-bit forms and the other operations of
+/// AVX-512VL, and `_MM_PERM_ENUM`.
 pub fn is_avx512_name(name: &str) -> bool {
-    name.starts_with("__m512")
+    let vl = name.strip_prefix("_mm256_").or_else(|| name.strip_prefix("_mm_")).is_some_and(|op| VL_OPS.contains(&op));
+    vl || name.starts_with("__m512")
         || name.starts_with("_mm512_")
         || name.starts_with("__mmask")
         || name.starts_with("_MM512")
+        || name == "_MM_PERM_ENUM"
         || ["_mm_mask_", "_mm_maskz_", "_mm256_mask_", "_mm256_maskz_", "_cvtmask", "_kand", "_kor", "_knot"]
             .iter()
             .any(|p| name.starts_with(p))
@@ -59,6 +106,10 @@ mod tests {
         assert!(!only_avx512("`__m512` has no mapping, `__cpuid_count` has no mapping"));
         assert!(!only_avx512("`__m512` has no mapping, inline assembly"));
         assert!(!only_avx512(""));
+        assert!(only_avx512(
+            "`__m512i` has no mapping, `_mm256_ror_epi32` has no mapping, `_MM_PERM_ENUM` has no mapping"
+        ));
         assert!(!is_avx512_name("_mm256_add_ps"));
+        assert!(!is_avx512_name("_mm256_cvtepi32_ps"), "AVX's own conversion");
     }
 }
