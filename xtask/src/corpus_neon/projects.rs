@@ -141,11 +141,12 @@ pub(crate) const PROJECTS: &[Project] = &[
         flags: &["-I."],
         // Upstream's CMake builds with -march=native; these make every kernel set compile on x86.
         x86_flags: &[("", "-mavx -mavx512f")],
-        residue: "the AVX-512 kernels (under USE_AVX512, which hnswlib.h derives from __AVX512F__ and space_l2.h/space_ip.h test) \
-                  have no NEON mapping and are left for a model; the planner changes build files last, so the CMakeLists.txt \
-                  rewrite (-march=native for x86 only) waits behind them and the aarch64 build still sees -march=native; \
-                  the SIMD paths are on only under USE_SSE/USE_AVX (hnswlib.h: __SSE__ or _M_AMD64) and chosen by \
-                  cpuid/xgetbv (AVXCapable, AVX512Capable)",
+        residue: "hnswalg.h's _mm_prefetch hints (in HierarchicalNSW's methods): the rewrite is C++, but molt-syntax's \
+                  gate reads a .h file as C and refuses it; hnswlib.h's cpuid() and xgetbv() (for AVXCapable, \
+                  AVX512Capable) need x86 feature detection answered on aarch64. Build files change last, so the \
+                  CMakeLists.txt rewrite (-march=native for x86 only) waits behind these and the aarch64 build still \
+                  sees -march=native. The SIMD kernels compile only under USE_SSE/USE_AVX (hnswlib.h: __SSE__ or \
+                  _M_AMD64); the AVX-512 kernels are kept x86-only",
         kernels: None,
         own: Some(own::OwnTests { spec: include_str!("hnswlib.molt.toml"), deps: &[] }),
     },

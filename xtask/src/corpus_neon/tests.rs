@@ -75,8 +75,8 @@ fn vector_instructions_are_counted_from_objdump() {
 /// which an aarch64 cross compiler refuses. With the recipe's rewrite of
 /// that file (the flag kept for x86 targets only), its own CMake build works
 /// for aarch64 and its own test programs pass under qemu, and natively.
-/// (In the whole port the CMake task waits for the kernels: build files
-/// change last, and hnswlib's AVX-512 kernels are left for a model.)
+/// (In the whole port the CMake task waits for every other task: build
+/// files change last, and hnswlib's cpuid and one header's rewrite are left.)
 #[test]
 fn hnswlib_builds_and_passes_its_tests_under_qemu_after_the_cmake_rewrite() {
     let p = PROJECTS.iter().find(|p| p.member.name == "hnswlib").expect("the hnswlib member");
