@@ -154,8 +154,6 @@ pub const MAX_LINES: usize = 500;
 /// table, long because the data is, not the code), recognised by a person
 /// and listed here by path; a file of code belongs split instead.
 const LONG_FILES: &[(&str, &str)] = &[
-    ("crates/molt-recipes/src/x86_to_neon.rs", "split in progress on another branch"),
-    ("xtask/src/corpus_neon.rs", "split in progress on another branch"),
 ];
 
 /// Whether `rel` (relative to the repository root, with `/`) is test code,

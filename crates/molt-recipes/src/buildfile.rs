@@ -11,6 +11,7 @@ use crate::recipe::Rewrite;
 use crate::{Error, Result};
 pub use scope::flag_sources;
 
+mod cmake;
 mod scope;
 
 /// The comment that marks a block this recipe wrote; also how a second run
@@ -50,41 +51,35 @@ fn is_flag_word(word: &str) -> bool {
     RE.get_or_init(|| Regex::new(&format!(r"^(?:{FLAG})$")).unwrap_or_else(|_| unreachable!())).is_match(word)
 }
 
-/// Lines that open and close make or CMake conditionals.
-fn opens(line: &str, cmake: bool) -> bool {
+/// Lines that open and close make conditionals.
+fn opens(line: &str) -> bool {
     let t = line.trim_start();
-    if cmake {
-        t.starts_with("if(") || t.starts_with("if (")
-    } else {
-        ["ifeq", "ifneq", "ifdef", "ifndef"].iter().any(|k| t.starts_with(k))
-    }
+    ["ifeq", "ifneq", "ifdef", "ifndef"].iter().any(|k| t.starts_with(k))
 }
 
-fn closes(line: &str, cmake: bool) -> bool {
-    let t = line.trim_start();
-    if cmake {
-        t.starts_with("endif(") || t.starts_with("endif (")
-    } else {
-        t.starts_with("endif")
-    }
+fn closes(line: &str) -> bool {
+    line.trim_start().starts_with("endif")
 }
 
 fn is_x86_condition(line: &str) -> bool {
     line.contains(MARK) || line.contains("x86_64") || line.contains("i686") || line.contains("AMD64")
 }
 
-/// Each line with x86 flags that is not already under an x86 condition.
+/// Each line with x86 flags that is not already under an x86 condition (in
+/// CMake, each command: see `cmake.rs`).
 pub fn find_flag_sites(path: &str, text: &str) -> Vec<Site> {
-    let cmake = is_cmake(path);
+    if is_cmake(path) {
+        return cmake::find_flag_sites(path, text);
+    }
     let mut sites = Vec::new();
     // A stack of "is this conditional about x86?"
     let mut stack: Vec<bool> = Vec::new();
     let mut offset = 0;
     for (i, line) in text.split_inclusive('\n').enumerate() {
         let body = line.trim_end_matches(['\n', '\r']);
-        if opens(body, cmake) {
+        if opens(body) {
             stack.push(is_x86_condition(body));
-        } else if closes(body, cmake) {
+        } else if closes(body) {
             stack.pop();
         } else if !stack.iter().any(|x| *x) && !body.trim_start().starts_with('#') {
             let flags: Vec<&str> = flag_re().captures_iter(body).filter_map(|c| c.get(1)).map(|m| m.as_str()).collect();
@@ -105,11 +100,14 @@ pub fn find_flag_sites(path: &str, text: &str) -> Vec<Site> {
     sites
 }
 
-/// Moves the x86 flags of the flagged lines that `targets` name (by their
-/// text: a line's offset moves as other lines change) under a target condition.
+/// Moves the x86 flags of the flagged lines (in CMake, commands) that
+/// `targets` name (by their text: a line's offset moves as other lines
+/// change) under a target condition.
 pub fn rewrite_flags(path: &str, text: &str, targets: &[Site]) -> Result<Rewrite> {
-    let cmake = is_cmake(path);
     let wanted: std::collections::BTreeSet<&str> = targets.iter().map(|s| s.text.as_str()).collect();
+    if is_cmake(path) {
+        return cmake::rewrite_flags(path, text, &wanted);
+    }
     let sites: Vec<Site> =
         find_flag_sites(path, text).into_iter().filter(|s| wanted.contains(s.text.as_str())).collect();
     let mut out = Rewrite { text: text.to_owned(), ..Rewrite::default() };
@@ -125,9 +123,7 @@ pub fn rewrite_flags(path: &str, text: &str, targets: &[Site]) -> Result<Rewrite
             continue;
         }
         let Some(site) = site_iter.next() else { break };
-        let rewritten =
-            if cmake { rewrite_cmake_line(body) } else { rewrite_make_line(body).or_else(|| inline_make_flags(body)) };
-        match rewritten {
+        match rewrite_make_line(body).or_else(|| inline_make_flags(body)) {
             Some(block) => {
                 new_text.push_str(&block);
                 new_text.push('\n');
@@ -215,27 +211,6 @@ fn inline_make_flags(line: &str) -> Option<String> {
         out.push_str(&line[last..]);
         out
     })
-}
-
-/// A CMake line made only of x86 flags goes under an
-/// `if(CMAKE_SYSTEM_PROCESSOR ...)`; mixed lines are left to the model.
-fn rewrite_cmake_line(line: &str) -> Option<String> {
-    let t = line.trim();
-    let inner = t.strip_prefix("add_compile_options(")?.strip_suffix(')')?;
-    let (keep, x86) = split_flags(inner);
-    if x86.is_empty() {
-        return None;
-    }
-    let mut s = String::new();
-    if !keep.is_empty() {
-        s.push_str(&format!("add_compile_options({})\n", keep.join(" ")));
-    }
-    s.push_str(&format!(
-        "# {MARK}.\n\
-         if(CMAKE_SYSTEM_PROCESSOR MATCHES \"^(x86_64|AMD64|i.86)$\")\n  add_compile_options({})\nendif()",
-        x86.join(" ")
-    ));
-    Some(s)
 }
 
 #[cfg(test)]

@@ -23,12 +23,37 @@ impl Dialect {
 }
 
 impl Dialect {
+    /// [`Dialect::of`], with a `.h` header read as C++ when its text is
+    /// C++ (a namespace, a class, a template, the C++ standard library):
+    /// C++ projects name their headers `.h` as often as not.
+    pub fn of_source(path: &str, text: &str) -> Option<Dialect> {
+        let dialect = Dialect::of(path)?;
+        let is_header = path.rsplit_once('.').is_some_and(|(_, e)| e.eq_ignore_ascii_case("h"));
+        if dialect == Dialect::C && is_header && looks_like_cpp(text) {
+            return Some(Dialect::Cpp);
+        }
+        Some(dialect)
+    }
+
     pub fn lang(self) -> molt_syntax::Lang {
         match self {
             Dialect::C => molt_syntax::Lang::C,
             Dialect::Cpp => molt_syntax::Lang::Cpp,
         }
     }
+}
+
+/// Whether a header's text is C++: a line that opens a namespace, a class
+/// or a template, or includes a C++ standard header (`<vector>`, no `.h`).
+fn looks_like_cpp(text: &str) -> bool {
+    text.lines().map(str::trim_start).any(|l| {
+        l.starts_with("namespace ")
+            || l.starts_with("template<")
+            || l.starts_with("template <")
+            || l.starts_with("using namespace ")
+            || (l.starts_with("class ") && !l.ends_with(';'))
+            || l.strip_prefix("#include <").is_some_and(|h| h.split('>').next().is_some_and(|n| !n.contains('.')))
+    })
 }
 
 /// Parses `text` as molt-syntax does: declaration macros (`MEM_STATIC`,
@@ -120,11 +145,16 @@ const ITEM_KINDS: &[&str] = &[
 ];
 
 /// The outermost item around `node`: the function, declaration or type at file
-/// level (looking through `#if` blocks and namespaces), if any.
+/// level (looking through `#if` blocks and namespaces), if any. A C++ method
+/// defined in its class's body is an item of its own: the rewrite wraps the
+/// method, not the whole class (or class template) around it.
 pub fn enclosing_item(node: Node<'_>) -> Option<Node<'_>> {
     let mut found = None;
     let mut cur = Some(node);
     while let Some(n) = cur {
+        if matches!(n.kind(), "function_definition" | "template_declaration") && in_class_body(n) {
+            return Some(n);
+        }
         if ITEM_KINDS.contains(&n.kind()) {
             let parent_kind = n.parent().map(|p| p.kind()).unwrap_or("");
             let at_top = matches!(
@@ -144,6 +174,19 @@ pub fn enclosing_item(node: Node<'_>) -> Option<Node<'_>> {
         cur = n.parent();
     }
     found
+}
+
+/// Whether `node` stands in a class body (through `#if` blocks there).
+fn in_class_body(node: Node<'_>) -> bool {
+    let mut cur = node.parent();
+    while let Some(p) = cur {
+        match p.kind() {
+            "field_declaration_list" => return true,
+            "preproc_if" | "preproc_ifdef" | "preproc_else" | "preproc_elif" => cur = p.parent(),
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// The name an item declares: the function's name, the typedef's new name, the
@@ -305,3 +348,6 @@ pub fn item_calls(dialect: Dialect, src: &str) -> Vec<ItemCalls> {
     });
     out
 }
+
+#[cfg(test)]
+mod tests;

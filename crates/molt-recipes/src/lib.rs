@@ -7,6 +7,7 @@
 //! run checks, touch git or write files: it takes text and returns text.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+mod avx512;
 pub mod buildfile;
 mod cond;
 pub mod ctree;

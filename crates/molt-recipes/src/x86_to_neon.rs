@@ -204,7 +204,7 @@ impl Recipe for X86ToNeon {
     }
 
     fn find_sites(&self, path: &str, text: &str) -> Vec<Site> {
-        if let Some(dialect) = Dialect::of(path) {
+        if let Some(dialect) = Dialect::of_source(path, text) {
             // Cheap prefilter: no x86 word, no site.
             if !text.contains("_mm")
                 && !text.contains("__m")
@@ -230,7 +230,7 @@ impl Recipe for X86ToNeon {
     }
 
     fn rewrite(&self, path: &str, text: &str, targets: &[Site]) -> Result<Rewrite> {
-        if let Some(dialect) = Dialect::of(path) {
+        if let Some(dialect) = Dialect::of_source(path, text) {
             return self.rewrite_c(path, text, targets, dialect);
         }
         if crate::buildfile::is_build_file(path) {

@@ -37,7 +37,7 @@ pub(super) fn print(rows: &[Row]) {
     }
     println!();
     println!(
-        "| project | C files | tasks, ported whole | unmapped / failed / blocked sites | aarch64 objects before → after | vector instructions before → after | aarch64 with feature macros forced: objects, vector instructions, before → after | x86 objects before → after | own tests, x86-64 |"
+        "| project | C/C++ files | tasks, ported whole | unmapped / failed / blocked sites | aarch64 objects before → after | vector instructions before → after | aarch64 with feature macros forced: objects, vector instructions, before → after | x86 objects before → after | own tests, x86-64 |"
     );
     println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for r in rows {

@@ -72,6 +72,10 @@ impl X86ToNeon {
                     splices.push(wrap_item(*item, start, text, &translated, &notes));
                     out.mapped.extend(sites.iter().map(|s| (*s).clone()));
                 }
+                Err(why) if crate::avx512::only_avx512(&why) => {
+                    splices.push(crate::avx512::keep_x86_only(*item, start, text));
+                    out.mapped.extend(sites.iter().map(|s| (*s).clone()));
+                }
                 Err(why) => out.unmapped.extend(sites.iter().map(|s| ((*s).clone(), why.clone()))),
             }
         }
