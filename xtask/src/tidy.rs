@@ -153,8 +153,7 @@ pub const MAX_LINES: usize = 500;
 /// with the reason. Meant for data tables (a file that is mostly one literal
 /// table, long because the data is, not the code), recognised by a person
 /// and listed here by path; a file of code belongs split instead.
-const LONG_FILES: &[(&str, &str)] = &[
-];
+const LONG_FILES: &[(&str, &str)] = &[];
 
 /// Whether `rel` (relative to the repository root, with `/`) is test code,
 /// which the line limit leaves alone: a `tests.rs` submodule, or a file
