@@ -6,6 +6,8 @@
 //! aarch64-linux-gnu-g++ and, under qemu-aarch64, prints what the x86 build
 //! prints, through NEON code.
 
+mod common;
+
 use std::process::Command;
 
 use molt_core::Site;
@@ -85,16 +87,7 @@ int main() {
 }
 "#;
 
-fn run(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e} (cargo xtask test installs the toolchain)"));
-    assert!(
-        out.status.success(),
-        "{cmd:?}\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use common::run;
 
 #[test]
 fn a_cpp_header_with_a_class_template_and_a_lambda_is_ported_and_runs_on_aarch64() {

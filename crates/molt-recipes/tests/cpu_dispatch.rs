@@ -7,6 +7,8 @@
 //! implement (AVX2, SSE4.1, BMI2, SSSE3 present, AVX-512 absent), so the
 //! dispatcher picks the ported AVX2 kernel; natively the original runs.
 
+mod common;
+
 use std::process::Command;
 
 const PROGRAM: &str = r##"#include <stdio.h>
@@ -116,16 +118,7 @@ int main(void) {
 }
 "##;
 
-fn run(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e} (cargo xtask test installs the toolchain)"));
-    assert!(
-        out.status.success(),
-        "{cmd:?}\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use common::run;
 
 #[test]
 fn dispatchers_are_ported_and_pick_the_ported_kernels_on_aarch64() {

@@ -6,6 +6,8 @@
 //! qemu-aarch64, choose and run the ported kernel, not the stub; natively it
 //! must give the same answer through the original SSE2 code.
 
+mod common;
+
 use std::process::Command;
 
 use molt_core::Site;
@@ -49,16 +51,7 @@ int main(void)
 }
 "#;
 
-fn run(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e} (cargo xtask test installs the toolchain)"));
-    assert!(
-        out.status.success(),
-        "{cmd:?}\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use common::run;
 
 /// The ported text, and the headers the rules write beside it.
 fn port(text: &str) -> (String, Vec<(String, String)>) {
