@@ -48,8 +48,6 @@ pub(crate) struct Project {
     pub(crate) flags: &'static [&'static str],
     /// x86-only flags of the files whose name contains the key.
     x86_flags: &'static [(&'static str, &'static str)],
-    /// What a rules-only port cannot reach in this project, in words.
-    residue: &'static str,
     /// A check of the ported kernels against the project's own portable
     /// code: a C driver of ours, the sources it links, run under qemu.
     kernels: Option<KernelCheck>,
@@ -111,7 +109,7 @@ pub fn run(args: &[String]) -> Result<()> {
             }
             _ => None,
         };
-        rows.push(Row { name: p.member.name, port, before, after, residue: p.residue, kernels, own });
+        rows.push(Row { name: p.member.name, port, before, after, kernels, own });
     }
     table::print(&rows);
     Ok(())
@@ -124,7 +122,6 @@ pub(crate) struct Row {
     port: Port,
     before: Build,
     after: Build,
-    residue: &'static str,
     /// The project's own build and tests, where it has them.
     own: Option<own::Outcome>,
 }

@@ -36,7 +36,6 @@ pub(crate) const PROJECTS: &[Project] = &[
             ("avx2", "-mavx2"),
             ("avx512", "-mavx512f -mavx512vl"),
         ],
-        residue: "the dispatcher (blake3_dispatch.c) picks kernels by cpuid under IS_X86; aarch64 needs its own path",
         kernels: Some(KernelCheck {
             driver: include_str!("blake3_kernels.c"),
             sources: &["blake3_portable.c", "blake3_sse2.c", "blake3_sse41.c", "blake3_avx2.c"],
@@ -74,7 +73,6 @@ pub(crate) const PROJECTS: &[Project] = &[
         compile: &["src/dsp"],
         flags: &["-I."],
         x86_flags: &[("sse2", "-msse2"), ("sse41", "-msse4.1")],
-        residue: "the kernels are chosen by VP8GetCPUInfo (cpuid) and WEBP_USE_SSE2/WEBP_USE_NEON from cpu.h",
         kernels: None,
         own: None,
     },
@@ -95,8 +93,6 @@ pub(crate) const PROJECTS: &[Project] = &[
         compile: &["lib"],
         flags: &["-I."],
         x86_flags: &[],
-        residue: "kernels use __attribute__((target(...))) and are chosen by cpuid in lib/x86/cpu_features.c; \
-                  upstream's lib/arm stays (it is included by architecture), so its aarch64 figures count upstream's NEON",
         kernels: None,
         own: Some(own::OwnTests {
             spec: include_str!("libdeflate.molt.toml"),
@@ -118,7 +114,6 @@ pub(crate) const PROJECTS: &[Project] = &[
         compile: &["common", "compress", "decompress"],
         flags: &["-I.", "-Icommon", "-DZSTD_DISABLE_ASM"],
         x86_flags: &[],
-        residue: "zstd keeps its NEON paths inline (ZSTD_ARCH_ARM_NEON), so there is nothing upstream to remove",
         kernels: None,
         own: None,
     },
@@ -141,12 +136,6 @@ pub(crate) const PROJECTS: &[Project] = &[
         flags: &["-I."],
         // Upstream's CMake builds with -march=native; these make every kernel set compile on x86.
         x86_flags: &[("", "-mavx -mavx512f")],
-        residue: "hnswalg.h's _mm_prefetch hints (in HierarchicalNSW's methods): the rewrite is C++, but molt-syntax's \
-                  gate reads a .h file as C and refuses it; hnswlib.h's cpuid() and xgetbv() (for AVXCapable, \
-                  AVX512Capable) need x86 feature detection answered on aarch64. Build files change last, so the \
-                  CMakeLists.txt rewrite (-march=native for x86 only) waits behind these and the aarch64 build still \
-                  sees -march=native. The SIMD kernels compile only under USE_SSE/USE_AVX (hnswlib.h: __SSE__ or \
-                  _M_AMD64); the AVX-512 kernels are kept x86-only",
         kernels: None,
         own: Some(own::OwnTests { spec: include_str!("hnswlib.molt.toml"), deps: &[] }),
     },

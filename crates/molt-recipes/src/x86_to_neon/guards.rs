@@ -1,7 +1,6 @@
 //! Feature guards: which preprocessor conditions test x86 features the
 //! port provides, and widening them to aarch64.
 
-use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -61,17 +60,36 @@ impl X86ToNeon {
     /// the port provides: no architecture macro (`__x86_64__`: x86's own
     /// code), no feature the table lacks (`__AVX512F__`), no other
     /// architecture (`__aarch64__`: it already has a path there).
+    ///
+    /// The project's own x86 macros ([`super::ProjectMacros`]) count as
+    /// features. An architecture macro may stand beside a feature where the
+    /// widened condition still holds on aarch64, as in
+    /// `defined(__SSE__) || defined(_M_X64)` (MSVC's way of saying SSE).
     pub(super) fn is_ported_condition(&self, cond: &str) -> bool {
         let mut any = false;
+        let mut arch = false;
         for word in words(cond) {
-            if ARCH_MACROS.contains(&word) || OTHER_ARCH_MACROS.contains(&word) {
+            if OTHER_ARCH_MACROS.contains(&word) || self.project.other.contains(word) {
                 return false;
             }
-            if self.features.contains(word) {
+            if self.features.contains(word) || self.project.x86.get(word) == Some(&true) {
                 any = true;
-            } else if is_feature_macro(word) {
+            } else if is_feature_macro(word) || self.project.x86.contains_key(word) {
                 return false;
+            } else if ARCH_MACROS.contains(&word) {
+                arch = true;
             }
+        }
+        if any && arch {
+            // On aarch64 no x86 macro is defined; the widened tests hold.
+            let on_aarch64 = |name: &str| match name {
+                "__aarch64__" => crate::cond::Macro::Value(1),
+                n if ARCH_MACROS.contains(&n) || is_feature_macro(n) || n == "_M_IX86_FP" => {
+                    crate::cond::Macro::Undefined
+                }
+                _ => crate::cond::Macro::Unknown,
+            };
+            return crate::cond::value_in(&self.widen(cond), &on_aarch64) != Some(0);
         }
         any
     }
@@ -161,8 +179,8 @@ pub(super) fn words(cond: &str) -> impl Iterator<Item = &str> {
 }
 
 /// `defined(M)`, `defined M` or a bare `M`, for the feature macros `features`.
-pub(super) fn feature_test_re(features: &BTreeSet<&str>) -> Regex {
-    let names = features.iter().copied().collect::<Vec<_>>().join("|");
+pub(super) fn feature_test_re<'a>(features: impl Iterator<Item = &'a str>) -> Regex {
+    let names = features.map(regex::escape).collect::<Vec<_>>().join("|");
     Regex::new(&format!(r"defined\s*\(\s*({names})\s*\)|defined\s+({names})\b|\b({names})\b"))
         .unwrap_or_else(|_| unreachable!("feature macro names are plain words"))
 }
