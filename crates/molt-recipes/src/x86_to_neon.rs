@@ -322,6 +322,7 @@ mod guards;
 mod macros;
 mod rewrite;
 mod sites;
+mod targets;
 
 #[cfg(test)]
 mod tests;

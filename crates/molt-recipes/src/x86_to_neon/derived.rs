@@ -5,11 +5,10 @@
 //!
 //! The whole repository is read once, before a plan: every `#define` with
 //! the `#if` branches around it. Each branch's condition is evaluated the
-//! way the C preprocessor would for two targets, as a compiler for each
-//! defines its macros: an aarch64 compiler (`__aarch64__` and `__ARM_NEON`
-//! defined; every x86 architecture and feature macro undefined) and an x86
-//! compiler (every x86 macro possibly defined, other architectures'
-//! undefined). A project's configuration macros are unknown on both. A name
+//! way the C preprocessor would for two targets, with the macros each
+//! target's compiler predefines ([`Targets`]: an aarch64 compiler's, and an
+//! x86 one's with every x86 feature possibly enabled by flags). A project's
+//! configuration macros are unknown on both. A name
 //! that no aarch64 compiler can define but an x86 one can is the project's
 //! x86 macro, and a test of it is a feature guard like `__SSE2__`'s; one
 //! that needs a feature the table lacks (`USE_AVX512` under `__AVX512F__`)
@@ -21,7 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::cond::{self, Macro};
 
-use super::guards::{is_feature_macro, ARCH_MACROS, OTHER_ARCH_MACROS};
+use super::targets::Targets;
 
 /// What a repository's own macros are, of those that depend on the target.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -94,19 +93,22 @@ fn classify(defs: &BTreeMap<String, Vec<String>>, covered: &BTreeSet<&str>) -> P
     known
 }
 
-/// What a macro is for target `t`.
+/// What a macro is for target `t`: the project's own by what is known of
+/// them so far, the compilers' by what the compilers define.
 fn lookup(name: &str, t: For, known: &ProjectMacros, covered: &BTreeSet<&str>) -> Macro {
-    const AARCH64: &[&str] = &["__aarch64__", "__ARM_NEON", "__ARM_64BIT_STATE"];
-    let x86_word = ARCH_MACROS.contains(&name) || is_feature_macro(name) || name == "_M_IX86_FP" || name == "__MMX__";
-    let other_word = OTHER_ARCH_MACROS.contains(&name) || AARCH64.contains(&name) || name == "__mips__";
+    let targets = Targets::detect();
+    match (t, known.x86.get(name)) {
+        (For::Aarch64, Some(_)) | (For::X86Covered, Some(false)) => return Macro::Undefined,
+        (_, Some(_)) => return Macro::Unknown,
+        _ => {}
+    }
+    if known.other.contains(name) {
+        return if t == For::Aarch64 { Macro::Unknown } else { Macro::Undefined };
+    }
     match t {
-        For::Aarch64 if AARCH64.contains(&name) => Macro::Value(1),
-        For::Aarch64 if x86_word || known.x86.contains_key(name) => Macro::Undefined,
-        For::Aarch64 if other_word => Macro::Undefined,
-        For::X86 | For::X86Covered if other_word || known.other.contains(name) => Macro::Undefined,
-        For::X86Covered if is_feature_macro(name) && !covered.contains(name) => Macro::Undefined,
-        For::X86Covered if known.x86.get(name) == Some(&false) => Macro::Undefined,
-        _ => Macro::Unknown,
+        For::Aarch64 => targets.on_aarch64(name),
+        For::X86 => targets.on_x86(name, None),
+        For::X86Covered => targets.on_x86(name, Some(covered)),
     }
 }
 
