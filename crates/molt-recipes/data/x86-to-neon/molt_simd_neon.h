@@ -210,8 +210,9 @@ static inline molt_m128 molt_mm_loadu_ps(const float *p) { return vld1q_f32(p); 
 /* x86 faults on a pointer not 16-byte aligned; this does not check. */
 static inline molt_m128 molt_mm_load_ps(const float *p) { return vld1q_f32(p); }
 /* load_ss and set_ss build the low 64 bits and zero the high half: gcc
- * makes that a 32-bit load (or move), which zeroes the rest of the register,
- * where a lane set into a zero vector is a zeroing movi and an insert. */
+ * makes that a 32-bit load (or move), which zeroes the rest of the register
+ * (gcc 12 adds an `fmov d, d` that is not needed), where a lane set into a
+ * zero vector is a zeroing movi and an insert. */
 static inline molt_m128 molt_mm_load_ss(const float *p)
 {
     return vcombine_f32(vld1_lane_f32(p, vdup_n_f32(0.0f), 0), vdup_n_f32(0.0f));
@@ -801,9 +802,10 @@ static inline molt_m128i molt_mm_set_epi64x(long long e1, long long e0)
 static inline molt_m128i molt_mm_set1_epi64x(long long a) { return MOLT__FS64(vdupq_n_s64((int64_t)a)); }
 
 /* lane 0 = a, the others 0. Set as the zero-extended 64-bit lane 0, which
- * gcc makes one move from the general register (fmov writes the whole vector
- * register), where a 32-bit lane set into a zero vector is a zeroing movi and
- * an insert, both on the vector pipes. */
+ * gcc makes a move from the general register (fmov writes the whole vector
+ * register; gcc 12 adds an `fmov d, d` where it cannot see that a's upper 32
+ * bits are zero), where a 32-bit lane set into a zero vector is a zeroing
+ * movi and an insert, both on the vector pipes. */
 static inline molt_m128i molt_mm_cvtsi32_si128(int a)
 {
     return vreinterpretq_s32_s64(vsetq_lane_s64((int64_t)(uint32_t)a, vdupq_n_s64(0), 0));
