@@ -63,7 +63,9 @@ pub(crate) fn port_including(recipe: &dyn molt_recipes::Recipe, work: &Path, inc
         port.sites += task.sites.len();
         if let Some(dep) = task.depends_on.iter().find(|d| done.get(d.as_str()) == Some(&false)) {
             port.blocked += task.sites.len();
-            port.residue.push(format!("{}: blocked behind {dep}", where_of(&task.sites)));
+            let behind =
+                plan.tasks.iter().find(|t| &t.id == dep).map_or_else(|| dep.to_string(), |t| where_of(&t.sites));
+            port.residue.push(format!("{}: blocked behind {behind}", where_of(&task.sites)));
             done.insert(task.id.as_str().to_owned(), false);
             continue;
         }
@@ -101,11 +103,12 @@ pub(crate) fn port_including(recipe: &dyn molt_recipes::Recipe, work: &Path, inc
 /// Where sites are: the file and the function (or "file level").
 fn where_of(sites: &[molt_core::Site]) -> String {
     let Some(first) = sites.first() else { return "no sites".to_owned() };
-    let item = first
-        .symbol
-        .as_deref()
-        .and_then(|s| s.rsplit_once("::").map(|(_, n)| n))
-        .map_or_else(|| format!("line {} (file level)", first.line), |n| format!("{n}()"));
+    let name = first.symbol.as_deref().and_then(|s| s.strip_prefix(&format!("{}::", first.path))).unwrap_or("");
+    let item = match name {
+        "" => format!("line {} (file level)", first.line),
+        n if n.chars().all(|c| c.is_alphanumeric() || c == '_' || c == ':') => format!("{n}(), line {}", first.line),
+        n => format!("{n}, line {}", first.line),
+    };
     format!("{}, {item}", first.path)
 }
 
