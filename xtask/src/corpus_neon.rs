@@ -28,6 +28,7 @@ mod own;
 mod port;
 mod projects;
 mod table;
+mod unifdef;
 
 use compile::{check_kernels, compile_all, Build};
 pub(crate) use files::copy_without;
@@ -42,6 +43,10 @@ pub(crate) struct Project {
     /// Files and folders removed first (relative to `dir`; a trailing `/` is
     /// a folder, `*` any run of characters in a file name).
     pub(crate) remove: &'static [&'static str],
+    /// Macros of the removed aarch64 paths, taken as never defined in every
+    /// C and C++ file left (`unifdef -U`): the branches that used the removed
+    /// files go with them.
+    pub(crate) undefine: &'static [&'static str],
     /// Folders (relative to `dir`) whose C and C++ files are compiled.
     compile: &'static [&'static str],
     /// Flags for every file, on both targets (`-I` relative to `dir`).
@@ -94,6 +99,7 @@ pub fn run(args: &[String]) -> Result<()> {
             std::fs::remove_dir_all(&work).with_context(|| format!("removing {}", work.display()))?;
         }
         copy_without(&root.join(p.dir), &work, p.remove)?;
+        strip_undefined(&work, p.undefine)?;
         let spec = p.own.as_ref().map(|o| own::write_spec(o, &work)).transpose()?;
         let before = compile_all(p, &work, "before")?;
         let port = match &spec {
@@ -124,6 +130,25 @@ pub(crate) struct Row {
     after: Build,
     /// The project's own build and tests, where it has them.
     own: Option<own::Outcome>,
+}
+
+/// [`unifdef::strip`] over every C and C++ file under `work`.
+fn strip_undefined(work: &std::path::Path, undefine: &[&str]) -> Result<()> {
+    if undefine.is_empty() {
+        return Ok(());
+    }
+    for f in molt_syntax::walk_files(work, &molt_syntax::WalkOptions::everything())? {
+        let ext = f.rel.rsplit_once('.').map_or("", |(_, e)| e);
+        if !matches!(ext, "c" | "h" | "cc" | "cpp" | "hpp") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&f.abs).with_context(|| format!("reading {}", f.rel))?;
+        let stripped = unifdef::strip(&text, undefine);
+        if stripped != text {
+            std::fs::write(&f.abs, stripped).with_context(|| format!("writing {}", f.rel))?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -28,6 +28,7 @@ pub(crate) const PROJECTS: &[Project] = &[
             "CMakeLists.txt",
             "CMakePresets.json",
         ],
+        undefine: &[],
         compile: &["."],
         flags: &["-I."],
         x86_flags: &[
@@ -70,6 +71,7 @@ pub(crate) const PROJECTS: &[Project] = &[
         },
         dir: "vendor",
         remove: &["src/dsp/*_neon.c", "src/dsp/neon.h", "src/dsp/*_mips*.c", "src/dsp/*_msa.c", "src/dsp/msa_macro.h"],
+        undefine: &[],
         compile: &["src/dsp"],
         flags: &["-I."],
         x86_flags: &[("sse2", "-msse2"), ("sse41", "-msse4.1")],
@@ -87,9 +89,10 @@ pub(crate) const PROJECTS: &[Project] = &[
             compiler: Compiler::None,
         },
         dir: "libdeflate",
-        // lib/arm stays: libdeflate includes it by architecture, so a user
-        // without it would have to edit those includes first.
-        remove: &["scripts/"],
+        // lib/arm goes, and with it the branches that include it by
+        // architecture (ARCH_ARM32/ARCH_ARM64), as if it never was.
+        remove: &["scripts/", "lib/arm/"],
+        undefine: &["ARCH_ARM32", "ARCH_ARM64"],
         compile: &["lib"],
         flags: &["-I."],
         x86_flags: &[],
@@ -111,6 +114,7 @@ pub(crate) const PROJECTS: &[Project] = &[
         },
         dir: "zstd/lib",
         remove: &["decompress/huf_decompress_amd64.S"],
+        undefine: &[],
         compile: &["common", "compress", "decompress"],
         flags: &["-I.", "-Icommon", "-DZSTD_DISABLE_ASM"],
         x86_flags: &[],
@@ -132,6 +136,7 @@ pub(crate) const PROJECTS: &[Project] = &[
         dir: ".",
         // No NEON upstream; the Python bindings and CI files are not part of the C++ build.
         remove: &["python_bindings/", ".github/"],
+        undefine: &[],
         compile: &["tests/cpp"],
         flags: &["-I."],
         // Upstream's CMake builds with -march=native; these make every kernel set compile on x86.
