@@ -73,13 +73,19 @@ pub(crate) fn port_including(recipe: &dyn molt_recipes::Recipe, work: &Path, inc
             Ok(out) => {
                 port.migrated += out.mapped.len();
                 port.unmapped += out.unmapped.len();
-                let mut left: BTreeMap<(String, String), usize> = BTreeMap::new();
+                // One line per item and reason, at the item's first site left.
+                let mut left: BTreeMap<(String, Option<String>, String), (usize, usize)> = BTreeMap::new();
                 for (site, why) in &out.unmapped {
                     *port.reasons.entry(short_reason(why)).or_default() += 1;
-                    *left.entry((where_of(std::slice::from_ref(site)), short_reason(why))).or_default() += 1;
+                    let key = (site.path.clone(), site.symbol.clone(), short_reason(why));
+                    let at = left.entry(key).or_insert((site.line, 0));
+                    at.0 = at.0.min(site.line);
+                    at.1 += 1;
                 }
-                for ((at, why), n) in left {
-                    port.residue.push(format!("{at} ({n} site{}): {why}", if n == 1 { "" } else { "s" }));
+                for ((path, symbol, why), (line, n)) in left {
+                    let site = molt_core::Site { path, symbol, line, ..out.unmapped[0].0.clone() };
+                    let s = if n == 1 { "" } else { "s" };
+                    port.residue.push(format!("{} ({n} site{s}): {why}", where_of(std::slice::from_ref(&site))));
                 }
                 let ok = out.unmapped.is_empty();
                 port.committed_tasks += usize::from(ok && !out.changed.is_empty());
