@@ -98,8 +98,7 @@ pub fn run(args: &[String]) -> Result<()> {
         if work.exists() {
             std::fs::remove_dir_all(&work).with_context(|| format!("removing {}", work.display()))?;
         }
-        copy_without(&root.join(p.dir), &work, p.remove)?;
-        strip_undefined(&work, p.undefine)?;
+        prepare(p, &root, &work)?;
         let spec = p.own.as_ref().map(|o| own::write_spec(o, &work)).transpose()?;
         let before = compile_all(p, &work, "before")?;
         let port = match &spec {
@@ -130,6 +129,14 @@ pub(crate) struct Row {
     after: Build,
     /// The project's own build and tests, where it has them.
     own: Option<own::Outcome>,
+}
+
+/// The project as a user without NEON would start: the archive's `dir`
+/// copied to `work` without upstream's NEON files and the branches that
+/// used them.
+pub(crate) fn prepare(p: &Project, root: &std::path::Path, work: &std::path::Path) -> Result<()> {
+    copy_without(&root.join(p.dir), work, p.remove)?;
+    strip_undefined(work, p.undefine)
 }
 
 /// [`unifdef::strip`] over every C and C++ file under `work`.

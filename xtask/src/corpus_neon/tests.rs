@@ -11,7 +11,7 @@ fn blake3_is_ported_without_breaking_either_build() {
     let root = corpus_syntax::fetch(&p.member).expect("downloading the pinned blake3 crate");
     let scratch = tempfile::tempdir().unwrap();
     let work = scratch.path().join("blake3");
-    copy_without(&root.join(p.dir), &work, p.remove).unwrap();
+    prepare(p, &root, &work).unwrap();
     assert!(!work.join("blake3_neon.c").exists(), "upstream's NEON is removed first");
     let recipe = molt_recipes::load("x86-to-neon").unwrap();
     let before = compile_all(p, &work, "before").unwrap();
@@ -26,6 +26,12 @@ fn blake3_is_ported_without_breaking_either_build() {
     // The ported kernels compute what blake3's portable code computes.
     let kernels = check_kernels(p.kernels.as_ref().unwrap(), &work).unwrap();
     assert!(kernels.ends_with(" passed, 0 failed") && !kernels.starts_with("0 "), "{kernels}");
+    // And blake3's own dispatcher (under its IS_X86) picks them on aarch64:
+    // the AVX2 port, 8 inputs at a time (blake3.molt.toml's check).
+    let spec = molt_core::Spec::parse("molt.toml", p.own.as_ref().unwrap().spec).unwrap();
+    let check = spec.checks.iter().find(|c| c.name == "dispatch-aarch64-qemu").expect("the dispatch check");
+    let r = molt_verify::run_check(check, &work, &molt_verify::RunOptions::default());
+    assert!(r.passed && r.output.contains("blake3_simd_degree 8"), "{}", r.output);
 }
 
 /// libdeflate's own CMake build and CTest suite, after the port:
@@ -39,7 +45,7 @@ fn libdeflate_passes_its_own_tests_under_qemu_after_the_port() {
     let root = corpus_syntax::fetch(&p.member).expect("downloading the pinned libdeflate-sys crate");
     let scratch = tempfile::tempdir().unwrap();
     let work = scratch.path().join("libdeflate");
-    copy_without(&root.join(p.dir), &work, p.remove).unwrap();
+    prepare(p, &root, &work).unwrap();
     let spec = own::write_spec(own_tests, &work).unwrap();
     let recipe = molt_recipes::load("x86-to-neon").unwrap();
     let port = port(recipe, &work).unwrap();
@@ -85,7 +91,7 @@ fn hnswlib_builds_and_passes_its_tests_under_qemu_after_the_cmake_rewrite() {
     let root = corpus_syntax::fetch(&p.member).expect("downloading the pinned hnswlib tarball");
     let scratch = tempfile::tempdir().unwrap();
     let work = scratch.path().join("hnswlib");
-    copy_without(&root.join(p.dir), &work, p.remove).unwrap();
+    prepare(p, &root, &work).unwrap();
     let spec = own::write_spec(own_tests, &work).unwrap();
     let recipe = molt_recipes::load("x86-to-neon").unwrap();
     let text = std::fs::read_to_string(work.join("CMakeLists.txt")).unwrap();
