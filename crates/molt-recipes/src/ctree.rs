@@ -254,8 +254,10 @@ pub fn in_x86_only_branch(node: Node<'_>, src: &str, ported: &dyn Fn(&str) -> bo
 
 /// Whether `node` sits in a preprocessor branch that no compiler takes: the
 /// body of `#if 0` (or of any condition that is false whatever the macros),
-/// or the `#else` / `#elif` of `#if 1`. Such code is not ported.
-pub fn in_dead_branch(node: Node<'_>, src: &str) -> bool {
+/// or the `#else` / `#elif` of `#if 1`. Such code is not ported. `decide`
+/// gives a condition's value on every target built for, where it is the
+/// same on all (see [`crate::cond::constant_value`] for "whatever the macros").
+pub fn in_dead_branch(node: Node<'_>, src: &str, decide: &dyn Fn(&str) -> Option<i64>) -> bool {
     let mut child = node;
     let mut cur = node.parent();
     while let Some(p) = cur {
@@ -263,7 +265,7 @@ pub fn in_dead_branch(node: Node<'_>, src: &str) -> bool {
             let condition = p.child_by_field_name("condition");
             let in_condition = condition.is_some_and(|c| c.id() == child.id());
             let in_alternative = p.child_by_field_name("alternative").is_some_and(|a| a.id() == child.id());
-            let value = condition.and_then(|c| crate::cond::constant_value(text(c, src)));
+            let value = condition.and_then(|c| decide(text(c, src)));
             match value {
                 Some(0) if !in_condition && !in_alternative => return true,
                 Some(v) if v != 0 && in_alternative => return true,

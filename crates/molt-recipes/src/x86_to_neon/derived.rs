@@ -28,13 +28,15 @@ pub struct ProjectMacros {
     /// Defined only for x86: name → whether the port covers what it needs
     /// (`false` when it needs a feature the table lacks).
     pub x86: BTreeMap<String, bool>,
-    /// Defined only for aarch64 or another architecture.
+    /// Defined only for aarch64 or another architecture than x86.
     pub other: BTreeSet<String>,
+    /// Defined for neither aarch64 nor x86 (`WEBP_USE_MIPS32`).
+    pub neither: BTreeSet<String>,
 }
 
 impl ProjectMacros {
     pub fn is_empty(&self) -> bool {
-        self.x86.is_empty() && self.other.is_empty()
+        self.x86.is_empty() && self.other.is_empty() && self.neither.is_empty()
     }
 
     /// The project's x86 macros whose needs the port covers.
@@ -60,6 +62,22 @@ pub(super) fn is_c_family(path: &str) -> bool {
     matches!(ext, "c" | "h" | "cc" | "cpp" | "cxx" | "hh" | "hpp" | "hxx" | "inl" | "ipp" | "inc")
 }
 
+impl super::X86ToNeon {
+    /// A condition's value where it is the same on every target the port
+    /// builds for (aarch64, and x86 with any features): `Some(0)` where
+    /// neither compiles the code under it (`#ifdef WEBP_USE_MIPS32`, `#if 0`),
+    /// `Some(1)` where both do; `None` where they differ or it depends on
+    /// the project's configuration.
+    pub(super) fn value_on_every_target(&self, cond: &str) -> Option<i64> {
+        let on = |t: For| cond::value_in(cond, &|m: &str| lookup(m, t, &self.project, &self.features));
+        match (on(For::Aarch64), on(For::X86)) {
+            (Some(0), Some(0)) => Some(0),
+            (Some(a), Some(x)) if a != 0 && x != 0 => Some(1),
+            _ => None,
+        }
+    }
+}
+
 /// Which target a condition is evaluated for.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum For {
@@ -79,10 +97,19 @@ fn classify(defs: &BTreeMap<String, Vec<String>>, covered: &BTreeSet<&str>) -> P
         for (name, conds) in defs {
             let value = |c: &str, t: For| cond::value_in(c, &|m: &str| lookup(m, t, &known, covered));
             let never = |t: For| conds.iter().all(|c| value(c, t) == Some(0));
-            if never(For::Aarch64) && !never(For::X86) {
-                next.x86.insert(name.clone(), !never(For::X86Covered));
-            } else if never(For::X86) && !never(For::Aarch64) {
-                next.other.insert(name.clone());
+            match (never(For::Aarch64), never(For::X86)) {
+                (true, false) => {
+                    next.x86.insert(name.clone(), !never(For::X86Covered));
+                }
+                (false, true) => {
+                    next.other.insert(name.clone());
+                }
+                // Another architecture's (not `#if 0`'s: no target at all).
+                (true, true) if conds.iter().any(|c| cond::constant_value(c) != Some(0)) => {
+                    next.neither.insert(name.clone());
+                }
+                (true, true) => {}
+                (false, false) => {}
             }
         }
         if next == known {
@@ -101,6 +128,9 @@ fn lookup(name: &str, t: For, known: &ProjectMacros, covered: &BTreeSet<&str>) -
         (For::Aarch64, Some(_)) | (For::X86Covered, Some(false)) => return Macro::Undefined,
         (_, Some(_)) => return Macro::Unknown,
         _ => {}
+    }
+    if known.neither.contains(name) {
+        return Macro::Undefined;
     }
     if known.other.contains(name) {
         return if t == For::Aarch64 { Macro::Unknown } else { Macro::Undefined };

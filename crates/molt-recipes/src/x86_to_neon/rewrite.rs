@@ -264,7 +264,8 @@ impl X86ToNeon {
                     // Assembly only x86 compiles stays as it is; `cpuid` and
                     // `xgetbv` become calls of the headers' answers.
                     let ported = |cond: &str| self.is_ported_condition(cond);
-                    if ctree::in_x86_only_branch(node, src, &ported) {
+                    let decide = |cond: &str| self.value_on_every_target(cond);
+                    if ctree::in_x86_only_branch(node, src, &ported) || ctree::in_dead_branch(node, src, &decide) {
                         return;
                     }
                     if !cpuid::is_query_asm(node, src) {
@@ -280,10 +281,13 @@ impl X86ToNeon {
                     return;
                 }
                 "preproc_ifdef" | "preproc_if" | "preproc_elif" => {
-                    if self.classify(node, src) == Some("x86-guard") {
-                        if let Some((start, end, new)) = self.widen_guard(node, src) {
-                            widened.push((start - base, end - base, new));
-                        }
+                    let splice = if self.classify(node, src) == Some("x86-guard") {
+                        self.widen_guard(node, src)
+                    } else {
+                        self.widen_x86_64_test(node, src)
+                    };
+                    if let Some((start, end, new)) = splice {
+                        widened.push((start - base, end - base, new));
                     }
                     return;
                 }
@@ -434,7 +438,8 @@ impl X86ToNeon {
         }
         let f = node.child_by_field_name("function").filter(|f| f.kind() == "identifier")?;
         let ported = |cond: &str| self.is_ported_condition(cond);
-        if ctree::in_x86_only_branch(node, src, &ported) || ctree::in_dead_branch(node, src) {
+        let decide = |cond: &str| self.value_on_every_target(cond);
+        if ctree::in_x86_only_branch(node, src, &ported) || ctree::in_dead_branch(node, src, &decide) {
             return None;
         }
         Some(ctree::text(f, src))

@@ -82,18 +82,24 @@ impl Targets {
             || name.starts_with("__ARM_")
     }
 
-    /// `name` on aarch64.
+    /// `name` on aarch64. A macro both compilers define alike (`__GNUC__`,
+    /// `__linux__`) says which compiler or system builds, not which
+    /// architecture: it is left unknown, as another compiler or system may
+    /// build either target.
     pub fn on_aarch64(&self, name: &str) -> Macro {
-        match self.aarch64.get(name) {
-            Some(v) => Macro::Value(*v),
-            None if OTHER_COMPILERS.contains(&name) => Macro::Unknown,
-            None if self.is_compilers(name) => Macro::Undefined,
-            None => Macro::Unknown,
+        match (self.aarch64.get(name), self.x86.contains_key(name)) {
+            (Some(v), false) => Macro::Value(*v),
+            (Some(_), true) => Macro::Unknown,
+            (None, _) if OTHER_COMPILERS.contains(&name) => Macro::Unknown,
+            (None, true) => Macro::Undefined,
+            (None, false) if self.is_compilers(name) => Macro::Undefined,
+            (None, false) => Macro::Unknown,
         }
     }
 
     /// `name` on x86, any x86 feature possibly enabled by flags (or, with
-    /// `covered`, only those the port covers).
+    /// `covered`, only those the port covers). What only the x86 compiler
+    /// defines may still depend on flags or on 32 against 64 bits: unknown.
     pub fn on_x86(&self, name: &str, covered: Option<&BTreeSet<&str>>) -> Macro {
         if is_feature_macro(name) {
             return match covered {
@@ -101,17 +107,13 @@ impl Targets {
                 _ => Macro::Unknown,
             };
         }
-        if ARCH_MACROS.contains(&name) || name == "_M_IX86_FP" {
-            // 32- or 64-bit, GCC or MSVC: each may be.
-            return Macro::Unknown;
-        }
-        match self.x86.get(name) {
-            Some(v) if self.aarch64.get(name) == Some(v) => Macro::Value(*v),
-            // Defined for x86-64 here, maybe not for another x86 compiler.
-            Some(_) => Macro::Unknown,
-            None if OTHER_COMPILERS.contains(&name) => Macro::Unknown,
-            None if self.is_compilers(name) => Macro::Undefined,
-            None => Macro::Unknown,
+        match (self.x86.contains_key(name), self.aarch64.contains_key(name)) {
+            (true, _) => Macro::Unknown,
+            _ if ARCH_MACROS.contains(&name) || name == "_M_IX86_FP" => Macro::Unknown,
+            _ if OTHER_COMPILERS.contains(&name) => Macro::Unknown,
+            (false, true) => Macro::Undefined,
+            (false, false) if self.is_compilers(name) => Macro::Undefined,
+            (false, false) => Macro::Unknown,
         }
     }
 }
@@ -159,6 +161,9 @@ mod tests {
         let covered: BTreeSet<&str> = ["__AVX2__"].into_iter().collect();
         assert_eq!(t.on_x86("__AVX512F__", Some(&covered)), Macro::Undefined);
         assert_eq!(t.on_x86("__x86_64__", None), Macro::Unknown, "or i386");
+        assert_eq!(t.on_aarch64("__GNUC__"), Macro::Unknown, "the compiler, not the architecture");
+        assert_eq!(t.on_x86("__mips__", None), Macro::Undefined);
+        assert_eq!(t.on_aarch64("__mips__"), Macro::Undefined);
     }
 
     #[test]

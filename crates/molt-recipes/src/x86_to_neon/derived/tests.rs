@@ -47,3 +47,51 @@ fn a_name_also_defined_for_other_targets_is_not_x86s() {
     let text = "#if defined(__SSE2__)\n#define HAVE_VEC 1\n#elif defined(__ARM_NEON)\n#define HAVE_VEC 1\n#endif\n";
     assert!(scan(&[("v.h", text)]).is_empty());
 }
+
+#[test]
+fn code_that_neither_target_compiles_is_not_a_site() {
+    // libwebp's shape: MIPS assembly under a macro cpu.h defines for MIPS alone.
+    let cpu = "#if defined(__mips__) && !defined(__mips64)\n#define USE_MIPS32\n#endif\n\
+               #if defined(__SSE2__)\n#define USE_SSE2\n#endif\n";
+    let code = "#include \"cpu.h\"\n#include <emmintrin.h>\n\
+        static unsigned swap(unsigned x) {\n#if defined(USE_MIPS32)\n  unsigned r;\n  __asm__ volatile(\"wsbh %0, %1\" : \"=r\"(r) : \"r\"(x));\n  return r;\n\
+        #elif defined(__GNUC__)\n  return __builtin_bswap32(x);\n#else\n  return _mm_cvtsi128_si32(_mm_cvtsi32_si128((int)x));\n#endif\n}\n";
+    let project = scan(&[("cpu.h", cpu), ("k.c", code)]);
+    assert_eq!(project.neither.iter().map(String::as_str).collect::<Vec<_>>(), ["USE_MIPS32"]);
+    let recipe = crate::x86_to_neon::X86ToNeon::new().unwrap().with_project(project);
+    let sites = crate::Recipe::find_sites(&recipe, "k.c", code);
+    let kinds: Vec<&str> = sites.iter().map(|s| s.kind.as_str()).collect();
+    // The MIPS asm is no site; `__GNUC__` is the compiler, not the target,
+    // so the `#else` (MSVC's way) is still ported.
+    assert!(!kinds.contains(&"x86-asm"), "{sites:?}");
+    assert!(kinds.contains(&"x86-intrinsic"), "{sites:?}");
+    let out = crate::Recipe::rewrite(&recipe, "k.c", code, &sites).unwrap();
+    assert!(out.unmapped.is_empty(), "{:?}", out.unmapped);
+}
+
+#[test]
+fn a_copy_reads_x86_64_tests_as_64_bit_unless_the_branch_is_assembly_or_another_arch_has_one() {
+    // zstd's shape: `_bzhi_u64` on x86-64, else a path for 32-bit words.
+    let code = "#include <immintrin.h>\n#include <stdint.h>\n\
+        uint64_t low(uint64_t x, unsigned n) {\n#if defined(__x86_64__) || defined(_M_X64)\n  return _bzhi_u64(x, n);\n\
+        #else\n  return (uint32_t)_bzhi_u32((uint32_t)x, n);\n#endif\n}\n\
+        uint64_t swap(uint64_t x) {\n  (void)_mm_setzero_si128();\n#if defined(__x86_64__)\n  __asm__(\"bswapq %0\" : \"+r\"(x));\n  return x;\n#else\n  return __builtin_bswap64(x);\n#endif\n}\n\
+        int path(void) {\n  (void)_mm_setzero_si128();\n#if defined(__x86_64__)\n  return 1;\n#elif defined(__aarch64__)\n  return 2;\n#endif\n}\n";
+    let recipe = crate::x86_to_neon::X86ToNeon::new().unwrap();
+    let sites = crate::Recipe::find_sites(&recipe, "k.c", code);
+    let out = crate::Recipe::rewrite(&recipe, "k.c", code, &sites).unwrap();
+    assert!(out.unmapped.is_empty(), "{:?}", out.unmapped);
+    let copy = |name: &str| {
+        let at =
+            out.text.rfind(&format!("uint64_t {name}(")).or_else(|| out.text.rfind(&format!("int {name}("))).unwrap();
+        out.text[at..].split("\n}\n").next().unwrap().to_owned()
+    };
+    assert!(
+        copy("low")
+            .contains("#if (defined(__x86_64__) || defined(__aarch64__)) || (defined(_M_X64) || defined(__aarch64__))"),
+        "{}",
+        out.text
+    );
+    assert!(copy("swap").contains("#if defined(__x86_64__)\n"), "assembly stays x86's: {}", out.text);
+    assert!(copy("path").contains("#if defined(__x86_64__)\n"), "aarch64 has its own branch: {}", out.text);
+}
