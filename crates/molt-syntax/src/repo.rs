@@ -289,6 +289,8 @@ fn skipped(f: &Found, reason: SkipReason) -> Skipped {
 }
 
 fn index_found(f: &Found, bytes: &[u8], project: Option<&ProjectMacros>) -> std::result::Result<FileIndex, Skipped> {
-    crate::index::index_in(&f.rel, f.lang, bytes, project)
+    // The walk knew only the extension; a `.h` header's text says C or C++.
+    let lang = Lang::from_source(&f.rel, bytes).unwrap_or(f.lang);
+    crate::index::index_in(&f.rel, lang, bytes, project)
         .map_err(|e| skipped(f, SkipReason::Unreadable { error: e.to_string() }))
 }
