@@ -25,11 +25,14 @@ impl Dialect {
 impl Dialect {
     /// [`Dialect::of`], with a `.h` header read as C++ when its text is
     /// C++ (a namespace, a class, a template, the C++ standard library):
-    /// C++ projects name their headers `.h` as often as not.
+    /// C++ projects name their headers `.h` as often as not. molt-syntax
+    /// decides ([`molt_syntax::Lang::from_source`]), so that the recipe's
+    /// finders and the edit gate read a header alike.
     pub fn of_source(path: &str, text: &str) -> Option<Dialect> {
         let dialect = Dialect::of(path)?;
-        let is_header = path.rsplit_once('.').is_some_and(|(_, e)| e.eq_ignore_ascii_case("h"));
-        if dialect == Dialect::C && is_header && looks_like_cpp(text) {
+        if dialect == Dialect::C
+            && molt_syntax::Lang::from_source(path, text.as_bytes()) == Some(molt_syntax::Lang::Cpp)
+        {
             return Some(Dialect::Cpp);
         }
         Some(dialect)
@@ -41,19 +44,6 @@ impl Dialect {
             Dialect::Cpp => molt_syntax::Lang::Cpp,
         }
     }
-}
-
-/// Whether a header's text is C++: a line that opens a namespace, a class
-/// or a template, or includes a C++ standard header (`<vector>`, no `.h`).
-fn looks_like_cpp(text: &str) -> bool {
-    text.lines().map(str::trim_start).any(|l| {
-        l.starts_with("namespace ")
-            || l.starts_with("template<")
-            || l.starts_with("template <")
-            || l.starts_with("using namespace ")
-            || (l.starts_with("class ") && !l.ends_with(';'))
-            || l.strip_prefix("#include <").is_some_and(|h| h.split('>').next().is_some_and(|n| !n.contains('.')))
-    })
 }
 
 /// Parses `text` as molt-syntax does: declaration macros (`MEM_STATIC`,
