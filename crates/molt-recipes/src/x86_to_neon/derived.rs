@@ -13,8 +13,10 @@
 //! x86 macro, and a test of it is a feature guard like `__SSE2__`'s; one
 //! that needs a feature the table lacks (`USE_AVX512` under `__AVX512F__`)
 //! is not ported. Names only aarch64 (or another architecture) defines are
-//! that architecture's own path. A definition as `0` is not one (the
-//! `#else #define HAVE_SSE2 0` idiom).
+//! that architecture's own path. A name the project also defines as `0`
+//! (`#else #define DYNAMIC_BMI2 0`) is a switch it sets for each target
+//! itself, and is left as it is: zstd's `DYNAMIC_BMI2` turned on for aarch64
+//! would compile its BMI2 variants against struct fields still x86's.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -48,11 +50,13 @@ impl ProjectMacros {
     /// sources and headers are looked at.
     pub fn scan<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>, covered_features: &BTreeSet<&str>) -> Self {
         let mut defs: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut switches = BTreeSet::new();
         for (path, text) in files {
             if is_c_family(path) {
-                definitions(text, &mut defs);
+                definitions(text, &mut defs, &mut switches);
             }
         }
+        defs.retain(|name, _| !switches.contains(name));
         classify(&defs, covered_features)
     }
 }
@@ -143,9 +147,9 @@ fn lookup(name: &str, t: For, known: &ProjectMacros, covered: &BTreeSet<&str>) -
 }
 
 /// Every object-like `#define` of `text` with the conjunction of the branch
-/// conditions around it (`1` when none), into `defs`. A definition whose
-/// value is the constant 0 is left out.
-fn definitions(text: &str, defs: &mut BTreeMap<String, Vec<String>>) {
+/// conditions around it (`1` when none), into `defs`. A name also defined
+/// as the constant 0 goes into `switches`.
+fn definitions(text: &str, defs: &mut BTreeMap<String, Vec<String>>, switches: &mut BTreeSet<String>) {
     // Each open `#if`: the conditions of its earlier branches and the current one.
     let mut stack: Vec<(Vec<String>, String)> = Vec::new();
     for line in logical_lines(text) {
@@ -182,6 +186,7 @@ fn definitions(text: &str, defs: &mut BTreeMap<String, Vec<String>>) {
                     continue;
                 }
                 if cond::constant_value(after.trim()) == Some(0) {
+                    switches.insert(name.to_owned());
                     continue;
                 }
                 let mut parts: Vec<String> = Vec::new();
