@@ -81,7 +81,9 @@ pub(crate) const PROJECTS: &[Project] = &[
         compile: &["src/dsp"],
         flags: &["-I."],
         x86_flags: &[("sse2", "-msse2"), ("sse41", "-msse4.1")],
-        residue: "the kernels are chosen by VP8GetCPUInfo (cpuid) and WEBP_USE_SSE2/WEBP_USE_NEON from cpu.h",
+        residue: "the kernels are chosen by VP8GetCPUInfo (cpuid) and WEBP_USE_SSE2/WEBP_USE_NEON from cpu.h; the dsp \
+                  initialisers call upstream's *InitNEON under WEBP_HAVE_NEON (every aarch64 target), and CMake's \
+                  cmake/cpu.cmake compiles *_sse2.c for a target only where cpu.h's WEBP_USE_SSE2 holds",
         kernels: None,
         own: Some(own::OwnTests { spec: include_str!("libwebp.molt.toml"), deps: &[] }),
     },
@@ -130,7 +132,8 @@ pub(crate) const PROJECTS: &[Project] = &[
         compile: &["lib/common", "lib/compress", "lib/decompress"],
         flags: &["-Ilib", "-Ilib/common", "-DZSTD_DISABLE_ASM"],
         x86_flags: &[],
-        residue: "zstd keeps its NEON paths inline (ZSTD_ARCH_ARM_NEON), so there is nothing upstream to remove",
+        residue: "zstd keeps its NEON paths inline (ZSTD_ARCH_ARM_NEON), so there is nothing upstream to remove; \
+                  its own build also compiles lib/legacy (zstd_v01.c's AVX2 hash table), which the object counts here do not",
         kernels: None,
         own: Some(own::OwnTests { spec: include_str!("zstd.molt.toml"), deps: &[] }),
     },
