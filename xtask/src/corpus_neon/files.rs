@@ -1,24 +1,29 @@
 //! A project's sources copied into the scratch folder, less the files a
-//! user without upstream's NEON (or other non-x86 code) would not have.
+//! user without upstream's NEON (or other non-x86) code would not have, and
+//! less the lines of its build files that list only those files (such a
+//! user's Makefile.am or makefile does not name them either).
 
 use std::path::Path;
 
 use anyhow::{Context, Result};
 
 pub(crate) fn copy_without(from: &Path, to: &Path, remove: &[&str]) -> Result<()> {
-    fn walk(base: &Path, dir: &Path, to: &Path, remove: &[&str]) -> Result<()> {
+    fn walk(base: &Path, dir: &Path, to: &Path, remove: &[&str], gone: &mut Vec<String>) -> Result<()> {
         for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
             let entry = entry?;
             let path = entry.path();
             let rel = path.strip_prefix(base)?.to_string_lossy().replace('\\', "/");
             let is_dir = entry.file_type()?.is_dir();
             if removed(&rel, is_dir, remove) {
+                if !is_dir {
+                    gone.push(stem(&rel).to_owned());
+                }
                 continue;
             }
             let dest = to.join(&rel);
             if is_dir {
                 std::fs::create_dir_all(&dest)?;
-                walk(base, &path, to, remove)?;
+                walk(base, &path, to, remove, gone)?;
             } else if entry.file_type()?.is_file() {
                 std::fs::copy(&path, &dest).with_context(|| format!("copying {rel}"))?;
             }
@@ -26,7 +31,75 @@ pub(crate) fn copy_without(from: &Path, to: &Path, remove: &[&str]) -> Result<()
         Ok(())
     }
     std::fs::create_dir_all(to)?;
-    walk(from, from, to, remove)
+    let mut gone = Vec::new();
+    walk(from, from, to, remove, &mut gone)?;
+    unlist(to, &gone)
+}
+
+/// A build file, by its name.
+fn is_build_file(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.starts_with("makefile") || lower == "cmakelists.txt" || lower.ends_with(".mk") || lower.ends_with(".cmake")
+}
+
+/// A file's name without folders and extensions: `src/dsp/dec_neon.o`,
+/// `$(DIROBJ)\dsp\dec_neon.obj` and `dec_neon.c` are all `dec_neon`.
+fn stem(path: &str) -> &str {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    name.split('.').next().unwrap_or(name)
+}
+
+/// Drops, in every build file under `dir`, the lines that list one removed
+/// file and nothing else (`  dec_neon.c \`, `X_SOURCES += dec_neon.c`).
+fn unlist(dir: &Path, gone: &[String]) -> Result<()> {
+    if gone.is_empty() {
+        return Ok(());
+    }
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            unlist(&path, gone)?;
+            continue;
+        }
+        if !is_build_file(&entry.file_name().to_string_lossy()) {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        let kept = unlisted(&text, gone);
+        if kept != text {
+            std::fs::write(&path, kept).with_context(|| format!("writing {}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn unlisted(text: &str, gone: &[String]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for line in text.lines() {
+        let body = line.trim().trim_end_matches('\\').trim_end();
+        let words: Vec<&str> = body.split_whitespace().collect();
+        let entry = match words.as_slice() {
+            [one] => Some(*one),
+            [_, "+=", one] => Some(*one),
+            _ => None,
+        };
+        if entry.is_some_and(|e| gone.iter().any(|g| g == stem(e))) {
+            // The last entry of a continued list: the line before must end the list now.
+            if !line.trim_end().ends_with('\\') {
+                if let Some(prev) = out.last_mut().filter(|p| p.trim_end().ends_with('\\')) {
+                    *prev = prev.trim_end().trim_end_matches('\\').trim_end().to_owned();
+                }
+            }
+            continue;
+        }
+        out.push(line.to_owned());
+    }
+    let mut kept = out.join("\n");
+    if text.ends_with('\n') {
+        kept.push('\n');
+    }
+    kept
 }
 
 pub(super) fn removed(rel: &str, is_dir: bool, remove: &[&str]) -> bool {

@@ -1,5 +1,5 @@
 use super::compile::count_vector_instructions;
-use super::files::removed;
+use super::files::{removed, unlisted};
 use super::*;
 
 /// Real code in the suite: blake3's C kernels, pinned from crates.io,
@@ -76,6 +76,20 @@ fn globs_and_folders_are_removed_as_listed() {
     assert!(!removed("lib/x.S", false, &remove), "* does not cross /");
     assert!(removed("arm", true, &remove));
     assert!(!removed("arm", false, &remove));
+}
+
+/// Build files no longer list the removed files: a list entry alone on its
+/// line, or added with `+=`, goes; the entry before a removed last entry ends
+/// the list; lines that name a removed file among other words stay.
+#[test]
+fn build_files_stop_listing_removed_files() {
+    let gone = ["dec_neon".to_owned(), "neon".to_owned()];
+    let makefile = "OBJS = \\\n    src/dsp/dec.o \\\n    src/dsp/dec_neon.o \\\n    src/dsp/dec_sse2.o \\\n    src/dsp/neon.h\n\nall: $(OBJS)\n";
+    assert_eq!(unlisted(makefile, &gone), "OBJS = \\\n    src/dsp/dec.o \\\n    src/dsp/dec_sse2.o\n\nall: $(OBJS)\n");
+    let am = "X_SOURCES =\nX_SOURCES += dec_neon.c\nX_SOURCES += dec_sse2.c\nY = dec_neon.c other.c\n";
+    assert_eq!(unlisted(am, &gone), "X_SOURCES =\nX_SOURCES += dec_sse2.c\nY = dec_neon.c other.c\n");
+    let vc = "    $(DIROBJ)\\dsp\\dec_neon.obj \\\n    $(DIROBJ)\\dsp\\dec.obj \\\n";
+    assert_eq!(unlisted(vc, &gone), "    $(DIROBJ)\\dsp\\dec.obj \\\n");
 }
 
 #[test]

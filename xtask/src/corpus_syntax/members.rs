@@ -124,7 +124,7 @@ pub fn fetch(member: &Member) -> Result<PathBuf> {
             std::fs::remove_dir_all(&root).with_context(|| format!("removing {}", root.display()))?;
         }
         let status =
-            Command::new("tar").arg("-xzf").arg(&archive).arg("-C").arg(&cache).status().context("running tar")?;
+            Command::new("tar").arg("-xf").arg(&archive).arg("-C").arg(&cache).status().context("running tar")?;
         if !status.success() || !root.is_dir() {
             bail!("unpacking {} failed ({status})", archive.display());
         }
