@@ -279,6 +279,7 @@ mod guards;
 mod macros;
 mod rewrite;
 mod sites;
+mod target_attr;
 
 #[cfg(test)]
 mod tests;

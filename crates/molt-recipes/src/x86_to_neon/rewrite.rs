@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use molt_core::Site;
 use tree_sitter::Node;
 
-use super::cpuid;
 use super::macros::{macro_words, own_macros};
+use super::{cpuid, target_attr};
 use super::{neon_header, scalar_header, X86ToNeon, X86_GUARD};
 use crate::ctree::{self, Dialect};
 use crate::recipe::Rewrite;
@@ -87,7 +87,7 @@ impl X86ToNeon {
                 .find(|n| n.start_byte() == site.start && matches!(n.kind(), "preproc_def" | "preproc_function_def"));
             match node.map(|n| self.wrap_macro(n, text, &own)) {
                 Some(Ok(splice)) => {
-                    splices.push(splice);
+                    splices.push(target_attr::strip_from_copy(splice));
                     out.mapped.push(site.clone());
                 }
                 Some(Err(why)) => out.unmapped.push((site.clone(), why)),
@@ -251,6 +251,10 @@ impl X86ToNeon {
         if !problems.is_empty() {
             return Err(problems.into_iter().collect::<Vec<_>>().join(", "));
         }
+        // The x86 target attributes before the body go from the copy.
+        let head_end = item.child_by_field_name("body").map_or(item.end_byte(), |b| b.start_byte());
+        let untargeted =
+            target_attr::x86_target_spans(&src[base..head_end]).into_iter().map(|(s, e)| (s, e, String::new()));
         let mut text = ctree::text(item, src).to_owned();
         // Renames inside a replaced statement are the replacement's business.
         let inside = |s: usize, e: usize| replaced.iter().any(|r| r.0 <= s && e <= r.1);
@@ -260,6 +264,7 @@ impl X86ToNeon {
             .map(|(s, e, new)| (s, e, new.to_owned()))
             .chain(widened)
             .chain(replaced.iter().cloned())
+            .chain(untargeted)
             .collect();
         edits.sort_by_key(|e| std::cmp::Reverse(e.0));
         for (start, end, new) in edits {

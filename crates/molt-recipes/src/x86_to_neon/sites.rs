@@ -128,7 +128,11 @@ fn classify(node: Node<'_>, src: &str) -> Option<&'static str> {
         "gnu_asm_expression" | "asm_statement" => Some("x86-asm"),
         "preproc_def" | "preproc_function_def" => {
             let value = node.child_by_field_name("value")?;
-            x86_word_re().is_match(ctree::text(value, src)).then_some("x86-macro")
+            let body = ctree::text(value, src);
+            // A name for an x86 target attribute (`_target_attribute("avx2")`) too:
+            // its copy for other targets goes without it.
+            (x86_word_re().is_match(body) || !super::target_attr::x86_target_spans(body).is_empty())
+                .then_some("x86-macro")
         }
         _ => None,
     }
