@@ -3,7 +3,8 @@
 //! (`__attribute__((target("sse2")))`, then `"avx2"`) and the vector width
 //! defined before each inclusion; its functions are named by a macro call,
 //! `static forceinline ATTRIBUTES u32 ADD_SUFFIX(sum_bytes)(...)`, and a
-//! helper is called through `#define hsum ADD_SUFFIX(hsum)`. After the
+//! helper is called through `#define hsum ADD_SUFFIX(hsum)`; a register
+//! barrier (`__asm__("" : "+x" (v))`) sits in its loop. After the
 //! recipe's rules, every item is ported (the original kept for x86), the
 //! files build with `-Wall -Werror` for x86-64 and aarch64, and both
 //! instantiations give the scalar reference's sums, natively and under
@@ -72,8 +73,13 @@ ADD_SUFFIX(sum_bytes)(const u8 *p, size_t len)
 	vec_t acc = VSETZERO();
 	u32 sum = 0;
 
-	for (; len >= VL; len -= VL, p += VL)
-		acc = VADD64(acc, VSAD8(VLOADU(p), VSETZERO()));
+	for (; len >= VL; len -= VL, p += VL) {
+		vec_t data = VLOADU(p);
+#if defined(__GNUC__)
+		__asm__("" : "+x" (data)); /* keeps the load in a register */
+#endif
+		acc = VADD64(acc, VSAD8(data, VSETZERO()));
+	}
 	sum = hsum(acc);
 	if (len >= 16) {
 		__m128i t = _mm_sad_epu8(_mm_loadu_si128((const void *)p), _mm_setzero_si128());

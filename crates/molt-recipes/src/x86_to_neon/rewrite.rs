@@ -200,6 +200,14 @@ impl X86ToNeon {
                     if ctree::in_x86_only_branch(node, src, &ported) {
                         return;
                     }
+                    match empty_asm(node, src) {
+                        Some(EmptyAsm::RegisterBarrier) => {
+                            replaced.push((node.start_byte() - base, node.end_byte() - base, "(void)0".to_owned()));
+                            return;
+                        }
+                        Some(EmptyAsm::MemoryBarrier) => return,
+                        None => {}
+                    }
                     if !cpuid::is_query_asm(node, src) {
                         problems.insert("inline assembly".to_owned());
                         return;
@@ -272,6 +280,31 @@ impl X86ToNeon {
         }
         Ok((text, notes.into_iter().collect()))
     }
+}
+
+/// An `asm` with no instructions.
+enum EmptyAsm {
+    /// Its operands pin values to registers (`__asm__("" : "+x" (v))`): a
+    /// barrier that steers x86 register allocation (libraries use it to work
+    /// around compiler bugs) and changes no value. Its constraints name x86
+    /// register classes, so the portable copy goes without it.
+    RegisterBarrier,
+    /// No operands (`asm volatile("" ::: "memory")`): a compiler barrier that
+    /// means the same on every target; it stays.
+    MemoryBarrier,
+}
+
+fn empty_asm(node: Node<'_>, src: &str) -> Option<EmptyAsm> {
+    let code = node.child_by_field_name("assembly_code").map(|c| ctree::text(c, src));
+    let empty = code.is_some_and(|c| c.trim_matches('"').trim().is_empty());
+    if node.kind() != "gnu_asm_expression" || !empty || node.child_by_field_name("goto_labels").is_some() {
+        return None;
+    }
+    let operands = ["output_operands", "input_operands"]
+        .iter()
+        .filter_map(|f| node.child_by_field_name(f))
+        .any(|list| list.named_child_count() > 0);
+    Some(if operands { EmptyAsm::RegisterBarrier } else { EmptyAsm::MemoryBarrier })
 }
 
 /// Whether each splice's new text parses alone with no more errors than

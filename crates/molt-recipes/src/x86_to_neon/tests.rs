@@ -324,3 +324,20 @@ fn the_headers_molt_writes_are_whole() {
         assert!(h.contains("molt_mm256_zeroall"), "the shared part is there");
     }
 }
+
+/// An `asm` with no instructions whose operands pin vectors to x86 register
+/// classes (libdeflate's workaround for a GCC bug) is no reason to leave an
+/// item: the copy goes without it. A memory barrier with no operands means
+/// the same everywhere and stays; real assembly is still left for the model.
+#[test]
+fn empty_asm_barriers_do_not_stop_an_item() {
+    let src = "#include <immintrin.h>\nvoid f(__m128i *p) {\n  __m128i v = _mm_loadu_si128(p);\n  __asm__(\"\" : \"+x\" (v));\n  __asm__ volatile(\"\" ::: \"memory\");\n  _mm_storeu_si128(p, v);\n}\n";
+    let sites = recipe().find_sites("a.c", src);
+    let targets: Vec<Site> = sites.iter().filter(|s| s.symbol.is_some()).cloned().collect();
+    let out = recipe().rewrite("a.c", src, &targets).unwrap();
+    assert!(out.unmapped.is_empty(), "{:?}", out.unmapped);
+    let copy = out.text.split("#else").nth(1).unwrap();
+    assert!(copy.contains("(void)0;") && !copy.contains("\"+x\""), "{copy}");
+    assert!(copy.contains("__asm__ volatile(\"\" ::: \"memory\");"), "{copy}");
+    assert!(out.text.contains("__asm__(\"\" : \"+x\" (v));"), "the x86 original keeps it");
+}
