@@ -20,7 +20,8 @@ const NOTE: &str = "/* molt x86-to-neon: AVX-512 stays x86-only (NEON has no 512
 
 /// Operations that exist on 128- and 256-bit vectors only with AVX-512VL
 /// (and its VNNI, BITALG, VPOPCNTDQ and CD siblings): `_mm256_ror_epi32`,
-/// `_mm_cvtepi64_epi32` (VPMOVQD), `_mm256_ternarylogic_epi32`, ...
+/// `_mm_cvtepi64_epi32` (VPMOVQD), `_mm256_ternarylogic_epi32`, ...; and
+/// the VNNI dot products' AVX-VNNI forms (`_mm256_dpbusd_avx_epi32`).
 const VL_OPS: &[&str] = &[
     "ror_epi32",
     "ror_epi64",
@@ -60,11 +61,19 @@ const VL_OPS: &[&str] = &[
     "conflict_epi64",
     "dpbusd_epi32",
     "dpwssd_epi32",
+    "dpbusds_epi32",
+    "dpwssds_epi32",
+    // AVX-VNNI: the same dot products, VEX-encoded for CPUs without
+    // AVX-512; kernels that use them are one more cpuid-chosen path.
+    "dpbusd_avx_epi32",
+    "dpwssd_avx_epi32",
+    "dpbusds_avx_epi32",
+    "dpwssds_avx_epi32",
 ];
 
 /// Whether a name belongs to AVX-512: its 512-bit types and intrinsics, its
 /// mask registers, the masked 128/256-bit forms and the other operations of
-/// AVX-512VL, and `_MM_PERM_ENUM`.
+/// AVX-512VL (with AVX-VNNI's dot products), and `_MM_PERM_ENUM`.
 pub fn is_avx512_name(name: &str) -> bool {
     let vl = name.strip_prefix("_mm256_").or_else(|| name.strip_prefix("_mm_")).is_some_and(|op| VL_OPS.contains(&op));
     vl || name.starts_with("__m512")
@@ -109,6 +118,7 @@ mod tests {
         assert!(only_avx512(
             "`__m512i` has no mapping, `_mm256_ror_epi32` has no mapping, `_MM_PERM_ENUM` has no mapping"
         ));
+        assert!(only_avx512("`_mm256_dpbusd_avx_epi32` has no mapping, `_mm_dpbusd_epi32` has no mapping"));
         assert!(!is_avx512_name("_mm256_add_ps"));
         assert!(!is_avx512_name("_mm256_cvtepi32_ps"), "AVX's own conversion");
     }

@@ -85,13 +85,21 @@ impl X86ToNeon {
             let node = tree.root_node().descendant_for_byte_range(site.start, site.end);
             let node = std::iter::successors(node, |n| n.parent())
                 .find(|n| n.start_byte() == site.start && matches!(n.kind(), "preproc_def" | "preproc_function_def"));
-            match node.map(|n| self.wrap_macro(n, text, &own)) {
-                Some(Ok(splice)) => {
+            let Some(node) = node else {
+                out.unmapped.push((site.clone(), "the macro's definition was not found".to_owned()));
+                continue;
+            };
+            match self.wrap_macro(node, text, &own) {
+                Ok(splice) => {
                     splices.push(target_attr::strip_from_copy(splice));
                     out.mapped.push(site.clone());
                 }
-                Some(Err(why)) => out.unmapped.push((site.clone(), why)),
-                None => out.unmapped.push((site.clone(), "the macro's definition was not found".to_owned())),
+                // As for items: AVX-512 stays x86's own (`crate::avx512`).
+                Err(why) if crate::avx512::only_avx512(&why) => {
+                    splices.push(keep_macro_x86_only(node, text));
+                    out.mapped.push(site.clone());
+                }
+                Err(why) => out.unmapped.push((site.clone(), why)),
             }
         }
 
@@ -280,6 +288,16 @@ impl X86ToNeon {
         }
         Ok((text, notes.into_iter().collect()))
     }
+}
+
+/// The splice that keeps a `#define` for x86 alone, with no copy for other
+/// targets: the macro of an AVX-512 kernel, which is x86's own as the
+/// kernel is. Code that uses it stays in x86-only instances of that kernel.
+fn keep_macro_x86_only(node: Node<'_>, src: &str) -> (usize, usize, String) {
+    let original = ctree::text(node, src);
+    let newline = if original.ends_with('\n') { "" } else { "\n" };
+    let text = format!("{X86_GUARD} /* molt x86-to-neon: AVX-512 stays x86-only */\n{original}{newline}#endif\n");
+    (node.start_byte(), node.end_byte(), text)
 }
 
 /// An `asm` with no instructions.

@@ -341,3 +341,24 @@ fn empty_asm_barriers_do_not_stop_an_item() {
     assert!(copy.contains("__asm__ volatile(\"\" ::: \"memory\");"), "{copy}");
     assert!(out.text.contains("__asm__(\"\" : \"+x\" (v));"), "the x86 original keeps it");
 }
+
+/// A template's macros for each vector width: the AVX-512 one is kept for
+/// x86 alone, as AVX-512 items are, so that it does not leave the file's
+/// other macros unported; a macro with another unmapped name still is left.
+#[test]
+fn avx512_macros_stay_x86_only_and_the_others_are_ported() {
+    let src = "#if VL == 16\n#  define VADD8(a, b) _mm_add_epi8((a), (b))\n#elif VL == 64\n#  define VADD8(a, b) _mm512_add_epi8((a), (b))\n#endif\n";
+    let sites = recipe().find_sites("t.h", src);
+    assert_eq!(sites.iter().filter(|s| s.kind == "x86-macro").count(), 2, "{sites:?}");
+    let out = recipe().rewrite("t.h", src, &sites).unwrap();
+    assert!(out.unmapped.is_empty(), "{:?}", out.unmapped);
+    assert!(out.text.contains("#else /* aarch64"), "{}", out.text);
+    assert!(out.text.contains("#  define VADD8(a, b) molt_mm_add_epi8((a), (b))"), "{}", out.text);
+    let wide = out.text.split("#elif VL == 64").nth(1).unwrap();
+    assert!(wide.contains("AVX-512 stays x86-only") && !wide.contains("#else /* aarch64"), "{wide}");
+    assert!(recipe().find_sites("t.h", &out.text).is_empty(), "settled: {}", out.text);
+
+    let mixed = "#define VDOT(a, b) _mm_nonexistent_epi32(_mm512_castsi512_si128(a), (b))\n";
+    let out = recipe().rewrite("t.h", mixed, &recipe().find_sites("t.h", mixed)).unwrap();
+    assert_eq!(out.unmapped.len(), 1, "{:?}", out.unmapped);
+}
