@@ -104,6 +104,41 @@ pub fn keep_x86_only(item: Node<'_>, start: usize, src: &str) -> (usize, usize, 
     (line_start, item.end_byte(), format!("{X86_GUARD} {NOTE}\n{indent}{original}\n#endif"))
 }
 
+/// What stands, in an item's portable copy, for a preprocessor branch of
+/// the item that uses AVX-512: an instance of a template that takes that
+/// branch (`#if VL == 64`) is x86's own, and cannot be built elsewhere.
+pub const BRANCH_ERROR: &str = "#error \"molt x86-to-neon: AVX-512 stays x86-only (NEON has no 512-bit vectors)\"";
+
+/// The body of the innermost preprocessor branch around `node` inside
+/// `item` (`#if VL == 64` ... up to its `#elif`, `#else` or `#endif`), as a
+/// byte range, when there is one: an item whose AVX-512 code all sits in
+/// such branches (a template's widest instance, `#if USE_AVX512`) is ported
+/// with those branches' bodies replaced by [`BRANCH_ERROR`], so that its
+/// narrower instances keep their portable path.
+pub fn branch_body(node: Node<'_>, item: Node<'_>) -> Option<(usize, usize)> {
+    let mut cur = node.parent();
+    while let Some(p) = cur {
+        if p.id() == item.id() {
+            return None;
+        }
+        if matches!(p.kind(), "preproc_if" | "preproc_ifdef" | "preproc_elif" | "preproc_else" | "preproc_elifdef") {
+            let mut c = p.walk();
+            let body: Vec<Node<'_>> = p
+                .named_children(&mut c)
+                .enumerate()
+                .filter(|(i, n)| {
+                    let field = p.field_name_for_named_child(*i as u32);
+                    !matches!(field, Some("condition" | "name" | "alternative")) && !n.is_extra()
+                })
+                .map(|(_, n)| n)
+                .collect();
+            return Some((body.first()?.start_byte(), body.last()?.end_byte()));
+        }
+        cur = p.parent();
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -199,6 +199,7 @@ impl X86ToNeon {
         let mut notes: BTreeSet<String> = BTreeSet::new();
         let mut widened: Vec<(usize, usize, String)> = Vec::new();
         let mut replaced: Vec<(usize, usize, String)> = Vec::new();
+        let mut avx512_branches: Vec<(usize, usize, String)> = Vec::new();
         ctree::walk(item, &mut |node| {
             match node.kind() {
                 "gnu_asm_expression" | "asm_statement" => {
@@ -255,6 +256,12 @@ impl X86ToNeon {
                 _ => return,
             }
             let name = ctree::text(node, src);
+            if !self.renames.contains_key(name) && crate::avx512::is_avx512_name(name) {
+                if let Some(body) = crate::avx512::branch_body(node, item) {
+                    avx512_branches.push((body.0 - base, body.1 - base, crate::avx512::BRANCH_ERROR.to_owned()));
+                    return;
+                }
+            }
             self.rename(
                 name,
                 (node.start_byte() - base, node.end_byte() - base),
@@ -271,6 +278,11 @@ impl X86ToNeon {
         let head_end = item.child_by_field_name("body").map_or(item.end_byte(), |b| b.start_byte());
         let untargeted =
             target_attr::x86_target_spans(&src[base..head_end]).into_iter().map(|(s, e)| (s, e, String::new()));
+        // Branches that use AVX-512 are replaced whole (the outermost of nested ones).
+        avx512_branches.sort_by_key(|b| (b.0, std::cmp::Reverse(b.1)));
+        avx512_branches.dedup_by(|inner, outer| outer.0 <= inner.0 && inner.1 <= outer.1);
+        replaced.retain(|r| !avx512_branches.iter().any(|b| b.0 <= r.0 && r.1 <= b.1));
+        replaced.extend(avx512_branches);
         let mut text = ctree::text(item, src).to_owned();
         // Renames inside a replaced statement are the replacement's business.
         let inside = |s: usize, e: usize| replaced.iter().any(|r| r.0 <= s && e <= r.1);
@@ -278,7 +290,7 @@ impl X86ToNeon {
             .into_iter()
             .filter(|(s, e, _)| !inside(*s, *e))
             .map(|(s, e, new)| (s, e, new.to_owned()))
-            .chain(widened)
+            .chain(widened.into_iter().filter(|(s, e, _)| !inside(*s, *e)))
             .chain(replaced.iter().cloned())
             .chain(untargeted)
             .collect();
