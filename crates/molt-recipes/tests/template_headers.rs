@@ -213,8 +213,13 @@ fn a_template_header_included_twice_is_ported_and_runs_on_both_targets() {
     let (implementation, more) = port(recipe, "sum_impl.h", IMPL);
     // The helper's AVX-512 branch: x86's own; its copy stands for the rest.
     let copy = template.split("ADD_SUFFIX(hsum)(vec_t v)").nth(2).expect("the helper has a portable copy");
-    assert!(copy.contains("#if VL == 64
-	#error \"molt x86-to-neon: AVX-512 stays x86-only"), "{copy}");
+    assert!(
+        copy.contains(
+            "#if VL == 64
+	#error \"molt x86-to-neon: AVX-512 stays x86-only"
+        ),
+        "{copy}"
+    );
     for (name, text) in headers.iter().chain(&more) {
         std::fs::write(dir.path().join(name), text).unwrap();
     }

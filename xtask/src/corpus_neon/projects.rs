@@ -95,9 +95,10 @@ pub(crate) const PROJECTS: &[Project] = &[
         compile: &["lib"],
         flags: &["-I."],
         x86_flags: &[],
-        residue: "kernels use __attribute__((target(...))) and are chosen by cpuid in lib/x86/cpu_features.c; \
-                  upstream's lib/arm stays (it is included by architecture), so its aarch64 figures count upstream's NEON",
-        kernels: None,
+        residue: "lib/x86 is compiled only on x86 (lib/adler32.c and crc32.c include it by architecture, and \
+                  lib/x86/cpu_features.c chooses by cpuid); upstream's lib/arm stays, so its aarch64 figures count \
+                  upstream's NEON, and the ported templates are checked on their own (libdeflate_kernels.c)",
+        kernels: Some(KernelCheck { driver: include_str!("libdeflate_kernels.c"), sources: &[], flags: &["-Ilib", "-I."] }),
         own: Some(own::OwnTests {
             spec: include_str!("libdeflate.molt.toml"),
             deps: &[own::Dep { member: LIBZ, from: "src/zlib", to: ".molt-deps/zlib" }],
