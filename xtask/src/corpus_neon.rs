@@ -28,6 +28,7 @@ mod own;
 mod port;
 mod projects;
 mod table;
+mod unifdef;
 
 use compile::{check_kernels, compile_all, Build};
 pub(crate) use files::copy_without;
@@ -42,14 +43,16 @@ pub(crate) struct Project {
     /// Files and folders removed first (relative to `dir`; a trailing `/` is
     /// a folder, `*` any run of characters in a file name).
     pub(crate) remove: &'static [&'static str],
+    /// Macros of the removed aarch64 paths, taken as never defined in every
+    /// C and C++ file left (`unifdef -U`): the branches that used the removed
+    /// files go with them.
+    pub(crate) undefine: &'static [&'static str],
     /// Folders (relative to `dir`) whose C and C++ files are compiled.
     compile: &'static [&'static str],
     /// Flags for every file, on both targets (`-I` relative to `dir`).
     pub(crate) flags: &'static [&'static str],
     /// x86-only flags of the files whose name contains the key.
     x86_flags: &'static [(&'static str, &'static str)],
-    /// What a rules-only port cannot reach in this project, in words.
-    residue: &'static str,
     /// A check of the ported kernels against the project's own portable
     /// code: a C driver of ours, the sources it links, run under qemu.
     kernels: Option<KernelCheck>,
@@ -95,7 +98,7 @@ pub fn run(args: &[String]) -> Result<()> {
         if work.exists() {
             std::fs::remove_dir_all(&work).with_context(|| format!("removing {}", work.display()))?;
         }
-        copy_without(&root.join(p.dir), &work, p.remove)?;
+        prepare(p, &root, &work)?;
         let spec = p.own.as_ref().map(|o| own::write_spec(o, &work)).transpose()?;
         let before = compile_all(p, &work, "before")?;
         let port = match &spec {
@@ -111,7 +114,7 @@ pub fn run(args: &[String]) -> Result<()> {
             }
             _ => None,
         };
-        rows.push(Row { name: p.member.name, port, before, after, residue: p.residue, kernels, own });
+        rows.push(Row { name: p.member.name, port, before, after, kernels, own });
     }
     table::print(&rows);
     Ok(())
@@ -124,9 +127,35 @@ pub(crate) struct Row {
     port: Port,
     before: Build,
     after: Build,
-    residue: &'static str,
     /// The project's own build and tests, where it has them.
     own: Option<own::Outcome>,
+}
+
+/// The project as a user without NEON would start: the archive's `dir`
+/// copied to `work` without upstream's NEON files and the branches that
+/// used them.
+pub(crate) fn prepare(p: &Project, root: &std::path::Path, work: &std::path::Path) -> Result<()> {
+    copy_without(&root.join(p.dir), work, p.remove)?;
+    strip_undefined(work, p.undefine)
+}
+
+/// [`unifdef::strip`] over every C and C++ file under `work`.
+fn strip_undefined(work: &std::path::Path, undefine: &[&str]) -> Result<()> {
+    if undefine.is_empty() {
+        return Ok(());
+    }
+    for f in molt_syntax::walk_files(work, &molt_syntax::WalkOptions::everything())? {
+        let ext = f.rel.rsplit_once('.').map_or("", |(_, e)| e);
+        if !matches!(ext, "c" | "h" | "cc" | "cpp" | "hpp") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&f.abs).with_context(|| format!("reading {}", f.rel))?;
+        let stripped = unifdef::strip(&text, undefine);
+        if stripped != text {
+            std::fs::write(&f.abs, stripped).with_context(|| format!("writing {}", f.rel))?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -8,14 +8,16 @@ use anyhow::{bail, Result};
 /// (program that must be on PATH, Debian package that provides it)
 pub type Requirement = (&'static str, &'static str);
 
-/// What `cargo xtask test` needs: C compilers for fixtures, the aarch64 cross
-/// toolchain and qemu for cross-architecture checks, make and git, and
+/// What `cargo xtask test` needs: C and C++ compilers for fixtures, the
+/// aarch64 cross toolchains (C and C++: CMake projects enable both) and qemu for cross-architecture checks, make and git, and
 /// Chromium to load `molt report`'s page headless.
 pub const TEST_PACKAGES: &[Requirement] = &[
     ("cc", "gcc"),
+    ("c++", "g++"),
     ("make", "make"),
     ("git", "git"),
     ("aarch64-linux-gnu-gcc", "gcc-aarch64-linux-gnu"),
+    ("aarch64-linux-gnu-g++", "g++-aarch64-linux-gnu"),
     ("qemu-aarch64", "qemu-user"),
     ("chromium", "chromium"),
     ("cmake", "cmake"),

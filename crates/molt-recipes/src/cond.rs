@@ -7,12 +7,44 @@
 //! every identifier unknown: a condition whose value does not depend on any
 //! macro is decided, every other one is left undecided, and the code under it
 //! is ported as before.
+//!
+//! [`value_in`] evaluates a condition for one target: a [`Target`] says, of
+//! each macro, whether that target's compiler defines it and with which
+//! value, or that it cannot be known (a project's own configuration macro).
+
+/// What a target knows of one macro.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Macro {
+    /// It may or may not be defined (a project's configuration).
+    Unknown,
+    /// Not defined for this target.
+    Undefined,
+    /// Defined, with this value (`1` for `-DNAME`).
+    Value(i64),
+}
+
+/// A target: what each macro is there.
+pub trait Target {
+    fn lookup(&self, name: &str) -> Macro;
+}
+
+impl<F: Fn(&str) -> Macro> Target for F {
+    fn lookup(&self, name: &str) -> Macro {
+        self(name)
+    }
+}
 
 /// The value of a preprocessor condition, when it does not depend on a
 /// macro; `None` otherwise (or when it is not a well-formed expression).
 pub fn constant_value(cond: &str) -> Option<i64> {
+    value_in(cond, &|_: &str| Macro::Unknown)
+}
+
+/// The value of a preprocessor condition on `target`; `None` when it
+/// depends on a macro the target leaves unknown (or is not well formed).
+pub fn value_in(cond: &str, target: &dyn Target) -> Option<i64> {
     let tokens = tokenize(cond)?;
-    let mut p = Parser { tokens, pos: 0 };
+    let mut p = Parser { tokens, pos: 0, target };
     let value = p.ternary()?;
     (p.pos == p.tokens.len()).then_some(value)?
 }
@@ -20,8 +52,10 @@ pub fn constant_value(cond: &str) -> Option<i64> {
 #[derive(Debug, Clone, PartialEq)]
 enum Token {
     Num(i64),
-    /// An identifier (a macro, whose value is unknown here).
-    Ident,
+    /// An identifier: a macro, evaluated by the target.
+    Ident(String),
+    /// `defined NAME` or `defined(NAME)`.
+    Defined(String),
     Op(&'static str),
 }
 
@@ -61,17 +95,21 @@ fn tokenize(s: &str) -> Option<Vec<Token>> {
                 i += 1;
             }
             if &s[start..i] == "defined" {
-                // `defined X` or `defined(X)`: unknown, and consumed whole.
+                // `defined X` or `defined(X)`, consumed whole.
                 let rest = s[i..].trim_start();
                 let skip = s.len() - i - rest.len();
-                let rest_len = if let Some(inner) = rest.strip_prefix('(') {
-                    1 + inner.find(')')? + 1
+                let (name, rest_len) = if let Some(inner) = rest.strip_prefix('(') {
+                    let close = inner.find(')')?;
+                    (inner[..close].trim(), 1 + close + 1)
                 } else {
-                    rest.find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_')).unwrap_or(rest.len())
+                    let end = rest.find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_')).unwrap_or(rest.len());
+                    (&rest[..end], end)
                 };
                 i += skip + rest_len;
+                out.push(Token::Defined(name.to_owned()));
+            } else {
+                out.push(Token::Ident(s[start..i].to_owned()));
             }
-            out.push(Token::Ident);
         } else {
             let op = OPS.iter().find(|op| s[i..].starts_with(**op))?;
             out.push(Token::Op(op));
@@ -84,15 +122,16 @@ fn tokenize(s: &str) -> Option<Vec<Token>> {
 /// A recursive-descent evaluator over C's precedence levels. An identifier
 /// makes a value unknown (`Err(Unknown)` inside, `None` outside), except
 /// where `&&`, `||` or `?:` decide without it, as `0 && X` does.
-struct Parser {
+struct Parser<'t> {
     tokens: Vec<Token>,
     pos: usize,
+    target: &'t dyn Target,
 }
 
 /// A value that may depend on a macro.
 type V = Option<Option<i64>>;
 
-impl Parser {
+impl Parser<'_> {
     fn peek(&self) -> Option<&Token> {
         self.tokens.get(self.pos)
     }
@@ -200,8 +239,17 @@ impl Parser {
                 self.pos += 1;
                 Some(Some(n))
             }
-            Some(Token::Ident) => {
+            Some(Token::Defined(name)) => {
                 self.pos += 1;
+                Some(match self.target.lookup(&name) {
+                    Macro::Unknown => None,
+                    Macro::Undefined => Some(0),
+                    Macro::Value(_) => Some(1),
+                })
+            }
+            Some(Token::Ident(name)) => {
+                self.pos += 1;
+                let known = self.target.lookup(&name);
                 // A function-like macro's arguments go with it.
                 if self.peek() == Some(&Token::Op("(")) {
                     let mut depth = 0;
@@ -218,8 +266,13 @@ impl Parser {
                             _ => {}
                         }
                     }
+                    return Some(None);
                 }
-                Some(None)
+                Some(match known {
+                    Macro::Unknown => None,
+                    Macro::Undefined => Some(0),
+                    Macro::Value(v) => Some(v),
+                })
             }
             Some(Token::Op("(")) => {
                 self.pos += 1;

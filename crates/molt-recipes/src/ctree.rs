@@ -25,11 +25,14 @@ impl Dialect {
 impl Dialect {
     /// [`Dialect::of`], with a `.h` header read as C++ when its text is
     /// C++ (a namespace, a class, a template, the C++ standard library):
-    /// C++ projects name their headers `.h` as often as not.
+    /// C++ projects name their headers `.h` as often as not. molt-syntax
+    /// decides ([`molt_syntax::Lang::from_source`]), so that the recipe's
+    /// finders and the edit gate read a header alike.
     pub fn of_source(path: &str, text: &str) -> Option<Dialect> {
         let dialect = Dialect::of(path)?;
-        let is_header = path.rsplit_once('.').is_some_and(|(_, e)| e.eq_ignore_ascii_case("h"));
-        if dialect == Dialect::C && is_header && looks_like_cpp(text) {
+        if dialect == Dialect::C
+            && molt_syntax::Lang::from_source(path, text.as_bytes()) == Some(molt_syntax::Lang::Cpp)
+        {
             return Some(Dialect::Cpp);
         }
         Some(dialect)
@@ -41,19 +44,6 @@ impl Dialect {
             Dialect::Cpp => molt_syntax::Lang::Cpp,
         }
     }
-}
-
-/// Whether a header's text is C++: a line that opens a namespace, a class
-/// or a template, or includes a C++ standard header (`<vector>`, no `.h`).
-fn looks_like_cpp(text: &str) -> bool {
-    text.lines().map(str::trim_start).any(|l| {
-        l.starts_with("namespace ")
-            || l.starts_with("template<")
-            || l.starts_with("template <")
-            || l.starts_with("using namespace ")
-            || (l.starts_with("class ") && !l.ends_with(';'))
-            || l.strip_prefix("#include <").is_some_and(|h| h.split('>').next().is_some_and(|n| !n.contains('.')))
-    })
 }
 
 /// Parses `text` as molt-syntax does: declaration macros (`MEM_STATIC`,
@@ -272,8 +262,10 @@ pub fn in_x86_only_branch(node: Node<'_>, src: &str, ported: &dyn Fn(&str) -> bo
 
 /// Whether `node` sits in a preprocessor branch that no compiler takes: the
 /// body of `#if 0` (or of any condition that is false whatever the macros),
-/// or the `#else` / `#elif` of `#if 1`. Such code is not ported.
-pub fn in_dead_branch(node: Node<'_>, src: &str) -> bool {
+/// or the `#else` / `#elif` of `#if 1`. Such code is not ported. `decide`
+/// gives a condition's value on every target built for, where it is the
+/// same on all (see [`crate::cond::constant_value`] for "whatever the macros").
+pub fn in_dead_branch(node: Node<'_>, src: &str, decide: &dyn Fn(&str) -> Option<i64>) -> bool {
     let mut child = node;
     let mut cur = node.parent();
     while let Some(p) = cur {
@@ -281,7 +273,7 @@ pub fn in_dead_branch(node: Node<'_>, src: &str) -> bool {
             let condition = p.child_by_field_name("condition");
             let in_condition = condition.is_some_and(|c| c.id() == child.id());
             let in_alternative = p.child_by_field_name("alternative").is_some_and(|a| a.id() == child.id());
-            let value = condition.and_then(|c| crate::cond::constant_value(text(c, src)));
+            let value = condition.and_then(|c| decide(text(c, src)));
             match value {
                 Some(0) if !in_condition && !in_alternative => return true,
                 Some(v) if v != 0 && in_alternative => return true,

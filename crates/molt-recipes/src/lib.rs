@@ -9,7 +9,7 @@
 
 mod avx512;
 pub mod buildfile;
-mod cond;
+pub mod cond;
 pub mod ctree;
 pub mod cuda_to_neuron;
 pub mod file;

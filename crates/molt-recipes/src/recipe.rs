@@ -29,6 +29,15 @@ pub trait Recipe: Send + Sync {
         String::new()
     }
 
+    /// This recipe fitted to the repository at `root`, when it learns
+    /// something from the whole of it that one file does not show (the
+    /// x86 recipe: the macros a project defines for x86 only, in one header,
+    /// and tests in others). `None`: use the recipe as it is. Called once
+    /// per run, before the plan, on the repository as it is then.
+    fn fit(&self, _root: &std::path::Path) -> Option<&'static dyn Recipe> {
+        None
+    }
+
     /// The order site kinds should be migrated in: earlier kinds first. Tasks
     /// of a later kind depend on tasks of an earlier kind in the same file.
     fn kind_order(&self) -> &[&str] {

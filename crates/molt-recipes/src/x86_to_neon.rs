@@ -31,6 +31,7 @@ use serde::Deserialize;
 use crate::ctree::Dialect;
 use crate::recipe::{Recipe, Rewrite};
 use crate::{Error, Result};
+pub use derived::ProjectMacros;
 use guards::FEATURE_MACROS;
 
 pub const NAME: &str = "x86-to-neon";
@@ -132,7 +133,7 @@ pub struct ConstantMap {
 }
 
 /// The recipe, with its table indexed for lookups.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct X86ToNeon {
     table: Table,
     /// x86 name → portable name, for intrinsics, types and constants alike.
@@ -143,8 +144,11 @@ pub struct X86ToNeon {
     kept: BTreeSet<&'static str>,
     /// The feature macros whose ISA the table covers.
     features: BTreeSet<&'static str>,
-    /// A test of one of them in a condition (see [`X86ToNeon::widen`]).
+    /// A test of one of them in a condition (see [`X86ToNeon::widen`]),
+    /// or of a project's own x86 macro the port covers.
     feature_test: Regex,
+    /// The repository's own x86 macros ([`Recipe::fit`]); empty before.
+    project: ProjectMacros,
 }
 
 impl X86ToNeon {
@@ -177,15 +181,27 @@ impl X86ToNeon {
         }
         let kept = ["_MM_SHUFFLE", "_MM_SHUFFLE2"].into_iter().filter(|m| neon_header().contains(m)).collect();
         let isas: BTreeSet<&str> = table.intrinsics.iter().map(|i| i.isa.as_str()).collect();
-        let features = FEATURE_MACROS.iter().filter(|(_, isa)| isas.contains(isa)).map(|(m, _)| *m).collect();
-        let feature_test = guards::feature_test_re(&features);
-        Ok(Self { table, renames, notes, kept, features, feature_test })
+        let features: BTreeSet<&str> =
+            FEATURE_MACROS.iter().filter(|(_, isa)| isas.contains(isa)).map(|(m, _)| *m).collect();
+        let feature_test = guards::feature_test_re(features.iter().copied());
+        Ok(Self { table, renames, notes, kept, features, feature_test, project: ProjectMacros::default() })
     }
 
     /// The shared instance: the table is parsed once per process.
     pub fn shared() -> Result<&'static X86ToNeon> {
         static CELL: OnceLock<std::result::Result<X86ToNeon, String>> = OnceLock::new();
         CELL.get_or_init(|| X86ToNeon::new().map_err(|e| e.to_string())).as_ref().map_err(|e| Error::Table(e.clone()))
+    }
+
+    /// This recipe fitted to a project whose own x86 macros are `project`.
+    pub fn with_project(&self, project: ProjectMacros) -> X86ToNeon {
+        let feature_test = guards::feature_test_re(self.features.iter().copied().chain(project.covered()));
+        X86ToNeon { feature_test, project, ..self.clone() }
+    }
+
+    /// The project's own x86 macros this recipe knows of.
+    pub fn project_macros(&self) -> &ProjectMacros {
+        &self.project
     }
 
     pub fn table(&self) -> &Table {
@@ -196,6 +212,20 @@ impl X86ToNeon {
     pub fn portable_name(&self, x86: &str) -> Option<&str> {
         self.renames.get(x86).map(String::as_str)
     }
+}
+
+/// `base` fitted to `project`, once per distinct set of project macros in
+/// a process: the recipe is `&'static` for the run's workers, and a fleet
+/// of repositories that define the same macros shares one.
+fn fitted(base: &X86ToNeon, project: ProjectMacros) -> &'static dyn Recipe {
+    static FITTED: std::sync::Mutex<Vec<&'static X86ToNeon>> = std::sync::Mutex::new(Vec::new());
+    let mut fitted = FITTED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(r) = fitted.iter().find(|r| r.project == project) {
+        return *r;
+    }
+    let recipe: &'static X86ToNeon = Box::leak(Box::new(base.with_project(project)));
+    fitted.push(recipe);
+    recipe
 }
 
 impl Recipe for X86ToNeon {
@@ -218,6 +248,7 @@ impl Recipe for X86ToNeon {
                 && !text.contains("__SSE")
                 && !text.contains("__FMA")
                 && !text.contains("__x86")
+                && !self.project.x86.keys().any(|m| text.contains(m.as_str()))
             {
                 return Vec::new();
             }
@@ -237,6 +268,17 @@ impl Recipe for X86ToNeon {
             return crate::buildfile::rewrite_flags(path, text, targets);
         }
         Ok(Rewrite { text: text.to_owned(), ..Rewrite::default() })
+    }
+
+    fn fit(&self, root: &std::path::Path) -> Option<&'static dyn Recipe> {
+        let files = molt_syntax::walk_files(root, &molt_syntax::WalkOptions::sources()).ok()?;
+        let texts: Vec<(String, String)> = files
+            .into_iter()
+            .filter(|f| derived::is_c_family(&f.rel))
+            .filter_map(|f| Some((f.rel, std::fs::read_to_string(&f.abs).ok()?)))
+            .collect();
+        let project = ProjectMacros::scan(texts.iter().map(|(p, t)| (p.as_str(), t.as_str())), &self.features);
+        (!project.is_empty()).then(|| fitted(self, project))
     }
 
     fn instruction(&self, kind: &str) -> String {
@@ -275,11 +317,13 @@ impl Recipe for X86ToNeon {
 }
 
 mod cpuid;
+mod derived;
 mod guards;
 mod macros;
 mod rewrite;
 mod sites;
 mod target_attr;
+mod targets;
 
 #[cfg(test)]
 mod tests;

@@ -122,7 +122,9 @@ impl Cache {
 
     pub(crate) fn lookup(&self, rel: &str, lang: Lang, stamp: &Stamp) -> Hit<'_> {
         match self.entries.get(rel) {
-            Some(e) if e.index.lang != lang => Hit::Miss,
+            // A `.h` header's index may be C++'s ([`Lang::from_source`]); its
+            // hash or stamp ties that to the text, as for any other index.
+            Some(e) if e.index.lang != lang && !Lang::may_hold(rel, e.index.lang) => Hit::Miss,
             Some(e) if e.stamp == *stamp && !e.racy() => Hit::Fresh(&e.index),
             Some(e) => Hit::Verify(&e.index),
             None => Hit::Miss,

@@ -142,10 +142,11 @@ pub fn content_hash(bytes: &[u8]) -> String {
 }
 
 /// Indexes one file: `path` is its repository-relative path (it names the
-/// items and picks the language), `text` its bytes. Invalid UTF-8 is indexed
-/// as far as it goes, with a diagnostic.
+/// items and, with the text for a `.h` header, picks the language: see
+/// [`Lang::from_source`]), `text` its bytes. Invalid UTF-8 is indexed as far
+/// as it goes, with a diagnostic.
 pub fn index_file(path: &str, text: &[u8]) -> Result<FileIndex> {
-    let lang = Lang::from_path(path).ok_or_else(|| Error::UnknownLanguage(path.to_owned()))?;
+    let lang = Lang::from_source(path, text).ok_or_else(|| Error::UnknownLanguage(path.to_owned()))?;
     index_as(path, lang, text)
 }
 

@@ -20,6 +20,7 @@ mod c;
 mod cpp;
 #[cfg(feature = "go")]
 mod go;
+mod header;
 #[cfg(feature = "java")]
 mod java;
 #[cfg(feature = "javascript")]
@@ -61,7 +62,9 @@ impl Lang {
         Lang::Tsx,
     ];
 
-    /// The language of a file, from its extension. `.h` counts as C.
+    /// The language of a file, from its extension. `.h` counts as C; a
+    /// caller that has the file's text asks [`Lang::from_source`], which
+    /// reads a C++ header as C++.
     pub fn from_path(path: impl AsRef<Path>) -> Option<Lang> {
         let ext = path.as_ref().extension()?.to_str()?;
         Some(match ext {
@@ -76,6 +79,30 @@ impl Lang {
             "tsx" => Lang::Tsx,
             _ => return None,
         })
+    }
+
+    /// The language of a file from its path and its text: as
+    /// [`Lang::from_path`], except that a `.h` header whose text is C++ (a
+    /// namespace, a template, a class, `::`, `extern "C++"`, an include of
+    /// `<vector>`; see `lang/header.rs`) is C++. Whatever picks a grammar
+    /// for a file it has read (the index, the edit gate) asks this.
+    pub fn from_source(path: impl AsRef<Path>, text: &[u8]) -> Option<Lang> {
+        let path = path.as_ref();
+        match Lang::from_path(path)? {
+            // Without the C++ grammar, a C++ header is still best read as C.
+            Lang::C if is_header(path) && Lang::Cpp.is_enabled() && header::is_cpp_header(text) => Some(Lang::Cpp),
+            lang => Some(lang),
+        }
+    }
+
+    /// Whether a file at `path` may be read as `lang`: its extension's
+    /// language, or C++ for a `.h` header ([`Lang::from_source`]).
+    pub fn may_hold(path: impl AsRef<Path>, lang: Lang) -> bool {
+        let path = path.as_ref();
+        match Lang::from_path(path) {
+            Some(Lang::C) => lang == Lang::C || (lang == Lang::Cpp && is_header(path)),
+            found => found == Some(lang),
+        }
     }
 
     /// The language named by a user (`c`, `cpp`/`c++`, `rust`/`rs`, `python`/`py`, ...).
@@ -127,6 +154,11 @@ impl Lang {
     pub fn uses_braces(self) -> bool {
         self != Lang::Python
     }
+}
+
+/// Whether `path` is a `.h` header, which C and C++ share.
+fn is_header(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "h")
 }
 
 impl fmt::Display for Lang {

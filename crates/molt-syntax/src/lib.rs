@@ -9,8 +9,10 @@
 //! memory.
 //!
 //! # Pieces
-//! - [`Lang`]: the languages, detected by extension; one file per language
-//!   under `lang/`, each behind a cargo feature of the same name.
+//! - [`Lang`]: the languages, detected by extension, and a `.h` header by
+//!   its text too (C++ when it has a namespace, a template, a class, `::`;
+//!   [`Lang::from_source`]); one file per language under `lang/`, each
+//!   behind a cargo feature of the same name.
 //! - [`parse`]: text to tree plus [`Diagnostic`]s. Broken code is data. C
 //!   and C++ are parsed from a copy in which declaration macros
 //!   (`MEM_STATIC`, `SQLITE_API`) are spaces of the same length

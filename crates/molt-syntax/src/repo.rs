@@ -173,7 +173,9 @@ pub(crate) fn walk(root: &Path, langs: &[Lang]) -> Result<Vec<Found>> {
         .into_iter()
         .filter_map(|f| {
             let lang = Lang::from_path(&f.abs)?;
-            (langs.is_empty() || langs.contains(&lang)).then_some(Found { rel: f.rel, abs: f.abs, lang })
+            // A `.h` header may turn out C++ once read: a C++ walk takes it too.
+            let wanted = langs.is_empty() || langs.iter().any(|&l| Lang::may_hold(&f.abs, l));
+            wanted.then_some(Found { rel: f.rel, abs: f.abs, lang })
         })
         .collect())
 }
@@ -256,6 +258,8 @@ pub fn index_repo(root: &Path, options: &IndexOptions) -> Result<RepoIndex> {
     let mut entries = HashMap::new();
     for r in results {
         match r {
+            // A header the walk took for a C++ walk, whose text is C.
+            Ok((f, ..)) if !options.langs.is_empty() && !options.langs.contains(&f.lang) => {}
             Ok((f, from_cache, entry)) => {
                 index.cached += usize::from(from_cache);
                 match entry {
@@ -289,6 +293,8 @@ fn skipped(f: &Found, reason: SkipReason) -> Skipped {
 }
 
 fn index_found(f: &Found, bytes: &[u8], project: Option<&ProjectMacros>) -> std::result::Result<FileIndex, Skipped> {
-    crate::index::index_in(&f.rel, f.lang, bytes, project)
+    // The walk knew only the extension; a `.h` header's text says C or C++.
+    let lang = Lang::from_source(&f.rel, bytes).unwrap_or(f.lang);
+    crate::index::index_in(&f.rel, lang, bytes, project)
         .map_err(|e| skipped(f, SkipReason::Unreadable { error: e.to_string() }))
 }

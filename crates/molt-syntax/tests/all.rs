@@ -782,3 +782,34 @@ fn old_caches_are_pruned_beyond_the_limit() {
     assert_eq!(left, ["c2.json", "c3.json", "c4.json", "other.txt"]);
     assert_eq!(prune_caches(dir.path(), 3), 0);
 }
+
+/// Regression (hnswlib): a repository's `.h` headers were all indexed as
+/// C, so a C++ header's methods were no items. Each header is read as what
+/// its text is, a C++-only index takes the C++ headers and leaves the C
+/// ones, and the cache serves a C++ header's index again.
+#[test]
+fn headers_are_indexed_as_what_their_text_is() {
+    let repo = tempfile::tempdir().unwrap();
+    let root = repo.path();
+    let cpp = "#pragma once\n#include <vector>\nnamespace hn {\nclass Index {\n public:\n  int size() const { return n; }\n  int n;\n};\n}\n";
+    std::fs::write(root.join("index.h"), cpp).unwrap();
+    std::fs::write(
+        root.join("k.h"),
+        "#ifdef __cplusplus\nextern \"C\" {\n#endif\nint k(void);\n#ifdef __cplusplus\n}\n#endif\n",
+    )
+    .unwrap();
+    let langs = |index: &RepoIndex| index.files.iter().map(|f| format!("{} {}", f.path, f.lang)).collect::<Vec<_>>();
+    let all = index_repo(root, &IndexOptions::default()).unwrap();
+    assert_eq!(langs(&all), ["index.h cpp", "k.h c"]);
+    assert!(all.file("index.h").unwrap().items.iter().any(|i| i.path == "index.h::hn::Index::size"));
+    let only_cpp = index_repo(root, &IndexOptions { langs: vec![Lang::Cpp], ..IndexOptions::default() }).unwrap();
+    assert_eq!(langs(&only_cpp), ["index.h cpp"]);
+    let only_c = index_repo(root, &IndexOptions { langs: vec![Lang::C], ..IndexOptions::default() }).unwrap();
+    assert_eq!(langs(&only_c), ["k.h c"]);
+
+    let cache_dir = tempfile::tempdir().unwrap();
+    let options = IndexOptions { cache: Some(cache_dir.path().join("index.json")), ..IndexOptions::default() };
+    assert_eq!(index_repo(root, &options).unwrap().cached, 0);
+    let again = index_repo(root, &options).unwrap();
+    assert_eq!((again.cached, langs(&again)), (2, langs(&all)));
+}

@@ -64,6 +64,20 @@ impl Outcome {
         tests_text(self.get("test-aarch64-qemu"))
     }
 
+    /// Whether the aarch64 build chooses the ported kernels: the project's
+    /// check `dispatch-aarch64-qemu` (a program that asks the project's own
+    /// dispatcher, under qemu), with the last line it printed.
+    pub(crate) fn arm_dispatch(&self) -> String {
+        match self.get("dispatch-aarch64-qemu") {
+            None => "no check".to_owned(),
+            Some(r) => {
+                let said = r.output.lines().rev().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+                let said: String = said.chars().take(80).collect::<String>().replace('|', "/");
+                format!("{} ({said})", if r.passed { "yes" } else { "no" })
+            }
+        }
+    }
+
     pub(crate) fn x86_tests(&self) -> String {
         tests_text(self.get("test-x86-64"))
     }

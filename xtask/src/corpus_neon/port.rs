@@ -23,6 +23,9 @@ pub(crate) struct Port {
     pub(crate) committed_tasks: usize,
     /// Reason → sites, over the unmapped and failed sites.
     pub(crate) reasons: BTreeMap<String, usize>,
+    /// What is left, precisely: "file, function (N sites): reason", one
+    /// line per item left (unmapped, failed or blocked).
+    pub(crate) residue: Vec<String>,
 }
 
 pub(crate) fn port(recipe: &dyn molt_recipes::Recipe, work: &Path) -> Result<Port> {
@@ -39,6 +42,8 @@ pub(crate) fn port_including(recipe: &dyn molt_recipes::Recipe, work: &Path, inc
         include.join(", ")
     );
     let spec = Spec::parse("molt.toml", &spec_text).map_err(|e| anyhow::anyhow!("{e}"))?;
+    // As `molt run` does (Workspace::recipe): fitted to the project.
+    let recipe = recipe.fit(work).unwrap_or(recipe);
     let files = molt_agent::run::source_files(work, &spec).map_err(|e| anyhow::anyhow!("{e}"))?;
     let plan = rules_plan(&spec, recipe, &files);
     let policy = molt_agent::spec::path_policy(&spec).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -56,8 +61,11 @@ pub(crate) fn port_including(recipe: &dyn molt_recipes::Recipe, work: &Path, inc
         let Some(i) = ready else { bail!("the plan has a dependency cycle") };
         let task = pending.remove(i);
         port.sites += task.sites.len();
-        if task.depends_on.iter().any(|d| done.get(d.as_str()) == Some(&false)) {
+        if let Some(dep) = task.depends_on.iter().find(|d| done.get(d.as_str()) == Some(&false)) {
             port.blocked += task.sites.len();
+            let behind =
+                plan.tasks.iter().find(|t| &t.id == dep).map_or_else(|| dep.to_string(), |t| where_of(&t.sites));
+            port.residue.push(format!("{}: blocked behind {behind}", where_of(&task.sites)));
             done.insert(task.id.as_str().to_owned(), false);
             continue;
         }
@@ -65,8 +73,19 @@ pub(crate) fn port_including(recipe: &dyn molt_recipes::Recipe, work: &Path, inc
             Ok(out) => {
                 port.migrated += out.mapped.len();
                 port.unmapped += out.unmapped.len();
-                for (_, why) in &out.unmapped {
+                // One line per item and reason, at the item's first site left.
+                let mut left: BTreeMap<(String, Option<String>, String), (usize, usize)> = BTreeMap::new();
+                for (site, why) in &out.unmapped {
                     *port.reasons.entry(short_reason(why)).or_default() += 1;
+                    let key = (site.path.clone(), site.symbol.clone(), short_reason(why));
+                    let at = left.entry(key).or_insert((site.line, 0));
+                    at.0 = at.0.min(site.line);
+                    at.1 += 1;
+                }
+                for ((path, symbol, why), (line, n)) in left {
+                    let site = molt_core::Site { path, symbol, line, ..out.unmapped[0].0.clone() };
+                    let s = if n == 1 { "" } else { "s" };
+                    port.residue.push(format!("{} ({n} site{s}): {why}", where_of(std::slice::from_ref(&site))));
                 }
                 let ok = out.unmapped.is_empty();
                 port.committed_tasks += usize::from(ok && !out.changed.is_empty());
@@ -74,12 +93,29 @@ pub(crate) fn port_including(recipe: &dyn molt_recipes::Recipe, work: &Path, inc
             }
             Err(e) => {
                 port.failed += task.sites.len();
+                port.residue.push(format!(
+                    "{}: the rewrite failed: {}",
+                    where_of(&task.sites),
+                    short_reason(&e.to_string())
+                ));
                 *port.reasons.entry(short_reason(&e.to_string())).or_default() += task.sites.len();
                 done.insert(task.id.as_str().to_owned(), false);
             }
         }
     }
     Ok(port)
+}
+
+/// Where sites are: the file and the function (or "file level").
+fn where_of(sites: &[molt_core::Site]) -> String {
+    let Some(first) = sites.first() else { return "no sites".to_owned() };
+    let name = first.symbol.as_deref().and_then(|s| s.strip_prefix(&format!("{}::", first.path))).unwrap_or("");
+    let item = match name {
+        "" => format!("line {} (file level)", first.line),
+        n if n.chars().all(|c| c.is_alphanumeric() || c == '_' || c == ':') => format!("{n}(), line {}", first.line),
+        n => format!("{n}, line {}", first.line),
+    };
+    format!("{}, {item}", first.path)
 }
 
 /// C and C++ sources and headers, by their usual extensions.

@@ -28,6 +28,7 @@ pub(crate) const PROJECTS: &[Project] = &[
             "CMakeLists.txt",
             "CMakePresets.json",
         ],
+        undefine: &[],
         compile: &["."],
         flags: &["-I."],
         x86_flags: &[
@@ -36,7 +37,6 @@ pub(crate) const PROJECTS: &[Project] = &[
             ("avx2", "-mavx2"),
             ("avx512", "-mavx512f -mavx512vl"),
         ],
-        residue: "the dispatcher (blake3_dispatch.c) picks kernels by cpuid under IS_X86; aarch64 needs its own path",
         kernels: Some(KernelCheck {
             driver: include_str!("blake3_kernels.c"),
             sources: &["blake3_portable.c", "blake3_sse2.c", "blake3_sse41.c", "blake3_avx2.c"],
@@ -71,10 +71,10 @@ pub(crate) const PROJECTS: &[Project] = &[
         },
         dir: "vendor",
         remove: &["src/dsp/*_neon.c", "src/dsp/neon.h", "src/dsp/*_mips*.c", "src/dsp/*_msa.c", "src/dsp/msa_macro.h"],
+        undefine: &[],
         compile: &["src/dsp"],
         flags: &["-I."],
         x86_flags: &[("sse2", "-msse2"), ("sse41", "-msse4.1")],
-        residue: "the kernels are chosen by VP8GetCPUInfo (cpuid) and WEBP_USE_SSE2/WEBP_USE_NEON from cpu.h",
         kernels: None,
         own: None,
     },
@@ -89,15 +89,13 @@ pub(crate) const PROJECTS: &[Project] = &[
             compiler: Compiler::None,
         },
         dir: "libdeflate",
-        // lib/arm stays: libdeflate includes it by architecture, so a user
-        // without it would have to edit those includes first.
-        remove: &["scripts/"],
+        // lib/arm goes, and with it the branches that include it by
+        // architecture (ARCH_ARM32/ARCH_ARM64), as if it never was.
+        remove: &["scripts/", "lib/arm/"],
+        undefine: &["ARCH_ARM32", "ARCH_ARM64"],
         compile: &["lib"],
         flags: &["-I."],
         x86_flags: &[],
-        residue: "lib/x86 is compiled only on x86 (lib/adler32.c and crc32.c include it by architecture, and \
-                  lib/x86/cpu_features.c chooses by cpuid); upstream's lib/arm stays, so its aarch64 figures count \
-                  upstream's NEON, and the ported templates are checked on their own (libdeflate_kernels.c)",
         kernels: Some(KernelCheck { driver: include_str!("libdeflate_kernels.c"), sources: &[], flags: &["-Ilib", "-I."] }),
         own: Some(own::OwnTests {
             spec: include_str!("libdeflate.molt.toml"),
@@ -116,10 +114,10 @@ pub(crate) const PROJECTS: &[Project] = &[
         },
         dir: "zstd/lib",
         remove: &["decompress/huf_decompress_amd64.S"],
+        undefine: &[],
         compile: &["common", "compress", "decompress"],
         flags: &["-I.", "-Icommon", "-DZSTD_DISABLE_ASM"],
         x86_flags: &[],
-        residue: "zstd keeps its NEON paths inline (ZSTD_ARCH_ARM_NEON), so there is nothing upstream to remove",
         kernels: None,
         own: None,
     },
@@ -138,16 +136,11 @@ pub(crate) const PROJECTS: &[Project] = &[
         dir: ".",
         // No NEON upstream; the Python bindings and CI files are not part of the C++ build.
         remove: &["python_bindings/", ".github/"],
+        undefine: &[],
         compile: &["tests/cpp"],
         flags: &["-I."],
         // Upstream's CMake builds with -march=native; these make every kernel set compile on x86.
         x86_flags: &[("", "-mavx -mavx512f")],
-        residue: "hnswalg.h's _mm_prefetch hints (in HierarchicalNSW's methods): the rewrite is C++, but molt-syntax's \
-                  gate reads a .h file as C and refuses it; hnswlib.h's cpuid() and xgetbv() (for AVXCapable, \
-                  AVX512Capable) need x86 feature detection answered on aarch64. Build files change last, so the \
-                  CMakeLists.txt rewrite (-march=native for x86 only) waits behind these and the aarch64 build still \
-                  sees -march=native. The SIMD kernels compile only under USE_SSE/USE_AVX (hnswlib.h: __SSE__ or \
-                  _M_AMD64); the AVX-512 kernels are kept x86-only",
         kernels: None,
         own: Some(own::OwnTests { spec: include_str!("hnswlib.molt.toml"), deps: &[] }),
     },

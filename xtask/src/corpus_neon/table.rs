@@ -14,16 +14,16 @@ fn top_reasons(r: &Row, n: usize) -> String {
 pub(super) fn print(rows: &[Row]) {
     println!();
     println!(
-        "| project | sites | migrated by rules | left for a model (top reasons) | aarch64 build | tests passed under qemu | NEON vector instructions in the aarch64 objects |"
+        "| project | sites | migrated by rules | left for a model (top reasons) | aarch64 build | tests passed under qemu | ported kernels chosen on aarch64 | NEON vector instructions in the aarch64 objects |"
     );
-    println!("| --- | --- | --- | --- | --- | --- | --- |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
     for r in rows {
-        let (build, tests) = match &r.own {
-            Some(o) => (o.arm_build(), o.arm_tests()),
-            None => ("no own build in the crate".to_owned(), "no own tests in the crate".to_owned()),
+        let (build, tests, chosen) = match &r.own {
+            Some(o) => (o.arm_build(), o.arm_tests(), o.arm_dispatch()),
+            None => ("no own build".to_owned(), "no own tests".to_owned(), "no check".to_owned()),
         };
         println!(
-            "| {} | {} | {} ({:.1}%) | {} ({}) | {} | {} | {} |",
+            "| {} | {} | {} ({:.1}%) | {} ({}) | {} | {} | {} | {} |",
             r.name,
             r.port.sites,
             r.port.migrated,
@@ -32,6 +32,7 @@ pub(super) fn print(rows: &[Row]) {
             top_reasons(r, 3),
             build,
             tests,
+            chosen,
             r.after.arm.vector,
         );
     }
@@ -67,7 +68,13 @@ pub(super) fn print(rows: &[Row]) {
     }
     println!();
     for r in rows {
-        println!("{}: not reached by rules: {}", r.name, r.residue);
+        match r.port.residue.len() {
+            0 => println!("{}: every site ported by rules", r.name),
+            n => println!("{}: left by the rules ({n} items):", r.name),
+        }
+        for line in &r.port.residue {
+            println!("  {line}");
+        }
         if let Some(k) = &r.kernels {
             println!("  ported kernels against the project's portable code, aarch64 under qemu: {k}");
         }

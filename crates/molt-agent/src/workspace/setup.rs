@@ -39,9 +39,11 @@ impl Workspace {
     /// repository for a fleet-wide spec), or `git+URL@COMMIT[#SUBDIR]`,
     /// fetched once into the recipe cache (`~/.cache/molt/recipes`). A spec
     /// that names none gets a recipe that finds nothing (the planner agent
-    /// plans from the goal).
+    /// plans from the goal). The recipe is fitted to this repository
+    /// ([`Recipe::fit`]: the x86 recipe learns the project's own x86 macros).
     pub fn recipe(&self, spec: &Spec, spec_dir: &Path) -> Result<&'static dyn Recipe> {
-        recipe_of(spec, spec_dir)
+        let recipe = recipe_of(spec, spec_dir)?;
+        Ok(recipe.fit(&self.root).unwrap_or(recipe))
     }
 
     /// The model of a run: the spec's `[model]` with `model_override` over

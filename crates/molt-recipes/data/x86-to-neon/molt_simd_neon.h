@@ -209,7 +209,14 @@ static inline int32x4_t molt__cvt_fix(float32x4_t a, int32x4_t r)
 static inline molt_m128 molt_mm_loadu_ps(const float *p) { return vld1q_f32(p); }
 /* x86 faults on a pointer not 16-byte aligned; this does not check. */
 static inline molt_m128 molt_mm_load_ps(const float *p) { return vld1q_f32(p); }
-static inline molt_m128 molt_mm_load_ss(const float *p) { return vsetq_lane_f32(*p, vdupq_n_f32(0.0f), 0); }
+/* load_ss and set_ss build the low 64 bits and zero the high half: gcc
+ * makes that a 32-bit load (or move), which zeroes the rest of the register
+ * (gcc 12 adds an `fmov d, d` that is not needed), where a lane set into a
+ * zero vector is a zeroing movi and an insert. */
+static inline molt_m128 molt_mm_load_ss(const float *p)
+{
+    return vcombine_f32(vld1_lane_f32(p, vdup_n_f32(0.0f), 0), vdup_n_f32(0.0f));
+}
 static inline molt_m128 molt_mm_broadcast_ss(const float *p) { return vld1q_dup_f32(p); }
 static inline void molt_mm_storeu_ps(float *p, molt_m128 a) { vst1q_f32(p, a); }
 static inline void molt_mm_store_ps(float *p, molt_m128 a) { vst1q_f32(p, a); }
@@ -225,7 +232,7 @@ static inline molt_m128 molt_mm_set_ps(float e3, float e2, float e1, float e0)
     return molt_mm_setr_ps(e0, e1, e2, e3);
 }
 static inline molt_m128 molt_mm_set1_ps(float a) { return vdupq_n_f32(a); }
-static inline molt_m128 molt_mm_set_ss(float a) { return vsetq_lane_f32(a, vdupq_n_f32(0.0f), 0); }
+static inline molt_m128 molt_mm_set_ss(float a) { return vcombine_f32(vset_lane_f32(a, vdup_n_f32(0.0f), 0), vdup_n_f32(0.0f)); }
 static inline molt_m128 molt_mm_setzero_ps(void) { return vdupq_n_f32(0.0f); }
 static inline float molt_mm_cvtss_f32(molt_m128 a) { return vgetq_lane_f32(a, 0); }
 
@@ -794,8 +801,15 @@ static inline molt_m128i molt_mm_set_epi64x(long long e1, long long e0)
 }
 static inline molt_m128i molt_mm_set1_epi64x(long long a) { return MOLT__FS64(vdupq_n_s64((int64_t)a)); }
 
-/* lane 0 = a, the others 0 */
-static inline molt_m128i molt_mm_cvtsi32_si128(int a) { return vsetq_lane_s32(a, vdupq_n_s32(0), 0); }
+/* lane 0 = a, the others 0. Set as the zero-extended 64-bit lane 0, which
+ * gcc makes a move from the general register (fmov writes the whole vector
+ * register; gcc 12 adds an `fmov d, d` where it cannot see that a's upper 32
+ * bits are zero), where a 32-bit lane set into a zero vector is a zeroing
+ * movi and an insert, both on the vector pipes. */
+static inline molt_m128i molt_mm_cvtsi32_si128(int a)
+{
+    return vreinterpretq_s32_s64(vsetq_lane_s64((int64_t)(uint32_t)a, vdupq_n_s64(0), 0));
+}
 static inline molt_m128i molt_mm_cvtsi64_si128(long long a) { return MOLT__FS64(vsetq_lane_s64((int64_t)a, vdupq_n_s64(0), 0)); }
 static inline molt_m128i molt_mm_cvtsi64x_si128(long long a) { return molt_mm_cvtsi64_si128(a); }
 static inline long long molt_mm_cvtsi128_si64(molt_m128i a) { return (long long)vgetq_lane_s64(MOLT__S64(a), 0); }

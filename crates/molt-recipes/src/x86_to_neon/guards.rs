@@ -1,7 +1,6 @@
 //! Feature guards: which preprocessor conditions test x86 features the
 //! port provides, and widening them to aarch64.
 
-use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -50,7 +49,20 @@ pub(super) const OTHER_ARCH_MACROS: &[&str] = &[
     "_M_ARM",
     "__riscv",
     "__powerpc__",
+    "__powerpc64__",
     "__PPC__",
+    "__PPC64__",
+    "__ppc64__",
+    "__mips__",
+    "__mips",
+    "__mips64",
+    "__loongarch__",
+    "__loongarch64",
+    "__s390x__",
+    "__sparc__",
+    "__wasm__",
+    "__wasm32__",
+    "__e2k__",
 ];
 
 /// The aarch64 test a widened condition adds.
@@ -61,17 +73,36 @@ impl X86ToNeon {
     /// the port provides: no architecture macro (`__x86_64__`: x86's own
     /// code), no feature the table lacks (`__AVX512F__`), no other
     /// architecture (`__aarch64__`: it already has a path there).
+    ///
+    /// The project's own x86 macros ([`super::ProjectMacros`]) count as
+    /// features. An architecture macro may stand beside a feature where the
+    /// widened condition still holds on aarch64, as in
+    /// `defined(__SSE__) || defined(_M_X64)` (MSVC's way of saying SSE).
     pub(super) fn is_ported_condition(&self, cond: &str) -> bool {
         let mut any = false;
+        let mut arch = false;
         for word in words(cond) {
-            if ARCH_MACROS.contains(&word) || OTHER_ARCH_MACROS.contains(&word) {
+            if OTHER_ARCH_MACROS.contains(&word) || self.project.other.contains(word) {
                 return false;
             }
-            if self.features.contains(word) {
+            if self.features.contains(word) || self.project.x86.get(word) == Some(&true) {
                 any = true;
-            } else if is_feature_macro(word) {
+            } else if is_feature_macro(word) || self.project.x86.contains_key(word) {
                 return false;
+            } else if ARCH_MACROS.contains(&word) {
+                arch = true;
             }
+        }
+        if any && arch {
+            // On aarch64 no x86 macro is defined; the widened tests hold.
+            let on_aarch64 = |name: &str| match name {
+                "__aarch64__" => crate::cond::Macro::Value(1),
+                n if ARCH_MACROS.contains(&n) || is_feature_macro(n) || n == "_M_IX86_FP" => {
+                    crate::cond::Macro::Undefined
+                }
+                _ => crate::cond::Macro::Unknown,
+            };
+            return crate::cond::value_in(&self.widen(cond), &on_aarch64) != Some(0);
         }
         any
     }
@@ -79,13 +110,49 @@ impl X86ToNeon {
     /// `cond` with each test of a ported feature made true on aarch64:
     /// `defined(__SSE2__)` → `(defined(__SSE2__) || defined(__aarch64__))`.
     pub(super) fn widen(&self, cond: &str) -> String {
-        self.feature_test
-            .replace_all(cond, |c: &regex::Captures<'_>| match (c.get(1).or(c.get(2)), c.get(3)) {
-                (Some(name), _) => format!("(defined({}) || {AARCH64})", name.as_str()),
-                (None, Some(name)) => format!("({} || {AARCH64})", name.as_str()),
-                (None, None) => c[0].to_owned(),
-            })
-            .into_owned()
+        widen_tests(&self.feature_test, cond)
+    }
+
+    /// In an item's portable copy, a test of x86-64 itself, as zstd's
+    /// `#if defined(__x86_64__)` before `_bzhi_u64` (else a 32-bit path
+    /// that asserts 32-bit words) or blake3's "SSE2 is baseline on amd64",
+    /// widened to aarch64: the copy's x86 names are ported, and aarch64 is
+    /// 64-bit as x86-64 is. Not where the branch holds assembly, nor where
+    /// the `#if` has a branch for another architecture (its own path).
+    pub(super) fn widen_x86_64_test(&self, node: Node<'_>, src: &str) -> Option<(usize, usize, String)> {
+        static RE: OnceLock<Regex> = OnceLock::new();
+        let re = RE.get_or_init(|| feature_test_re(X86_64_MACROS.iter().copied()));
+        let cond = node.child_by_field_name("condition").or_else(|| node.child_by_field_name("name"))?;
+        if !words(ctree::text(cond, src)).any(|w| X86_64_MACROS.contains(&w)) {
+            return None;
+        }
+        // Every condition of the chain, from its `#if` down its `#elif`s.
+        let mut head = node;
+        while head.kind() == "preproc_elif" {
+            head = head.parent()?;
+        }
+        let mut chain = Some(head);
+        while let Some(n) = chain {
+            let c = n.child_by_field_name("condition").or_else(|| n.child_by_field_name("name"));
+            let other = |w: &str| OTHER_ARCH_MACROS.contains(&w) || self.project.other.contains(w);
+            if c.is_some_and(|c| words(ctree::text(c, src)).any(other)) {
+                return None;
+            }
+            chain = n.child_by_field_name("alternative");
+        }
+        let alternative = node.child_by_field_name("alternative").map(|a| a.id());
+        let mut asm = false;
+        let mut c = node.walk();
+        for child in node.children(&mut c).filter(|ch| Some(ch.id()) != alternative) {
+            ctree::walk(child, &mut |n| asm |= matches!(n.kind(), "gnu_asm_expression" | "asm_statement"));
+        }
+        if asm {
+            return None;
+        }
+        if node.kind() == "preproc_ifdef" {
+            return self.widen_guard(node, src);
+        }
+        Some((cond.start_byte(), cond.end_byte(), widen_tests(re, ctree::text(cond, src))))
     }
 
     /// The splice that widens one guard directive, `(start, end, text)`.
@@ -144,6 +211,19 @@ impl X86ToNeon {
     }
 }
 
+/// x86-64's own macros (not the 32-bit ones: aarch64 is a 64-bit target).
+const X86_64_MACROS: &[&str] = &["__x86_64__", "__x86_64", "__amd64__", "__amd64", "_M_X64", "_M_AMD64"];
+
+/// `cond` with each test `re` finds made true on aarch64.
+fn widen_tests(re: &Regex, cond: &str) -> String {
+    re.replace_all(cond, |c: &regex::Captures<'_>| match (c.get(1).or(c.get(2)), c.get(3)) {
+        (Some(name), _) => format!("(defined({}) || {AARCH64})", name.as_str()),
+        (None, Some(name)) => format!("({} || {AARCH64})", name.as_str()),
+        (None, None) => c[0].to_owned(),
+    })
+    .into_owned()
+}
+
 /// The identifiers of a preprocessor condition, comments left out.
 pub(super) fn words(cond: &str) -> impl Iterator<Item = &str> {
     static RE: OnceLock<Regex> = OnceLock::new();
@@ -161,8 +241,8 @@ pub(super) fn words(cond: &str) -> impl Iterator<Item = &str> {
 }
 
 /// `defined(M)`, `defined M` or a bare `M`, for the feature macros `features`.
-pub(super) fn feature_test_re(features: &BTreeSet<&str>) -> Regex {
-    let names = features.iter().copied().collect::<Vec<_>>().join("|");
+pub(super) fn feature_test_re<'a>(features: impl Iterator<Item = &'a str>) -> Regex {
+    let names = features.map(regex::escape).collect::<Vec<_>>().join("|");
     Regex::new(&format!(r"defined\s*\(\s*({names})\s*\)|defined\s+({names})\b|\b({names})\b"))
         .unwrap_or_else(|_| unreachable!("feature macro names are plain words"))
 }

@@ -55,6 +55,7 @@ impl X86ToNeon {
         }
         let masked = molt_syntax::masked_ranges(dialect.lang(), text.as_bytes());
         let own = own_macros(text);
+        let x86_only = self.x86_only_functions(&tree, text, &current, &own);
         let mut copied_errors = 0;
         for (item, sites) in items.values() {
             let start = match ctree::item_start(*item, text, &masked) {
@@ -64,7 +65,19 @@ impl X86ToNeon {
                     continue;
                 }
             };
+            let calls_x86_only = || {
+                let mut found = false;
+                ctree::walk(*item, &mut |n| {
+                    found |= self.live_call(n, text).is_some_and(|f| x86_only.contains(f));
+                });
+                found
+            };
             match self.translate_item(*item, text, &own) {
+                // A function that calls one kept for x86 alone stays with it.
+                Ok(_) if calls_x86_only() => {
+                    splices.push(crate::avx512::keep_x86_only(*item, start, text));
+                    out.mapped.extend(sites.iter().map(|s| (*s).clone()));
+                }
                 Ok((translated, notes)) => {
                     // The copy repeats what tree-sitter could not read in the
                     // original (a `WEBP_RESTRICT` in a parameter list): no new error.
@@ -184,6 +197,60 @@ impl X86ToNeon {
         Ok(out)
     }
 
+    /// The file's functions that other targets will not have: those already
+    /// kept for x86 alone (defined only in an x86-only branch), those that
+    /// will be (AVX-512 alone stands in their way), and, to a fixed point,
+    /// the functions with sites that call one of them.
+    fn x86_only_functions(
+        &self,
+        tree: &tree_sitter::Tree,
+        text: &str,
+        sites: &[Site],
+        own: &BTreeSet<String>,
+    ) -> BTreeSet<String> {
+        let ported = |cond: &str| self.is_ported_condition(cond);
+        // name → (defined outside x86-only branches, has sites, calls)
+        let mut functions: BTreeMap<String, (bool, bool, BTreeSet<String>)> = BTreeMap::new();
+        let with_sites: BTreeSet<usize> = sites
+            .iter()
+            .filter_map(|s| tree.root_node().descendant_for_byte_range(s.start, s.end))
+            .filter_map(ctree::enclosing_item)
+            .map(|i| i.id())
+            .collect();
+        let mut x86_only = BTreeSet::new();
+        ctree::walk(tree.root_node(), &mut |node| {
+            if node.kind() != "function_definition" || ctree::enclosing_item(node).map(|i| i.id()) != Some(node.id()) {
+                return;
+            }
+            let Some(name) = ctree::item_name(node, text) else { return };
+            let entry = functions.entry(name.clone()).or_default();
+            entry.0 |= !ctree::in_x86_only_branch(node, text, &ported);
+            if with_sites.contains(&node.id()) {
+                entry.1 = true;
+                if matches!(self.translate_item(node, text, own), Err(why) if crate::avx512::only_avx512(&why)) {
+                    x86_only.insert(name.clone());
+                }
+            }
+            ctree::walk(node, &mut |n| {
+                if let Some(f) = self.live_call(n, text) {
+                    entry.2.insert(f.to_owned());
+                }
+            });
+        });
+        x86_only.extend(functions.iter().filter(|(_, f)| !f.0).map(|(n, _)| n.clone()));
+        loop {
+            let more: Vec<String> = functions
+                .iter()
+                .filter(|(n, f)| f.1 && !x86_only.contains(*n) && f.2.iter().any(|c| x86_only.contains(c)))
+                .map(|(n, _)| n.clone())
+                .collect();
+            if more.is_empty() {
+                return x86_only;
+            }
+            x86_only.extend(more);
+        }
+    }
+
     /// The item's text with every mapped name renamed, and the semantic notes
     /// of the intrinsics it uses; or why it cannot be translated.
     /// `own`: the names the file `#define`s itself ([`own_macros`]).
@@ -206,7 +273,8 @@ impl X86ToNeon {
                     // Assembly only x86 compiles stays as it is; `cpuid` and
                     // `xgetbv` become calls of the headers' answers.
                     let ported = |cond: &str| self.is_ported_condition(cond);
-                    if ctree::in_x86_only_branch(node, src, &ported) {
+                    let decide = |cond: &str| self.value_on_every_target(cond);
+                    if ctree::in_x86_only_branch(node, src, &ported) || ctree::in_dead_branch(node, src, &decide) {
                         return;
                     }
                     match empty_asm(node, src) {
@@ -230,10 +298,13 @@ impl X86ToNeon {
                     return;
                 }
                 "preproc_ifdef" | "preproc_if" | "preproc_elif" => {
-                    if self.classify(node, src) == Some("x86-guard") {
-                        if let Some((start, end, new)) = self.widen_guard(node, src) {
-                            widened.push((start - base, end - base, new));
-                        }
+                    let splice = if self.classify(node, src) == Some("x86-guard") {
+                        self.widen_guard(node, src)
+                    } else {
+                        self.widen_x86_64_test(node, src)
+                    };
+                    if let Some((start, end, new)) = splice {
+                        widened.push((start - base, end - base, new));
                     }
                     return;
                 }
@@ -423,4 +494,22 @@ fn wrap_item(item: Node<'_>, start: usize, src: &str, translated: &str, notes: &
     s.push_str(translated);
     s.push_str("\n#endif");
     (line_start, item.end_byte(), s)
+}
+
+impl X86ToNeon {
+    /// The name a call expression calls, when it is a plain identifier and
+    /// the call is compiled for other targets than x86 (not in an x86-only
+    /// or dead branch).
+    fn live_call<'a>(&self, node: Node<'_>, src: &'a str) -> Option<&'a str> {
+        if node.kind() != "call_expression" {
+            return None;
+        }
+        let f = node.child_by_field_name("function").filter(|f| f.kind() == "identifier")?;
+        let ported = |cond: &str| self.is_ported_condition(cond);
+        let decide = |cond: &str| self.value_on_every_target(cond);
+        if ctree::in_x86_only_branch(node, src, &ported) || ctree::in_dead_branch(node, src, &decide) {
+            return None;
+        }
+        Some(ctree::text(f, src))
+    }
 }

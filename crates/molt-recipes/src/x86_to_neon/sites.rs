@@ -51,7 +51,8 @@ impl X86ToNeon {
         ctree::walk(tree.root_node(), &mut |node| {
             let Some(kind) = self.classify(node, text).or_else(|| self.mapped_call(node, text)) else { return };
             let ported = |cond: &str| self.is_ported_condition(cond);
-            if ctree::in_x86_only_branch(node, text, &ported) || ctree::in_dead_branch(node, text) {
+            let decide = |cond: &str| self.value_on_every_target(cond);
+            if ctree::in_x86_only_branch(node, text, &ported) || ctree::in_dead_branch(node, text, &decide) {
                 return;
             }
             let symbol = ctree::enclosing_item(node)

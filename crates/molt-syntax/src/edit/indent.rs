@@ -51,7 +51,7 @@ pub(crate) fn reindent(text: &str, indent: &str, lang: Lang) -> String {
 /// item's own indentation. Replacing the item with this text is a no-op.
 pub fn item_text(file_text: &str, item: &Item) -> String {
     let indent = indent_at(file_text, item.span.start);
-    relative(&file_text[item.span.start..item.span.end], indent, lang_of(item))
+    relative(&file_text[item.span.start..item.span.end], indent, lang_of(item, file_text))
 }
 
 /// An item's body in the form `replace_body` takes (lines after the first
@@ -59,7 +59,7 @@ pub fn item_text(file_text: &str, item: &Item) -> String {
 /// has no body. Replacing the body with this text is a no-op.
 pub fn body_text(file_text: &str, item: &Item) -> Option<String> {
     let body = item.body?;
-    let lang = lang_of(item);
+    let lang = lang_of(item, file_text);
     // As `replace_body` does: a brace body goes at the item's indentation,
     // an indented block at its first line's.
     let at = if lang.uses_braces() { item.span.start } else { body.start };
@@ -109,10 +109,10 @@ fn common_lead<'i>(raw: &str, verbatim: &[bool], indent: &'i str) -> &'i str {
     &indent[..len]
 }
 
-/// The language of an item, from its file's extension (C when unknown,
+/// The language of an item, from its file's path and text (C when unknown,
 /// which only matters for finding string literals).
-fn lang_of(item: &Item) -> Lang {
-    Lang::from_path(split_symbol(&item.path).0).unwrap_or(Lang::C)
+fn lang_of(item: &Item, file_text: &str) -> Lang {
+    Lang::from_source(split_symbol(&item.path).0, file_text.as_bytes()).unwrap_or(Lang::C)
 }
 
 /// For each line of `text` (split at `\n`), whether it is kept as written:

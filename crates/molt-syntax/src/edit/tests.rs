@@ -326,3 +326,43 @@ fn a_broken_edit_of_a_body_with_old_errors_in_a_lost_region_is_refused() {
     let got = outcome("a.c", &text, vec![body("a.c::g", broken)]);
     assert!(got.starts_with("edit 0 broke "), "{got}");
 }
+
+/// A C++ header named `.h`, as hnswlib's are: a class template in a namespace.
+const CPP_HEADER: &str = "#pragma once\n#include <vector>\nnamespace hn {\ntemplate <typename T>\nclass Index {\n public:\n  void search(const T *data, std::vector<int> &out) const {\n    for (int i : out) {\n      _mm_prefetch((char *)(data + i), _MM_HINT_T0);\n    }\n  }\n};\n}\n";
+
+/// Regression (hnswlib's hnswalg.h): the gate parsed every `.h` file with
+/// the C grammar, to which a C++ header is one namespace "function" full of
+/// errors, so a valid C++ rewrite inside a method was refused as breaking the
+/// syntax, and the method was no item to address. A `.h` whose text is C++
+/// is parsed as C++.
+#[test]
+fn a_cpp_header_named_h_is_edited_as_cpp() {
+    let index = crate::index_file("k.h", CPP_HEADER.as_bytes()).unwrap();
+    assert_eq!(index.lang, Lang::Cpp);
+    assert!(index.items.iter().any(|i| i.path == "k.h::hn::Index::search"), "{:?}", index.items);
+    let old = "_mm_prefetch((char *)(data + i), _MM_HINT_T0);";
+    let new = "\n#if defined(__x86_64__)\n      _mm_prefetch((char *)(data + i), _MM_HINT_T0);\n#else\n      \
+               __builtin_prefetch(static_cast<const void *>(data + i), 0, 3);\n#endif\n";
+    let start = CPP_HEADER.find(old).unwrap();
+    let splice = Edit::Splice { path: "k.h".into(), start, old: old.into(), text: new.into() };
+    check("k.h", CPP_HEADER, vec![splice], &CPP_HEADER.replace(old, new));
+    let lambda = "{\n  for (int i : out) {\n    auto at = [&](int j) { return data + j; };\n    __builtin_prefetch(at(i));\n  }\n}";
+    let got = outcome("k.h", CPP_HEADER, vec![body("k.h::hn::Index::search", lambda)]);
+    assert!(got.contains("    auto at = [&](int j) { return data + j; };\n"), "{got}");
+    // The gate still refuses what breaks the C++.
+    let broken = "{\n  for (int i : out) {\n    auto at = [&](int j) { return data + j; ;\n  }\n}";
+    let got = outcome("k.h", CPP_HEADER, vec![body("k.h::hn::Index::search", broken)]);
+    assert!(got.starts_with("edit 0 broke "), "{got}");
+}
+
+/// A `.h` whose text is C stays C, even with the `extern "C"` guard of a
+/// header written for both: C code may name a variable `new` or `class`,
+/// which C++ would read as errors.
+#[test]
+fn a_c_header_is_edited_as_c() {
+    let text = "#ifdef __cplusplus\nextern \"C\" {\n#endif\nstatic inline int f(int class) { return class; }\n#ifdef __cplusplus\n}\n#endif\n";
+    let index = crate::index_file("k.h", text.as_bytes()).unwrap();
+    assert_eq!(index.lang, Lang::C);
+    let new = "{ int new = class + 1; return new; }";
+    check("k.h", text, vec![body("k.h::f", new)], &text.replace("{ return class; }", new));
+}

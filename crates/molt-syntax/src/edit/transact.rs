@@ -49,7 +49,8 @@ fn edit_file(source: &dyn Source, path: &str, edits: &[(usize, &Edit)]) -> Resul
     }
     match (first_edit, before) {
         (Edit::CreateFile { text, .. }, None) => {
-            if let Some(lang) = Lang::from_path(path).filter(|l| l.is_enabled() && !source.recipe()) {
+            if let Some(lang) = Lang::from_source(path, text.as_bytes()).filter(|l| l.is_enabled() && !source.recipe())
+            {
                 let tree = parse_tree_in(lang, text.as_bytes(), None, source.project())?;
                 if let Some(err) = first_error(tree.root_node()) {
                     return Err(wrap(first, first_edit, broken(path, text, err)));
@@ -89,7 +90,7 @@ fn recipe_text(
         Ok(change) => return Ok(change),
         Err(e) => e,
     };
-    let Some(lang) = Lang::from_path(path).filter(|l| l.is_enabled()) else { return Err(refusal) };
+    let Some(lang) = Lang::from_source(path, before.as_bytes()).filter(|l| l.is_enabled()) else { return Err(refusal) };
     let Some(change) = splice_text(path, before.clone(), edits)? else { return Err(refusal) };
     let after = change.after.as_deref().unwrap_or_default();
     let old = error_texts(lang, &before, project)?;
@@ -165,7 +166,8 @@ fn edit_text(
     edits: &[(usize, &Edit)],
     project: Option<&ProjectMacros>,
 ) -> Result<Option<FileChange>> {
-    let lang = Lang::from_path(path).ok_or_else(|| Error::UnknownLanguage(path.to_owned()))?;
+    // A `.h` header is parsed as what its text is, C or C++, before and after the edits alike.
+    let lang = Lang::from_source(path, before.as_bytes()).ok_or_else(|| Error::UnknownLanguage(path.to_owned()))?;
     let tree = parse_tree_in(lang, before.as_bytes(), None, project)?;
     let index = index_tree(path, lang, before.as_bytes(), &tree, project)?;
     let mut splices = Vec::new();
