@@ -139,6 +139,16 @@ pub fn branch_body(node: Node<'_>, item: Node<'_>) -> Option<(usize, usize)> {
     None
 }
 
+/// The splice that keeps a `#define` for x86 alone, with no copy for other
+/// targets: the macro of an AVX-512 kernel, which is x86's own as the
+/// kernel is. Code that uses it stays in x86-only instances of that kernel.
+pub fn keep_define_x86_only(node: Node<'_>, src: &str) -> (usize, usize, String) {
+    let original = ctree::text(node, src);
+    let newline = if original.ends_with('\n') { "" } else { "\n" };
+    let text = format!("{X86_GUARD} /* molt x86-to-neon: AVX-512 stays x86-only */\n{original}{newline}#endif\n");
+    (node.start_byte(), node.end_byte(), text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

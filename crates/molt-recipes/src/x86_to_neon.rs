@@ -318,6 +318,7 @@ impl Recipe for X86ToNeon {
 
 mod cpuid;
 mod derived;
+mod empty_asm;
 mod guards;
 mod macros;
 mod rewrite;

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use molt_core::Site;
 use tree_sitter::Node;
 
+use super::empty_asm::{empty_asm, EmptyAsm};
 use super::macros::{macro_words, own_macros};
 use super::{cpuid, target_attr};
 use super::{neon_header, scalar_header, X86ToNeon, X86_GUARD};
@@ -109,7 +110,7 @@ impl X86ToNeon {
                 }
                 // As for items: AVX-512 stays x86's own (`crate::avx512`).
                 Err(why) if crate::avx512::only_avx512(&why) => {
-                    splices.push(keep_macro_x86_only(node, text));
+                    splices.push(crate::avx512::keep_define_x86_only(node, text));
                     out.mapped.push(site.clone());
                 }
                 Err(why) => out.unmapped.push((site.clone(), why)),
@@ -371,41 +372,6 @@ impl X86ToNeon {
         }
         Ok((text, notes.into_iter().collect()))
     }
-}
-
-/// The splice that keeps a `#define` for x86 alone, with no copy for other
-/// targets: the macro of an AVX-512 kernel, which is x86's own as the
-/// kernel is. Code that uses it stays in x86-only instances of that kernel.
-fn keep_macro_x86_only(node: Node<'_>, src: &str) -> (usize, usize, String) {
-    let original = ctree::text(node, src);
-    let newline = if original.ends_with('\n') { "" } else { "\n" };
-    let text = format!("{X86_GUARD} /* molt x86-to-neon: AVX-512 stays x86-only */\n{original}{newline}#endif\n");
-    (node.start_byte(), node.end_byte(), text)
-}
-
-/// An `asm` with no instructions.
-enum EmptyAsm {
-    /// Its operands pin values to registers (`__asm__("" : "+x" (v))`): a
-    /// barrier that steers x86 register allocation (libraries use it to work
-    /// around compiler bugs) and changes no value. Its constraints name x86
-    /// register classes, so the portable copy goes without it.
-    RegisterBarrier,
-    /// No operands (`asm volatile("" ::: "memory")`): a compiler barrier that
-    /// means the same on every target; it stays.
-    MemoryBarrier,
-}
-
-fn empty_asm(node: Node<'_>, src: &str) -> Option<EmptyAsm> {
-    let code = node.child_by_field_name("assembly_code").map(|c| ctree::text(c, src));
-    let empty = code.is_some_and(|c| c.trim_matches('"').trim().is_empty());
-    if node.kind() != "gnu_asm_expression" || !empty || node.child_by_field_name("goto_labels").is_some() {
-        return None;
-    }
-    let operands = ["output_operands", "input_operands"]
-        .iter()
-        .filter_map(|f| node.child_by_field_name(f))
-        .any(|list| list.named_child_count() > 0);
-    Some(if operands { EmptyAsm::RegisterBarrier } else { EmptyAsm::MemoryBarrier })
 }
 
 /// Whether each splice's new text parses alone with no more errors than
