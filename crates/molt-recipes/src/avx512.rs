@@ -20,7 +20,8 @@ const NOTE: &str = "/* molt x86-to-neon: AVX-512 stays x86-only (NEON has no 512
 
 /// Operations that exist on 128- and 256-bit vectors only with AVX-512VL
 /// (and its VNNI, BITALG, VPOPCNTDQ and CD siblings): `_mm256_ror_epi32`,
-/// `_mm_cvtepi64_epi32` (VPMOVQD), `_mm256_ternarylogic_epi32`, ...
+/// `_mm_cvtepi64_epi32` (VPMOVQD), `_mm256_ternarylogic_epi32`, ...; and
+/// the VNNI dot products' AVX-VNNI forms (`_mm256_dpbusd_avx_epi32`).
 const VL_OPS: &[&str] = &[
     "ror_epi32",
     "ror_epi64",
@@ -60,11 +61,19 @@ const VL_OPS: &[&str] = &[
     "conflict_epi64",
     "dpbusd_epi32",
     "dpwssd_epi32",
+    "dpbusds_epi32",
+    "dpwssds_epi32",
+    // AVX-VNNI: the same dot products, VEX-encoded for CPUs without
+    // AVX-512; kernels that use them are one more cpuid-chosen path.
+    "dpbusd_avx_epi32",
+    "dpwssd_avx_epi32",
+    "dpbusds_avx_epi32",
+    "dpwssds_avx_epi32",
 ];
 
 /// Whether a name belongs to AVX-512: its 512-bit types and intrinsics, its
 /// mask registers, the masked 128/256-bit forms and the other operations of
-/// AVX-512VL, and `_MM_PERM_ENUM`.
+/// AVX-512VL (with AVX-VNNI's dot products), and `_MM_PERM_ENUM`.
 pub fn is_avx512_name(name: &str) -> bool {
     let vl = name.strip_prefix("_mm256_").or_else(|| name.strip_prefix("_mm_")).is_some_and(|op| VL_OPS.contains(&op));
     vl || name.starts_with("__m512")
@@ -95,6 +104,51 @@ pub fn keep_x86_only(item: Node<'_>, start: usize, src: &str) -> (usize, usize, 
     (line_start, item.end_byte(), format!("{X86_GUARD} {NOTE}\n{indent}{original}\n#endif"))
 }
 
+/// What stands, in an item's portable copy, for a preprocessor branch of
+/// the item that uses AVX-512: an instance of a template that takes that
+/// branch (`#if VL == 64`) is x86's own, and cannot be built elsewhere.
+pub const BRANCH_ERROR: &str = "#error \"molt x86-to-neon: AVX-512 stays x86-only (NEON has no 512-bit vectors)\"";
+
+/// The body of the innermost preprocessor branch around `node` inside
+/// `item` (`#if VL == 64` ... up to its `#elif`, `#else` or `#endif`), as a
+/// byte range, when there is one: an item whose AVX-512 code all sits in
+/// such branches (a template's widest instance, `#if USE_AVX512`) is ported
+/// with those branches' bodies replaced by [`BRANCH_ERROR`], so that its
+/// narrower instances keep their portable path.
+pub fn branch_body(node: Node<'_>, item: Node<'_>) -> Option<(usize, usize)> {
+    let mut cur = node.parent();
+    while let Some(p) = cur {
+        if p.id() == item.id() {
+            return None;
+        }
+        if matches!(p.kind(), "preproc_if" | "preproc_ifdef" | "preproc_elif" | "preproc_else" | "preproc_elifdef") {
+            let mut c = p.walk();
+            let body: Vec<Node<'_>> = p
+                .named_children(&mut c)
+                .enumerate()
+                .filter(|(i, n)| {
+                    let field = p.field_name_for_named_child(*i as u32);
+                    !matches!(field, Some("condition" | "name" | "alternative")) && !n.is_extra()
+                })
+                .map(|(_, n)| n)
+                .collect();
+            return Some((body.first()?.start_byte(), body.last()?.end_byte()));
+        }
+        cur = p.parent();
+    }
+    None
+}
+
+/// The splice that keeps a `#define` for x86 alone, with no copy for other
+/// targets: the macro of an AVX-512 kernel, which is x86's own as the
+/// kernel is. Code that uses it stays in x86-only instances of that kernel.
+pub fn keep_define_x86_only(node: Node<'_>, src: &str) -> (usize, usize, String) {
+    let original = ctree::text(node, src);
+    let newline = if original.ends_with('\n') { "" } else { "\n" };
+    let text = format!("{X86_GUARD} /* molt x86-to-neon: AVX-512 stays x86-only */\n{original}{newline}#endif\n");
+    (node.start_byte(), node.end_byte(), text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,6 +163,7 @@ mod tests {
         assert!(only_avx512(
             "`__m512i` has no mapping, `_mm256_ror_epi32` has no mapping, `_MM_PERM_ENUM` has no mapping"
         ));
+        assert!(only_avx512("`_mm256_dpbusd_avx_epi32` has no mapping, `_mm_dpbusd_epi32` has no mapping"));
         assert!(!is_avx512_name("_mm256_add_ps"));
         assert!(!is_avx512_name("_mm256_cvtepi32_ps"), "AVX's own conversion");
     }

@@ -195,6 +195,9 @@ pub fn item_name(item: Node<'_>, src: &str) -> Option<String> {
 }
 
 fn innermost_identifier(node: Node<'_>, src: &str) -> Option<String> {
+    if let Some(call) = macro_call_name(node) {
+        return Some(text(call, src).split_whitespace().collect::<Vec<_>>().join(" "));
+    }
     match node.kind() {
         "identifier"
         | "type_identifier"
@@ -211,6 +214,21 @@ fn innermost_identifier(node: Node<'_>, src: &str) -> Option<String> {
             children.into_iter().find_map(|n| innermost_identifier(n, src))
         }
     }
+}
+
+/// The macro call that names a function (`ADD_SUFFIX(adler32)` in
+/// `u32 ADD_SUFFIX(adler32)(u32 a)`, as template headers included once per
+/// instruction set write it): tree-sitter reads it as a function declarator
+/// around another whose declarator is a plain identifier. No C function
+/// returns a function, so that shape is always a name made by a macro; the
+/// call's text is the item's stable name, whatever the macro expands to.
+fn macro_call_name(node: Node<'_>) -> Option<Node<'_>> {
+    if node.kind() != "function_declarator" {
+        return None;
+    }
+    let inner = node.child_by_field_name("declarator").filter(|d| d.kind() == "function_declarator")?;
+    let callee = inner.child_by_field_name("declarator")?;
+    (callee.kind() == "identifier").then_some(inner)
 }
 
 /// Whether `node` sits in a preprocessor branch that only x86 compilers take:

@@ -318,10 +318,12 @@ impl Recipe for X86ToNeon {
 
 mod cpuid;
 mod derived;
+mod empty_asm;
 mod guards;
 mod macros;
 mod rewrite;
 mod sites;
+mod target_attr;
 mod targets;
 
 #[cfg(test)]

@@ -104,7 +104,7 @@ pub(crate) const PROJECTS: &[Project] = &[
         compile: &["lib"],
         flags: &["-I."],
         x86_flags: &[],
-        kernels: None,
+        kernels: Some(KernelCheck { driver: include_str!("libdeflate_kernels.c"), sources: &[], flags: &["-Ilib", "-I."] }),
         own: Some(own::OwnTests {
             spec: include_str!("libdeflate.molt.toml"),
             deps: &[own::Dep { member: LIBZ, from: "src/zlib", to: ".molt-deps/zlib" }],

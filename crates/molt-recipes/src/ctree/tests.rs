@@ -37,3 +37,30 @@ fn a_method_in_a_class_body_is_an_item_of_its_own() {
     assert_eq!(item.kind(), "function_definition");
     assert_eq!(item_name(item, text).as_deref(), Some("search"));
 }
+
+/// A function named by a macro call, in a template header included once per
+/// instruction set: the call is the item's name, not the macro's own name
+/// (which every function of the template shares), and the prefix macros
+/// (`forceinline ATTRIBUTES`, defined in other files) belong to the item.
+#[test]
+fn a_function_named_by_a_macro_call_is_an_item_with_that_name() {
+    let text = "static forceinline ATTRIBUTES void\nADD_SUFFIX(reduce)(vec_t v, u32 *s1)\n{\n\t*s1 = _mm_cvtsi128_si32(v);\n}\n\nstatic ATTRIBUTES u32 *\nCONCAT(adler32_x86,  _sse2)(u32 adler)\n{\n\treturn _mm_setzero_si128();\n}\n";
+    let tree = parse(Dialect::C, text).unwrap();
+    assert_eq!(error_count(&tree), 0, "{}", tree.root_node().to_sexp());
+    let names: Vec<(String, usize)> = ["_mm_cvtsi128_si32", "_mm_setzero_si128"]
+        .iter()
+        .map(|call| {
+            let at = text.find(call).unwrap();
+            let node = tree.root_node().descendant_for_byte_range(at, at + 4).unwrap();
+            let item = enclosing_item(node).expect("the function is an item");
+            (item_name(item, text).unwrap(), item.start_byte())
+        })
+        .collect();
+    let second = text.find("static ATTRIBUTES u32").unwrap();
+    assert_eq!(names, [("ADD_SUFFIX(reduce)".to_owned(), 0), ("CONCAT(adler32_x86, _sse2)".to_owned(), second)]);
+    let calls = item_calls(Dialect::C, text);
+    assert_eq!(
+        calls.iter().map(|c| (c.name.as_str(), c.is_static)).collect::<Vec<_>>(),
+        [("ADD_SUFFIX(reduce)", true), ("CONCAT(adler32_x86, _sse2)", true)]
+    );
+}

@@ -6,8 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use molt_core::Site;
 use tree_sitter::Node;
 
-use super::cpuid;
+use super::empty_asm::{empty_asm, EmptyAsm};
 use super::macros::{macro_words, own_macros};
+use super::{cpuid, target_attr};
 use super::{neon_header, scalar_header, X86ToNeon, X86_GUARD};
 use crate::ctree::{self, Dialect};
 use crate::recipe::Rewrite;
@@ -98,13 +99,21 @@ impl X86ToNeon {
             let node = tree.root_node().descendant_for_byte_range(site.start, site.end);
             let node = std::iter::successors(node, |n| n.parent())
                 .find(|n| n.start_byte() == site.start && matches!(n.kind(), "preproc_def" | "preproc_function_def"));
-            match node.map(|n| self.wrap_macro(n, text, &own)) {
-                Some(Ok(splice)) => {
-                    splices.push(splice);
+            let Some(node) = node else {
+                out.unmapped.push((site.clone(), "the macro's definition was not found".to_owned()));
+                continue;
+            };
+            match self.wrap_macro(node, text, &own) {
+                Ok(splice) => {
+                    splices.push(target_attr::strip_from_copy(splice));
                     out.mapped.push(site.clone());
                 }
-                Some(Err(why)) => out.unmapped.push((site.clone(), why)),
-                None => out.unmapped.push((site.clone(), "the macro's definition was not found".to_owned())),
+                // As for items: AVX-512 stays x86's own (`crate::avx512`).
+                Err(why) if crate::avx512::only_avx512(&why) => {
+                    splices.push(crate::avx512::keep_define_x86_only(node, text));
+                    out.mapped.push(site.clone());
+                }
+                Err(why) => out.unmapped.push((site.clone(), why)),
             }
         }
 
@@ -258,6 +267,7 @@ impl X86ToNeon {
         let mut notes: BTreeSet<String> = BTreeSet::new();
         let mut widened: Vec<(usize, usize, String)> = Vec::new();
         let mut replaced: Vec<(usize, usize, String)> = Vec::new();
+        let mut avx512_branches: Vec<(usize, usize, String)> = Vec::new();
         ctree::walk(item, &mut |node| {
             match node.kind() {
                 "gnu_asm_expression" | "asm_statement" => {
@@ -267,6 +277,14 @@ impl X86ToNeon {
                     let decide = |cond: &str| self.value_on_every_target(cond);
                     if ctree::in_x86_only_branch(node, src, &ported) || ctree::in_dead_branch(node, src, &decide) {
                         return;
+                    }
+                    match empty_asm(node, src) {
+                        Some(EmptyAsm::RegisterBarrier) => {
+                            replaced.push((node.start_byte() - base, node.end_byte() - base, "(void)0".to_owned()));
+                            return;
+                        }
+                        Some(EmptyAsm::MemoryBarrier) => return,
+                        None => {}
                     }
                     if !cpuid::is_query_asm(node, src) {
                         problems.insert("inline assembly".to_owned());
@@ -310,6 +328,12 @@ impl X86ToNeon {
                 _ => return,
             }
             let name = ctree::text(node, src);
+            if !self.renames.contains_key(name) && crate::avx512::is_avx512_name(name) {
+                if let Some(body) = crate::avx512::branch_body(node, item) {
+                    avx512_branches.push((body.0 - base, body.1 - base, crate::avx512::BRANCH_ERROR.to_owned()));
+                    return;
+                }
+            }
             self.rename(
                 name,
                 (node.start_byte() - base, node.end_byte() - base),
@@ -322,6 +346,15 @@ impl X86ToNeon {
         if !problems.is_empty() {
             return Err(problems.into_iter().collect::<Vec<_>>().join(", "));
         }
+        // The x86 target attributes before the body go from the copy.
+        let head_end = item.child_by_field_name("body").map_or(item.end_byte(), |b| b.start_byte());
+        let untargeted =
+            target_attr::x86_target_spans(&src[base..head_end]).into_iter().map(|(s, e)| (s, e, String::new()));
+        // Branches that use AVX-512 are replaced whole (the outermost of nested ones).
+        avx512_branches.sort_by_key(|b| (b.0, std::cmp::Reverse(b.1)));
+        avx512_branches.dedup_by(|inner, outer| outer.0 <= inner.0 && inner.1 <= outer.1);
+        replaced.retain(|r| !avx512_branches.iter().any(|b| b.0 <= r.0 && r.1 <= b.1));
+        replaced.extend(avx512_branches);
         let mut text = ctree::text(item, src).to_owned();
         // Renames inside a replaced statement are the replacement's business.
         let inside = |s: usize, e: usize| replaced.iter().any(|r| r.0 <= s && e <= r.1);
@@ -329,8 +362,9 @@ impl X86ToNeon {
             .into_iter()
             .filter(|(s, e, _)| !inside(*s, *e))
             .map(|(s, e, new)| (s, e, new.to_owned()))
-            .chain(widened)
+            .chain(widened.into_iter().filter(|(s, e, _)| !inside(*s, *e)))
             .chain(replaced.iter().cloned())
+            .chain(untargeted)
             .collect();
         edits.sort_by_key(|e| std::cmp::Reverse(e.0));
         for (start, end, new) in edits {

@@ -125,11 +125,16 @@ fn classify(node: Node<'_>, src: &str) -> Option<&'static str> {
             }
         }
         "type_identifier" | "primitive_type" => is_vector_type(ctree::text(node, src)).then_some("x86-vector-type"),
+        "gnu_asm_expression" | "asm_statement" if is_arm_asm(node, src) => None,
         "gnu_asm_expression" | "asm_statement" if super::cpuid::is_query_asm(node, src) => Some("x86-cpuid"),
         "gnu_asm_expression" | "asm_statement" => Some("x86-asm"),
         "preproc_def" | "preproc_function_def" => {
             let value = node.child_by_field_name("value")?;
-            x86_word_re().is_match(ctree::text(value, src)).then_some("x86-macro")
+            let body = ctree::text(value, src);
+            // A name for an x86 target attribute (`_target_attribute("avx2")`) too:
+            // its copy for other targets goes without it.
+            (x86_word_re().is_match(body) || !super::target_attr::x86_target_spans(body).is_empty())
+                .then_some("x86-macro")
         }
         _ => None,
     }
@@ -138,6 +143,23 @@ fn classify(node: Node<'_>, src: &str) -> Option<&'static str> {
 fn is_vector_type(name: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| Regex::new(r"^__m(64|128|256|512)[dhi]?$").unwrap_or_else(|_| unreachable!())).is_match(name)
+}
+
+/// Whether an `asm`'s instructions are Arm's, not x86's: an Arm mnemonic
+/// that x86 lacks (`rbit`, `pmull2`, `dmb`), or an operand written as an
+/// Arm register (`%w0`, `%x1`, `%0.2d`). A library's Arm paths sit beside
+/// its x86 ones, often in the same header; they are no x86 site.
+fn is_arm_asm(node: Node<'_>, src: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(
+            r#"(?:^|["\s;])(rbit|rev16|rev32|pmull2?|ldp|stp|ldr[bh]?|str[bh]?|ld[1-4]|st[1-4]|ldxr|stxr|ldaxr|stlxr|mrs|msr|dmb|dsb|isb|yield|wfe|csel|cset|umulh|smulh|vld1\.\w+|vst1\.\w+)\s|%w\d|%x\d|%\d+\.\d*[bhsdq]"#,
+        )
+        .unwrap_or_else(|_| unreachable!())
+    });
+    let code =
+        node.child_by_field_name("assembly_code").map_or_else(|| ctree::text(node, src), |c| ctree::text(c, src));
+    re.is_match(code)
 }
 
 /// Words in macro bodies that only mean something on x86.

@@ -273,7 +273,7 @@ fn macros_over_intrinsics_are_translated_and_their_users_port() {
     let src = "#include <emmintrin.h>\n\
                #define _mm_shuffle_ps2(a, b, c) \\\n  (_mm_castps_si128(_mm_shuffle_ps(_mm_castsi128_ps(a), _mm_castsi128_ps(b), (c)))) /* \"_mm_x\" */\n\
                #define LOADU(p) _mm_loadu_si128((const __m128i *)(p))\n\
-               #define GATHER(p) _mm512_abs_epi32(p)\n\
+               #define GATHER(p) _mm_unmapped_epi32(p)\n\
                __m128i mix(const void *p) { return _mm_shuffle_ps2(LOADU(p), LOADU(p), 0x44); }\n";
     let sites = recipe().find_sites("b.c", src);
     let macros: Vec<&Site> = sites.iter().filter(|s| s.kind == "x86-macro").collect();
@@ -290,16 +290,17 @@ fn macros_over_intrinsics_are_translated_and_their_users_port() {
         text.contains("molt_m128i mix(const void *p) { return _mm_shuffle_ps2(LOADU(p), LOADU(p), 0x44); }"),
         "{text}"
     );
-    // An intrinsic without a mapping leaves its macro (only) for the model.
+    // An intrinsic without a mapping leaves its macro (only) for the model
+    // (an AVX-512 one would keep it for x86 alone).
     let left: Vec<&str> = out
         .unmapped
         .iter()
-        .map(|(s, why)| if why.contains("_mm512_abs_epi32") { s.kind.as_str() } else { "?" })
+        .map(|(s, why)| if why.contains("_mm_unmapped_epi32") { s.kind.as_str() } else { "?" })
         .collect();
     assert!(left.iter().all(|k| *k == "x86-macro") && !left.is_empty(), "{:?}", out.unmapped);
     assert!(
-        text.contains("#define GATHER(p) _mm512_abs_epi32(p)\n__m128i")
-            || text.contains("#define GATHER(p) _mm512_abs_epi32(p)\n#if"),
+        text.contains("#define GATHER(p) _mm_unmapped_epi32(p)\n__m128i")
+            || text.contains("#define GATHER(p) _mm_unmapped_epi32(p)\n#if"),
         "{text}"
     );
 }
@@ -322,5 +323,61 @@ fn the_headers_molt_writes_are_whole() {
     for h in [neon_header(), scalar_header()] {
         assert!(!h.contains("#include \"molt_simd_derived.h\""), "the shared part is written in");
         assert!(h.contains("molt_mm256_zeroall"), "the shared part is there");
+    }
+}
+
+/// An `asm` with no instructions whose operands pin vectors to x86 register
+/// classes (libdeflate's workaround for a GCC bug) is no reason to leave an
+/// item: the copy goes without it. A memory barrier with no operands means
+/// the same everywhere and stays; real assembly is still left for the model.
+#[test]
+fn empty_asm_barriers_do_not_stop_an_item() {
+    let src = "#include <immintrin.h>\nvoid f(__m128i *p) {\n  __m128i v = _mm_loadu_si128(p);\n  __asm__(\"\" : \"+x\" (v));\n  __asm__ volatile(\"\" ::: \"memory\");\n  _mm_storeu_si128(p, v);\n}\n";
+    let sites = recipe().find_sites("a.c", src);
+    let targets: Vec<Site> = sites.iter().filter(|s| s.symbol.is_some()).cloned().collect();
+    let out = recipe().rewrite("a.c", src, &targets).unwrap();
+    assert!(out.unmapped.is_empty(), "{:?}", out.unmapped);
+    let copy = out.text.split("#else").nth(1).unwrap();
+    assert!(copy.contains("(void)0;") && !copy.contains("\"+x\""), "{copy}");
+    assert!(copy.contains("__asm__ volatile(\"\" ::: \"memory\");"), "{copy}");
+    assert!(out.text.contains("__asm__(\"\" : \"+x\" (v));"), "the x86 original keeps it");
+}
+
+/// A template's macros for each vector width: the AVX-512 one is kept for
+/// x86 alone, as AVX-512 items are, so that it does not leave the file's
+/// other macros unported; a macro with another unmapped name still is left.
+#[test]
+fn avx512_macros_stay_x86_only_and_the_others_are_ported() {
+    let src = "#if VL == 16\n#  define VADD8(a, b) _mm_add_epi8((a), (b))\n#elif VL == 64\n#  define VADD8(a, b) _mm512_add_epi8((a), (b))\n#endif\n";
+    let sites = recipe().find_sites("t.h", src);
+    assert_eq!(sites.iter().filter(|s| s.kind == "x86-macro").count(), 2, "{sites:?}");
+    let out = recipe().rewrite("t.h", src, &sites).unwrap();
+    assert!(out.unmapped.is_empty(), "{:?}", out.unmapped);
+    assert!(out.text.contains("#else /* aarch64"), "{}", out.text);
+    assert!(out.text.contains("#  define VADD8(a, b) molt_mm_add_epi8((a), (b))"), "{}", out.text);
+    let wide = out.text.split("#elif VL == 64").nth(1).unwrap();
+    assert!(wide.contains("AVX-512 stays x86-only") && !wide.contains("#else /* aarch64"), "{wide}");
+    assert!(recipe().find_sites("t.h", &out.text).is_empty(), "settled: {}", out.text);
+
+    let mixed = "#define VDOT(a, b) _mm_nonexistent_epi32(_mm512_castsi512_si128(a), (b))\n";
+    let out = recipe().rewrite("t.h", mixed, &recipe().find_sites("t.h", mixed)).unwrap();
+    assert_eq!(out.unmapped.len(), 1, "{:?}", out.unmapped);
+}
+
+/// Arm assembly (a library's Arm path, in a header shared with its x86
+/// one) is no x86 site; x86 assembly still is.
+#[test]
+fn arm_assembly_is_no_x86_site() {
+    for arm in [
+        "__asm__(\"pmull2 %0.1q, %1.2d, %2.2d\" : \"=w\" (res) : \"w\" (a), \"w\" (b));",
+        "__asm__(\"rbit %w0, %w1\" : \"=r\" (v) : \"r\" (v));",
+        "__asm__ volatile(\"dmb ish\" ::: \"memory\");",
+    ] {
+        let src = format!("static unsigned f(unsigned v) {{\n  {arm}\n  return v;\n}}\n");
+        assert!(recipe().find_sites("a.h", &src).is_empty(), "{arm}");
+    }
+    for x86 in ["__asm__(\"bsr %1, %0\" : \"=r\" (v) : \"r\" (v));", "__asm__ volatile(\"pause\");"] {
+        let src = format!("static unsigned f(unsigned v) {{\n  {x86}\n  return v;\n}}\n");
+        assert!(recipe().find_sites("a.h", &src).iter().any(|s| s.kind == "x86-asm"), "{x86}");
     }
 }

@@ -9,6 +9,9 @@
 //! the last plain identifier (`u32`), else the last macro call
 //! (`STACK_OF(X509) *f`). Those macros are masked, with their argument
 //! lists, wherever such a function is declared or defined at file level.
+//! The function's name may itself be a macro call, as in template headers
+//! included once per instruction set:
+//! `static forceinline ATTRIBUTES u32 ADD_SUFFIX(adler32)(u32 adler)`.
 //! Nothing is masked where the run of words is anything else (an
 //! initializer, a C++ template, a qualified name), so that a wrong guess
 //! cannot hide code.
@@ -147,7 +150,17 @@ pub(super) fn prefix_macros(
                 while next < text.len() && matches!(text[next], b' ' | b'\t' | b'\r' | b'\n') {
                     next += 1;
                 }
-                let args_end = (text.get(next) == Some(&b'(')).then(|| group_end(text, next)).flatten();
+                let mut args_end = (text.get(next) == Some(&b'(')).then(|| group_end(text, next)).flatten();
+                // A name made by a macro call (`ADD_SUFFIX(adler32)(u32 a)`):
+                // no C function returns a function, so a list that follows
+                // the call's is the parameters, and the call is the name.
+                while let Some(e) = args_end {
+                    let n = e + text[e..].iter().take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')).count();
+                    match (text.get(n) == Some(&b'(')).then(|| group_end(text, n)).flatten() {
+                        Some(more) => args_end = Some(more),
+                        None => break,
+                    }
+                }
                 if let Some(e) = args_end {
                     at = e;
                 }

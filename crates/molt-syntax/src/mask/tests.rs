@@ -126,6 +126,17 @@ fn macros_the_grammar_tells_apart_are_masked_without_a_definition() {
         "#define ATTRIBUTES _target_attribute(\"sse2\")\nstatic forceinline ATTRIBUTES u32 f(void) { return 0; }\n",
         "#define ATTRIBUTES _target_attribute(\"sse2\")\nstatic ........... .......... u32 f(void) { return 0; }\n",
     );
+    // The function's name made by a macro call, as template headers
+    // included once per instruction set write it: the parameters follow the
+    // call, and the prefix macros before it are masked as before.
+    check(
+        "static forceinline ATTRIBUTES void\nADD_SUFFIX(reduce)(vec_t v, u32 *s1);\nstatic ATTRIBUTES u32\nADD_SUFFIX(adler32_x86)(u32 adler, const u8 *p, size_t len)\n{\n\treturn 0;\n}\n",
+        "static ........... .......... void\nADD_SUFFIX(reduce)(vec_t v, u32 *s1);\nstatic .......... u32\nADD_SUFFIX(adler32_x86)(u32 adler, const u8 *p, size_t len)\n{\n\treturn 0;\n}\n",
+    );
+    check(
+        "MY_INLINE u8 *CONCAT(copy, _avx2) (u8 *dst) { return dst; }\n",
+        "......... u8 *CONCAT(copy, _avx2) (u8 *dst) { return dst; }\n",
+    );
     // And the function is an item of the index, with its macros in its span.
     let text = "static forceinline ATTRIBUTES u32 adler(const u8 *p, size_t n) { return 0; }\n";
     let index = crate::index_file("a.c", text.as_bytes()).unwrap();
