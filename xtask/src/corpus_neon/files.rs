@@ -15,8 +15,12 @@ pub(crate) fn copy_without(from: &Path, to: &Path, remove: &[&str]) -> Result<()
             let rel = path.strip_prefix(base)?.to_string_lossy().replace('\\', "/");
             let is_dir = entry.file_type()?.is_dir();
             if removed(&rel, is_dir, remove) {
-                if !is_dir {
-                    gone.push(stem(&rel).to_owned());
+                if is_dir {
+                    // Every file of a removed folder is gone too (libdeflate's lib/arm).
+                    let files = molt_syntax::walk_files(&path, &molt_syntax::WalkOptions::everything())?;
+                    gone.extend(files.iter().map(|f| without_ext(&format!("{rel}/{}", f.rel)).to_owned()));
+                } else {
+                    gone.push(without_ext(&rel).to_owned());
                 }
                 continue;
             }
@@ -42,11 +46,23 @@ fn is_build_file(name: &str) -> bool {
     lower.starts_with("makefile") || lower == "cmakelists.txt" || lower.ends_with(".mk") || lower.ends_with(".cmake")
 }
 
-/// A file's name without folders and extensions: `src/dsp/dec_neon.o`,
-/// `$(DIROBJ)\dsp\dec_neon.obj` and `dec_neon.c` are all `dec_neon`.
-fn stem(path: &str) -> &str {
-    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
-    name.split('.').next().unwrap_or(name)
+/// A path without its extensions.
+fn without_ext(path: &str) -> &str {
+    let name_at = path.rfind('/').map_or(0, |i| i + 1);
+    path[name_at..].find('.').map_or(path, |dot| &path[..name_at + dot])
+}
+
+/// Whether a build file's entry names the removed file `gone` (its path
+/// without extensions): `src/dsp/dec_neon.o`, `$(DIROBJ)\dsp\dec_neon.obj`
+/// and `dec_neon.c` all name `src/dsp/dec_neon`; `lib/x86/cpu_features.c`
+/// does not name `lib/arm/cpu_features`.
+fn names(entry: &str, gone: &str) -> bool {
+    let entry = entry.replace('\\', "/");
+    // Folders made of variables (`$(DIROBJ)/`) say nothing of where it is.
+    let after_vars =
+        entry.rsplit_once(['$', ')', '}']).map_or(entry.as_str(), |(_, rest)| rest.trim_start_matches('/'));
+    let entry = without_ext(after_vars);
+    !entry.is_empty() && (gone == entry || gone.ends_with(&format!("/{entry}")) || entry.ends_with(&format!("/{gone}")))
 }
 
 /// Drops, in every build file under `dir`, the lines that list one removed
@@ -84,7 +100,7 @@ pub(super) fn unlisted(text: &str, gone: &[String]) -> String {
             [_, "+=", one] => Some(*one),
             _ => None,
         };
-        if entry.is_some_and(|e| gone.iter().any(|g| g == stem(e))) {
+        if entry.is_some_and(|e| gone.iter().any(|g| names(e, g))) {
             // The last entry of a continued list: the line before must end the list now.
             if !line.trim_end().ends_with('\\') {
                 if let Some(prev) = out.last_mut().filter(|p| p.trim_end().ends_with('\\')) {
