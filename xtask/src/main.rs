@@ -42,10 +42,12 @@ Tasks:
            for --secs N (default 60); installs cargo-fuzz if missing; needs a nightly toolchain
   record   re-record the model cassettes the e2e tests replay (fixtures/cassettes/), against the
            scripted model servers, then replay them and compare the snapshots
-  corpus   the x86-to-neon rules on real C libraries (blake3, libwebp, libdeflate, zstd) pinned from crates.io,
-           upstream NEON removed: sites, ported by rules, left for a model with the top reasons, and every .c
-           compiled for x86-64 and aarch64 before and after, with vector instructions counted (names of
-           members to run only some)
+  corpus   the x86-to-neon rules on real C and C++ projects (blake3, libwebp, libdeflate, zstd, hnswlib)
+           pinned from crates.io, PyPI and Debian's source pool, upstream NEON removed: sites, ported by
+           rules, what is left (file, function, reason), each project's own build and tests natively and
+           for aarch64 under qemu, whether its dispatcher chooses the ported kernels, and every .c compiled
+           for x86-64 and aarch64 before and after, with vector instructions counted (names of members to
+           run only some)
   corpus-torch
            the cuda-to-neuron rules on real PyTorch packages pinned from PyPI (pytorch-tabnet, deepctr-torch):
            sites, ported by rules, left for a model, and a training run on the XLA CPU device before and
