@@ -94,14 +94,9 @@ impl X86ToNeon {
             }
         }
         if any && arch {
-            // On aarch64 no x86 macro is defined; the widened tests hold.
-            let on_aarch64 = |name: &str| match name {
-                "__aarch64__" => crate::cond::Macro::Value(1),
-                n if ARCH_MACROS.contains(&n) || is_feature_macro(n) || n == "_M_IX86_FP" => {
-                    crate::cond::Macro::Undefined
-                }
-                _ => crate::cond::Macro::Unknown,
-            };
+            // As an aarch64 compiler reads it, with the widened tests.
+            let targets = super::targets::Targets::detect();
+            let on_aarch64 = |name: &str| targets.on_aarch64(name);
             return crate::cond::value_in(&self.widen(cond), &on_aarch64) != Some(0);
         }
         any
